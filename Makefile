@@ -1,0 +1,116 @@
+# waymark: build the generator, build the default site, run every test.
+#
+#   make site     build bin/waymark and render the default site into public/
+#   make check    build and run every test suite (non-zero on any failure)
+#   make install  PREFIX=/usr/local: waymark, the default theme, the man page
+
+PREFIX   ?= /usr/local
+SHARED   ?= ../shared
+CC       ?= cc
+PKGS      = libcmark-gfm yaml-0.1 lua5.4 gdlib libmicrohttpd
+DEB_PKGS  = libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev \
+            libgd-dev check libmicrohttpd-dev pkg-config
+WARN      = -std=c11 -Wall -Wextra -Werror
+DEFS      = -D_DEFAULT_SOURCE -DWAYMARK_DATADIR='"$(PREFIX)/share/waymark"'
+OPT      ?= -O2 -g
+
+# pkg-config is asked only once the deps step has made sure it is there.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lcmark-gfm -lpthread -lm
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+
+CFLAGS_ALL = $(WARN) $(OPT) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
+
+SRC     = $(sort $(wildcard generator/*.c))
+LIBSRC  = $(filter-out generator/main.c,$(SRC))
+TESTSRC = $(sort $(wildcard tests/unit/check_*.c))
+
+OBJ      = $(SRC:generator/%.c=build/obj/%.o)
+LIBOBJ   = $(LIBSRC:generator/%.c=build/obj/%.o)
+ASANOBJ  = $(LIBSRC:generator/%.c=build/asan/%.o)
+TESTS    = $(TESTSRC:tests/unit/%.c=build/tests/%)
+ASANTESTS= $(TESTSRC:tests/unit/%.c=build/asan-tests/%)
+ASAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all site check deps unit unit-asan regress bad valgrind install clean bench
+.DEFAULT_GOAL := all
+
+all: deps
+	@$(MAKE) --no-print-directory bin/waymark
+
+# Install what is missing (as root), or say exactly what to run and stop.
+deps:
+	@missing=""; \
+	for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing build dependencies:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "waymark: missing build dependencies; run:" >&2; \
+	    echo "  sudo apt-get install$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+
+site: all
+	./bin/waymark build
+
+bin/waymark: $(OBJ)
+	@mkdir -p bin
+	$(CC) $(CFLAGS_ALL) -o $@ $(OBJ) $(PKG_LIBS)
+
+build/obj/%.o: generator/%.c $(wildcard generator/*.h) | build/obj
+	$(CC) $(CFLAGS_ALL) -MMD -c -o $@ $<
+
+build/asan/%.o: generator/%.c $(wildcard generator/*.h) | build/asan
+	$(CC) $(CFLAGS_ALL) $(ASAN) -c -o $@ $<
+
+build/tests/%: tests/unit/%.c $(LIBOBJ) tests/unit/test.h | build/tests
+	$(CC) $(CFLAGS_ALL) -Igenerator -o $@ $< $(LIBOBJ) $(CHECK_LIBS) $(PKG_LIBS)
+
+build/asan-tests/%: tests/unit/%.c $(ASANOBJ) tests/unit/test.h | build/asan-tests
+	$(CC) $(CFLAGS_ALL) $(ASAN) -Igenerator -o $@ $< $(ASANOBJ) $(CHECK_LIBS) $(PKG_LIBS)
+
+build/obj build/asan build/tests build/asan-tests:
+	@mkdir -p $@
+
+# Each suite prints Check's own summary line; any failure stops make.
+unit: deps
+	@$(MAKE) --no-print-directory $(TESTS)
+	@set -e; for t in $(TESTS); do WAYMARK_SHARED=$(SHARED) CK_FORK=yes $$t; done
+
+unit-asan: deps
+	@$(MAKE) --no-print-directory $(ASANTESTS)
+	@set -e; for t in $(ASANTESTS); do \
+	  WAYMARK_SHARED=$(SHARED) CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $$t; done
+
+regress: all
+	@sh tests/regress.sh
+
+bad: all
+	@sh tests/bad.sh
+
+valgrind: all
+	@sh tests/valgrind.sh
+
+check: all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory regress
+	@$(MAKE) --no-print-directory bad
+	@$(MAKE) --no-print-directory valgrind
+	@echo "make check: every suite passed"
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/waymark/themes \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 bin/waymark $(DESTDIR)$(PREFIX)/bin/waymark
+	cp -R themes/default $(DESTDIR)$(PREFIX)/share/waymark/themes/
+	install -m 644 docs/waymark.1 $(DESTDIR)$(PREFIX)/share/man/man1/waymark.1
+
+clean:
+	rm -rf build bin
+
+-include $(OBJ:.o=.d)

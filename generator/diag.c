@@ -1,0 +1,201 @@
+/* diag: the list of problems found while building. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "xalloc.h"
+
+void diag_list_init(struct diag_list *dl)
+{
+	memset(dl, 0, sizeof *dl);
+}
+
+void diag_list_release(struct diag_list *dl)
+{
+	size_t i;
+
+	for (i = 0; i < dl->n; i++) {
+		free(dl->items[i].file);
+		free(dl->items[i].msg);
+	}
+	free(dl->items);
+	diag_list_init(dl);
+}
+
+void diag_add(struct diag_list *dl, enum diag_level level, const char *file,
+	      int line, int col, const char *msg)
+{
+	struct diag *d;
+
+	XGROW(dl->items, dl->alloc, dl->n + 1);
+	d = &dl->items[dl->n++];
+	d->level = level;
+	d->file = file ? xstrdup(file) : NULL;
+	d->line = line;
+	d->col = col;
+	d->msg = xstrdup(msg);
+	if (level == DIAG_ERROR)
+		dl->errors++;
+	else
+		dl->warnings++;
+}
+
+static void vrecord(struct diag_list *dl, enum diag_level level,
+		    const struct pos *pos, const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_vaddf(&sb, fmt, ap);
+	diag_add(dl, level, pos ? pos->file : NULL, pos ? pos->line : 0,
+		 pos ? pos->col : 0, sb.buf);
+	strbuf_release(&sb);
+}
+
+void diag_error(struct diag_list *dl, const struct pos *pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vrecord(dl, DIAG_ERROR, pos, fmt, ap);
+	va_end(ap);
+}
+
+void diag_warning(struct diag_list *dl, const struct pos *pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vrecord(dl, DIAG_WARNING, pos, fmt, ap);
+	va_end(ap);
+}
+
+void diag_list_move(struct diag_list *to, struct diag_list *from)
+{
+	size_t i;
+
+	XGROW(to->items, to->alloc, to->n + from->n);
+	for (i = 0; i < from->n; i++)
+		to->items[to->n++] = from->items[i];
+	to->errors += from->errors;
+	to->warnings += from->warnings;
+	free(from->items);
+	diag_list_init(from);
+}
+
+static int cmp_diag(const struct diag *a, const struct diag *b)
+{
+	int c;
+
+	if (!a->file || !b->file) {
+		if (a->file == b->file)
+			return 0;
+		return a->file ? 1 : -1; /* file-less problems first */
+	}
+	if ((c = strcmp(a->file, b->file)))
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return 0;
+}
+
+void diag_list_sort(struct diag_list *dl)
+{
+	size_t i, j;
+
+	/* insertion sort: stable, and lists are short */
+	for (i = 1; i < dl->n; i++) {
+		struct diag d = dl->items[i];
+
+		for (j = i; j > 0 && cmp_diag(&dl->items[j - 1], &d) > 0; j--)
+			dl->items[j] = dl->items[j - 1];
+		dl->items[j] = d;
+	}
+}
+
+char *diag_format(const struct diag *d)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (d->file) {
+		strbuf_adds(&sb, d->file);
+		if (d->line > 0) {
+			strbuf_addf(&sb, ":%d", d->line);
+			if (d->col > 0)
+				strbuf_addf(&sb, ":%d", d->col);
+		}
+		strbuf_adds(&sb, ": ");
+	} else {
+		strbuf_adds(&sb, "waymark: ");
+	}
+	strbuf_adds(&sb, d->level == DIAG_ERROR ? "error: " : "warning: ");
+	strbuf_adds(&sb, d->msg);
+	return strbuf_detach(&sb, NULL);
+}
+
+void diag_list_print(const struct diag_list *dl, FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < dl->n; i++) {
+		char *s = diag_format(&dl->items[i]);
+
+		fprintf(out, "%s\n", s);
+		free(s);
+	}
+}
+
+/* Levenshtein distance, capped: returns > cap as soon as it must exceed it. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t *row, d;
+
+	if (la > 64 || lb > 64)
+		return (size_t)-1;
+	row = xmalloc((lb + 1) * sizeof *row);
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t prev = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t cur = row[j];
+			size_t sub = prev + (a[i - 1] != b[j - 1]);
+			size_t del = row[j] + 1, ins = row[j - 1] + 1;
+
+			row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			prev = cur;
+		}
+	}
+	d = row[lb];
+	free(row);
+	return d;
+}
+
+const char *diag_suggest(const char *word, const char *const *candidates, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1, i, limit;
+
+	/* a typo is at most a third of the word, and at least one edit */
+	limit = strlen(word) / 3;
+	if (limit < 1)
+		limit = 1;
+	if (limit > 4)
+		limit = 4;
+	for (i = 0; i < n; i++) {
+		size_t d = distance(word, candidates[i]);
+
+		if (d && d <= limit && d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	return best;
+}

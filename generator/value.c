@@ -1,0 +1,230 @@
+/* value: the one generic value tree. */
+#include "value.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+struct value *value_new(enum value_kind kind, const struct pos *pos)
+{
+	struct value *v = xcalloc(1, sizeof *v);
+
+	v->kind = kind;
+	if (pos)
+		v->pos = *pos;
+	return v;
+}
+
+struct value *value_new_null(void)
+{
+	return value_new(VALUE_NULL, NULL);
+}
+
+struct value *value_new_bool(int b)
+{
+	struct value *v = value_new(VALUE_BOOL, NULL);
+
+	v->boolean = !!b;
+	v->str = xstrdup(b ? "true" : "false");
+	v->len = strlen(v->str);
+	return v;
+}
+
+struct value *value_new_number(double d)
+{
+	struct value *v = value_new(VALUE_NUMBER, NULL);
+	char buf[64];
+
+	v->number = d;
+	snprintf(buf, sizeof buf, "%.15g", d);
+	v->str = xstrdup(buf);
+	v->len = strlen(buf);
+	return v;
+}
+
+struct value *value_new_string(const char *s, size_t len)
+{
+	struct value *v = value_new(VALUE_STRING, NULL);
+
+	v->str = xstrndup(s, len);
+	v->len = len;
+	return v;
+}
+
+struct value *value_new_cstr(const char *s)
+{
+	return value_new_string(s, strlen(s));
+}
+
+struct value *value_new_list(void)
+{
+	return value_new(VALUE_LIST, NULL);
+}
+
+struct value *value_new_map(void)
+{
+	return value_new(VALUE_MAP, NULL);
+}
+
+void value_free(struct value *v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	if (v->kind == VALUE_LIST)
+		for (i = 0; i < v->n; i++)
+			value_free(v->items[i]);
+	if (v->kind == VALUE_MAP)
+		for (i = 0; i < v->n; i++) {
+			free(v->members[i].key);
+			value_free(v->members[i].val);
+		}
+	free(v->items);
+	free(v->members);
+	free(v->str);
+	free(v);
+}
+
+struct value *value_copy(const struct value *v)
+{
+	struct value *c;
+	size_t i;
+
+	if (!v)
+		return NULL;
+	c = value_new(v->kind, &v->pos);
+	c->number = v->number;
+	c->boolean = v->boolean;
+	if (v->str) {
+		c->str = xstrndup(v->str, v->len);
+		c->len = v->len;
+	}
+	if (v->kind == VALUE_LIST)
+		for (i = 0; i < v->n; i++)
+			value_list_push(c, value_copy(v->items[i]));
+	if (v->kind == VALUE_MAP)
+		for (i = 0; i < v->n; i++)
+			value_map_set(c, v->members[i].key,
+				      value_copy(v->members[i].val),
+				      &v->members[i].key_pos);
+	return c;
+}
+
+void value_list_push(struct value *list, struct value *item)
+{
+	XGROW(list->items, list->alloc, list->n + 1);
+	list->items[list->n++] = item;
+}
+
+struct value_member *value_member(const struct value *map, const char *key)
+{
+	size_t i;
+
+	if (!map || map->kind != VALUE_MAP)
+		return NULL;
+	for (i = 0; i < map->n; i++)
+		if (!strcmp(map->members[i].key, key))
+			return &map->members[i];
+	return NULL;
+}
+
+struct value *value_get(const struct value *map, const char *key)
+{
+	struct value_member *m = value_member(map, key);
+
+	return m ? m->val : NULL;
+}
+
+void value_map_set(struct value *map, const char *key, struct value *val,
+		   const struct pos *key_pos)
+{
+	struct value_member *m = value_member(map, key);
+
+	if (m) {
+		value_free(m->val);
+		m->val = val;
+		if (key_pos)
+			m->key_pos = *key_pos;
+		return;
+	}
+	XGROW(map->members, map->alloc, map->n + 1);
+	m = &map->members[map->n++];
+	m->key = xstrdup(key);
+	m->val = val;
+	if (key_pos)
+		m->key_pos = *key_pos;
+	else
+		memset(&m->key_pos, 0, sizeof m->key_pos);
+}
+
+struct value *value_path(const struct value *v, const char *dotted)
+{
+	const char *p = dotted, *dot;
+	char key[256];
+	size_t n;
+
+	while (v) {
+		dot = strchr(p, '.');
+		n = dot ? (size_t)(dot - p) : strlen(p);
+		if (n >= sizeof key)
+			return NULL;
+		memcpy(key, p, n);
+		key[n] = '\0';
+		v = value_get(v, key);
+		if (!dot)
+			return (struct value *)v;
+		p = dot + 1;
+	}
+	return NULL;
+}
+
+const char *value_string(const struct value *v)
+{
+	return v && v->kind == VALUE_STRING ? v->str : NULL;
+}
+
+int value_truthy(const struct value *v)
+{
+	if (!v)
+		return 0;
+	switch (v->kind) {
+	case VALUE_NULL: return 0;
+	case VALUE_BOOL: return v->boolean;
+	case VALUE_NUMBER: return 1;
+	case VALUE_STRING: return v->len > 0;
+	case VALUE_LIST: return v->n > 0;
+	case VALUE_MAP: return 1;
+	}
+	return 0;
+}
+
+const char *value_kind_name(enum value_kind kind)
+{
+	switch (kind) {
+	case VALUE_NULL: return "null";
+	case VALUE_BOOL: return "boolean";
+	case VALUE_NUMBER: return "number";
+	case VALUE_STRING: return "string";
+	case VALUE_LIST: return "list";
+	case VALUE_MAP: return "map";
+	}
+	return "?";
+}
+
+void value_map_set_str(struct value *map, const char *key, const char *s)
+{
+	value_map_set(map, key, value_new_cstr(s ? s : ""), NULL);
+}
+
+void value_map_set_num(struct value *map, const char *key, double d)
+{
+	value_map_set(map, key, value_new_number(d), NULL);
+}
+
+void value_map_set_bool(struct value *map, const char *key, int b)
+{
+	value_map_set(map, key, value_new_bool(b), NULL);
+}

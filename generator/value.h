@@ -1,0 +1,93 @@
+/* value: the one generic value tree (null, bool, number, string, list, map). */
+#ifndef WAYMARK_VALUE_H
+#define WAYMARK_VALUE_H
+
+#include <stddef.h>
+
+/*
+ * Front matter, YAML data files, template contexts and JSON output all use
+ * this tree. Every node remembers where it came from (`pos`); nodes built
+ * by the generator have pos.file == NULL.
+ *
+ * Ownership: a list or map owns its children; value_free frees a whole
+ * tree. Strings are NUL-terminated copies owned by their node. pos.file is
+ * never owned by a node: it points at a path that outlives the tree (the
+ * build's source list, or a string literal).
+ *
+ * Scalars keep their source text in `str`: a NUMBER written "1.50" renders
+ * as "1.50", a BOOL written "yes" ... is never produced (YAML 1.2 core
+ * schema: only true/false are booleans).
+ */
+enum value_kind {
+	VALUE_NULL,
+	VALUE_BOOL,
+	VALUE_NUMBER,
+	VALUE_STRING,
+	VALUE_LIST,
+	VALUE_MAP,
+};
+
+struct pos {
+	const char *file;
+	int line; /* 1-based; 0 when unknown */
+	int col;  /* 1-based; 0 when unknown */
+};
+
+struct value_member;
+
+struct value {
+	enum value_kind kind;
+	struct pos pos;
+	char *str;     /* STRING, NUMBER, BOOL: text (never NULL for those) */
+	size_t len;    /* length of str */
+	double number; /* NUMBER */
+	int boolean;   /* BOOL */
+	/* LIST: items[0..n); MAP: members[0..n), in source order */
+	size_t n, alloc;
+	struct value **items;
+	struct value_member *members;
+};
+
+struct value_member {
+	char *key;
+	struct pos key_pos;
+	struct value *val;
+};
+
+struct value *value_new(enum value_kind kind, const struct pos *pos);
+struct value *value_new_null(void);
+struct value *value_new_bool(int b);
+struct value *value_new_number(double d);
+struct value *value_new_string(const char *s, size_t len);
+struct value *value_new_cstr(const char *s);
+struct value *value_new_list(void);
+struct value *value_new_map(void);
+/* Free a tree; NULL is a no-op. */
+void value_free(struct value *v);
+/* A deep copy (positions included); the caller owns it. */
+struct value *value_copy(const struct value *v);
+
+/* Append `item` to a list; the list takes ownership. */
+void value_list_push(struct value *list, struct value *item);
+/* Set `key` in a map to `val` (replacing and freeing any previous value);
+ * the map takes ownership of val. key_pos may be NULL. */
+void value_map_set(struct value *map, const char *key, struct value *val,
+		   const struct pos *key_pos);
+/* The member named `key`, or NULL (also when `map` is NULL or not a map). */
+struct value *value_get(const struct value *map, const char *key);
+struct value_member *value_member(const struct value *map, const char *key);
+/* Follow a dotted path ("site.title"); NULL when any step is missing. */
+struct value *value_path(const struct value *v, const char *dotted);
+
+/* The string of a STRING node, or NULL for any other kind (or v NULL). */
+const char *value_string(const struct value *v);
+/* Mustache truthiness: null, false, empty list and empty string are false. */
+int value_truthy(const struct value *v);
+const char *value_kind_name(enum value_kind kind);
+
+/* Convenience setters that build the child for you. */
+void value_map_set_str(struct value *map, const char *key, const char *s);
+void value_map_set_num(struct value *map, const char *key, double d);
+void value_map_set_bool(struct value *map, const char *key, int b);
+
+#endif

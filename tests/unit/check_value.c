@@ -1,0 +1,88 @@
+/* check_value: the generic value tree. */
+#include "test.h"
+
+#include <string.h>
+
+#include "value.h"
+
+START_TEST(map_keeps_insertion_order_and_replaces)
+{
+	struct value *m = value_new_map();
+
+	value_map_set_str(m, "b", "1");
+	value_map_set_str(m, "a", "2");
+	value_map_set_str(m, "b", "3");
+	ck_assert_uint_eq(m->n, 2);
+	ck_assert_str_eq(m->members[0].key, "b");
+	ck_assert_str_eq(value_string(value_get(m, "b")), "3");
+	ck_assert_ptr_null(value_get(m, "c"));
+	value_free(m);
+}
+END_TEST
+
+START_TEST(dotted_path_follows_maps)
+{
+	struct value *m = value_new_map(), *inner = value_new_map();
+
+	value_map_set_str(inner, "title", "Pathways");
+	value_map_set(m, "site", inner, NULL);
+	ck_assert_str_eq(value_string(value_path(m, "site.title")), "Pathways");
+	ck_assert_ptr_null(value_path(m, "site.missing"));
+	ck_assert_ptr_null(value_path(m, "nope.title"));
+	value_free(m);
+}
+END_TEST
+
+START_TEST(copy_is_deep_and_keeps_positions)
+{
+	struct pos p = { "content/a.md", 3, 7 };
+	struct value *l = value_new(VALUE_LIST, &p), *c;
+
+	value_list_push(l, value_new_cstr("x"));
+	c = value_copy(l);
+	ck_assert_ptr_ne(c->items[0], l->items[0]);
+	ck_assert_str_eq(c->items[0]->str, "x");
+	ck_assert_int_eq(c->pos.line, 3);
+	ck_assert_int_eq(c->pos.col, 7);
+	value_free(l);
+	value_free(c);
+}
+END_TEST
+
+START_TEST(truthiness_follows_mustache)
+{
+	struct value *v;
+
+	ck_assert(!value_truthy(NULL));
+	v = value_new_null(); ck_assert(!value_truthy(v)); value_free(v);
+	v = value_new_bool(0); ck_assert(!value_truthy(v)); value_free(v);
+	v = value_new_list(); ck_assert(!value_truthy(v)); value_free(v);
+	v = value_new_number(0); ck_assert(value_truthy(v)); value_free(v);
+	v = value_new_map(); ck_assert(value_truthy(v)); value_free(v);
+}
+END_TEST
+
+START_TEST(numbers_render_without_trailing_zeros)
+{
+	struct value *v = value_new_number(16.5);
+
+	ck_assert_str_eq(v->str, "16.5");
+	value_free(v);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("value");
+	TCase *tc = tcase_create("value");
+
+	tcase_add_test(tc, map_keeps_insertion_order_and_replaces);
+	tcase_add_test(tc, dotted_path_follows_maps);
+	tcase_add_test(tc, copy_is_deep_and_keeps_positions);
+	tcase_add_test(tc, truthiness_follows_mustache);
+	tcase_add_test(tc, numbers_render_without_trailing_zeros);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN

@@ -1,0 +1,22 @@
+/* test.h: what every Check suite shares: a main that runs one suite. */
+#ifndef WAYMARK_TEST_H
+#define WAYMARK_TEST_H
+
+#include <check.h>
+#include <stdlib.h>
+
+/* Each tests/unit/check_foo.c defines `static Suite *suite(void)` and ends
+ * with TEST_MAIN. The run prints Check's "N%: Checks: N, Failures: N,
+ * Errors: N" line and exits non-zero on any failure. */
+#define TEST_MAIN                                                  \
+	int main(void)                                             \
+	{                                                          \
+		SRunner *sr = srunner_create(suite());             \
+		int failed;                                        \
+		srunner_run_all(sr, CK_NORMAL);                    \
+		failed = srunner_ntests_failed(sr);                \
+		srunner_free(sr);                                  \
+		return failed ? EXIT_FAILURE : EXIT_SUCCESS;       \
+	}
+
+#endif
