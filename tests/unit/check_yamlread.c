@@ -1,0 +1,156 @@
+/* check_yamlread: YAML loading with positions. */
+#include "test.h"
+
+#include <string.h>
+
+#include "yamlread.h"
+
+static struct value *parse(const char *text, struct diag_list *dl)
+{
+	return yamlread_parse("t.yaml", text, strlen(text), 0, dl);
+}
+
+START_TEST(scalars_resolve_by_core_schema)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct value *v = parse("a: 1.50\nb: true\nc: ~\nd: '12'\ne: yes\nf: -3\n", &dl);
+
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_eq(value_get(v, "a")->kind, VALUE_NUMBER);
+	ck_assert_str_eq(value_get(v, "a")->str, "1.50");
+	ck_assert(value_get(v, "a")->number == 1.5);
+	ck_assert_int_eq(value_get(v, "b")->kind, VALUE_BOOL);
+	ck_assert_int_eq(value_get(v, "c")->kind, VALUE_NULL);
+	ck_assert_int_eq(value_get(v, "d")->kind, VALUE_STRING);
+	ck_assert_int_eq(value_get(v, "e")->kind, VALUE_STRING);
+	ck_assert(value_get(v, "f")->number == -3);
+	value_free(v);
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(every_node_keeps_line_and_column)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct value *v = parse("title: x\nsteps:\n  - name: one\n    months: 6\n", &dl);
+	struct value *step = value_get(v, "steps")->items[0];
+
+	ck_assert_int_eq(value_get(step, "months")->pos.line, 4);
+	ck_assert_int_eq(value_get(step, "months")->pos.col, 13);
+	ck_assert_int_eq(value_member(step, "months")->key_pos.col, 5);
+	ck_assert_str_eq(value_get(v, "title")->pos.file, "t.yaml");
+	value_free(v);
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(line_offset_shifts_positions)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct value *v = yamlread_parse("f.md", "a: 1\n", 5, 1, &dl);
+
+	ck_assert_int_eq(value_get(v, "a")->pos.line, 2);
+	value_free(v);
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(syntax_error_reports_real_position)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct value *v = parse("a: 1\nb: [1, 2\nc: 3\n", &dl);
+	char *msg;
+
+	ck_assert_ptr_null(v);
+	ck_assert_uint_eq(dl.errors, 1);
+	msg = diag_format(&dl.items[0]);
+	ck_assert_str_eq(msg, "t.yaml:3:2: error: did not find expected ',' or ']' while parsing a flow sequence");
+	free(msg);
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(duplicate_key_is_an_error)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct value *v = parse("a: 1\nb: 2\na: 3\n", &dl);
+	char *msg;
+
+	ck_assert_ptr_null(v);
+	msg = diag_format(&dl.items[0]);
+	ck_assert_str_eq(msg, "t.yaml:3:1: error: duplicate key 'a'");
+	free(msg);
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(aliases_copy_their_anchor)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct value *v = parse("a: &x {k: v}\nb: *x\n", &dl);
+
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(value_string(value_path(v, "b.k")), "v");
+	ck_assert_ptr_ne(value_get(v, "a"), value_get(v, "b"));
+	value_free(v);
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(empty_document_is_null)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct value *v = parse("", &dl);
+
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_eq(v->kind, VALUE_NULL);
+	value_free(v);
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(invalid_utf8_is_an_error)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct value *v = parse("a: 1\nb: \xff\xfe\n", &dl);
+	char *msg;
+
+	ck_assert_ptr_null(v);
+	ck_assert_uint_eq(dl.errors, 1);
+	msg = diag_format(&dl.items[0]);
+	ck_assert_str_eq(msg, "t.yaml:2:4: error: invalid leading UTF-8 octet");
+	free(msg);
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(second_document_is_an_error)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct value *v = parse("a: 1\n---\nb: 2\n", &dl);
+
+	ck_assert_ptr_null(v);
+	ck_assert_int_eq(dl.items[0].line, 2);
+	diag_list_release(&dl);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("yamlread");
+	TCase *tc = tcase_create("yamlread");
+
+	tcase_add_test(tc, scalars_resolve_by_core_schema);
+	tcase_add_test(tc, every_node_keeps_line_and_column);
+	tcase_add_test(tc, line_offset_shifts_positions);
+	tcase_add_test(tc, syntax_error_reports_real_position);
+	tcase_add_test(tc, duplicate_key_is_an_error);
+	tcase_add_test(tc, aliases_copy_their_anchor);
+	tcase_add_test(tc, empty_document_is_null);
+	tcase_add_test(tc, invalid_utf8_is_an_error);
+	tcase_add_test(tc, second_document_is_an_error);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN
