@@ -59,19 +59,19 @@ site: all
 
 bin/waymark: $(OBJ)
 	@mkdir -p bin
-	$(CC) $(CFLAGS_ALL) -o $@ $(OBJ) $(PKG_LIBS)
+	@echo "  LINK    $@"; $(CC) $(CFLAGS_ALL) -o $@ $(OBJ) $(PKG_LIBS)
 
 build/obj/%.o: generator/%.c $(wildcard generator/*.h) | build/obj
-	$(CC) $(CFLAGS_ALL) -MMD -c -o $@ $<
+	@echo "  CC      $<"; $(CC) $(CFLAGS_ALL) -MMD -c -o $@ $<
 
 build/asan/%.o: generator/%.c $(wildcard generator/*.h) | build/asan
-	$(CC) $(CFLAGS_ALL) $(ASAN) -c -o $@ $<
+	@echo "  CC asan $<"; $(CC) $(CFLAGS_ALL) $(ASAN) -c -o $@ $<
 
 build/tests/%: tests/unit/%.c $(LIBOBJ) tests/unit/test.h | build/tests
-	$(CC) $(CFLAGS_ALL) -Igenerator -o $@ $< $(LIBOBJ) $(CHECK_LIBS) $(PKG_LIBS)
+	@echo "  TEST    $@"; $(CC) $(CFLAGS_ALL) -Igenerator -o $@ $< $(LIBOBJ) $(CHECK_LIBS) $(PKG_LIBS)
 
 build/asan-tests/%: tests/unit/%.c $(ASANOBJ) tests/unit/test.h | build/asan-tests
-	$(CC) $(CFLAGS_ALL) $(ASAN) -Igenerator -o $@ $< $(ASANOBJ) $(CHECK_LIBS) $(PKG_LIBS)
+	@echo "  TEST    $@"; $(CC) $(CFLAGS_ALL) $(ASAN) -Igenerator -o $@ $< $(ASANOBJ) $(CHECK_LIBS) $(PKG_LIBS)
 
 build/obj build/asan build/tests build/asan-tests:
 	@mkdir -p $@

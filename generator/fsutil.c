@@ -1,0 +1,262 @@
+/* fsutil: reading, writing, listing and removing files. */
+#include "fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+int fs_read(const char *path, struct strbuf *out)
+{
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		errno = EISDIR;
+		return -1;
+	}
+	strbuf_grow(out, st.st_size > 0 ? (size_t)st.st_size : 4096);
+	for (;;) {
+		strbuf_grow(out, 8192);
+		n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		out->buf[out->len] = '\0';
+	}
+	close(fd);
+	return 0;
+}
+
+int fs_mkdirs(const char *path)
+{
+	char *p = xstrdup(path), *s;
+	int ret = 0;
+
+	for (s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+				ret = -1;
+				break;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	free(p);
+	return ret;
+}
+
+int fs_write(const char *path, const void *data, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	const char *p = data;
+	int fd;
+
+	if (slash && slash != path) {
+		char *dir = xstrndup(path, (size_t)(slash - path));
+		int r = fs_mkdirs(dir);
+
+		free(dir);
+		if (r)
+			return -1;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0)
+		return -1;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return close(fd);
+}
+
+int fs_same(const char *path, const void *data, size_t len)
+{
+	struct stat st;
+	struct strbuf sb = STRBUF_INIT;
+	int same;
+
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
+		return 0;
+	same = fs_read(path, &sb) == 0 && sb.len == len && !memcmp(sb.buf, data, len);
+	strbuf_release(&sb);
+	return same;
+}
+
+int fs_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int fs_is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int fs_remove_tree(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	int ret = 0;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		char *child;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		child = fs_join(path, e->d_name);
+		if (fs_remove_tree(child))
+			ret = -1;
+		free(child);
+	}
+	closedir(d);
+	if (!ret && rmdir(path) < 0)
+		ret = -1;
+	return ret;
+}
+
+char *fs_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	char *p;
+
+	if (!strcmp(a, ".") || !la)
+		return xstrdup(b);
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	p = xmalloc(la + strlen(b) + 2);
+	memcpy(p, a, la);
+	p[la] = '/';
+	strcpy(p + la + 1, b);
+	return p;
+}
+
+static int has_ext(const char *name, const char *const *exts)
+{
+	size_t ln = strlen(name);
+
+	if (!exts)
+		return 1;
+	for (; *exts; exts++) {
+		size_t le = strlen(*exts);
+
+		if (ln > le && !strcmp(name + ln - le, *exts))
+			return 1;
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk(const char *root, const char *rel, const char *const *exts,
+		struct fs_list *out, struct strbuf *failed)
+{
+	char *dir = rel ? fs_join(root, rel) : xstrdup(root);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d) {
+		if (failed) {
+			strbuf_reset(failed);
+			strbuf_adds(failed, dir);
+		}
+		free(dir);
+		return -1;
+	}
+	while ((e = readdir(d)) && !ret) {
+		char *crel, *full;
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		crel = rel ? fs_join(rel, e->d_name) : xstrdup(e->d_name);
+		full = fs_join(root, crel);
+		if (stat(full, &st) < 0) {
+			if (failed) {
+				strbuf_reset(failed);
+				strbuf_adds(failed, full);
+			}
+			ret = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			ret = walk(root, crel, exts, out, failed);
+		} else if (S_ISREG(st.st_mode) && has_ext(e->d_name, exts)) {
+			XGROW(out->paths, out->alloc, out->n + 1);
+			out->paths[out->n++] = crel;
+			crel = NULL;
+		}
+		free(crel);
+		free(full);
+	}
+	closedir(d);
+	free(dir);
+	return ret;
+}
+
+int fs_list(const char *dir, const char *const *exts, struct fs_list *out,
+	    struct strbuf *failed)
+{
+	int ret = walk(dir, NULL, exts, out, failed);
+
+	if (out->n)
+		qsort(out->paths, out->n, sizeof *out->paths, cmp_str);
+	return ret;
+}
+
+void fs_list_release(struct fs_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->paths[i]);
+	free(l->paths);
+	memset(l, 0, sizeof *l);
+}

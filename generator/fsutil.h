@@ -1,0 +1,43 @@
+/* fsutil: reading, writing, listing and removing files. */
+#ifndef WAYMARK_FSUTIL_H
+#define WAYMARK_FSUTIL_H
+
+#include <stddef.h>
+
+#include "strbuf.h"
+
+/* Paths found by fs_list: relative to the listed directory, sorted. */
+struct fs_list {
+	char **paths;
+	size_t n, alloc;
+};
+
+/* Append the whole file to `out`. Returns 0, or -1 with errno set. */
+int fs_read(const char *path, struct strbuf *out);
+/* Create every missing directory of `path` (like mkdir -p). 0 or -1/errno. */
+int fs_mkdirs(const char *path);
+/* Create the parent directories of `path`, then write it. 0 or -1/errno. */
+int fs_write(const char *path, const void *data, size_t len);
+/* 1 when `path` is a regular file holding exactly data[0..len), else 0. */
+int fs_same(const char *path, const void *data, size_t len);
+/* Remove a file or a whole directory tree; a missing path is not an error.
+ * 0 or -1/errno. */
+int fs_remove_tree(const char *path);
+/* 1 if `path` is a directory, 0 otherwise. */
+int fs_is_dir(const char *path);
+int fs_is_file(const char *path);
+
+/*
+ * Every regular file below `dir` whose name ends in one of the
+ * NULL-terminated `exts` (all files when exts is NULL), recursively,
+ * sorted bytewise; names starting with '.' are skipped. Returns 0, or -1
+ * with errno set and `failed` (if not NULL) set to the path that failed.
+ */
+int fs_list(const char *dir, const char *const *exts, struct fs_list *out,
+	    struct strbuf *failed);
+void fs_list_release(struct fs_list *l);
+
+/* "a" + "b" → "a/b"; "." + "b" → "b". The caller frees the result. */
+char *fs_join(const char *a, const char *b);
+
+#endif

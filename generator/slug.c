@@ -1,0 +1,119 @@
+/* slug: ids for URLs and anchors, and the clean URL of a content file. */
+#include "slug.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+void slug_add(struct strbuf *out, const char *text, size_t len, const char *fallback)
+{
+	size_t start = out->len, i;
+	int dash = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
+			if (dash && out->len > start)
+				strbuf_addch(out, '-');
+			dash = 0;
+			strbuf_addch(out, c);
+		} else if (c >= 'A' && c <= 'Z') {
+			if (dash && out->len > start)
+				strbuf_addch(out, '-');
+			dash = 0;
+			strbuf_addch(out, c + ('a' - 'A'));
+		} else if (c == '\'' || c == 0) {
+			/* "worker's" → "workers" */
+		} else {
+			dash = 1;
+		}
+	}
+	if (out->len == start && fallback)
+		strbuf_adds(out, fallback);
+}
+
+char *slug_make(const char *text, const char *fallback)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	slug_add(&sb, text, strlen(text), fallback);
+	return strbuf_detach(&sb, NULL);
+}
+
+int slug_valid_id(const char *id)
+{
+	const char *p;
+
+	if (!*id || *id == '-')
+		return 0;
+	for (p = id; *p; p++) {
+		if (*p == '-' && (p[1] == '-' || p[1] == '\0'))
+			return 0;
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+void slug_url_of(const char *rel, char **url, char **out)
+{
+	struct strbuf u = STRBUF_INIT, o = STRBUF_INIT;
+	const char *p = rel, *end = rel + strlen(rel);
+	const char *dot = strrchr(rel, '.');
+
+	if (dot && !strchr(dot, '/'))
+		end = dot;
+	/* pages/ holds plain pages that live at the top of the site */
+	if (!strncmp(p, "pages/", 6))
+		p += 6;
+	strbuf_addch(&u, '/');
+	while (p < end) {
+		const char *seg_end = memchr(p, '/', (size_t)(end - p));
+		size_t n;
+
+		if (!seg_end)
+			seg_end = end;
+		n = (size_t)(seg_end - p);
+		if (!((n == 6 && !memcmp(p, "_index", 6)) || (n == 5 && !memcmp(p, "index", 5)))) {
+			slug_add(&u, p, n, "page");
+			strbuf_addch(&u, '/');
+		}
+		p = seg_end + (seg_end < end);
+	}
+	strbuf_add(&o, u.buf + 1, u.len - 1);
+	strbuf_adds(&o, "index.html");
+	*url = strbuf_detach(&u, NULL);
+	*out = strbuf_detach(&o, NULL);
+}
+
+char *slug_normalize_path(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = path;
+
+	while (*p) {
+		const char *e = strchr(p, '/');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (n == 2 && !memcmp(p, "..", 2)) {
+			char *slash;
+
+			if (!sb.len) {
+				strbuf_release(&sb);
+				return NULL;
+			}
+			slash = strrchr(sb.buf, '/');
+			strbuf_setlen(&sb, slash ? (size_t)(slash - sb.buf) : 0);
+		} else if (n && !(n == 1 && *p == '.')) {
+			if (sb.len)
+				strbuf_addch(&sb, '/');
+			strbuf_add(&sb, p, n);
+		}
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return strbuf_detach(&sb, NULL);
+}

@@ -1,0 +1,36 @@
+/* slug: ids for URLs and anchors, and the clean URL of a content file. */
+#ifndef WAYMARK_SLUG_H
+#define WAYMARK_SLUG_H
+
+#include "strbuf.h"
+
+/*
+ * Append the slug of text[0..len) to `out`: ASCII letters lowercased,
+ * runs of anything that is not a letter or digit become one '-', with no
+ * '-' at either end. Non-ASCII UTF-8 letters are kept as they are (they
+ * are valid in URLs and HTML ids). Text with nothing usable gives
+ * `fallback`.
+ */
+void slug_add(struct strbuf *out, const char *text, size_t len, const char *fallback);
+/* The same, returned as a new string the caller frees. */
+char *slug_make(const char *text, const char *fallback);
+/* 1 when `id` is a valid record id: non-empty, [a-z0-9-], no leading,
+ * trailing or doubled '-'. */
+int slug_valid_id(const char *id);
+
+/*
+ * Clean URL and output file of a content file, from its path relative to
+ * content/: "pages/about.md" → "/about/" and "about/index.html";
+ * "_index.md" → "/" and "index.html"; "guides/x/_index.md" → "/guides/x/";
+ * "stories/My Day.md" → "/stories/my-day/". Both strings are new and
+ * owned by the caller.
+ */
+void slug_url_of(const char *rel, char **url, char **out);
+
+/*
+ * Normalize "a/b/../c" → "a/c" (removing "." and empty segments).
+ * Returns a new string, or NULL when ".." climbs above the top.
+ */
+char *slug_normalize_path(const char *path);
+
+#endif
