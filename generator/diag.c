@@ -63,6 +63,16 @@ void diag_error(struct diag_list *dl, const struct pos *pos, const char *fmt, ..
 	va_end(ap);
 }
 
+void diag_io_error(struct diag_list *dl, const struct pos *pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vrecord(dl, DIAG_ERROR, pos, fmt, ap);
+	va_end(ap);
+	dl->io_errors++;
+}
+
 void diag_warning(struct diag_list *dl, const struct pos *pos, const char *fmt, ...)
 {
 	va_list ap;
@@ -81,6 +91,7 @@ void diag_list_move(struct diag_list *to, struct diag_list *from)
 		to->items[to->n++] = from->items[i];
 	to->errors += from->errors;
 	to->warnings += from->warnings;
+	to->io_errors += from->io_errors;
 	free(from->items);
 	diag_list_init(from);
 }

@@ -28,15 +28,19 @@ struct diag_list {
 	struct diag *items;
 	size_t n, alloc;
 	size_t errors, warnings;
+	size_t io_errors; /* errors that are I/O failures (also in `errors`) */
 };
 
-#define DIAG_LIST_INIT { NULL, 0, 0, 0, 0 }
+#define DIAG_LIST_INIT { NULL, 0, 0, 0, 0, 0 }
 
 void diag_list_init(struct diag_list *dl);
 void diag_list_release(struct diag_list *dl);
 
 /* Record a problem at `pos` (which may be NULL or have file NULL). */
 void diag_error(struct diag_list *dl, const struct pos *pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* An error that is an I/O failure (unreadable file, full disk): exit 3. */
+void diag_io_error(struct diag_list *dl, const struct pos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void diag_warning(struct diag_list *dl, const struct pos *pos, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -117,3 +117,23 @@ char *slug_normalize_path(const char *path)
 	}
 	return strbuf_detach(&sb, NULL);
 }
+
+char *slug_relative_path(const char *from, const char *to)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *f = from, *t = to, *p;
+
+	/* skip the directories both paths share */
+	for (;;) {
+		const char *fs = strchr(f, '/'), *ts = strchr(t, '/');
+
+		if (!fs || !ts || fs - f != ts - t || memcmp(f, t, (size_t)(fs - f)))
+			break;
+		f = fs + 1;
+		t = ts + 1;
+	}
+	for (p = f; (p = strchr(p, '/')); p++)
+		strbuf_adds(&sb, "../");
+	strbuf_adds(&sb, t);
+	return strbuf_detach(&sb, NULL);
+}

@@ -33,4 +33,11 @@ void slug_url_of(const char *rel, char **url, char **out);
  */
 char *slug_normalize_path(const char *path);
 
+/*
+ * The path that leads from the file `from` to the file `to` (both relative
+ * to the same top): from "pages/about.md" to "pathways/x.md" gives
+ * "../pathways/x.md". A new string the caller frees.
+ */
+char *slug_relative_path(const char *from, const char *to);
+
 #endif

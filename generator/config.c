@@ -1,0 +1,75 @@
+/* config: the site's settings, from site.yaml. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "schema.h"
+#include "strbuf.h"
+#include "yamlread.h"
+
+static const struct schema_field markdown_fields[] = {
+	{ "unsafe", SCHEMA_BOOL, 0, NULL, 0, NULL },
+	{ NULL, 0, 0, NULL, 0, NULL },
+};
+
+static const struct schema_field site_fields[] = {
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "description", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "lang", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "base_url", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "theme", SCHEMA_ID, 0, NULL, 0, NULL },
+	{ "markdown", SCHEMA_MAP, 0, markdown_fields, 0, NULL },
+	{ NULL, 0, 0, NULL, 0, NULL },
+};
+
+static const char *str_or(const struct value *map, const char *key, const char *def)
+{
+	const struct value *v = value_get(map, key);
+
+	return v && v->str ? v->str : def;
+}
+
+int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl)
+{
+	struct strbuf text = STRBUF_INIT;
+	const struct value *md, *unsafe;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->path = fs_join(site_dir, "site.yaml");
+	if (fs_read(cfg->path, &text) < 0) {
+		diag_io_error(dl, NULL, "unable to read '%s': %s", cfg->path, strerror(errno));
+		strbuf_release(&text);
+		return -1;
+	}
+	cfg->raw = yamlread_parse(cfg->path, text.buf, text.len, 0, dl);
+	strbuf_release(&text);
+	if (!cfg->raw)
+		return -1;
+	if (schema_check(site_fields, cfg->raw, "site.yaml", dl))
+		return -1;
+	cfg->title = str_or(cfg->raw, "title", "");
+	cfg->description = str_or(cfg->raw, "description", "");
+	cfg->lang = str_or(cfg->raw, "lang", "en");
+	cfg->base_url = str_or(cfg->raw, "base_url", "/");
+	cfg->theme = str_or(cfg->raw, "theme", "default");
+	md = value_get(cfg->raw, "markdown");
+	unsafe = value_get(md, "unsafe");
+	cfg->unsafe = unsafe && unsafe->kind == VALUE_BOOL && unsafe->boolean;
+	if (!*cfg->base_url || cfg->base_url[strlen(cfg->base_url) - 1] != '/') {
+		const struct value *b = value_get(cfg->raw, "base_url");
+
+		diag_error(dl, &b->pos, "'base_url' must end with '/'");
+		return -1;
+	}
+	return 0;
+}
+
+void config_release(struct config *cfg)
+{
+	value_free(cfg->raw);
+	free(cfg->path);
+	memset(cfg, 0, sizeof *cfg);
+}

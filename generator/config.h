@@ -1,0 +1,29 @@
+/* config: the site's settings, from site.yaml. */
+#ifndef WAYMARK_CONFIG_H
+#define WAYMARK_CONFIG_H
+
+#include "diag.h"
+#include "value.h"
+
+/*
+ * Every field has a value after config_load succeeds (defaults filled
+ * in); strings point into `raw` or at literals and live as long as the
+ * config. `path` is "site.yaml" joined to the site directory.
+ */
+struct config {
+	char *path;
+	struct value *raw;       /* the whole site.yaml, as read */
+	const char *title;
+	const char *description;
+	const char *lang;        /* "en" */
+	const char *base_url;    /* "/" or "https://example.org/" (ends in /) */
+	const char *theme;       /* "default" */
+	int unsafe;              /* markdown.unsafe */
+};
+
+/* Returns 0, or -1 with every problem recorded (a missing site.yaml is an
+ * I/O error). */
+int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl);
+void config_release(struct config *cfg);
+
+#endif

@@ -1,0 +1,242 @@
+/* content: every file under content/, read once into documents. */
+#include "content.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontmatter.h"
+#include "fsutil.h"
+#include "slug.h"
+#include "strbuf.h"
+#include "xalloc.h"
+#include "yamlread.h"
+
+static void doc_free(struct doc *d)
+{
+	if (!d)
+		return;
+	value_free(d->meta);
+	free(d->rel);
+	free(d->path);
+	free(d->body);
+	free(d->url);
+	free(d->out);
+	free(d);
+}
+
+/* Position of byte `off` of text, as line:col (columns count characters). */
+static struct pos pos_at(const char *file, const char *text, size_t off)
+{
+	struct pos p = { file, 1, 1 };
+	size_t i;
+
+	for (i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			p.line++;
+			p.col = 1;
+		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+			p.col++;
+		}
+	}
+	return p;
+}
+
+/* Offset of the first invalid UTF-8 sequence, or len when all is valid. */
+static size_t utf8_invalid_at(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = u[i];
+		size_t n, k;
+		unsigned int cp;
+
+		if (c < 0x80) {
+			if (c == 0)
+				return i;
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			n = 1; cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2; cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3; cp = c & 0x07;
+		} else {
+			return i;
+		}
+		for (k = 1; k <= n; k++) {
+			if (i + k >= len || (u[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (u[i + k] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+static struct doc *load_markdown(struct doc *d, struct strbuf *text, struct diag_list *dl)
+{
+	struct frontmatter fm;
+	struct value *draft;
+
+	if (frontmatter_split(text->buf, text->len, &fm) < 0) {
+		struct pos p = { d->path, 1, 1 };
+
+		diag_error(dl, &p, "front matter opened here is never closed with '---'");
+		return NULL;
+	}
+	if (fm.present) {
+		d->meta = yamlread_parse(d->path, text->buf + fm.yaml_off, fm.yaml_len,
+					 fm.yaml_line - 1, dl);
+		if (!d->meta)
+			return NULL;
+		if (d->meta->kind == VALUE_NULL) {
+			value_free(d->meta);
+			d->meta = NULL;
+		} else if (d->meta->kind != VALUE_MAP) {
+			diag_error(dl, &d->meta->pos, "front matter must be a map of fields, not a %s",
+				   value_kind_name(d->meta->kind));
+			return NULL;
+		}
+	}
+	if (!d->meta) {
+		struct pos p = { d->path, 1, 1 };
+
+		d->meta = value_new(VALUE_MAP, &p);
+	}
+	draft = value_get(d->meta, "draft");
+	if (draft && draft->kind != VALUE_BOOL) {
+		diag_error(dl, &draft->pos, "'draft' must be true or false, not a %s",
+			   value_kind_name(draft->kind));
+		return NULL;
+	}
+	d->draft = draft && draft->boolean;
+	d->body_len = text->len - fm.body_off;
+	d->body = xstrndup(text->buf + fm.body_off, d->body_len);
+	d->body_line = fm.body_line;
+	d->is_markdown = 1;
+	slug_url_of(d->rel, &d->url, &d->out);
+	return d;
+}
+
+static struct doc *load_one(const char *content_dir, const char *rel, struct diag_list *dl)
+{
+	struct doc *d = xcalloc(1, sizeof *d);
+	struct strbuf text = STRBUF_INIT;
+	size_t bad;
+
+	d->rel = xstrdup(rel);
+	d->path = fs_join(content_dir, rel);
+	if (fs_read(d->path, &text) < 0) {
+		diag_io_error(dl, NULL, "unable to read '%s': %s", d->path, strerror(errno));
+		goto fail;
+	}
+	bad = utf8_invalid_at(text.buf, text.len);
+	if (bad < text.len) {
+		struct pos p = pos_at(d->path, text.buf, bad);
+
+		diag_error(dl, &p, "invalid UTF-8 (byte 0x%02x); save the file as UTF-8",
+			   (unsigned char)text.buf[bad]);
+		goto fail;
+	}
+	if (strlen(rel) > 3 && !strcmp(rel + strlen(rel) - 3, ".md")) {
+		if (!load_markdown(d, &text, dl))
+			goto fail;
+	} else {
+		d->meta = yamlread_parse(d->path, text.buf, text.len, 0, dl);
+		if (!d->meta)
+			goto fail;
+	}
+	strbuf_release(&text);
+	return d;
+fail:
+	strbuf_release(&text);
+	doc_free(d);
+	return NULL;
+}
+
+int content_load(struct content *c, const char *site_dir, int drafts,
+		 struct diag_list *dl)
+{
+	static const char *const exts[] = { ".md", ".yaml", ".yml", NULL };
+	char *content_dir = fs_join(site_dir, "content");
+	struct fs_list files = { NULL, 0, 0 };
+	struct strbuf failed = STRBUF_INIT;
+	size_t before = dl->errors, i, j;
+
+	memset(c, 0, sizeof *c);
+	if (fs_list(content_dir, exts, &files, &failed) < 0)
+		diag_io_error(dl, NULL, "unable to read directory '%s': %s", failed.buf,
+			      strerror(errno));
+	for (i = 0; i < files.n; i++) {
+		struct doc *d = load_one(content_dir, files.paths[i], dl);
+
+		if (!d)
+			continue;
+		if (d->draft && !drafts) {
+			doc_free(d);
+			continue;
+		}
+		XGROW(c->docs, c->alloc, c->n + 1);
+		c->docs[c->n++] = d;
+	}
+	/* two files may not make one page */
+	for (i = 0; i < c->n; i++)
+		for (j = i + 1; j < c->n && c->docs[i]->url; j++)
+			if (c->docs[j]->url && !strcmp(c->docs[i]->url, c->docs[j]->url)) {
+				struct pos p = { c->docs[j]->path, 1, 1 };
+
+				diag_error(dl, &p, "'%s' and '%s' would both be the page '%s'",
+					   c->docs[i]->path, c->docs[j]->path, c->docs[i]->url);
+			}
+	fs_list_release(&files);
+	strbuf_release(&failed);
+	free(content_dir);
+	return dl->errors > before ? -1 : 0;
+}
+
+void content_release(struct content *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		doc_free(c->docs[i]);
+	free(c->docs);
+	memset(c, 0, sizeof *c);
+}
+
+static int cmp_rel(const void *key, const void *elem)
+{
+	return strcmp(key, (*(struct doc *const *)elem)->rel);
+}
+
+struct doc *content_find(const struct content *c, const char *rel)
+{
+	struct doc **d;
+
+	if (!c->n)
+		return NULL;
+	d = bsearch(rel, c->docs, c->n, sizeof *c->docs, cmp_rel);
+	return d ? *d : NULL;
+}
+
+const char *content_suggest(const struct content *c, const char *rel)
+{
+	const char **names = xmalloc((c->n + 1) * sizeof *names);
+	const char *best;
+	size_t i, n = 0;
+
+	for (i = 0; i < c->n; i++)
+		if (c->docs[i]->is_markdown)
+			names[n++] = c->docs[i]->rel;
+	best = diag_suggest(rel, names, n);
+	free(names);
+	return best;
+}

@@ -1,0 +1,50 @@
+/* content: every file under content/, read once into documents. */
+#ifndef WAYMARK_CONTENT_H
+#define WAYMARK_CONTENT_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "value.h"
+
+/*
+ * A document is one content file: a Markdown file (front matter + body)
+ * or a YAML data file. Each is read and parsed exactly once per build.
+ * `path` is what diagnostics show (the site directory joined with
+ * "content/" and `rel`); every position in `meta` points at it, so a
+ * document must outlive its tree (content_release frees both in order).
+ */
+struct doc {
+	char *rel;        /* below content/: "pages/about.md" */
+	char *path;       /* "content/pages/about.md", or "site/content/..." */
+	int is_markdown;
+	struct value *meta; /* front matter (a map, empty when none) or YAML data */
+	char *body;       /* Markdown body (NULL for YAML) */
+	size_t body_len;
+	int body_line;    /* line of the body's first line in the file */
+	int draft;
+	char *url;        /* clean URL: "/about/" (Markdown only) */
+	char *out;        /* output file below the output dir: "about/index.html" */
+};
+
+struct content {
+	struct doc **docs; /* sorted by rel */
+	size_t n, alloc;
+};
+
+/*
+ * Read every .md, .yaml and .yml file below `site_dir`/content. Drafts are
+ * left out unless `drafts`. Every problem found is recorded (unreadable
+ * files as I/O errors); documents that could not be read or parsed are
+ * left out. Returns 0 when nothing went wrong, -1 otherwise.
+ */
+int content_load(struct content *c, const char *site_dir, int drafts,
+		 struct diag_list *dl);
+void content_release(struct content *c);
+/* The document whose rel is `rel`, or NULL. */
+struct doc *content_find(const struct content *c, const char *rel);
+/* The Markdown document whose rel is nearest to `rel` (for "did you
+ * mean"), or NULL. */
+const char *content_suggest(const struct content *c, const char *rel);
+
+#endif

@@ -1,0 +1,274 @@
+/* markdown: Markdown to HTML through cmark-gfm. */
+#include "markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "slug.h"
+#include "xalloc.h"
+
+static const char *const extensions[] = {
+	"table", "strikethrough", "autolink", "tasklist", "tagfilter",
+};
+
+/* Ids the theme itself uses; a heading never takes one of these. */
+static const char *const reserved_ids[] = {
+	"main", "content", "toc", "top", "search", "site-nav", "footer",
+};
+
+void markdown_init(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
+/* The ids given out so far on this page. */
+struct idset {
+	char **ids;
+	size_t n, alloc;
+};
+
+static int idset_has(const struct idset *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof reserved_ids / sizeof *reserved_ids; i++)
+		if (!strcmp(reserved_ids[i], id))
+			return 1;
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->ids[i], id))
+			return 1;
+	return 0;
+}
+
+static const char *idset_claim(struct idset *s, const char *base)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int k = 1;
+
+	strbuf_adds(&sb, base);
+	while (idset_has(s, sb.buf)) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s-%d", base, ++k);
+	}
+	XGROW(s->ids, s->alloc, s->n + 1);
+	s->ids[s->n++] = strbuf_detach(&sb, NULL);
+	return s->ids[s->n - 1];
+}
+
+/* The plain text of a node's inline content. */
+static void plain_text(cmark_node *node, struct strbuf *out)
+{
+	cmark_node *c;
+
+	for (c = cmark_node_first_child(node); c; c = cmark_node_next(c)) {
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+		case CMARK_NODE_HTML_INLINE:
+			strbuf_adds(out, cmark_node_get_literal(c));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			strbuf_addch(out, ' ');
+			break;
+		default:
+			plain_text(c, out);
+		}
+	}
+}
+
+/* Give the heading an id: replace it by a custom block that writes the
+ * same tag with the id and holds the heading's inline children. */
+static void anchor_heading(cmark_node *h, struct idset *ids, struct value *toc)
+{
+	struct strbuf text = STRBUF_INIT, tag = STRBUF_INIT;
+	int level = cmark_node_get_heading_level(h);
+	cmark_node *block, *child;
+	const char *id;
+	char *slug;
+
+	plain_text(h, &text);
+	slug = slug_make(text.buf, "section");
+	id = idset_claim(ids, slug);
+	free(slug);
+
+	block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	strbuf_addf(&tag, "<h%d id=\"", level);
+	strbuf_add_html(&tag, id, strlen(id));
+	strbuf_adds(&tag, "\">");
+	cmark_node_set_on_enter(block, tag.buf);
+	strbuf_reset(&tag);
+	strbuf_addf(&tag, "</h%d>", level);
+	cmark_node_set_on_exit(block, tag.buf);
+	while ((child = cmark_node_first_child(h)))
+		cmark_node_append_child(block, child);
+	cmark_node_replace(h, block);
+	cmark_node_free(h);
+
+	if (toc) {
+		struct value *e = value_new_map();
+
+		value_map_set_num(e, "level", level);
+		value_map_set_str(e, "id", id);
+		value_map_set_str(e, "title", text.buf);
+		value_list_push(toc, e);
+	}
+	strbuf_release(&text);
+	strbuf_release(&tag);
+}
+
+/* Without `unsafe`, raw HTML is shown as the text it is. */
+static void escape_raw_html(cmark_node *node)
+{
+	const char *lit = cmark_node_get_literal(node);
+	char *copy = xstrdup(lit ? lit : "");
+	size_t n = strlen(copy);
+
+	while (n && (copy[n - 1] == '\n' || copy[n - 1] == '\r'))
+		copy[--n] = '\0';
+	if (cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK) {
+		cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+		cmark_node *text = cmark_node_new(CMARK_NODE_TEXT);
+
+		cmark_node_set_literal(text, copy);
+		cmark_node_append_child(para, text);
+		cmark_node_replace(node, para);
+	} else {
+		cmark_node *text = cmark_node_new(CMARK_NODE_TEXT);
+
+		cmark_node_set_literal(text, copy);
+		cmark_node_replace(node, text);
+	}
+	cmark_node_free(node);
+	free(copy);
+}
+
+/* Does `url` name a content file relative to this one ("../x.md#y")? */
+static int is_content_link(const char *url)
+{
+	const char *p, *end;
+
+	if (!*url || *url == '/' || *url == '#' || *url == '?')
+		return 0;
+	for (p = url; *p && *p != '/' && *p != '?' && *p != '#'; p++)
+		if (*p == ':')
+			return 0; /* has a scheme: https:, mailto: ... */
+	end = url + strcspn(url, "?#");
+	return end - url > 3 && !memcmp(end - 3, ".md", 3);
+}
+
+static void resolve_link(cmark_node *link, const struct markdown_opts *o,
+			 struct diag_list *dl, int *failed)
+{
+	const char *url = cmark_node_get_url(link);
+	const char *frag, *target, *suggest = NULL, *slash;
+	struct strbuf joined = STRBUF_INIT;
+	struct pos pos;
+	char *norm;
+
+	if (!url || !is_content_link(url) || !o->resolve)
+		return;
+	frag = url + strcspn(url, "?#");
+	slash = o->rel ? strrchr(o->rel, '/') : NULL;
+	if (slash)
+		strbuf_add(&joined, o->rel, (size_t)(slash - o->rel + 1));
+	strbuf_add(&joined, url, (size_t)(frag - url));
+	norm = slug_normalize_path(joined.buf);
+	pos.file = o->path;
+	pos.line = cmark_node_get_start_line(link) + o->line_offset;
+	pos.col = cmark_node_get_start_column(link);
+	target = norm ? o->resolve(o->resolve_ctx, norm, &suggest) : NULL;
+	if (!norm) {
+		diag_error(dl, &pos, "link to '%.*s' points outside content/",
+			   (int)(frag - url), url);
+		*failed = 1;
+	} else if (!target) {
+		if (suggest) {
+			char *rel = slug_relative_path(o->rel ? o->rel : "", suggest);
+
+			diag_error(dl, &pos, "link to missing page '%.*s'; did you mean '%s'?",
+				   (int)(frag - url), url, rel);
+			free(rel);
+		} else
+			diag_error(dl, &pos, "link to missing page '%.*s'",
+				   (int)(frag - url), url);
+		*failed = 1;
+	} else {
+		struct strbuf u = STRBUF_INIT;
+
+		strbuf_adds(&u, target);
+		strbuf_adds(&u, frag);
+		cmark_node_set_url(link, u.buf);
+		strbuf_release(&u);
+	}
+	free(norm);
+	strbuf_release(&joined);
+}
+
+int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
+		    struct strbuf *html, struct value **toc, struct diag_list *dl)
+{
+	int opts = CMARK_OPT_SOURCEPOS | CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES |
+		   CMARK_OPT_GITHUB_PRE_LANG;
+	cmark_parser *parser = cmark_parser_new(opts);
+	cmark_node *doc, *node;
+	cmark_iter *it;
+	cmark_event_type ev;
+	cmark_node **pending = NULL;
+	size_t npending = 0, apending = 0, i;
+	struct idset ids = { NULL, 0, 0 };
+	int failed = 0;
+	char *out;
+
+	for (i = 0; i < sizeof extensions / sizeof *extensions; i++) {
+		cmark_syntax_extension *ext = cmark_find_syntax_extension(extensions[i]);
+
+		if (ext)
+			cmark_parser_attach_syntax_extension(parser, ext);
+	}
+	cmark_parser_feed(parser, text, len);
+	doc = cmark_parser_finish(parser);
+
+	/* first pass: note what to change (changing nodes mid-walk is unsafe) */
+	it = cmark_iter_new(doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node_type t;
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		node = cmark_iter_get_node(it);
+		t = cmark_node_get_type(node);
+		if (t == CMARK_NODE_LINK)
+			resolve_link(node, o, dl, &failed);
+		else if (t == CMARK_NODE_HEADING ||
+			 (!o->unsafe && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE))) {
+			XGROW(pending, apending, npending + 1);
+			pending[npending++] = node;
+		}
+	}
+	cmark_iter_free(it);
+
+	if (toc)
+		*toc = value_new_list();
+	for (i = 0; i < npending; i++) {
+		if (cmark_node_get_type(pending[i]) == CMARK_NODE_HEADING)
+			anchor_heading(pending[i], &ids, toc ? *toc : NULL);
+		else
+			escape_raw_html(pending[i]);
+	}
+
+	out = cmark_render_html(doc, o->unsafe ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT,
+				cmark_parser_get_syntax_extensions(parser));
+	strbuf_adds(html, out);
+	free(out);
+
+	for (i = 0; i < ids.n; i++)
+		free(ids.ids[i]);
+	free(ids.ids);
+	free(pending);
+	cmark_node_free(doc);
+	cmark_parser_free(parser);
+	return failed ? -1 : 0;
+}

@@ -1,0 +1,50 @@
+/* markdown: Markdown to HTML through cmark-gfm, with heading ids, a table of
+ * contents and links between content files. */
+#ifndef WAYMARK_MARKDOWN_H
+#define WAYMARK_MARKDOWN_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "strbuf.h"
+#include "value.h"
+
+/*
+ * Looks up the clean URL of a content file given its path relative to
+ * content/ ("pathways/healthcare.md"). Returns the URL (owned by the
+ * callee, valid for the whole render) or NULL when there is no such file;
+ * then *suggest may be set to a near path for "did you mean".
+ */
+typedef const char *(*markdown_resolve_fn)(void *ctx, const char *rel,
+					   const char **suggest);
+
+struct markdown_opts {
+	const char *path;     /* for diagnostics: "content/pages/about.md" */
+	const char *rel;      /* path relative to content/, for relative links */
+	int line_offset;      /* lines above the body (front matter) */
+	int unsafe;           /* let raw HTML through (site.yaml markdown.unsafe) */
+	markdown_resolve_fn resolve;
+	void *resolve_ctx;
+};
+
+/*
+ * Call once in main, before any thread starts: registers cmark-gfm's
+ * extensions (registering twice aborts inside the library).
+ */
+void markdown_init(void);
+
+/*
+ * Render text[0..len) as HTML, appended to `html`. Headings get ids made
+ * from their text (unique within the page); `toc` (if not NULL) receives
+ * a new list of {level, id, title} maps, which the caller frees. Links to
+ * content files become clean URLs; a link to a missing file is an error
+ * at its line. Raw HTML is shown as text unless opts->unsafe.
+ *
+ * Not thread-safe: cmark-gfm's inline parser shares process-wide state, so
+ * callers must not run two renders at once (see ../shared/NOTES.md).
+ * Returns 0, or -1 when an error was recorded (the HTML is still written).
+ */
+int markdown_render(const char *text, size_t len, const struct markdown_opts *opts,
+		    struct strbuf *html, struct value **toc, struct diag_list *dl);
+
+#endif
