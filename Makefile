@@ -8,7 +8,7 @@ PREFIX   ?= /usr/local
 SHARED   ?= ../shared
 CC       ?= cc
 PKGS      = libcmark-gfm yaml-0.1 lua5.4 gdlib libmicrohttpd
-DEB_PKGS  = libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev \
+DEB_PKGS  = libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev valgrind \
             libgd-dev check libmicrohttpd-dev pkg-config
 WARN      = -std=c11 -Wall -Wextra -Werror
 DEFS      = -D_DEFAULT_SOURCE -DWAYMARK_DATADIR='"$(PREFIX)/share/waymark"'

@@ -15,6 +15,12 @@ static const struct schema_field markdown_fields[] = {
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
 
+static const struct schema_field menu_fields[] = {
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "url", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ NULL, 0, 0, NULL, 0, NULL },
+};
+
 static const struct schema_field site_fields[] = {
 	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
 	{ "description", SCHEMA_STRING, 0, NULL, 0, NULL },
@@ -22,6 +28,7 @@ static const struct schema_field site_fields[] = {
 	{ "base_url", SCHEMA_STRING, 0, NULL, 0, NULL },
 	{ "theme", SCHEMA_ID, 0, NULL, 0, NULL },
 	{ "markdown", SCHEMA_MAP, 0, markdown_fields, 0, NULL },
+	{ "menu", SCHEMA_LIST, 0, menu_fields, SCHEMA_MAP, NULL },
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
 
@@ -57,6 +64,7 @@ int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl)
 	cfg->theme = str_or(cfg->raw, "theme", "default");
 	md = value_get(cfg->raw, "markdown");
 	unsafe = value_get(md, "unsafe");
+	cfg->menu = value_get(cfg->raw, "menu");
 	cfg->unsafe = unsafe && unsafe->kind == VALUE_BOOL && unsafe->boolean;
 	if (!*cfg->base_url || cfg->base_url[strlen(cfg->base_url) - 1] != '/') {
 		const struct value *b = value_get(cfg->raw, "base_url");

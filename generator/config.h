@@ -19,6 +19,7 @@ struct config {
 	const char *base_url;    /* "/" or "https://example.org/" (ends in /) */
 	const char *theme;       /* "default" */
 	int unsafe;              /* markdown.unsafe */
+	const struct value *menu; /* list of {title, url}, or NULL */
 };
 
 /* Returns 0, or -1 with every problem recorded (a missing site.yaml is an

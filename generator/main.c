@@ -1,2 +1,152 @@
+/* main: the waymark command line; picks an operation and runs it. */
+#include <getopt.h>
 #include <stdio.h>
-int main(void){puts("stub");return 0;}
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "diag.h"
+#include "markdown.h"
+
+#define WAYMARK_VERSION "0.1.0"
+
+enum { EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+static const char usage_text[] =
+	"usage: waymark build [-s SITE_DIR] [-o OUT_DIR] [--drafts] [--strict] [--quiet]\n"
+	"       waymark check [-s SITE_DIR] [--drafts] [--strict]\n"
+	"       waymark version\n"
+	"       waymark help [COMMAND]\n";
+
+static const struct {
+	const char *name;
+	const char *help;
+} commands[] = {
+	{ "build",
+	  "usage: waymark build [-s SITE_DIR] [-o OUT_DIR] [--drafts] [--strict] [--quiet]\n"
+	  "\n"
+	  "Render the site in SITE_DIR (default: the current directory) into OUT_DIR\n"
+	  "(default: SITE_DIR/public). Pages are written to a staging directory beside\n"
+	  "OUT_DIR and swapped in only when the build has no errors.\n"
+	  "\n"
+	  "  -s, --site DIR   the site directory (holds site.yaml and content/)\n"
+	  "  -o, --out DIR    the output directory\n"
+	  "      --drafts     include pages marked draft: true\n"
+	  "      --strict     a name a template uses but the page lacks is an error\n"
+	  "  -q, --quiet      print nothing but problems\n" },
+	{ "check",
+	  "usage: waymark check [-s SITE_DIR] [--drafts] [--strict]\n"
+	  "\n"
+	  "Load, validate and render the site as a build would, but write nothing.\n"
+	  "Prints every problem found and exits 1 when there was an error.\n" },
+	{ "version", "usage: waymark version\n\nPrint the version of waymark.\n" },
+	{ "help", "usage: waymark help [COMMAND]\n\nDescribe a command.\n" },
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("waymark: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	fputs(usage_text, stderr);
+	return EXIT_USAGE;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		fputs(usage_text, stdout);
+		fputs("\nCommands:\n"
+		      "  build    render the site into the output directory\n"
+		      "  check    validate the site and write nothing\n"
+		      "  version  print the version\n"
+		      "  help     describe a command\n"
+		      "\nExit status: 0 success, 1 content errors, 2 usage errors, 3 I/O or\n"
+		      "internal failure. See waymark(1).\n", stdout);
+		return 0;
+	}
+	for (i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (!strcmp(commands[i].name, argv[1])) {
+			fputs(commands[i].help, stdout);
+			return 0;
+		}
+	return usage_error("unknown command '%s'", argv[1]);
+}
+
+static int cmd_build(int argc, char **argv, int dry_run)
+{
+	static const struct option longopts[] = {
+		{ "site", required_argument, NULL, 's' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "drafts", no_argument, NULL, 'd' },
+		{ "strict", no_argument, NULL, 'S' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct build_opts opts = { ".", NULL, 0, 0, dry_run, 0 };
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct build_stats st;
+	int quiet = 0, c, status;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, dry_run ? ":s:h" : ":s:o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': opts.site_dir = optarg; break;
+		case 'o': opts.out_dir = optarg; break;
+		case 'd': opts.drafts = 1; break;
+		case 'S': opts.strict = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': fputs(commands[dry_run].help, stdout); return 0;
+		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (dry_run && (opts.out_dir || quiet))
+		return usage_error("unknown option '%s'", opts.out_dir ? "--out" : "--quiet");
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	opts.progress = !quiet && isatty(STDERR_FILENO);
+
+	markdown_init();
+	status = build_run(&opts, &dl, &st);
+	diag_list_sort(&dl);
+	diag_list_print(&dl, stderr);
+	if (dl.errors)
+		fprintf(stderr, "%zu error%s, %zu warning%s\n", dl.errors, dl.errors == 1 ? "" : "s",
+			dl.warnings, dl.warnings == 1 ? "" : "s");
+	else if (dry_run && !quiet)
+		printf("checked %zu pages: no errors, %zu warning%s\n", st.pages, dl.warnings,
+		       dl.warnings == 1 ? "" : "s");
+	else if (!quiet)
+		printf("built %zu pages in %.0f ms (%zu files written, %zu unchanged)\n",
+		       st.pages, st.seconds * 1000, st.written, st.kept);
+	diag_list_release(&dl);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2)
+		return usage_error("%s", "no command given");
+	cmd = argv[1];
+	if (!strcmp(cmd, "build"))
+		return cmd_build(argc - 1, argv + 1, 0);
+	if (!strcmp(cmd, "check"))
+		return cmd_build(argc - 1, argv + 1, 1);
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		if (argc > 2)
+			return usage_error("unexpected argument '%s'", argv[2]);
+		puts("waymark " WAYMARK_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
+		return cmd_help(argc - 1, argv + 1);
+	return usage_error("unknown command '%s'", cmd);
+}

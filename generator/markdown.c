@@ -15,7 +15,7 @@ static const char *const extensions[] = {
 
 /* Ids the theme itself uses; a heading never takes one of these. */
 static const char *const reserved_ids[] = {
-	"main", "content", "toc", "top", "search", "site-nav", "footer",
+	"main", "content", "toc", "top", "search", "site-nav", "footer", "toc-title",
 };
 
 void markdown_init(void)

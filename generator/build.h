@@ -1,0 +1,33 @@
+/* build: the pipeline from a site directory to a written site. */
+#ifndef WAYMARK_BUILD_H
+#define WAYMARK_BUILD_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+struct build_opts {
+	const char *site_dir; /* "." */
+	const char *out_dir;  /* NULL: <site_dir>/public */
+	int drafts;           /* include draft: true pages */
+	int strict;           /* a missing template name is an error */
+	int dry_run;          /* validate and render, write nothing (waymark check) */
+	int progress;         /* show progress on stderr (a terminal) */
+};
+
+struct build_stats {
+	size_t pages;    /* pages rendered */
+	size_t written;  /* files written anew */
+	size_t kept;     /* files unchanged since the last build */
+	double seconds;
+};
+
+/*
+ * Load, validate, render and (unless dry_run) write the site. Every
+ * problem is recorded in `dl`; the output directory is replaced only when
+ * there was none. Returns the exit status: 0 success, 1 content errors,
+ * 3 I/O or internal failure.
+ */
+int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_stats *st);
+
+#endif

@@ -1,0 +1,177 @@
+/* output: writing the site to a staging directory and swapping it in. */
+#define _GNU_SOURCE /* renameat2 */
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+/* "a/b/public" → "a/b/.waymark-<what>-public" */
+static char *beside(const char *dir, const char *what)
+{
+	const char *slash = strrchr(dir, '/');
+	struct strbuf sb = STRBUF_INIT;
+
+	if (slash) {
+		strbuf_add(&sb, dir, (size_t)(slash - dir + 1));
+		strbuf_addf(&sb, ".waymark-%s-%s", what, slash + 1);
+	} else {
+		strbuf_addf(&sb, ".waymark-%s-%s", what, dir);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Is `inner` equal to `outer` or below it? Both are real paths. */
+static int is_within(const char *inner, const char *outer)
+{
+	size_t n = strlen(outer);
+
+	if (strncmp(inner, outer, n))
+		return 0;
+	return inner[n] == '\0' || inner[n] == '/' || (n == 1 && outer[0] == '/');
+}
+
+int output_begin(struct output *o, const char *dir, const char *site_dir, int dry_run,
+		 struct diag_list *dl)
+{
+	char real_out[PATH_MAX], real_site[PATH_MAX];
+	char *clean = xstrdup(dir);
+	size_t n = strlen(clean);
+
+	memset(o, 0, sizeof *o);
+	while (n > 1 && clean[n - 1] == '/')
+		clean[--n] = '\0';
+	o->final = clean;
+	o->staging = beside(clean, "staging");
+	o->dry_run = dry_run;
+	if (dry_run)
+		return 0;
+	if (fs_is_dir(dir) && realpath(dir, real_out) && realpath(site_dir, real_site)) {
+		char *marker1 = fs_join(dir, "site.yaml"), *marker2 = fs_join(dir, ".git");
+		int unsafe = is_within(real_site, real_out) || fs_is_file(marker1) ||
+			     fs_is_dir(marker2);
+
+		free(marker1);
+		free(marker2);
+		if (unsafe) {
+			diag_error(dl, NULL,
+				   "refusing to replace '%s': it holds a site or a repository; choose another output directory with -o",
+				   dir);
+			return -1;
+		}
+	}
+	if (fs_remove_tree(o->staging) < 0 || fs_mkdirs(o->staging) < 0) {
+		diag_io_error(dl, NULL, "unable to create '%s': %s", o->staging, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int confined(const char *rel)
+{
+	const char *p = rel;
+
+	if (!*rel || *rel == '/')
+		return 0;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if ((n == 2 && !memcmp(p, "..", 2)) || (n == 1 && *p == '.') || n == 0)
+			return 0;
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return 1;
+}
+
+int output_write(struct output *o, const char *rel, const void *data, size_t len,
+		 struct diag_list *dl)
+{
+	char *dst, *old;
+	int ret = 0;
+
+	if (!confined(rel)) {
+		diag_error(dl, NULL, "refusing to write '%s': outside the output directory", rel);
+		return -1;
+	}
+	if (o->dry_run)
+		return 0;
+	dst = fs_join(o->staging, rel);
+	old = fs_join(o->final, rel);
+	if (fs_same(old, data, len)) {
+		const char *slash = strrchr(dst, '/');
+		char *parent = xstrndup(dst, (size_t)(slash - dst));
+
+		fs_mkdirs(parent);
+		free(parent);
+		if (link(old, dst) == 0) {
+			o->kept++;
+			goto done;
+		}
+		/* another filesystem or no hard links: fall back to writing */
+	}
+	if (fs_write(dst, data, len) < 0) {
+		diag_io_error(dl, NULL, "unable to write '%s': %s", dst, strerror(errno));
+		ret = -1;
+	} else {
+		o->written++;
+	}
+done:
+	free(dst);
+	free(old);
+	return ret;
+}
+
+int output_commit(struct output *o, struct diag_list *dl)
+{
+	if (o->dry_run)
+		return 0;
+	if (fs_is_dir(o->final)) {
+		/* one atomic exchange: there is never a moment without a site */
+		if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->final, RENAME_EXCHANGE) == 0) {
+			fs_remove_tree(o->staging);
+			return 0;
+		}
+		/* no RENAME_EXCHANGE here: move the old one aside, then swap */
+		char *old = beside(o->final, "old");
+
+		fs_remove_tree(old);
+		if (rename(o->final, old) < 0 || rename(o->staging, o->final) < 0) {
+			diag_io_error(dl, NULL, "unable to replace '%s': %s", o->final,
+				      strerror(errno));
+			free(old);
+			return -1;
+		}
+		fs_remove_tree(old);
+		free(old);
+		return 0;
+	}
+	if (rename(o->staging, o->final) < 0) {
+		diag_io_error(dl, NULL, "unable to create '%s': %s", o->final, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void output_abort(struct output *o)
+{
+	if (!o->dry_run && o->staging)
+		fs_remove_tree(o->staging);
+}
+
+void output_release(struct output *o)
+{
+	free(o->final);
+	free(o->staging);
+	memset(o, 0, sizeof *o);
+}

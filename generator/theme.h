@@ -1,0 +1,55 @@
+/* theme: finding a theme and its parents, its templates and its assets. */
+#ifndef WAYMARK_THEME_H
+#define WAYMARK_THEME_H
+
+#include "diag.h"
+#include "strbuf.h"
+#include "value.h"
+
+struct mustache_set;
+struct output;
+
+/*
+ * A theme is a directory `themes/<name>/` holding `theme.yaml` (`name`,
+ * `extends`), `templates/`, `partials/` and `assets/`. Lookup order for a
+ * template, partial or asset: the site's theme, then each theme it
+ * `extends`, then `default`. A theme directory is looked for in the
+ * site's `themes/`, then next to the waymark executable (`../themes/`, for
+ * a build tree), then in the install directory (WAYMARK_DATADIR).
+ *
+ * All templates are compiled once, when the theme loads; rendering only
+ * reads them, so pages can be rendered from several threads.
+ */
+struct theme_asset {
+	char *src;     /* file to copy */
+	char *rel;     /* below assets/: "site.css" */
+	char *out;     /* output path: "assets/site.3f2a9c1e.css" */
+};
+
+struct theme {
+	char **dirs;   /* the chain, the site's theme first, `default` last */
+	size_t ndirs;
+	struct mustache_set *templates;
+	struct theme_asset *assets;
+	size_t nassets, aassets;
+	struct value *asset_urls; /* map: "site_css" → "/assets/site.3f2a9c1e.css" */
+};
+
+/*
+ * Load theme `name` for the site in `site_dir`. `base_path` ("/" or
+ * "/sub/") prefixes asset URLs. Returns 0, or -1 with problems recorded
+ * (unknown theme with "did you mean", an `extends` loop, template syntax
+ * errors, references to unknown partials).
+ */
+int theme_load(struct theme *t, const char *site_dir, const char *name,
+	       const char *base_path, struct diag_list *dl);
+void theme_release(struct theme *t);
+/* 1 when the theme has a template called `name`. */
+int theme_has(const struct theme *t, const char *name);
+/* Render template `name` with `ctx` into `out`. 0, or -1 (recorded). */
+int theme_render(const struct theme *t, const char *name, const struct value *ctx,
+		 int strict, struct strbuf *out, struct diag_list *dl);
+/* Copy every asset to its hashed name. 0, or -1 (recorded). */
+int theme_write_assets(const struct theme *t, struct output *o, struct diag_list *dl);
+
+#endif
