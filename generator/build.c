@@ -229,6 +229,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	struct resolver r;
 	char *out_dir;
 	double t0 = now();
+	const struct value *theme_where;
 	size_t i, total = 0, done = 0;
 	int status;
 
@@ -241,7 +242,9 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		goto finish;
 	b.base_path = path_of(b.cfg.base_url);
 	b.site = site_context(&b.cfg, b.base_path);
-	theme_load(&b.theme, opts->site_dir, b.cfg.theme, b.base_path, dl);
+	theme_where = value_get(b.cfg.raw, "theme");
+	theme_load(&b.theme, opts->site_dir, b.cfg.theme, theme_where ? &theme_where->pos : NULL,
+		   b.base_path, dl);
 	content_load(&b.content, opts->site_dir, opts->drafts, dl);
 	if (dl->errors)
 		goto finish;

@@ -46,7 +46,13 @@ int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl)
 
 	memset(cfg, 0, sizeof *cfg);
 	cfg->path = fs_join(site_dir, "site.yaml");
-	if (fs_read(cfg->path, &text) < 0) {
+	if (fs_read(cfg->path, &text) < 0 && errno == ENOENT) {
+		diag_io_error(dl, NULL,
+			      "no 'site.yaml' in '%s': is it a site directory? (choose one with -s SITE_DIR)",
+			      site_dir);
+		strbuf_release(&text);
+		return -1;
+	} else if (text.len == 0 && errno) {
 		diag_io_error(dl, NULL, "unable to read '%s': %s", cfg->path, strerror(errno));
 		strbuf_release(&text);
 		return -1;

@@ -160,32 +160,37 @@ void diag_list_print(const struct diag_list *dl, FILE *out)
 	}
 }
 
-/* Levenshtein distance, capped: returns > cap as soon as it must exceed it. */
+/* Edit distance counting a swap of two neighbours as one edit (optimal
+ * string alignment), so "titel" is one edit from "title". */
 static size_t distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t *row, d;
+	size_t la = strlen(a), lb = strlen(b), i, j, d;
+	size_t *m;
 
 	if (la > 64 || lb > 64)
 		return (size_t)-1;
-	row = xmalloc((lb + 1) * sizeof *row);
+	m = xmalloc((la + 1) * (lb + 1) * sizeof *m);
+#define M(i, j) m[(i) * (lb + 1) + (j)]
+	for (i = 0; i <= la; i++)
+		M(i, 0) = i;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t prev = row[0];
-
-		row[0] = i;
+		M(0, j) = j;
+	for (i = 1; i <= la; i++)
 		for (j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-			size_t sub = prev + (a[i - 1] != b[j - 1]);
-			size_t del = row[j] + 1, ins = row[j - 1] + 1;
+			size_t best = M(i - 1, j - 1) + (a[i - 1] != b[j - 1]);
 
-			row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-			prev = cur;
+			if (M(i - 1, j) + 1 < best)
+				best = M(i - 1, j) + 1;
+			if (M(i, j - 1) + 1 < best)
+				best = M(i, j - 1) + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    M(i - 2, j - 2) + 1 < best)
+				best = M(i - 2, j - 2) + 1;
+			M(i, j) = best;
 		}
-	}
-	d = row[lb];
-	free(row);
+	d = M(la, lb);
+#undef M
+	free(m);
 	return d;
 }
 

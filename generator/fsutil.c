@@ -185,7 +185,7 @@ static int has_ext(const char *name, const char *const *exts)
 	for (; *exts; exts++) {
 		size_t le = strlen(*exts);
 
-		if (ln > le && !strcmp(name + ln - le, *exts))
+		if (ln >= le && !strcmp(name + ln - le, *exts))
 			return 1;
 	}
 	return 0;
@@ -221,11 +221,12 @@ static int walk(const char *root, const char *rel, const char *const *exts,
 		crel = rel ? fs_join(rel, e->d_name) : xstrdup(e->d_name);
 		full = fs_join(root, crel);
 		if (stat(full, &st) < 0) {
-			if (failed) {
-				strbuf_reset(failed);
-				strbuf_adds(failed, full);
+			/* a dangling link: list it, so reading it reports why */
+			if (has_ext(e->d_name, exts)) {
+				XGROW(out->paths, out->alloc, out->n + 1);
+				out->paths[out->n++] = crel;
+				crel = NULL;
 			}
-			ret = -1;
 		} else if (S_ISDIR(st.st_mode)) {
 			ret = walk(root, crel, exts, out, failed);
 		} else if (S_ISREG(st.st_mode) && has_ext(e->d_name, exts)) {

@@ -30,7 +30,8 @@ int fs_is_file(const char *path);
 /*
  * Every regular file below `dir` whose name ends in one of the
  * NULL-terminated `exts` (all files when exts is NULL), recursively,
- * sorted bytewise; names starting with '.' are skipped. Returns 0, or -1
+ * sorted bytewise; names starting with '.' are skipped. A link that
+ * points nowhere is listed (reading it then says why it fails). Returns 0, or -1
  * with errno set and `failed` (if not NULL) set to the path that failed.
  */
 int fs_list(const char *dir, const char *const *exts, struct fs_list *out,

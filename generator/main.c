@@ -120,11 +120,12 @@ static int cmd_build(int argc, char **argv, int dry_run)
 		fprintf(stderr, "%zu error%s, %zu warning%s\n", dl.errors, dl.errors == 1 ? "" : "s",
 			dl.warnings, dl.warnings == 1 ? "" : "s");
 	else if (dry_run && !quiet)
-		printf("checked %zu pages: no errors, %zu warning%s\n", st.pages, dl.warnings,
+		printf("checked %zu page%s: no errors, %zu warning%s\n", st.pages,
+		       st.pages == 1 ? "" : "s", dl.warnings,
 		       dl.warnings == 1 ? "" : "s");
 	else if (!quiet)
-		printf("built %zu pages in %.0f ms (%zu files written, %zu unchanged)\n",
-		       st.pages, st.seconds * 1000, st.written, st.kept);
+		printf("built %zu page%s in %.0f ms (%zu files written, %zu unchanged)\n",
+		       st.pages, st.pages == 1 ? "" : "s", st.seconds * 1000, st.written, st.kept);
 	diag_list_release(&dl);
 	return status;
 }

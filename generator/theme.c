@@ -2,6 +2,7 @@
 #include "theme.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -59,6 +60,39 @@ static char *find_theme(char **roots, size_t nroots, const char *name)
 		free(dir);
 	}
 	return NULL;
+}
+
+/* A theme name near `want` among every root's directories, or NULL.
+ * Returns a pointer into a static buffer, valid until the next call. */
+static const char *suggest_theme(char **roots, size_t nroots, const char *want)
+{
+	static char found[256];
+	const char *names[64];
+	struct fs_list lists[3];
+	size_t i, j, n = 0;
+	const char *near;
+
+	memset(lists, 0, sizeof lists);
+	for (i = 0; i < nroots && i < 3; i++) {
+		static const char *const marker[] = { "theme.yaml", NULL };
+
+		fs_list(roots[i], marker, &lists[i], NULL);
+		for (j = 0; j < lists[i].n && n < 64; j++) {
+			char *slash = strchr(lists[i].paths[j], '/');
+
+			if (slash && !strcmp(slash, "/theme.yaml")) {
+				*slash = '\0';
+				names[n++] = lists[i].paths[j];
+			}
+		}
+	}
+	near = diag_suggest(want, names, n);
+	found[0] = '\0';
+	if (near)
+		snprintf(found, sizeof found, "%s", near);
+	for (i = 0; i < 3; i++)
+		fs_list_release(&lists[i]);
+	return found[0] ? found : NULL;
 }
 
 /* The `extends` of the theme in `dir` (a new string), or NULL. */
@@ -192,12 +226,11 @@ static void add_assets(struct theme *t, const char *dir, const char *base_path,
 }
 
 int theme_load(struct theme *t, const char *site_dir, const char *name,
-	       const char *base_path, struct diag_list *dl)
+	       const struct pos *where, const char *base_path, struct diag_list *dl)
 {
 	char *roots[3];
 	size_t nroots, i, before = dl->errors;
-	const char *want = name;
-	char *next = NULL;
+	char *want, *next;
 	int failed = 0;
 
 	memset(t, 0, sizeof *t);
@@ -206,43 +239,42 @@ int theme_load(struct theme *t, const char *site_dir, const char *name,
 	t->asset_urls = value_new_map();
 	nroots = theme_roots(site_dir, roots);
 	/* follow `extends` from the site's theme up to `default` */
-	while (want) {
+	want = xstrdup(name);
+	while (want && !failed) {
 		char *dir = find_theme(roots, nroots, want);
 
 		for (i = 0; i < t->ndirs && dir; i++)
 			if (!strcmp(t->dirs[i], dir)) {
-				diag_error(dl, NULL, "theme '%s' extends itself through its parents", want);
-				free(dir);
-				dir = NULL;
+				diag_error(dl, where, "theme '%s' extends itself through its parents", want);
 				failed = 1;
 			}
-		if (failed)
-			break;
-		if (!dir) {
-			diag_error(dl, NULL, "unknown theme '%s' (looked in '%s', then '%s')",
-				   want, roots[0], roots[nroots - 1]);
+		if (!dir && !failed) {
+			const char *near = suggest_theme(roots, nroots, want);
+
+			if (near)
+				diag_error(dl, where, "unknown theme '%s'; did you mean '%s'?", want, near);
+			else
+				diag_error(dl, where, "unknown theme '%s' (looked in '%s', then '%s')",
+					   want, roots[0], roots[nroots - 1]);
 			failed = 1;
-			break;
 		}
-		if (t->ndirs == MAX_CHAIN) {
-			diag_error(dl, NULL, "theme '%s' has more than %d ancestors", name, MAX_CHAIN);
-			free(dir);
+		if (!failed && t->ndirs == MAX_CHAIN) {
+			diag_error(dl, where, "theme '%s' has more than %d ancestors", name, MAX_CHAIN);
 			failed = 1;
+		}
+		if (failed) {
+			free(dir);
 			break;
 		}
 		t->dirs[t->ndirs++] = dir;
-		free(next);
 		next = read_extends(dir, dl, &failed);
-		if (failed)
-			break;
-		if (next)
-			want = next;
-		else if (strcmp(want, "default"))
-			want = "default";
-		else
-			want = NULL;
+		/* every chain ends with `default`, named or not */
+		if (!next && strcmp(want, "default"))
+			next = xstrdup("default");
+		free(want);
+		want = next;
 	}
-	free(next);
+	free(want);
 	for (i = 0; i < nroots; i++)
 		free(roots[i]);
 	if (failed)

@@ -36,13 +36,14 @@ struct theme {
 };
 
 /*
- * Load theme `name` for the site in `site_dir`. `base_path` ("/" or
+ * Load theme `name` for the site in `site_dir`; `where` (may be NULL) is
+ * the place that named it, for diagnostics. `base_path` ("/" or
  * "/sub/") prefixes asset URLs. Returns 0, or -1 with problems recorded
  * (unknown theme with "did you mean", an `extends` loop, template syntax
  * errors, references to unknown partials).
  */
 int theme_load(struct theme *t, const char *site_dir, const char *name,
-	       const char *base_path, struct diag_list *dl);
+	       const struct pos *where, const char *base_path, struct diag_list *dl);
 void theme_release(struct theme *t);
 /* 1 when the theme has a template called `name`. */
 int theme_has(const struct theme *t, const char *name);

@@ -22,7 +22,9 @@ for case in "$top"/tests/bad/*/; do
 	[ -f "$case/args" ] && args=$(cat "$case/args")
 	[ -x "$case/setup" ] && "$case/setup" "$case/site"
 	# shellcheck disable=SC2086
-	(cd "$case/site" && "$waymark" $args -o "$out") >"$tmp/stdout" 2>"$tmp/stderr"
+	case " $args " in *" -o "*) outarg="" ;; *) outarg="-o $out" ;; esac
+	# shellcheck disable=SC2086
+	(cd "$case/site" && "$waymark" $args $outarg) >"$tmp/stdout" 2>"$tmp/stderr"
 	status=$?
 	[ -x "$case/teardown" ] && "$case/teardown" "$case/site"
 	ok=1
