@@ -34,6 +34,7 @@ ASAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 .PHONY: all site check deps unit unit-asan regress bad valgrind install clean bench
 .DEFAULT_GOAL := all
+.SECONDARY:
 
 all: deps
 	@$(MAKE) --no-print-directory bin/waymark

@@ -14,6 +14,23 @@ void slug_add(struct strbuf *out, const char *text, size_t len, const char *fall
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
 
+		/* typographic punctuation (U+2000-U+206F, U+00A0-U+00BF), as
+		 * smart punctuation makes it: curly apostrophes vanish like
+		 * straight ones, the rest separate words */
+		if (c == 0xe2 && i + 2 < len && ((unsigned char)text[i + 1] & 0xfe) == 0x80) {
+			unsigned char c2 = (unsigned char)text[i + 1], c3 = (unsigned char)text[i + 2];
+
+			if (!(c2 == 0x80 && (c3 == 0x98 || c3 == 0x99)))
+				dash = 1;
+			i += 2;
+			continue;
+		}
+		if (c == 0xc2 && i + 1 < len && (unsigned char)text[i + 1] >= 0xa0 &&
+		    (unsigned char)text[i + 1] <= 0xbf) {
+			dash = 1;
+			i++;
+			continue;
+		}
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
 			if (dash && out->len > start)
 				strbuf_addch(out, '-');
