@@ -89,13 +89,18 @@ START_TEST(strict_unknown_name_is_an_error_at_the_tag)
 	struct strbuf out = STRBUF_INIT;
 	struct mustache_opts strict = { 1 };
 	struct value *ctx = value_new_map();
-	const char *text = "<h1>\n    {{titl}}</h1>\n";
+	struct strbuf text = STRBUF_INIT;
+	int i;
 
+	for (i = 1; i < 12; i++)
+		strbuf_addf(&text, "<!-- line %d -->\n", i);
+	strbuf_adds(&text, "<h1>{{titel}}</h1>\n");
 	value_map_set_str(ctx, "title", "Pathways");
-	ck_assert_int_eq(mustache_set_add(set, "page", PAGE, text, strlen(text), &dl), 0);
+	ck_assert_int_eq(mustache_set_add(set, "page", PAGE, text.buf, text.len, &dl), 0);
 	ck_assert_int_eq(mustache_render(set, "page", ctx, &strict, &out, &dl), -1);
 	ck_assert_str_eq(only_diag(&dl),
-			 PAGE ":2:5: error: unknown name 'titl'; did you mean 'title'?");
+			 PAGE ":12:5: error: unknown name 'titel'; did you mean 'title'?");
+	strbuf_release(&text);
 	value_free(ctx);
 	strbuf_release(&out);
 	diag_list_release(&dl);
