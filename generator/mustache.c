@@ -157,22 +157,17 @@ static void add_suggestion(struct strbuf *msg, const char *prefix, size_t prefix
 /* Static check                                                          */
 /* ===================================================================== */
 
+/* A list of names, each an owned NUL-terminated copy. */
 struct names {
-	const char **v;
+	char **v;
 	size_t n, alloc;
-	char **owned; /* NUL-terminated copies made here */
-	size_t nowned, aowned;
 };
 
 static void names_add(struct names *ns, const struct mustache_template *t,
 		      const struct node *nd)
 {
-	char *s = xstrndup(t->src + nd->off, nd->len);
-
-	XGROW(ns->owned, ns->aowned, ns->nowned + 1);
-	ns->owned[ns->nowned++] = s;
 	XGROW(ns->v, ns->alloc, ns->n + 1);
-	ns->v[ns->n++] = s;
+	ns->v[ns->n++] = xstrndup(t->src + nd->off, nd->len);
 }
 
 static int names_has(const struct names *ns, const char *s, size_t len)
@@ -189,9 +184,8 @@ static void names_release(struct names *ns)
 {
 	size_t i;
 
-	for (i = 0; i < ns->nowned; i++)
-		free(ns->owned[i]);
-	free(ns->owned);
+	for (i = 0; i < ns->n; i++)
+		free(ns->v[i]);
 	free(ns->v);
 }
 
@@ -236,7 +230,8 @@ static void check_template(const struct mustache_set *set, const struct mustache
 				word = xstrndup(t->src + b->off, b->len);
 				strbuf_reset(&msg);
 				strbuf_addf(&msg, "block '%s' is not defined by any template", word);
-				add_suggestion(&msg, "", 0, word, defined->v, defined->n);
+				add_suggestion(&msg, "", 0, word, (const char **)defined->v,
+					       defined->n);
 				diag_warning(dl, &bpos, "%s", msg.buf);
 				free(word);
 			}
