@@ -1,0 +1,278 @@
+/* check_diag: recording, sorting, formatting and "did you mean". */
+#include "test.h"
+
+#include <string.h>
+
+#include "diag.h"
+
+/* Assert that entry i of `dl` formats as `want`. */
+static void assert_diag(const struct diag_list *dl, size_t i, const char *want)
+{
+	char *s;
+
+	ck_assert_uint_lt(i, dl->n);
+	s = diag_format(&dl->items[i]);
+	ck_assert_str_eq(s, want);
+	free(s);
+}
+
+START_TEST(format_with_line_and_column)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct pos p = { "content/a.md", 3, 7 };
+
+	diag_error(&dl, &p, "unknown field '%s'", "titel");
+	assert_diag(&dl, 0, "content/a.md:3:7: error: unknown field 'titel'");
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(format_with_line_only)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct pos p = { "content/a.md", 3, 0 };
+
+	diag_warning(&dl, &p, "draft page '%s'", "a");
+	assert_diag(&dl, 0, "content/a.md:3: warning: draft page 'a'");
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(format_without_line_or_column)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct pos p = { "site.yaml", 0, 0 };
+
+	diag_error(&dl, &p, "empty file");
+	/* a column without a line is meaningless and left out too */
+	diag_add(&dl, DIAG_ERROR, "site.yaml", 0, 5, "no line");
+	assert_diag(&dl, 0, "site.yaml: error: empty file");
+	assert_diag(&dl, 1, "site.yaml: error: no line");
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(format_without_file_names_the_program)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct pos nofile = { NULL, 4, 2 };
+
+	diag_error(&dl, NULL, "no content directory");
+	diag_warning(&dl, &nofile, "nothing to build");
+	assert_diag(&dl, 0, "waymark: error: no content directory");
+	assert_diag(&dl, 1, "waymark: warning: nothing to build");
+	ck_assert_ptr_null(dl.items[0].file);
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(add_copies_file_and_message)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	char file[] = "content/a.md", msg[] = "bad thing";
+
+	diag_add(&dl, DIAG_WARNING, file, 1, 2, msg);
+	file[0] = msg[0] = 'X';
+	assert_diag(&dl, 0, "content/a.md:1:2: warning: bad thing");
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(sort_by_file_then_line_then_column)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+
+	diag_add(&dl, DIAG_ERROR, "b.md", 1, 1, "b1");
+	diag_add(&dl, DIAG_ERROR, "a.md", 10, 1, "a10");
+	diag_add(&dl, DIAG_ERROR, "a.md", 2, 9, "a2c9");
+	diag_add(&dl, DIAG_ERROR, "a.md", 2, 3, "a2c3");
+	diag_add(&dl, DIAG_ERROR, NULL, 0, 0, "global");
+	diag_list_sort(&dl);
+	ck_assert_str_eq(dl.items[0].msg, "global");
+	ck_assert_str_eq(dl.items[1].msg, "a2c3");
+	ck_assert_str_eq(dl.items[2].msg, "a2c9");
+	ck_assert_str_eq(dl.items[3].msg, "a10");
+	ck_assert_str_eq(dl.items[4].msg, "b1");
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(sort_is_stable)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+
+	diag_add(&dl, DIAG_ERROR, "a.md", 2, 1, "second");
+	diag_add(&dl, DIAG_ERROR, "a.md", 1, 1, "first-x");
+	diag_add(&dl, DIAG_WARNING, "a.md", 1, 1, "first-y");
+	diag_add(&dl, DIAG_ERROR, "a.md", 1, 1, "first-z");
+	diag_list_sort(&dl);
+	ck_assert_str_eq(dl.items[0].msg, "first-x");
+	ck_assert_str_eq(dl.items[1].msg, "first-y");
+	ck_assert_str_eq(dl.items[2].msg, "first-z");
+	ck_assert_str_eq(dl.items[3].msg, "second");
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(counts_errors_warnings_and_io_errors)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct pos p = { "a.md", 1, 1 };
+
+	diag_error(&dl, &p, "e1");
+	diag_warning(&dl, &p, "w1");
+	diag_io_error(&dl, &p, "cannot read '%s'", "a.md");
+	diag_warning(&dl, NULL, "w2");
+	ck_assert_uint_eq(dl.n, 4);
+	ck_assert_uint_eq(dl.errors, 2);
+	ck_assert_uint_eq(dl.warnings, 2);
+	ck_assert_uint_eq(dl.io_errors, 1);
+	assert_diag(&dl, 2, "a.md:1:1: error: cannot read 'a.md'");
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(release_leaves_list_empty_and_reusable)
+{
+	struct diag_list dl;
+
+	diag_list_init(&dl);
+	diag_error(&dl, NULL, "one");
+	diag_io_error(&dl, NULL, "two");
+	diag_list_release(&dl);
+	ck_assert_uint_eq(dl.n, 0);
+	ck_assert_uint_eq(dl.errors, 0);
+	ck_assert_uint_eq(dl.io_errors, 0);
+	ck_assert_ptr_null(dl.items);
+	diag_warning(&dl, NULL, "three");
+	ck_assert_uint_eq(dl.warnings, 1);
+	diag_list_release(&dl);
+}
+END_TEST
+
+START_TEST(move_appends_entries_and_counts)
+{
+	struct diag_list to = DIAG_LIST_INIT, from = DIAG_LIST_INIT;
+
+	diag_error(&to, NULL, "t1");
+	diag_warning(&from, NULL, "f1");
+	diag_io_error(&from, NULL, "f2");
+	diag_list_move(&to, &from);
+	ck_assert_uint_eq(to.n, 3);
+	ck_assert_str_eq(to.items[0].msg, "t1");
+	ck_assert_str_eq(to.items[1].msg, "f1");
+	ck_assert_str_eq(to.items[2].msg, "f2");
+	ck_assert_uint_eq(to.errors, 2);
+	ck_assert_uint_eq(to.warnings, 1);
+	ck_assert_uint_eq(to.io_errors, 1);
+	ck_assert_uint_eq(from.n, 0);
+	ck_assert_uint_eq(from.errors, 0);
+	ck_assert_uint_eq(from.warnings, 0);
+	ck_assert_uint_eq(from.io_errors, 0);
+	diag_list_release(&from);
+	diag_list_release(&to);
+}
+END_TEST
+
+START_TEST(move_from_empty_list_is_harmless)
+{
+	struct diag_list to = DIAG_LIST_INIT, from = DIAG_LIST_INIT;
+
+	diag_list_move(&to, &from);
+	ck_assert_uint_eq(to.n, 0);
+	diag_error(&from, NULL, "x");
+	diag_list_move(&to, &from);
+	ck_assert_uint_eq(to.n, 1);
+	ck_assert_uint_eq(to.errors, 1);
+	diag_list_release(&to);
+	diag_list_release(&from);
+}
+END_TEST
+
+START_TEST(print_writes_one_line_per_entry)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	diag_add(&dl, DIAG_ERROR, "a.md", 1, 2, "one");
+	diag_add(&dl, DIAG_WARNING, NULL, 0, 0, "two");
+	diag_list_print(&dl, f);
+	fclose(f);
+	ck_assert_str_eq(buf, "a.md:1:2: error: one\nwaymark: warning: two\n");
+	free(buf);
+	diag_list_release(&dl);
+}
+END_TEST
+
+static const char *const fields[] = { "title", "definition", "summary", "tags", "date" };
+#define NFIELDS (sizeof fields / sizeof *fields)
+
+START_TEST(suggest_finds_near_typo)
+{
+	ck_assert_str_eq(diag_suggest("defintion", fields, NFIELDS), "definition");
+	ck_assert_str_eq(diag_suggest("tittle", fields, NFIELDS), "title");
+	ck_assert_str_eq(diag_suggest("summray", fields, NFIELDS), "summary");
+	ck_assert_str_eq(diag_suggest("tag", fields, NFIELDS), "tags");
+}
+END_TEST
+
+START_TEST(suggest_counts_swapped_letters_as_one_edit)
+{
+	/* one edit allowed for a five-letter word: a swap must fit in it */
+	ck_assert_str_eq(diag_suggest("titel", fields, NFIELDS), "title");
+	ck_assert_str_eq(diag_suggest("dtae", fields, NFIELDS), "date");
+}
+END_TEST
+
+START_TEST(suggest_ignores_far_words)
+{
+	ck_assert_ptr_null(diag_suggest("author", fields, NFIELDS));
+	ck_assert_ptr_null(diag_suggest("xyz", fields, NFIELDS));
+	ck_assert_ptr_null(diag_suggest("completely-different", fields, NFIELDS));
+}
+END_TEST
+
+START_TEST(suggest_never_offers_exact_match)
+{
+	ck_assert_ptr_null(diag_suggest("title", fields, NFIELDS));
+}
+END_TEST
+
+START_TEST(suggest_picks_closest_candidate)
+{
+	static const char *const c[] = { "summaries", "summary" };
+
+	ck_assert_str_eq(diag_suggest("sumary", c, 2), "summary");
+	ck_assert_ptr_null(diag_suggest("sumary", c, 0));
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("diag");
+	TCase *tc = tcase_create("diag");
+
+	tcase_add_test(tc, format_with_line_and_column);
+	tcase_add_test(tc, format_with_line_only);
+	tcase_add_test(tc, format_without_line_or_column);
+	tcase_add_test(tc, format_without_file_names_the_program);
+	tcase_add_test(tc, add_copies_file_and_message);
+	tcase_add_test(tc, sort_by_file_then_line_then_column);
+	tcase_add_test(tc, sort_is_stable);
+	tcase_add_test(tc, counts_errors_warnings_and_io_errors);
+	tcase_add_test(tc, release_leaves_list_empty_and_reusable);
+	tcase_add_test(tc, move_appends_entries_and_counts);
+	tcase_add_test(tc, move_from_empty_list_is_harmless);
+	tcase_add_test(tc, print_writes_one_line_per_entry);
+	tcase_add_test(tc, suggest_finds_near_typo);
+	tcase_add_test(tc, suggest_counts_swapped_letters_as_one_edit);
+	tcase_add_test(tc, suggest_ignores_far_words);
+	tcase_add_test(tc, suggest_never_offers_exact_match);
+	tcase_add_test(tc, suggest_picks_closest_candidate);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN

@@ -1,0 +1,385 @@
+/* check_fsutil: reading, writing, listing and removing files. */
+#include "test.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+
+/* Each test works in its own fresh directory under $TMPDIR. */
+static char tmp[256];
+
+static void make_tmp(void)
+{
+	const char *base = getenv("TMPDIR");
+
+	snprintf(tmp, sizeof tmp, "%s/waymark-fsutil-XXXXXX", base && *base ? base : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+}
+
+static void remove_tmp(void)
+{
+	fs_remove_tree(tmp);
+}
+
+/* A path inside the test directory; the caller frees it. */
+static char *at(const char *rel)
+{
+	return fs_join(tmp, rel);
+}
+
+static void put(const char *rel, const char *text)
+{
+	char *p = at(rel);
+
+	ck_assert_int_eq(fs_write(p, text, strlen(text)), 0);
+	free(p);
+}
+
+START_TEST(write_creates_parent_directories)
+{
+	char *p = at("a/b/c/page.html"), *d = at("a/b/c");
+
+	ck_assert_int_eq(fs_write(p, "hi", 2), 0);
+	ck_assert_int_eq(fs_is_file(p), 1);
+	ck_assert_int_eq(fs_is_dir(d), 1);
+	ck_assert_int_eq(fs_is_dir(p), 0);
+	ck_assert_int_eq(fs_is_file(d), 0);
+	free(p);
+	free(d);
+}
+END_TEST
+
+START_TEST(write_replaces_whole_file)
+{
+	char *p = at("f.txt");
+	struct strbuf sb = STRBUF_INIT;
+
+	ck_assert_int_eq(fs_write(p, "a longer text", 13), 0);
+	ck_assert_int_eq(fs_write(p, "short", 5), 0);
+	ck_assert_int_eq(fs_read(p, &sb), 0);
+	ck_assert_str_eq(sb.buf, "short");
+	strbuf_release(&sb);
+	free(p);
+}
+END_TEST
+
+START_TEST(read_appends_whole_file)
+{
+	char *p = at("f.bin");
+	struct strbuf sb = STRBUF_INIT;
+	static const char data[] = "one\0two\nthree";
+
+	ck_assert_int_eq(fs_write(p, data, sizeof data - 1), 0);
+	strbuf_adds(&sb, ">");
+	ck_assert_int_eq(fs_read(p, &sb), 0);
+	ck_assert_uint_eq(sb.len, sizeof data);
+	ck_assert(!memcmp(sb.buf, ">", 1));
+	ck_assert(!memcmp(sb.buf + 1, data, sizeof data - 1));
+	ck_assert_int_eq(sb.buf[sb.len], '\0');
+	strbuf_release(&sb);
+	free(p);
+}
+END_TEST
+
+START_TEST(read_large_file)
+{
+	char *p = at("big.txt");
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = 100000, i;
+	char *data = malloc(n);
+
+	for (i = 0; i < n; i++)
+		data[i] = (char)('a' + i % 26);
+	ck_assert_int_eq(fs_write(p, data, n), 0);
+	ck_assert_int_eq(fs_read(p, &sb), 0);
+	ck_assert_uint_eq(sb.len, n);
+	ck_assert(!memcmp(sb.buf, data, n));
+	strbuf_release(&sb);
+	free(data);
+	free(p);
+}
+END_TEST
+
+START_TEST(read_empty_file)
+{
+	char *p = at("empty");
+	struct strbuf sb = STRBUF_INIT;
+
+	ck_assert_int_eq(fs_write(p, "", 0), 0);
+	ck_assert_int_eq(fs_read(p, &sb), 0);
+	ck_assert_uint_eq(sb.len, 0);
+	ck_assert_str_eq(sb.buf, "");
+	strbuf_release(&sb);
+	free(p);
+}
+END_TEST
+
+START_TEST(read_missing_file_fails_with_errno)
+{
+	char *p = at("nope.md");
+	struct strbuf sb = STRBUF_INIT;
+
+	errno = 0;
+	ck_assert_int_eq(fs_read(p, &sb), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	strbuf_release(&sb);
+	free(p);
+}
+END_TEST
+
+START_TEST(read_directory_fails_with_eisdir)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	errno = 0;
+	ck_assert_int_eq(fs_read(tmp, &sb), -1);
+	ck_assert_int_eq(errno, EISDIR);
+	strbuf_release(&sb);
+}
+END_TEST
+
+START_TEST(mkdirs_creates_every_level)
+{
+	char *p = at("x/y/z"), *again = at("x/y");
+
+	ck_assert_int_eq(fs_mkdirs(p), 0);
+	ck_assert_int_eq(fs_is_dir(p), 1);
+	ck_assert_int_eq(fs_mkdirs(again), 0); /* existing is fine */
+	free(p);
+	free(again);
+}
+END_TEST
+
+START_TEST(same_compares_content)
+{
+	char *p = at("s.txt"), *missing = at("missing.txt");
+
+	ck_assert_int_eq(fs_write(p, "abc", 3), 0);
+	ck_assert_int_eq(fs_same(p, "abc", 3), 1);
+	ck_assert_int_eq(fs_same(p, "abd", 3), 0);
+	ck_assert_int_eq(fs_same(p, "ab", 2), 0);
+	ck_assert_int_eq(fs_same(p, "abcd", 4), 0);
+	ck_assert_int_eq(fs_same(missing, "", 0), 0);
+	ck_assert_int_eq(fs_same(tmp, "", 0), 0);
+	free(p);
+	free(missing);
+}
+END_TEST
+
+START_TEST(list_is_recursive_and_sorted)
+{
+	struct fs_list l = { NULL, 0, 0 };
+
+	put("b.md", "");
+	put("a/z.md", "");
+	put("a/b/c.md", "");
+	put("A.md", "");
+	put("a.md", "");
+	ck_assert_int_eq(fs_list(tmp, NULL, &l, NULL), 0);
+	ck_assert_uint_eq(l.n, 5);
+	ck_assert_str_eq(l.paths[0], "A.md");
+	ck_assert_str_eq(l.paths[1], "a.md");
+	ck_assert_str_eq(l.paths[2], "a/b/c.md");
+	ck_assert_str_eq(l.paths[3], "a/z.md");
+	ck_assert_str_eq(l.paths[4], "b.md");
+	fs_list_release(&l);
+	ck_assert_uint_eq(l.n, 0);
+	ck_assert_ptr_null(l.paths);
+}
+END_TEST
+
+START_TEST(list_filters_by_extension)
+{
+	struct fs_list l = { NULL, 0, 0 };
+	static const char *const exts[] = { ".md", ".yaml", NULL };
+
+	put("page.md", "");
+	put("data.yaml", "");
+	put("pic.png", "");
+	put("notes.md.bak", "");
+	put("sub/x.yaml", "");
+	put("sub/y.txt", "");
+	put(".md", ""); /* a dot-file, and no name before the extension */
+	ck_assert_int_eq(fs_list(tmp, exts, &l, NULL), 0);
+	ck_assert_uint_eq(l.n, 3);
+	ck_assert_str_eq(l.paths[0], "data.yaml");
+	ck_assert_str_eq(l.paths[1], "page.md");
+	ck_assert_str_eq(l.paths[2], "sub/x.yaml");
+	fs_list_release(&l);
+}
+END_TEST
+
+START_TEST(list_skips_dot_files_and_directories)
+{
+	struct fs_list l = { NULL, 0, 0 };
+
+	put(".hidden.md", "");
+	put(".git/config.md", "");
+	put("sub/.DS_Store", "");
+	put("sub/seen.md", "");
+	ck_assert_int_eq(fs_list(tmp, NULL, &l, NULL), 0);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(l.paths[0], "sub/seen.md");
+	fs_list_release(&l);
+}
+END_TEST
+
+START_TEST(list_includes_dangling_links)
+{
+	struct fs_list l = { NULL, 0, 0 };
+	static const char *const exts[] = { ".md", NULL };
+	char *link = at("broken.md"), *other = at("broken.txt");
+	char *nowhere = at("nowhere");
+
+	put("real.md", "");
+	ck_assert_int_eq(symlink(nowhere, link), 0);
+	ck_assert_int_eq(symlink(nowhere, other), 0);
+	ck_assert_int_eq(fs_list(tmp, exts, &l, NULL), 0);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_str_eq(l.paths[0], "broken.md");
+	ck_assert_str_eq(l.paths[1], "real.md");
+	fs_list_release(&l);
+	free(link);
+	free(other);
+	free(nowhere);
+}
+END_TEST
+
+START_TEST(list_of_empty_directory)
+{
+	struct fs_list l = { NULL, 0, 0 };
+
+	ck_assert_int_eq(fs_list(tmp, NULL, &l, NULL), 0);
+	ck_assert_uint_eq(l.n, 0);
+	fs_list_release(&l);
+}
+END_TEST
+
+START_TEST(list_of_missing_directory_names_it)
+{
+	struct fs_list l = { NULL, 0, 0 };
+	struct strbuf failed = STRBUF_INIT;
+	char *p = at("nope");
+
+	errno = 0;
+	ck_assert_int_eq(fs_list(p, NULL, &l, &failed), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_str_eq(failed.buf, p);
+	fs_list_release(&l);
+	strbuf_release(&failed);
+	free(p);
+}
+END_TEST
+
+START_TEST(remove_tree_removes_everything)
+{
+	char *d = at("site");
+
+	put("site/a.html", "a");
+	put("site/x/y/z.html", "z");
+	put("site/.hidden", "h");
+	ck_assert_int_eq(fs_remove_tree(d), 0);
+	ck_assert_int_eq(fs_is_dir(d), 0);
+	ck_assert_int_eq(access(d, F_OK), -1);
+	free(d);
+}
+END_TEST
+
+START_TEST(remove_tree_of_single_file)
+{
+	char *p = at("one.txt");
+
+	put("one.txt", "1");
+	ck_assert_int_eq(fs_remove_tree(p), 0);
+	ck_assert_int_eq(fs_is_file(p), 0);
+	free(p);
+}
+END_TEST
+
+START_TEST(remove_tree_of_missing_path_is_not_error)
+{
+	char *p = at("never/was");
+
+	ck_assert_int_eq(fs_remove_tree(p), 0);
+	free(p);
+}
+END_TEST
+
+START_TEST(remove_tree_does_not_follow_symlinks)
+{
+	char *keep = at("keep/file.txt"), *link = at("public/link");
+	char *target = at("keep"), *pub = at("public");
+
+	put("keep/file.txt", "k");
+	put("public/index.html", "i");
+	ck_assert_int_eq(symlink(target, link), 0);
+	ck_assert_int_eq(fs_remove_tree(pub), 0);
+	ck_assert_int_eq(fs_is_dir(pub), 0);
+	ck_assert_int_eq(fs_is_file(keep), 1);
+	free(keep);
+	free(link);
+	free(target);
+	free(pub);
+}
+END_TEST
+
+static void assert_join(const char *a, const char *b, const char *want)
+{
+	char *s = fs_join(a, b);
+
+	ck_assert_str_eq(s, want);
+	free(s);
+}
+
+START_TEST(join_puts_one_slash_between)
+{
+	assert_join("a", "b", "a/b");
+	assert_join("a/", "b", "a/b");
+	assert_join("a//", "b/c", "a/b/c");
+}
+END_TEST
+
+START_TEST(join_with_dot_or_empty_is_the_second)
+{
+	assert_join(".", "b", "b");
+	assert_join("", "b", "b");
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("fsutil");
+	TCase *tc = tcase_create("fsutil");
+
+	/* checked fixtures: run in each test's process, fork or not */
+	tcase_add_checked_fixture(tc, make_tmp, remove_tmp);
+	tcase_add_test(tc, write_creates_parent_directories);
+	tcase_add_test(tc, write_replaces_whole_file);
+	tcase_add_test(tc, read_appends_whole_file);
+	tcase_add_test(tc, read_large_file);
+	tcase_add_test(tc, read_empty_file);
+	tcase_add_test(tc, read_missing_file_fails_with_errno);
+	tcase_add_test(tc, read_directory_fails_with_eisdir);
+	tcase_add_test(tc, mkdirs_creates_every_level);
+	tcase_add_test(tc, same_compares_content);
+	tcase_add_test(tc, list_is_recursive_and_sorted);
+	tcase_add_test(tc, list_filters_by_extension);
+	tcase_add_test(tc, list_skips_dot_files_and_directories);
+	tcase_add_test(tc, list_includes_dangling_links);
+	tcase_add_test(tc, list_of_empty_directory);
+	tcase_add_test(tc, list_of_missing_directory_names_it);
+	tcase_add_test(tc, remove_tree_removes_everything);
+	tcase_add_test(tc, remove_tree_of_single_file);
+	tcase_add_test(tc, remove_tree_of_missing_path_is_not_error);
+	tcase_add_test(tc, remove_tree_does_not_follow_symlinks);
+	tcase_add_test(tc, join_puts_one_slash_between);
+	tcase_add_test(tc, join_with_dot_or_empty_is_the_second);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN
