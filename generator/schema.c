@@ -133,8 +133,8 @@ int schema_check(const struct schema_field *fields, const struct value *map,
 			errors++;
 			continue;
 		}
-		if (m->val->kind == VALUE_NULL && !f->required)
-			continue; /* "field:" with nothing after it means absent */
+		if (m->val->kind == VALUE_NULL)
+			continue; /* "field:" alone means absent; required ones are caught below */
 		errors += check_value(f->type, f, m->val, m->key, what, dl);
 	}
 	for (f = fields; f->name; f++) {
