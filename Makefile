@@ -32,7 +32,7 @@ TESTS    = $(TESTSRC:tests/unit/%.c=build/tests/%)
 ASANTESTS= $(TESTSRC:tests/unit/%.c=build/asan-tests/%)
 ASAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all site check deps unit unit-asan regress bad valgrind install clean bench
+.PHONY: all site check deps unit unit-asan regress bad valgrind a11y a11y-deps install clean bench
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -96,12 +96,41 @@ bad: all
 valgrind: all
 	@sh tests/valgrind.sh
 
+# Accessibility gate (tests/a11y/run.sh): axe-core and a keyboard walk in
+# Debian's Chromium, and the Nu Html Checker, on the default site and on the
+# example-community theme when it exists. npm never downloads a browser.
+A11Y_NPM = tests/a11y/node_modules/.package-lock.json
+
+a11y: all a11y-deps
+	@sh tests/a11y/run.sh
+
+a11y-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing a11y dependencies:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "waymark: missing a11y dependencies; run:" >&2; \
+	    echo "  sudo apt-get install -y --no-install-recommends$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+	@command -v npm >/dev/null || { echo "waymark: npm not found; install Node.js 20 or later" >&2; exit 1; }
+	@$(MAKE) --no-print-directory $(A11Y_NPM)
+
+$(A11Y_NPM): tests/a11y/package.json tests/a11y/package-lock.json
+	cd tests/a11y && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
 check: all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory regress
 	@$(MAKE) --no-print-directory bad
 	@$(MAKE) --no-print-directory valgrind
+	@$(MAKE) --no-print-directory a11y
 	@echo "make check: every suite passed"
 
 install: all
