@@ -22,6 +22,8 @@ static void doc_free(struct doc *d)
 	free(d->body);
 	free(d->url);
 	free(d->out);
+	free(d->html);
+	value_free(d->toc);
 	free(d);
 }
 

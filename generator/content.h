@@ -23,6 +23,9 @@ struct doc {
 	size_t body_len;
 	int body_line;    /* line of the body's first line in the file */
 	int draft;
+	int claimed;      /* rendered by the model as part of a typed page */
+	char *html;       /* the rendered body, once the build has rendered it */
+	struct value *toc; /* its table of contents, likewise */
 	char *url;        /* clean URL: "/about/" (Markdown only) */
 	char *out;        /* output file below the output dir: "about/index.html" */
 };

@@ -11,15 +11,15 @@
 static const char *type_name(enum schema_type t)
 {
 	switch (t) {
-	case SCHEMA_ANY: return "value";
+	case SCHEMA_ANY: return "a value";
 	case SCHEMA_STRING: return "text";
-	case SCHEMA_ID: return "id";
-	case SCHEMA_NUMBER: return "number";
+	case SCHEMA_ID: return "an id";
+	case SCHEMA_NUMBER: return "a number";
 	case SCHEMA_BOOL: return "true or false";
-	case SCHEMA_MAP: return "map";
-	case SCHEMA_LIST: return "list";
+	case SCHEMA_MAP: return "a map";
+	case SCHEMA_LIST: return "a list";
 	}
-	return "value";
+	return "a value";
 }
 
 static int is_scalar(const struct value *v)
@@ -53,7 +53,7 @@ static int check_value(enum schema_type type, const struct schema_field *f,
 	size_t i;
 
 	if (!check_type(type, v)) {
-		diag_error(dl, &v->pos, "'%s' in %s must be a %s, not a %s", name, what,
+		diag_error(dl, &v->pos, "'%s' in %s must be %s, not a %s", name, what,
 			   type_name(type), value_kind_name(v->kind));
 		return 1;
 	}

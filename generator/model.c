@@ -1,0 +1,864 @@
+/* model: content documents turned into typed, validated, cross-referenced records. */
+#include "model.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+#include "slug.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+/* ---------------------------------------------------------------- schemas */
+
+#define END { NULL, 0, 0, NULL, 0, NULL }
+
+/* CASE 1.0 association types a skill may use in `aligns`. */
+static const char *const association_types[] = {
+	"exactMatchOf", "isRelatedTo", "isPartOf", "isPeerOf", "precedes",
+	"replacedBy", "exemplar", "hasSkillLevel", "isChildOf", NULL,
+};
+static const char *const step_kinds[] = {
+	"job", "training", "credential", "apprenticeship", NULL,
+};
+
+static const struct schema_field align_fields[] = {
+	{ "skill", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "uri", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "title", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "type", SCHEMA_STRING, 1, NULL, 0, association_types },
+	END,
+};
+static const struct schema_field skill_fields[] = {
+	{ "id", SCHEMA_ID, 1, NULL, 0, NULL },
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "definition", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "examples", SCHEMA_LIST, 0, NULL, SCHEMA_STRING, NULL },
+	{ "aligns", SCHEMA_LIST, 0, NULL, SCHEMA_MAP, NULL },
+	{ "keywords", SCHEMA_LIST, 0, NULL, SCHEMA_STRING, NULL },
+	END,
+};
+static const struct schema_field category_fields[] = {
+	{ "id", SCHEMA_ID, 1, NULL, 0, NULL },
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "description", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "skills", SCHEMA_LIST, 1, NULL, SCHEMA_MAP, NULL },
+	END,
+};
+static const struct schema_field framework_fields[] = {
+	{ "id", SCHEMA_ID, 1, NULL, 0, NULL },
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "short_title", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "publisher", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "version", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "license", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "url", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "description", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "categories", SCHEMA_LIST, 1, NULL, SCHEMA_MAP, NULL },
+	END,
+};
+static const struct schema_field stage_fields[] = {
+	{ "id", SCHEMA_ID, 1, NULL, 0, NULL },
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "order", SCHEMA_NUMBER, 1, NULL, 0, NULL },
+	{ "summary", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "worker_questions", SCHEMA_LIST, 0, NULL, SCHEMA_STRING, NULL },
+	{ "employer_actions", SCHEMA_LIST, 0, NULL, SCHEMA_STRING, NULL },
+	{ "community_supports", SCHEMA_LIST, 0, NULL, SCHEMA_STRING, NULL },
+	{ "skills", SCHEMA_LIST, 0, NULL, SCHEMA_STRING, NULL },
+	{ "resources", SCHEMA_LIST, 0, NULL, SCHEMA_STRING, NULL },
+	{ "draft", SCHEMA_BOOL, 0, NULL, 0, NULL },
+	{ "layout", SCHEMA_ID, 0, NULL, 0, NULL },
+	{ "charts", SCHEMA_LIST, 0, NULL, SCHEMA_MAP, NULL },
+	END,
+};
+static const struct schema_field wage_fields[] = {
+	{ "hourly", SCHEMA_NUMBER, 0, NULL, 0, NULL },
+	{ "annual", SCHEMA_NUMBER, 0, NULL, 0, NULL },
+	END,
+};
+static const struct schema_field step_fields[] = {
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "kind", SCHEMA_STRING, 1, NULL, 0, step_kinds },
+	{ "duration_months", SCHEMA_NUMBER, 0, NULL, 0, NULL },
+	{ "wage", SCHEMA_MAP, 0, wage_fields, 0, NULL },
+	{ "credential", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "work_based_learning", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "skills", SCHEMA_LIST, 0, NULL, SCHEMA_STRING, NULL },
+	{ "summary", SCHEMA_STRING, 0, NULL, 0, NULL },
+	END,
+};
+static const struct schema_field pathway_fields[] = {
+	{ "id", SCHEMA_ID, 1, NULL, 0, NULL },
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "sector", SCHEMA_ID, 1, NULL, 0, NULL },
+	{ "summary", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "data_note", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "steps", SCHEMA_LIST, 1, NULL, SCHEMA_MAP, NULL },
+	{ "organizations", SCHEMA_LIST, 0, NULL, SCHEMA_STRING, NULL },
+	{ "draft", SCHEMA_BOOL, 0, NULL, 0, NULL },
+	{ "layout", SCHEMA_ID, 0, NULL, 0, NULL },
+	{ "charts", SCHEMA_LIST, 0, NULL, SCHEMA_MAP, NULL },
+	END,
+};
+static const struct schema_field image_fields[] = {
+	{ "src", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "alt", SCHEMA_STRING, 1, NULL, 0, NULL },
+	END,
+};
+static const struct schema_field story_fields[] = {
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "person", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "date", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "sector", SCHEMA_ID, 0, NULL, 0, NULL },
+	{ "pathway", SCHEMA_ID, 0, NULL, 0, NULL },
+	{ "stages", SCHEMA_LIST, 0, NULL, SCHEMA_STRING, NULL },
+	{ "skills", SCHEMA_LIST, 0, NULL, SCHEMA_STRING, NULL },
+	{ "quote", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "summary", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "image", SCHEMA_MAP, 0, image_fields, 0, NULL },
+	{ "illustrative", SCHEMA_BOOL, 0, NULL, 0, NULL },
+	{ "draft", SCHEMA_BOOL, 0, NULL, 0, NULL },
+	{ "layout", SCHEMA_ID, 0, NULL, 0, NULL },
+	{ "charts", SCHEMA_LIST, 0, NULL, SCHEMA_MAP, NULL },
+	END,
+};
+static const struct schema_field guide_fields[] = {
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "summary", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "audience", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "draft", SCHEMA_BOOL, 0, NULL, 0, NULL },
+	{ "layout", SCHEMA_ID, 0, NULL, 0, NULL },
+	END,
+};
+static const struct schema_field chapter_fields[] = {
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "summary", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "stage", SCHEMA_ID, 0, NULL, 0, NULL },
+	{ "stories", SCHEMA_LIST, 0, NULL, SCHEMA_STRING, NULL },
+	{ "draft", SCHEMA_BOOL, 0, NULL, 0, NULL },
+	{ "layout", SCHEMA_ID, 0, NULL, 0, NULL },
+	{ "charts", SCHEMA_LIST, 0, NULL, SCHEMA_MAP, NULL },
+	END,
+};
+static const struct schema_field sector_fields[] = {
+	{ "id", SCHEMA_ID, 1, NULL, 0, NULL },
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "description", SCHEMA_STRING, 0, NULL, 0, NULL },
+	END,
+};
+static const struct schema_field group_fields[] = {
+	{ "id", SCHEMA_ID, 1, NULL, 0, NULL },
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "description", SCHEMA_STRING, 0, NULL, 0, NULL },
+	END,
+};
+static const struct schema_field resource_fields[] = {
+	{ "id", SCHEMA_ID, 1, NULL, 0, NULL },
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "category", SCHEMA_ID, 1, NULL, 0, NULL },
+	{ "publisher", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "summary", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "url", SCHEMA_STRING, 0, NULL, 0, NULL },
+	END,
+};
+static const struct schema_field organization_fields[] = {
+	{ "id", SCHEMA_ID, 1, NULL, 0, NULL },
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "category", SCHEMA_ID, 1, NULL, 0, NULL },
+	{ "sector", SCHEMA_ID, 0, NULL, 0, NULL },
+	{ "summary", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "url", SCHEMA_STRING, 0, NULL, 0, NULL },
+	END,
+};
+static const struct schema_field list_file_fields[] = {
+	{ "categories", SCHEMA_LIST, 0, NULL, SCHEMA_MAP, NULL },
+	{ "resources", SCHEMA_LIST, 0, NULL, SCHEMA_MAP, NULL },
+	{ "organizations", SCHEMA_LIST, 0, NULL, SCHEMA_MAP, NULL },
+	END,
+};
+static const struct schema_field sectors_file_fields[] = {
+	{ "sectors", SCHEMA_LIST, 1, NULL, SCHEMA_MAP, NULL },
+	END,
+};
+static const struct schema_field page_fields[] = {
+	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "summary", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "draft", SCHEMA_BOOL, 0, NULL, 0, NULL },
+	{ "layout", SCHEMA_ID, 0, NULL, 0, NULL },
+	{ "date", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "params", SCHEMA_MAP, 0, NULL, 0, NULL },
+	{ "charts", SCHEMA_LIST, 0, NULL, SCHEMA_MAP, NULL },
+	END,
+};
+
+/* ---------------------------------------------------------------- records */
+
+static const char *const kind_names[RECORD_KINDS] = {
+	"framework", "category", "skill", "stage", "pathway", "story", "guide",
+	"chapter", "sector", "resource", "organization", "category",
+};
+
+const char *model_kind_name(enum record_kind kind)
+{
+	return kind_names[kind];
+}
+
+static void list_push(struct record_list *l, struct record *r)
+{
+	XGROW(l->items, l->alloc, l->n + 1);
+	l->items[l->n++] = r;
+}
+
+static const char *str(const struct value *v, const char *key)
+{
+	const struct value *f = value_get(v, key);
+
+	return f && f->str ? f->str : NULL;
+}
+
+static struct record *add(struct model *m, enum record_kind kind, const char *id,
+			  const struct value *v, struct doc *doc)
+{
+	struct record *r = xcalloc(1, sizeof *r);
+
+	r->kind = kind;
+	r->id = xstrdup(id ? id : "");
+	r->v = v;
+	r->doc = doc;
+	r->title = str(v, "title");
+	if (!r->title)
+		r->title = r->id;
+	list_push(&m->all[kind], r);
+	return r;
+}
+
+static void set_url(struct record *r, const char *fmt, const char *a, const char *b)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, fmt, a, b);
+	free(r->url);
+	r->url = strbuf_detach(&sb, NULL);
+	if (r->doc && r->doc->is_markdown && r->kind != RECORD_SKILL) {
+		free(r->doc->url);
+		free(r->doc->out);
+		r->doc->url = xstrdup(r->url);
+		r->doc->out = xmalloc(strlen(r->url) + 11);
+		sprintf(r->doc->out, "%sindex.html", r->url + 1);
+		r->doc->claimed = 1;
+	}
+}
+
+/* "what" for messages: "skill 'teamwork'" */
+static char *describe(enum record_kind kind, const char *id)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "%s '%s'", kind_names[kind], id ? id : "?");
+	return strbuf_detach(&sb, NULL);
+}
+
+static int check(const struct schema_field *fields, const struct value *v,
+		 enum record_kind kind, const char *id, struct diag_list *dl)
+{
+	char *what = describe(kind, id);
+	int n = schema_check(fields, v, what, dl);
+
+	free(what);
+	return n;
+}
+
+/* A list field's items, or none. */
+static size_t items(const struct value *v, const char *key, struct value ***out)
+{
+	const struct value *f = value_get(v, key);
+
+	if (!f || f->kind != VALUE_LIST) {
+		*out = NULL;
+		return 0;
+	}
+	*out = f->items;
+	return f->n;
+}
+
+/* ------------------------------------------------------------ loaders */
+
+static void load_framework(struct model *m, struct doc *d, struct diag_list *dl)
+{
+	const char *fid = str(d->meta, "id");
+	struct record *fw, *cat, *sk;
+	struct value **cats, **skills;
+	size_t nc, ns, i, j;
+	struct strbuf full = STRBUF_INIT;
+
+	if (check(framework_fields, d->meta, RECORD_FRAMEWORK, fid, dl) || !fid)
+		return;
+	fw = add(m, RECORD_FRAMEWORK, fid, d->meta, d);
+	set_url(fw, "/frameworks/%s/%s", fid, "");
+	nc = items(d->meta, "categories", &cats);
+	for (i = 0; i < nc; i++) {
+		const char *cid = str(cats[i], "id");
+
+		if (check(category_fields, cats[i], RECORD_CATEGORY, cid, dl) || !cid)
+			continue;
+		strbuf_reset(&full);
+		strbuf_addf(&full, "%s/%s", fid, cid);
+		cat = add(m, RECORD_CATEGORY, full.buf, cats[i], d);
+		cat->parent = fw;
+		list_push(&fw->children, cat);
+		ns = items(cats[i], "skills", &skills);
+		for (j = 0; j < ns; j++) {
+			const char *sid = str(skills[j], "id");
+			struct value **al;
+			size_t na, k;
+
+			if (check(skill_fields, skills[j], RECORD_SKILL, sid, dl) || !sid)
+				continue;
+			na = items(skills[j], "aligns", &al);
+			for (k = 0; k < na; k++) {
+				char *what = describe(RECORD_SKILL, sid);
+
+				schema_check(align_fields, al[k], what, dl);
+				if (!value_get(al[k], "skill") && !value_get(al[k], "uri"))
+					diag_error(dl, &al[k]->pos,
+						   "an alignment in %s needs 'skill' or 'uri'", what);
+				free(what);
+			}
+			strbuf_reset(&full);
+			strbuf_addf(&full, "%s/%s", fid, sid);
+			sk = add(m, RECORD_SKILL, full.buf, skills[j], d);
+			sk->parent = cat;
+			list_push(&cat->children, sk);
+			set_url(sk, "/frameworks/%s/%s/", fid, sid);
+		}
+	}
+	strbuf_release(&full);
+}
+
+/* "01-recruit" → "recruit": ordering prefixes are not part of a name. */
+static const char *unnumbered(const char *name)
+{
+	const char *p = name;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return p > name && *p == '-' ? p + 1 : name;
+}
+
+/* The file name of rel without directory, ordering prefix or extension. */
+static char *stem(const char *rel)
+{
+	const char *base = strrchr(rel, '/'), *dot;
+
+	base = unnumbered(base ? base + 1 : rel);
+	dot = strrchr(base, '.');
+	return xstrndup(base, dot ? (size_t)(dot - base) : strlen(base));
+}
+
+static void load_list_file(struct model *m, struct doc *d, const char *what,
+			   const struct schema_field *fields, enum record_kind kind,
+			   struct diag_list *dl)
+{
+	struct value **v;
+	size_t n, i;
+
+	if (schema_check(list_file_fields, d->meta, d->rel, dl))
+		return;
+	n = items(d->meta, "categories", &v);
+	for (i = 0; i < n; i++) {
+		const char *id = str(v[i], "id");
+		struct strbuf full = STRBUF_INIT;
+
+		if (check(group_fields, v[i], RECORD_GROUP, id, dl) || !id)
+			continue;
+		strbuf_addf(&full, "%s/%s", what, id);
+		add(m, RECORD_GROUP, full.buf, v[i], d);
+		strbuf_release(&full);
+	}
+	n = items(d->meta, what, &v);
+	for (i = 0; i < n; i++) {
+		const char *id = str(v[i], "id");
+
+		if (check(fields, v[i], kind, id, dl) || !id)
+			continue;
+		add(m, kind, id, v[i], d);
+	}
+}
+
+static void load_markdown_record(struct model *m, struct doc *d, const char *section,
+				 struct diag_list *dl)
+{
+	const char *id = str(d->meta, "id");
+	struct record *r;
+	char *s;
+
+	if (!strcmp(section, "lifecycle")) {
+		if (check(stage_fields, d->meta, RECORD_STAGE, id, dl) || !id)
+			return;
+		r = add(m, RECORD_STAGE, id, d->meta, d);
+		r->order = (int)value_get(d->meta, "order")->number;
+		set_url(r, "/lifecycle/%s/%s", id, "");
+	} else if (!strcmp(section, "pathways")) {
+		if (check(pathway_fields, d->meta, RECORD_PATHWAY, id, dl) || !id)
+			return;
+		r = add(m, RECORD_PATHWAY, id, d->meta, d);
+		set_url(r, "/pathways/%s/%s", id, "");
+	} else if (!strcmp(section, "stories")) {
+		const char *date = str(d->meta, "date");
+
+		s = stem(d->rel);
+		if (check(story_fields, d->meta, RECORD_STORY, s, dl)) {
+			free(s);
+			return;
+		}
+		if (date && !(strlen(date) == 10 && date[4] == '-' && date[7] == '-' &&
+			      strspn(date, "0123456789-") == 10))
+			diag_error(dl, &value_get(d->meta, "date")->pos,
+				   "'date' in story '%s' must look like 2026-01-31, not '%s'", s, date);
+		if (!slug_valid_id(s)) {
+			struct pos p = { d->path, 1, 1 };
+
+			diag_error(dl, &p, "story file name '%s' must be lowercase letters, digits and '-'", s);
+		}
+		r = add(m, RECORD_STORY, s, d->meta, d);
+		set_url(r, "/stories/%s/%s", s, "");
+		free(s);
+	}
+}
+
+static void load_guide(struct model *m, struct doc *d, struct diag_list *dl)
+{
+	/* guides/<id>/_index.md or guides/<id>/<nn>-<chapter>.md */
+	const char *p = d->rel + strlen("guides/");
+	const char *slash = strchr(p, '/');
+	char *gid, *cid;
+	struct record *g = NULL, *c;
+	size_t i;
+
+	if (!slash || strchr(slash + 1, '/'))
+		return; /* not a guide file: left as a plain page */
+	gid = xstrndup(p, (size_t)(slash - p));
+	for (i = 0; i < m->all[RECORD_GUIDE].n; i++)
+		if (!strcmp(m->all[RECORD_GUIDE].items[i]->id, gid))
+			g = m->all[RECORD_GUIDE].items[i];
+	if (!strcmp(slash + 1, "_index.md")) {
+		if (!check(guide_fields, d->meta, RECORD_GUIDE, gid, dl)) {
+			if (!g)
+				g = add(m, RECORD_GUIDE, gid, d->meta, d);
+			g->v = d->meta;
+			g->doc = d;
+			g->title = str(d->meta, "title");
+			set_url(g, "/guides/%s/%s", gid, "");
+		}
+		free(gid);
+		return;
+	}
+	if (!g) {
+		/* chapters are listed before their _index.md sorts in: make the
+		 * guide now, fill it when its _index.md comes */
+		g = add(m, RECORD_GUIDE, gid, NULL, NULL);
+		set_url(g, "/guides/%s/%s", gid, "");
+	}
+	cid = stem(d->rel);
+	if (!check(chapter_fields, d->meta, RECORD_CHAPTER, cid, dl)) {
+		struct strbuf full = STRBUF_INIT;
+
+		strbuf_addf(&full, "%s/%s", gid, cid);
+		c = add(m, RECORD_CHAPTER, full.buf, d->meta, d);
+		c->parent = g;
+		c->order = (int)g->children.n + 1;
+		list_push(&g->children, c);
+		set_url(c, "/guides/%s/%s/", gid, cid);
+		strbuf_release(&full);
+	}
+	free(cid);
+	free(gid);
+}
+
+/* -------------------------------------------------------------- lookups */
+
+static int cmp_record(const void *a, const void *b)
+{
+	return strcmp((*(struct record *const *)a)->id, (*(struct record *const *)b)->id);
+}
+
+static void build_index(struct model *m, struct diag_list *dl)
+{
+	size_t k, i;
+
+	for (k = 0; k < RECORD_KINDS; k++) {
+		struct record_list *ix = &m->index[k];
+
+		ix->n = ix->alloc = m->all[k].n;
+		ix->items = xmalloc((ix->n + 1) * sizeof *ix->items);
+		if (ix->n)
+			memcpy(ix->items, m->all[k].items, ix->n * sizeof *ix->items);
+		qsort(ix->items, ix->n, sizeof *ix->items, cmp_record);
+		for (i = 1; i < ix->n; i++) {
+			struct record *a = ix->items[i - 1], *b = ix->items[i];
+
+			if (!strcmp(a->id, b->id) && a->v && b->v) {
+				const struct value *idv = value_get(b->v, "id");
+				struct pos p = { b->doc ? b->doc->path : NULL, 1, 1 };
+				const struct value *aidv = value_get(a->v, "id");
+
+				diag_error(dl, idv ? &idv->pos : &p,
+					   "duplicate %s id '%s' (also in %s:%d)", kind_names[k], b->id,
+					   a->doc ? a->doc->path : "?",
+					   aidv ? aidv->pos.line : 1);
+			}
+		}
+	}
+}
+
+struct record *model_find(const struct model *m, enum record_kind kind, const char *id)
+{
+	const struct record_list *ix = &m->index[kind];
+	size_t lo = 0, hi = ix->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(id, ix->items[mid]->id);
+
+		if (!c)
+			return ix->items[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* Resolve a reference; on failure record "unknown skill 'x' in pathway
+ * 'y'; did you mean 'z'?" at the reference. */
+static struct record *resolve(struct model *m, enum record_kind kind, const struct value *ref,
+			      const struct record *from, struct diag_list *dl)
+{
+	struct record *r;
+	const char **names, *near;
+	size_t i;
+
+	if (!ref || !ref->str)
+		return NULL;
+	r = model_find(m, kind, ref->str);
+	if (r)
+		return r;
+	names = xmalloc((m->index[kind].n + 1) * sizeof *names);
+	for (i = 0; i < m->index[kind].n; i++)
+		names[i] = m->index[kind].items[i]->id;
+	near = diag_suggest(ref->str, names, m->index[kind].n);
+	if (near)
+		diag_error(dl, &ref->pos, "unknown %s '%s' in %s '%s'; did you mean '%s'?",
+			   kind_names[kind], ref->str, kind_names[from->kind], from->id, near);
+	else
+		diag_error(dl, &ref->pos, "unknown %s '%s' in %s '%s'", kind_names[kind], ref->str,
+			   kind_names[from->kind], from->id);
+	free(names);
+	return NULL;
+}
+
+static void use(struct record *target, struct record *by, const struct value *step)
+{
+	size_t i;
+
+	list_push(&by->refs[target->kind], target);
+	for (i = 0; i < target->nuses; i++)
+		if (target->uses[i].by == by && target->uses[i].step == step)
+			return;
+	XGROW(target->uses, target->auses, target->nuses + 1);
+	target->uses[target->nuses].by = by;
+	target->uses[target->nuses].step = step;
+	target->nuses++;
+}
+
+static void resolve_list(struct model *m, struct record *from, const struct value *v,
+			 const char *key, enum record_kind kind, const struct value *step,
+			 struct diag_list *dl)
+{
+	struct value **ids;
+	size_t n = items(v, key, &ids), i;
+
+	for (i = 0; i < n; i++) {
+		struct record *t = resolve(m, kind, ids[i], from, dl);
+
+		if (t)
+			use(t, from, step);
+	}
+}
+
+static void resolve_refs(struct model *m, struct diag_list *dl)
+{
+	struct record_list *l;
+	size_t i, j;
+
+	l = &m->all[RECORD_SKILL];
+	for (i = 0; i < l->n; i++) {
+		struct value **al;
+		size_t n = items(l->items[i]->v, "aligns", &al);
+
+		for (j = 0; j < n; j++) {
+			struct record *t = resolve(m, RECORD_SKILL, value_get(al[j], "skill"),
+						   l->items[i], dl);
+
+			if (t)
+				use(t, l->items[i], al[j]);
+		}
+	}
+	l = &m->all[RECORD_STAGE];
+	for (i = 0; i < l->n; i++) {
+		resolve_list(m, l->items[i], l->items[i]->v, "skills", RECORD_SKILL, NULL, dl);
+		resolve_list(m, l->items[i], l->items[i]->v, "resources", RECORD_RESOURCE, NULL, dl);
+	}
+	l = &m->all[RECORD_PATHWAY];
+	for (i = 0; i < l->n; i++) {
+		struct record *p = l->items[i];
+		struct value **steps;
+		size_t n = items(p->v, "steps", &steps);
+
+		p->sector = resolve(m, RECORD_SECTOR, value_get(p->v, "sector"), p, dl);
+		if (p->sector)
+			use(p->sector, p, NULL);
+		for (j = 0; j < n; j++) {
+			char *what = describe(RECORD_PATHWAY, p->id);
+
+			schema_check(step_fields, steps[j], what, dl);
+			free(what);
+			resolve_list(m, p, steps[j], "skills", RECORD_SKILL, steps[j], dl);
+		}
+		resolve_list(m, p, p->v, "organizations", RECORD_ORGANIZATION, NULL, dl);
+	}
+	l = &m->all[RECORD_STORY];
+	for (i = 0; i < l->n; i++) {
+		struct record *s = l->items[i];
+
+		s->sector = resolve(m, RECORD_SECTOR, value_get(s->v, "sector"), s, dl);
+		if (s->sector)
+			use(s->sector, s, NULL);
+		s->pathway = resolve(m, RECORD_PATHWAY, value_get(s->v, "pathway"), s, dl);
+		if (s->pathway) {
+			use(s->pathway, s, NULL);
+			if (!s->sector)
+				s->sector = s->pathway->sector;
+		}
+		resolve_list(m, s, s->v, "stages", RECORD_STAGE, NULL, dl);
+		resolve_list(m, s, s->v, "skills", RECORD_SKILL, NULL, dl);
+	}
+	l = &m->all[RECORD_CHAPTER];
+	for (i = 0; i < l->n; i++) {
+		struct record *c = l->items[i];
+
+		c->stage = resolve(m, RECORD_STAGE, value_get(c->v, "stage"), c, dl);
+		if (c->stage)
+			use(c->stage, c, NULL);
+		resolve_list(m, c, c->v, "stories", RECORD_STORY, NULL, dl);
+	}
+	for (j = 0; j < 2; j++) {
+		enum record_kind k = j ? RECORD_ORGANIZATION : RECORD_RESOURCE;
+		const char *what = j ? "organizations" : "resources";
+
+		l = &m->all[k];
+		for (i = 0; i < l->n; i++) {
+			struct record *r = l->items[i];
+			const struct value *cat = value_get(r->v, "category");
+			struct strbuf full = STRBUF_INIT;
+
+			if (cat && cat->str) {
+				strbuf_addf(&full, "%s/%s", what, cat->str);
+				r->group = model_find(m, RECORD_GROUP, full.buf);
+				if (!r->group)
+					diag_error(dl, &cat->pos,
+						   "unknown category '%s' in %s '%s' (add it to 'categories' in %s)",
+						   cat->str, kind_names[k], r->id, r->doc->path);
+			}
+			strbuf_release(&full);
+			if (k == RECORD_ORGANIZATION) {
+				r->sector = resolve(m, RECORD_SECTOR, value_get(r->v, "sector"), r, dl);
+				if (r->sector)
+					use(r->sector, r, NULL);
+			}
+		}
+	}
+}
+
+/* ------------------------------------------------------------- ordering */
+
+static int cmp_stage(const void *a, const void *b)
+{
+	const struct record *x = *(struct record *const *)a, *y = *(struct record *const *)b;
+
+	return x->order != y->order ? (x->order < y->order ? -1 : 1) : strcmp(x->id, y->id);
+}
+
+static int cmp_story(const void *a, const void *b)
+{
+	const struct record *x = *(struct record *const *)a, *y = *(struct record *const *)b;
+	const char *dx = str(x->v, "date"), *dy = str(y->v, "date");
+	int c = strcmp(dy ? dy : "", dx ? dx : ""); /* newest first */
+
+	return c ? c : strcmp(x->id, y->id);
+}
+
+/* ---------------------------------------------------------------- build */
+
+static struct doc **intro_slot(struct model *m, const char *rel)
+{
+	static const struct {
+		const char *rel;
+		size_t off;
+	} slots[] = {
+		{ "frameworks/_index.md", offsetof(struct model, intro_frameworks) },
+		{ "lifecycle/_index.md", offsetof(struct model, intro_lifecycle) },
+		{ "pathways/_index.md", offsetof(struct model, intro_pathways) },
+		{ "stories/_index.md", offsetof(struct model, intro_stories) },
+		{ "sectors/_index.md", offsetof(struct model, intro_sectors) },
+		{ "guides/_index.md", offsetof(struct model, intro_guides) },
+		{ "resources/_index.md", offsetof(struct model, intro_resources) },
+		{ "organizations/_index.md", offsetof(struct model, intro_organizations) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof slots / sizeof *slots; i++)
+		if (!strcmp(slots[i].rel, rel))
+			return (struct doc **)((char *)m + slots[i].off);
+	return NULL;
+}
+
+int model_build(struct model *m, struct content *c, struct diag_list *dl)
+{
+	size_t before = dl->errors, i;
+
+	memset(m, 0, sizeof *m);
+	/* sectors, lists and frameworks first: markdown records refer to them */
+	for (i = 0; i < c->n; i++) {
+		struct doc *d = c->docs[i];
+		const char *rel = d->rel;
+
+		if (d->is_markdown)
+			continue;
+		if (!strncmp(rel, "frameworks/", 11) && !strchr(rel + 11, '/'))
+			load_framework(m, d, dl);
+		else if (!strcmp(rel, "sectors.yaml") || !strcmp(rel, "sectors.yml")) {
+			struct value **v;
+			size_t n, j;
+
+			if (schema_check(sectors_file_fields, d->meta, d->rel, dl))
+				continue;
+			n = items(d->meta, "sectors", &v);
+			for (j = 0; j < n; j++) {
+				const char *id = str(v[j], "id");
+				struct record *r;
+
+				if (check(sector_fields, v[j], RECORD_SECTOR, id, dl) || !id)
+					continue;
+				r = add(m, RECORD_SECTOR, id, v[j], d);
+				set_url(r, "/sectors/%s/%s", id, "");
+			}
+		} else if (!strcmp(rel, "resources.yaml") || !strcmp(rel, "resources.yml"))
+			load_list_file(m, d, "resources", resource_fields, RECORD_RESOURCE, dl);
+		else if (!strcmp(rel, "organizations.yaml") || !strcmp(rel, "organizations.yml"))
+			load_list_file(m, d, "organizations", organization_fields,
+				       RECORD_ORGANIZATION, dl);
+	}
+	for (i = 0; i < c->n; i++) {
+		struct doc *d = c->docs[i];
+		struct doc **slot;
+		const char *slash = strchr(d->rel, '/');
+		char section[32];
+
+		if (!d->is_markdown)
+			continue;
+		if ((slot = intro_slot(m, d->rel))) {
+			if (schema_check(page_fields, d->meta, d->rel, dl) == 0)
+				*slot = d;
+			d->claimed = 1;
+			continue;
+		}
+		if (!slash || (size_t)(slash - d->rel) >= sizeof section) {
+			schema_check(page_fields, d->meta, d->path, dl);
+			continue;
+		}
+		memcpy(section, d->rel, (size_t)(slash - d->rel));
+		section[slash - d->rel] = '\0';
+		if (!strcmp(section, "guides")) {
+			load_guide(m, d, dl);
+		} else if (!strcmp(section, "frameworks")) {
+			/* frameworks/<fw>/<skill>.md: a skill's long text */
+			char *sid = stem(d->rel);
+			const char *fw = d->rel + 11, *fs = strchr(fw, '/');
+			struct strbuf full = STRBUF_INIT;
+			struct record *sk;
+
+			if (fs)
+				strbuf_add(&full, fw, (size_t)(fs - fw));
+			strbuf_addf(&full, "/%s", sid);
+			/* the index is not built yet: look through the skills */
+			sk = NULL;
+			for (size_t j = 0; j < m->all[RECORD_SKILL].n; j++)
+				if (!strcmp(m->all[RECORD_SKILL].items[j]->id, full.buf))
+					sk = m->all[RECORD_SKILL].items[j];
+			if (!sk) {
+				struct pos p = { d->path, 1, 1 };
+
+				diag_error(dl, &p, "'%s' is the long text of skill '%s', which no framework defines",
+					   d->rel, full.buf);
+			} else {
+				schema_check(page_fields, d->meta, d->path, dl);
+				sk->text = d;
+				free(d->url);
+				free(d->out);
+				d->url = xstrdup(sk->url);
+				d->out = NULL;
+				d->claimed = 1;
+			}
+			strbuf_release(&full);
+			free(sid);
+		} else if (!strcmp(section, "lifecycle") || !strcmp(section, "pathways") ||
+			   !strcmp(section, "stories")) {
+			load_markdown_record(m, d, section, dl);
+			d->claimed = 1;
+		} else {
+			schema_check(page_fields, d->meta, d->path, dl);
+		}
+	}
+	/* a guide with chapters but no _index.md */
+	for (i = 0; i < m->all[RECORD_GUIDE].n; i++) {
+		struct record *g = m->all[RECORD_GUIDE].items[i];
+
+		if (!g->v) {
+			struct pos p = { g->children.n ? g->children.items[0]->doc->path : NULL, 1, 1 };
+
+			diag_error(dl, &p, "guide '%s' has chapters but no 'guides/%s/_index.md'", g->id, g->id);
+		}
+	}
+	build_index(m, dl);
+	if (dl->errors == before)
+		resolve_refs(m, dl);
+	qsort(m->all[RECORD_STAGE].items, m->all[RECORD_STAGE].n, sizeof(struct record *), cmp_stage);
+	qsort(m->all[RECORD_STORY].items, m->all[RECORD_STORY].n, sizeof(struct record *), cmp_story);
+	return dl->errors > before ? -1 : 0;
+}
+
+void model_release(struct model *m)
+{
+	size_t k, i, j;
+
+	for (k = 0; k < RECORD_KINDS; k++) {
+		for (i = 0; i < m->all[k].n; i++) {
+			struct record *r = m->all[k].items[i];
+
+			free(r->id);
+			free(r->url);
+			free(r->children.items);
+			for (j = 0; j < RECORD_KINDS; j++)
+				free(r->refs[j].items);
+			free(r->uses);
+			free(r);
+		}
+		free(m->all[k].items);
+		free(m->index[k].items);
+	}
+	memset(m, 0, sizeof *m);
+}

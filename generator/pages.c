@@ -1,0 +1,1188 @@
+/* pages: every page a site has, and the template context of each. */
+#include "pages.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define STORIES_PER_PAGE 20
+
+static const char *const layouts[PAGE_KINDS] = {
+	"page", "frameworks", "framework", "skill", "crosswalk", "lifecycle", "stage",
+	"pathways", "pathway", "sectors", "sector", "stories", "story", "guides",
+	"guide", "chapter", "guide-all", "resources", "organizations",
+};
+
+/* ------------------------------------------------------------- planning */
+
+static struct page *add(struct page_list *pl, enum page_kind kind, const char *url,
+			const char *title, struct doc *doc, struct record *r)
+{
+	struct page *p;
+	size_t n = strlen(url);
+
+	XGROW(pl->items, pl->alloc, pl->n + 1);
+	p = &pl->items[pl->n++];
+	memset(p, 0, sizeof *p);
+	p->kind = kind;
+	p->url = xstrdup(url);
+	p->out = xmalloc(n + 11);
+	snprintf(p->out, n + 11, "%sindex.html", url + 1);
+	p->title = title;
+	p->doc = doc;
+	p->record = r;
+	return p;
+}
+
+static const char *doc_title(const struct doc *d, const char *fallback)
+{
+	const char *t = d ? value_string(value_get(d->meta, "title")) : NULL;
+
+	return t ? t : fallback;
+}
+
+/* A section's list page: planned when it has records or an intro. */
+static void add_index(struct page_list *pl, enum page_kind kind, const char *url,
+		      const char *title, struct doc *intro, size_t nrecords)
+{
+	if (nrecords || intro)
+		add(pl, kind, url, doc_title(intro, title), intro, NULL);
+}
+
+static int cmp_url(const void *a, const void *b)
+{
+	return strcmp((*(struct page *const *)a)->url, (*(struct page *const *)b)->url);
+}
+
+int pages_plan(struct page_list *pl, const struct model *m, const struct content *c,
+	       struct diag_list *dl)
+{
+	const struct record_list *l;
+	size_t i, j, before = dl->errors;
+	struct strbuf url = STRBUF_INIT;
+
+	memset(pl, 0, sizeof *pl);
+	for (i = 0; i < c->n; i++) {
+		struct doc *d = c->docs[i];
+
+		if (d->is_markdown && !d->claimed)
+			add(pl, PAGE_PLAIN, d->url, doc_title(d, ""), d, NULL);
+	}
+
+	add_index(pl, PAGE_FRAMEWORKS, "/frameworks/", "Skills frameworks", m->intro_frameworks,
+		  m->all[RECORD_FRAMEWORK].n);
+	l = &m->all[RECORD_FRAMEWORK];
+	for (i = 0; i < l->n; i++)
+		add(pl, PAGE_FRAMEWORK, l->items[i]->url, l->items[i]->title, NULL, l->items[i]);
+	l = &m->all[RECORD_SKILL];
+	for (i = 0; i < l->n; i++)
+		add(pl, PAGE_SKILL, l->items[i]->url, l->items[i]->title, l->items[i]->text,
+		    l->items[i]);
+	/* a crosswalk for every pair of frameworks whose skills align */
+	for (i = 0; i < m->all[RECORD_FRAMEWORK].n; i++)
+		for (j = i + 1; j < m->all[RECORD_FRAMEWORK].n; j++) {
+			struct record *a = m->all[RECORD_FRAMEWORK].items[i];
+			struct record *b = m->all[RECORD_FRAMEWORK].items[j];
+			size_t k, u;
+			int linked = 0;
+
+			if (strcmp(a->id, b->id) > 0) {
+				struct record *t = a;
+				a = b;
+				b = t;
+			}
+			for (k = 0; k < m->all[RECORD_SKILL].n && !linked; k++) {
+				struct record *s = m->all[RECORD_SKILL].items[k];
+				struct record *fw = s->parent->parent;
+
+				for (u = 0; u < s->nuses && !linked; u++) {
+					struct record *by = s->uses[u].by;
+
+					linked = by->kind == RECORD_SKILL &&
+						 ((fw == a && by->parent->parent == b) ||
+						  (fw == b && by->parent->parent == a));
+				}
+			}
+			if (linked) {
+				struct page *p;
+
+				strbuf_reset(&url);
+				strbuf_addf(&url, "/crosswalk/%s/%s/", a->id, b->id);
+				p = add(pl, PAGE_CROSSWALK, url.buf, "Crosswalk", NULL, a);
+				p->other = b;
+			}
+		}
+
+	add_index(pl, PAGE_LIFECYCLE, "/lifecycle/", "The employment lifecycle", m->intro_lifecycle,
+		  m->all[RECORD_STAGE].n);
+	l = &m->all[RECORD_STAGE];
+	for (i = 0; i < l->n; i++)
+		add(pl, PAGE_STAGE, l->items[i]->url, l->items[i]->title, l->items[i]->doc, l->items[i]);
+
+	add_index(pl, PAGE_PATHWAYS, "/pathways/", "Career pathways", m->intro_pathways,
+		  m->all[RECORD_PATHWAY].n);
+	l = &m->all[RECORD_PATHWAY];
+	for (i = 0; i < l->n; i++)
+		add(pl, PAGE_PATHWAY, l->items[i]->url, l->items[i]->title, l->items[i]->doc, l->items[i]);
+
+	add_index(pl, PAGE_SECTORS, "/sectors/", "Sectors", m->intro_sectors, m->all[RECORD_SECTOR].n);
+	l = &m->all[RECORD_SECTOR];
+	for (i = 0; i < l->n; i++)
+		add(pl, PAGE_SECTOR, l->items[i]->url, l->items[i]->title, NULL, l->items[i]);
+
+	l = &m->all[RECORD_STORY];
+	if (l->n || m->intro_stories) {
+		int pages = (int)((l->n + STORIES_PER_PAGE - 1) / STORIES_PER_PAGE), k;
+
+		if (pages < 1)
+			pages = 1;
+		for (k = 1; k <= pages; k++) {
+			struct page *p;
+
+			strbuf_reset(&url);
+			if (k == 1)
+				strbuf_adds(&url, "/stories/");
+			else
+				strbuf_addf(&url, "/stories/page/%d/", k);
+			p = add(pl, PAGE_STORIES, url.buf, doc_title(m->intro_stories, "Success stories"),
+				m->intro_stories, NULL);
+			p->number = k;
+			p->pages = pages;
+		}
+	}
+	for (i = 0; i < l->n; i++)
+		add(pl, PAGE_STORY, l->items[i]->url, l->items[i]->title, l->items[i]->doc, l->items[i]);
+
+	add_index(pl, PAGE_GUIDES, "/guides/", "Guides", m->intro_guides, m->all[RECORD_GUIDE].n);
+	l = &m->all[RECORD_GUIDE];
+	for (i = 0; i < l->n; i++) {
+		struct record *g = l->items[i];
+
+		add(pl, PAGE_GUIDE, g->url, g->title, g->doc, g);
+		for (j = 0; j < g->children.n; j++) {
+			struct record *ch = g->children.items[j];
+
+			add(pl, PAGE_CHAPTER, ch->url, ch->title, ch->doc, ch);
+		}
+		strbuf_reset(&url);
+		strbuf_addf(&url, "%sall/", g->url);
+		add(pl, PAGE_GUIDE_ALL, url.buf, g->title, NULL, g);
+	}
+	add_index(pl, PAGE_RESOURCES, "/resources/", "Resources", m->intro_resources,
+		  m->all[RECORD_RESOURCE].n);
+	add_index(pl, PAGE_ORGANIZATIONS, "/organizations/", "Organizations",
+		  m->intro_organizations, m->all[RECORD_ORGANIZATION].n);
+	strbuf_release(&url);
+
+	pl->by_url = xmalloc((pl->n + 1) * sizeof *pl->by_url);
+	for (i = 0; i < pl->n; i++)
+		pl->by_url[i] = &pl->items[i];
+	qsort(pl->by_url, pl->n, sizeof *pl->by_url, cmp_url);
+	for (i = 1; i < pl->n; i++)
+		if (!strcmp(pl->by_url[i - 1]->url, pl->by_url[i]->url)) {
+			const struct page *a = pl->by_url[i - 1], *b = pl->by_url[i];
+			const struct doc *d = b->doc ? b->doc : a->doc;
+			struct pos p = { d ? d->path : NULL, 1, 1 };
+
+			diag_error(dl, &p, "two pages would be '%s' (%s and %s); rename one",
+				   a->url, a->doc ? a->doc->path : layouts[a->kind],
+				   b->doc && b->doc != a->doc ? b->doc->path : layouts[b->kind]);
+		}
+	return dl->errors > before ? -1 : 0;
+}
+
+void pages_release(struct page_list *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->n; i++) {
+		free(pl->items[i].url);
+		free(pl->items[i].out);
+	}
+	free(pl->items);
+	free(pl->by_url);
+	memset(pl, 0, sizeof *pl);
+}
+
+const struct page *pages_find(const struct page_list *pl, const char *url)
+{
+	size_t lo = 0, hi = pl->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(url, pl->by_url[mid]->url);
+
+		if (!c)
+			return pl->by_url[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+const char *pages_layout(const struct page *p)
+{
+	const char *l = p->doc && p->kind != PAGE_SKILL
+				? value_string(value_get(p->doc->meta, "layout")) : NULL;
+
+	if (l)
+		return l;
+	if (p->kind == PAGE_PLAIN && !strcmp(p->url, "/"))
+		return "home";
+	return layouts[p->kind];
+}
+
+/* ------------------------------------------------------------- formatting */
+
+/* "$18", "$18.50", "$52,000" */
+static void add_money(struct strbuf *sb, double v)
+{
+	long long whole = (long long)floor(fabs(v));
+	int cents = (int)llround((fabs(v) - (double)whole) * 100);
+	char digits[32];
+	size_t n, i;
+
+	if (cents == 100) {
+		whole++;
+		cents = 0;
+	}
+	if (v < 0)
+		strbuf_addch(sb, '-');
+	strbuf_addch(sb, '$');
+	n = (size_t)snprintf(digits, sizeof digits, "%lld", whole);
+	for (i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			strbuf_addch(sb, ',');
+		strbuf_addch(sb, digits[i]);
+	}
+	if (cents)
+		strbuf_addf(sb, ".%02d", cents);
+}
+
+/* 6 → "6 months", 12 → "1 year", 30 → "2 years 6 months" */
+static void add_months(struct strbuf *sb, double months)
+{
+	int m = (int)llround(months), y = m / 12, r = m % 12;
+
+	if (m < 12) {
+		strbuf_addf(sb, "%d month%s", m, m == 1 ? "" : "s");
+		return;
+	}
+	strbuf_addf(sb, "%d year%s", y, y == 1 ? "" : "s");
+	if (r)
+		strbuf_addf(sb, " %d month%s", r, r == 1 ? "" : "s");
+}
+
+/* "2025-06-18" → "18 June 2025" */
+static void add_date(struct strbuf *sb, const char *iso)
+{
+	static const char *const months[] = {
+		"January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December",
+	};
+	int y, mo, d;
+
+	if (iso && sscanf(iso, "%d-%d-%d", &y, &mo, &d) == 3 && mo >= 1 && mo <= 12)
+		strbuf_addf(sb, "%d %s %d", d, months[mo - 1], y);
+	else if (iso)
+		strbuf_adds(sb, iso);
+}
+
+static const char *association_label(const char *type)
+{
+	static const char *const labels[][2] = {
+		{ "exactMatchOf", "Exact match" }, { "isRelatedTo", "Related" },
+		{ "isPartOf", "Part of" }, { "isPeerOf", "Peer" },
+		{ "precedes", "Comes before" }, { "replacedBy", "Replaced by" },
+		{ "exemplar", "Example of" }, { "hasSkillLevel", "Skill level of" },
+		{ "isChildOf", "Narrower than" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof labels / sizeof *labels; i++)
+		if (type && !strcmp(labels[i][0], type))
+			return labels[i][1];
+	return type ? type : "";
+}
+
+/* --------------------------------------------------------- context pieces */
+
+static char *href(const struct pages_env *e, const char *url)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_adds(&sb, e->base_path);
+	strbuf_adds(&sb, url + (*url == '/'));
+	return strbuf_detach(&sb, NULL);
+}
+
+static void put_url(const struct pages_env *e, struct value *map, const char *key, const char *url)
+{
+	char *h = href(e, url);
+
+	value_map_set_str(map, key, h);
+	free(h);
+}
+
+static const char *field(const struct value *v, const char *key)
+{
+	const struct value *f = value_get(v, key);
+
+	return f && f->str ? f->str : NULL;
+}
+
+/*
+ * Copy a field, setting it even when it is missing (as ""), so that a
+ * Mustache section on it never falls through to a field of the same name
+ * further up the context stack (a step without a summary must not show
+ * the pathway's summary).
+ */
+static void put_field(struct value *map, const struct value *v, const char *key)
+{
+	const char *s = field(v, key);
+
+	value_map_set_str(map, key, s ? s : "");
+}
+
+/* Set key to list, and has_<key> to whether it has anything. */
+static void put_list(struct value *map, const char *key, struct value *list)
+{
+	struct strbuf has = STRBUF_INIT;
+
+	strbuf_addf(&has, "has_%s", key);
+	value_map_set_bool(map, has.buf, list->n > 0);
+	value_map_set(map, key, list, NULL);
+	strbuf_release(&has);
+}
+
+/* A copy of a list of strings (worker_questions, examples...). */
+static void put_strings(struct value *map, const struct value *v, const char *key)
+{
+	const struct value *f = value_get(v, key);
+	struct value *list = value_new_list();
+	size_t i;
+
+	for (i = 0; f && f->kind == VALUE_LIST && i < f->n; i++)
+		if (f->items[i]->str)
+			value_list_push(list, value_new_cstr(f->items[i]->str));
+	put_list(map, key, list);
+}
+
+/* {id, title, url} of a record, plus what kind of link needs. */
+static struct value *rec(const struct pages_env *e, const struct record *r)
+{
+	struct value *v = value_new_map();
+
+	value_map_set_str(v, "id", r->id);
+	value_map_set_str(v, "title", r->title);
+	if (r->url)
+		put_url(e, v, "url", r->url);
+	else
+		put_field(v, r->v, "url");
+	put_field(v, r->v, "summary");
+	if (r->kind == RECORD_SKILL) {
+		const struct record *fw = r->parent->parent;
+
+		put_field(v, r->v, "definition");
+		value_map_set_str(v, "framework_title", fw->title);
+		put_url(e, v, "framework_url", fw->url);
+		value_map_set_str(v, "category_title", r->parent->title);
+	}
+	if (r->kind == RECORD_RESOURCE || r->kind == RECORD_ORGANIZATION)
+		put_field(v, r->v, "publisher");
+	return v;
+}
+
+static struct value *rec_list(const struct pages_env *e, const struct record_list *l)
+{
+	struct value *list = value_new_list();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		value_list_push(list, rec(e, l->items[i]));
+	return list;
+}
+
+/* The records of `kind` that name `r`, in the model's display order. */
+static struct value *users(const struct pages_env *e, const struct record *r,
+			   enum record_kind kind)
+{
+	const struct record_list *all = &e->model->all[kind];
+	struct value *list = value_new_list();
+	size_t i, u;
+
+	for (i = 0; i < all->n; i++)
+		for (u = 0; u < r->nuses; u++)
+			if (r->uses[u].by == all->items[i]) {
+				value_list_push(list, rec(e, all->items[i]));
+				break;
+			}
+	return list;
+}
+
+static struct value *pathway_summary(const struct pages_env *e, const struct record *p)
+{
+	struct value *v = rec(e, p);
+	const struct value *steps = value_get(p->v, "steps");
+	struct strbuf sb = STRBUF_INIT;
+	double months = 0;
+	size_t i;
+
+	for (i = 0; steps && i < steps->n; i++) {
+		const struct value *d = value_get(steps->items[i], "duration_months");
+
+		if (d && d->kind == VALUE_NUMBER)
+			months += d->number;
+	}
+	value_map_set_num(v, "step_count", steps ? (double)steps->n : 0);
+	value_map_set_num(v, "total_months", months);
+	add_months(&sb, months);
+	value_map_set_str(v, "total_label", sb.buf);
+	if (p->sector)
+		value_map_set(v, "sector", rec(e, p->sector), NULL);
+	strbuf_release(&sb);
+	return v;
+}
+
+static struct value *story_summary(const struct pages_env *e, const struct record *s)
+{
+	struct value *v = rec(e, s);
+	struct strbuf sb = STRBUF_INIT;
+	const struct value *ill = value_get(s->v, "illustrative");
+
+	put_field(v, s->v, "person");
+	put_field(v, s->v, "date");
+	put_field(v, s->v, "quote");
+	add_date(&sb, field(s->v, "date"));
+	value_map_set_str(v, "date_label", sb.buf);
+	value_map_set_bool(v, "illustrative", ill && ill->boolean);
+	if (s->sector)
+		value_map_set(v, "sector", rec(e, s->sector), NULL);
+	if (s->pathway)
+		value_map_set(v, "pathway", rec(e, s->pathway), NULL);
+	strbuf_release(&sb);
+	return v;
+}
+
+/* ------------------------------------------------------------ page data */
+
+static void framework_data(const struct pages_env *e, const struct record *fw, struct value *ctx)
+{
+	struct value *v = rec(e, fw), *cats = value_new_list();
+	size_t i, nskills = 0;
+	static const char *const keys[] = { "publisher", "version", "license", "description" };
+
+	for (i = 0; i < sizeof keys / sizeof *keys; i++)
+		put_field(v, fw->v, keys[i]);
+	value_map_set_str(v, "source_url", field(fw->v, "url") ? field(fw->v, "url") : "");
+	for (i = 0; i < fw->children.n; i++) {
+		const struct record *c = fw->children.items[i];
+		struct value *cv = value_new_map();
+
+		value_map_set_str(cv, "id", c->id + strlen(fw->id) + 1);
+		value_map_set_str(cv, "title", c->title);
+		put_field(cv, c->v, "description");
+		value_map_set_num(cv, "skill_count", (double)c->children.n);
+		put_list(cv, "skills", rec_list(e, &c->children));
+		value_list_push(cats, cv);
+		nskills += c->children.n;
+	}
+	value_map_set_num(v, "skill_count", (double)nskills);
+	value_map_set_num(v, "category_count", (double)fw->children.n);
+	put_list(v, "categories", cats);
+	value_map_set(ctx, "framework", v, NULL);
+}
+
+static void crosswalks_of(const struct pages_env *e, const struct record *fw, struct value *into)
+{
+	const struct page_list *pl = e->pages;
+	struct value *list = value_new_list();
+	size_t i;
+
+	for (i = 0; i < pl->n; i++) {
+		const struct page *p = &pl->items[i];
+
+		if (p->kind == PAGE_CROSSWALK && (!fw || p->record == fw || p->other == fw)) {
+			struct value *c = value_new_map();
+			struct strbuf t = STRBUF_INIT;
+
+			strbuf_addf(&t, "%s and %s", p->record->title, p->other->title);
+			value_map_set_str(c, "title", t.buf);
+			put_url(e, c, "url", p->url);
+			value_list_push(list, c);
+			strbuf_release(&t);
+		}
+	}
+	put_list(into, "crosswalks", list);
+}
+
+static void skill_data(const struct pages_env *e, const struct record *s, struct value *ctx)
+{
+	const struct model *m = e->model;
+	struct value *v = rec(e, s), *aligns = value_new_list(), *from = value_new_list();
+	struct value *sectors = value_new_list(), *stages = value_new_list(), *other = NULL;
+	const struct value *al = value_get(s->v, "aligns");
+	size_t i, u, k, nsectors = 0;
+
+	value_map_set_str(v, "short_id", s->id + strlen(s->parent->parent->id) + 1);
+	put_strings(v, s->v, "examples");
+	for (i = 0; al && al->kind == VALUE_LIST && i < al->n; i++) {
+		const char *target = field(al->items[i], "skill");
+		const struct record *t = target ? model_find(m, RECORD_SKILL, target) : NULL;
+		struct value *a = t ? rec(e, t) : value_new_map();
+
+		value_map_set_str(a, "type", field(al->items[i], "type"));
+		value_map_set_str(a, "type_label", association_label(field(al->items[i], "type")));
+		if (!t) {
+			const char *uri = field(al->items[i], "uri");
+			const char *title = field(al->items[i], "title");
+
+			value_map_set_str(a, "url", uri ? uri : "");
+			value_map_set_str(a, "title", title ? title : uri ? uri : "");
+		}
+		value_list_push(aligns, a);
+	}
+	put_list(v, "aligns", aligns);
+
+	/* pathway steps and stories that name the skill, grouped by sector */
+	for (k = 0; k <= m->all[RECORD_SECTOR].n; k++) {
+		const struct record *sec = k < m->all[RECORD_SECTOR].n ? m->all[RECORD_SECTOR].items[k] : NULL;
+		struct value *steps = value_new_list(), *stories = value_new_list();
+
+		for (u = 0; u < s->nuses; u++) {
+			const struct record *by = s->uses[u].by;
+
+			if (by->sector != sec)
+				continue;
+			if (by->kind == RECORD_PATHWAY) {
+				struct value *st = value_new_map();
+
+				value_map_set(st, "pathway", rec(e, by), NULL);
+				value_map_set_str(st, "step_title", field(s->uses[u].step, "title"));
+				value_list_push(steps, st);
+			} else if (by->kind == RECORD_STORY) {
+				value_list_push(stories, story_summary(e, by));
+			}
+		}
+		if (!steps->n && !stories->n) {
+			value_free(steps);
+			value_free(stories);
+			continue;
+		}
+		if (sec) {
+			struct value *g = rec(e, sec);
+
+			put_list(g, "steps", steps);
+			put_list(g, "stories", stories);
+			value_list_push(sectors, g);
+			nsectors++;
+		} else {
+			other = value_new_map();
+			value_map_set_str(other, "title", "Other");
+			put_list(other, "steps", steps);
+			put_list(other, "stories", stories);
+		}
+	}
+	if (other)
+		value_list_push(sectors, other);
+	for (u = 0; u < s->nuses; u++) {
+		const struct record *by = s->uses[u].by;
+
+		if (by->kind == RECORD_STAGE)
+			value_list_push(stages, rec(e, by));
+		else if (by->kind == RECORD_SKILL) {
+			struct value *a = rec(e, by);
+
+			value_map_set_str(a, "type_label",
+					  association_label(field(s->uses[u].step, "type")));
+			value_list_push(from, a);
+		}
+	}
+	value_map_set_num(v, "sector_count", (double)nsectors);
+	value_map_set_bool(v, "transfers", nsectors > 1);
+	put_list(v, "sectors", sectors);
+	put_list(v, "stages", stages);
+	put_list(v, "aligned_from", from);
+	value_map_set(v, "framework", rec(e, s->parent->parent), NULL);
+	value_map_set(v, "category", rec(e, s->parent), NULL);
+	value_map_set(ctx, "skill", v, NULL);
+}
+
+/* Does skill `a` align with `b`, in either direction? Returns the
+ * alignment node (of whichever declares it), or NULL. */
+static const struct value *aligned(const struct record *a, const struct record *b)
+{
+	size_t u;
+
+	for (u = 0; u < b->nuses; u++)
+		if (b->uses[u].by == a)
+			return b->uses[u].step;
+	for (u = 0; u < a->nuses; u++)
+		if (a->uses[u].by == b)
+			return a->uses[u].step;
+	return NULL;
+}
+
+static void crosswalk_data(const struct pages_env *e, const struct page *p, struct value *ctx)
+{
+	const struct record_list *skills = &e->model->all[RECORD_SKILL];
+	const struct record *fa = p->record, *fb = p->other;
+	struct value *v = value_new_map(), *types = value_new_list();
+	struct value *only_a = value_new_list(), *only_b = value_new_list();
+	static const char *const order[] = {
+		"exactMatchOf", "isPartOf", "isChildOf", "isRelatedTo", "isPeerOf",
+		"hasSkillLevel", "exemplar", "precedes", "replacedBy",
+	};
+	size_t t, i, j, total = 0;
+
+	value_map_set(v, "a", rec(e, fa), NULL);
+	value_map_set(v, "b", rec(e, fb), NULL);
+	for (t = 0; t < sizeof order / sizeof *order; t++) {
+		struct value *rows = value_new_list(), *g;
+
+		for (i = 0; i < skills->n; i++) {
+			const struct record *sa = skills->items[i];
+
+			if (sa->parent->parent != fa)
+				continue;
+			for (j = 0; j < skills->n; j++) {
+				const struct record *sb = skills->items[j];
+				const struct value *al;
+
+				if (sb->parent->parent != fb || !(al = aligned(sa, sb)))
+					continue;
+				if (strcmp(field(al, "type") ? field(al, "type") : "", order[t]))
+					continue;
+				g = value_new_map();
+				value_map_set(g, "a", rec(e, sa), NULL);
+				value_map_set(g, "b", rec(e, sb), NULL);
+				value_list_push(rows, g);
+			}
+		}
+		if (!rows->n) {
+			value_free(rows);
+			continue;
+		}
+		total += rows->n;
+		g = value_new_map();
+		value_map_set_str(g, "type", order[t]);
+		value_map_set_str(g, "type_label", association_label(order[t]));
+		value_map_set_num(g, "count", (double)rows->n);
+		put_list(g, "matches", rows);
+		value_list_push(types, g);
+	}
+	for (i = 0; i < skills->n; i++) {
+		const struct record *s = skills->items[i], *f = s->parent->parent;
+		int matched = 0;
+
+		if (f != fa && f != fb)
+			continue;
+		for (j = 0; j < skills->n && !matched; j++) {
+			const struct record *o = skills->items[j];
+
+			matched = o->parent->parent == (f == fa ? fb : fa) && aligned(s, o);
+		}
+		if (!matched)
+			value_list_push(f == fa ? only_a : only_b, rec(e, s));
+	}
+	value_map_set_num(v, "match_count", (double)total);
+	put_list(v, "types", types);
+	put_list(v, "unmatched_a", only_a);
+	put_list(v, "unmatched_b", only_b);
+	value_map_set(ctx, "crosswalk", v, NULL);
+}
+
+static void stage_data(const struct pages_env *e, const struct record *s, struct value *ctx)
+{
+	const struct record_list *all = &e->model->all[RECORD_STAGE];
+	struct value *v = rec(e, s);
+	size_t i;
+
+	value_map_set_num(v, "order", s->order);
+	put_strings(v, s->v, "worker_questions");
+	put_strings(v, s->v, "employer_actions");
+	put_strings(v, s->v, "community_supports");
+	put_list(v, "skills", rec_list(e, &s->refs[RECORD_SKILL]));
+	put_list(v, "resources", rec_list(e, &s->refs[RECORD_RESOURCE]));
+	put_list(v, "stories", users(e, s, RECORD_STORY));
+	put_list(v, "chapters", users(e, s, RECORD_CHAPTER));
+	for (i = 0; i < all->n; i++)
+		if (all->items[i] == s) {
+			value_map_set_num(v, "number", (double)i + 1);
+			if (i > 0)
+				value_map_set(ctx, "prev", rec(e, all->items[i - 1]), NULL);
+			if (i + 1 < all->n)
+				value_map_set(ctx, "next", rec(e, all->items[i + 1]), NULL);
+		}
+	value_map_set_num(v, "stage_count", (double)all->n);
+	value_map_set(ctx, "stage", v, NULL);
+}
+
+static void pathway_data(const struct pages_env *e, const struct record *p, struct value *ctx)
+{
+	static const char *const kind_labels[][2] = {
+		{ "job", "Job" }, { "training", "Training" },
+		{ "credential", "Credential" }, { "apprenticeship", "Apprenticeship" },
+	};
+	struct value *v = pathway_summary(e, p), *steps = value_new_list();
+	const struct value *sv = value_get(p->v, "steps");
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, k, j;
+
+	put_field(v, p->v, "data_note");
+	for (i = 0; sv && i < sv->n; i++) {
+		const struct value *st = sv->items[i];
+		struct value *o = value_new_map(), *skills = value_new_list();
+		const struct value *wage = value_get(st, "wage");
+		const struct value *hourly = value_get(wage, "hourly"), *annual = value_get(wage, "annual");
+		const struct value *months = value_get(st, "duration_months");
+		const char *kind = field(st, "kind");
+
+		value_map_set_num(o, "number", (double)i + 1);
+		put_field(o, st, "title");
+		put_field(o, st, "kind");
+		put_field(o, st, "summary");
+		put_field(o, st, "credential");
+		put_field(o, st, "work_based_learning");
+		value_map_set_str(o, "kind_label", "");
+		value_map_set_str(o, "duration_label", "");
+		value_map_set_str(o, "wage_label", "");
+		for (k = 0; k < sizeof kind_labels / sizeof *kind_labels; k++)
+			if (kind && !strcmp(kind, kind_labels[k][0]))
+				value_map_set_str(o, "kind_label", kind_labels[k][1]);
+		if (months && months->kind == VALUE_NUMBER) {
+			strbuf_reset(&sb);
+			add_months(&sb, months->number);
+			value_map_set_num(o, "duration_months", months->number);
+			value_map_set_str(o, "duration_label", sb.buf);
+		}
+		strbuf_reset(&sb);
+		if (hourly && hourly->kind == VALUE_NUMBER) {
+			add_money(&sb, hourly->number);
+			strbuf_adds(&sb, " an hour");
+		} else if (annual && annual->kind == VALUE_NUMBER) {
+			add_money(&sb, annual->number);
+			strbuf_adds(&sb, " a year");
+		}
+		value_map_set_str(o, "wage_label", sb.buf);
+		/* the skills this step names, in the order written */
+		{
+			const struct value *sk = value_get(st, "skills");
+
+			for (j = 0; sk && sk->kind == VALUE_LIST && j < sk->n; j++) {
+				const struct record *r = sk->items[j]->str
+					? model_find(e->model, RECORD_SKILL, sk->items[j]->str) : NULL;
+
+				if (r)
+					value_list_push(skills, rec(e, r));
+			}
+		}
+		put_list(o, "skills", skills);
+		value_list_push(steps, o);
+	}
+	put_list(v, "steps", steps);
+	put_list(v, "stories", users(e, p, RECORD_STORY));
+	put_list(v, "organizations", rec_list(e, &p->refs[RECORD_ORGANIZATION]));
+	value_map_set(ctx, "pathway", v, NULL);
+	strbuf_release(&sb);
+}
+
+static struct value *pathways_of(const struct pages_env *e, const struct record *sector)
+{
+	const struct record_list *l = &e->model->all[RECORD_PATHWAY];
+	struct value *list = value_new_list();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!sector || l->items[i]->sector == sector)
+			value_list_push(list, pathway_summary(e, l->items[i]));
+	return list;
+}
+
+static struct value *stories_of(const struct pages_env *e, const struct record *sector)
+{
+	const struct record_list *l = &e->model->all[RECORD_STORY];
+	struct value *list = value_new_list();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->items[i]->sector == sector)
+			value_list_push(list, story_summary(e, l->items[i]));
+	return list;
+}
+
+static struct value *sector_summary(const struct pages_env *e, const struct record *s)
+{
+	struct value *v = rec(e, s), *p = pathways_of(e, s), *st = stories_of(e, s);
+
+	put_field(v, s->v, "description");
+	value_map_set_num(v, "pathway_count", (double)p->n);
+	value_map_set_num(v, "story_count", (double)st->n);
+	put_list(v, "pathways", p);
+	put_list(v, "stories", st);
+	return v;
+}
+
+static void stories_data(const struct pages_env *e, const struct page *p, struct value *ctx)
+{
+	const struct record_list *l = &e->model->all[RECORD_STORY];
+	struct value *list = value_new_list(), *pg = value_new_map(), *nums = value_new_list();
+	struct strbuf u = STRBUF_INIT;
+	size_t first = (size_t)(p->number - 1) * STORIES_PER_PAGE, i;
+	int k;
+
+	for (i = first; i < l->n && i < first + STORIES_PER_PAGE; i++)
+		value_list_push(list, story_summary(e, l->items[i]));
+	put_list(ctx, "stories", list);
+	for (k = 1; k <= p->pages; k++) {
+		struct value *n = value_new_map();
+
+		strbuf_reset(&u);
+		if (k == 1)
+			strbuf_adds(&u, "/stories/");
+		else
+			strbuf_addf(&u, "/stories/page/%d/", k);
+		value_map_set_num(n, "number", k);
+		put_url(e, n, "url", u.buf);
+		value_map_set_bool(n, "current", k == p->number);
+		value_list_push(nums, n);
+		if (k == p->number - 1)
+			put_url(e, pg, "prev_url", u.buf);
+		if (k == p->number + 1)
+			put_url(e, pg, "next_url", u.buf);
+	}
+	value_map_set_num(pg, "page", p->number);
+	value_map_set_num(pg, "pages", p->pages);
+	value_map_set_num(pg, "total", (double)l->n);
+	value_map_set_bool(pg, "has_prev", p->number > 1);
+	value_map_set_bool(pg, "has_next", p->number < p->pages);
+	value_map_set_bool(pg, "needed", p->pages > 1);
+	put_list(pg, "numbers", nums);
+	value_map_set(ctx, "pagination", pg, NULL);
+	strbuf_release(&u);
+}
+
+static void story_data(const struct pages_env *e, const struct record *s, struct value *ctx)
+{
+	struct value *v = story_summary(e, s);
+	const struct value *img = value_get(s->v, "image");
+
+	put_list(v, "stages", rec_list(e, &s->refs[RECORD_STAGE]));
+	put_list(v, "skills", rec_list(e, &s->refs[RECORD_SKILL]));
+	if (img && img->kind == VALUE_MAP)
+		value_map_set(v, "image", value_copy(img), NULL);
+	value_map_set(ctx, "story", v, NULL);
+}
+
+static struct value *guide_summary(const struct pages_env *e, const struct record *g)
+{
+	struct value *v = rec(e, g), *chapters = value_new_list();
+	struct strbuf u = STRBUF_INIT;
+	size_t i;
+
+	put_field(v, g->v, "audience");
+	strbuf_addf(&u, "%sall/", g->url);
+	put_url(e, v, "all_url", u.buf);
+	for (i = 0; i < g->children.n; i++) {
+		struct value *c = rec(e, g->children.items[i]);
+
+		value_map_set_num(c, "number", g->children.items[i]->order);
+		value_list_push(chapters, c);
+	}
+	value_map_set_num(v, "chapter_count", (double)g->children.n);
+	put_list(v, "chapters", chapters);
+	strbuf_release(&u);
+	return v;
+}
+
+static void chapter_data(const struct pages_env *e, const struct record *c, struct value *ctx)
+{
+	const struct record *g = c->parent;
+	struct value *v = rec(e, c);
+	int i = c->order - 1;
+
+	value_map_set_num(v, "number", c->order);
+	if (c->stage)
+		value_map_set(v, "stage", rec(e, c->stage), NULL);
+	put_list(v, "stories", rec_list(e, &c->refs[RECORD_STORY]));
+	value_map_set(ctx, "chapter", v, NULL);
+	value_map_set(ctx, "guide", guide_summary(e, g), NULL);
+	if (i > 0)
+		value_map_set(ctx, "prev", rec(e, g->children.items[i - 1]), NULL);
+	if ((size_t)i + 1 < g->children.n)
+		value_map_set(ctx, "next", rec(e, g->children.items[i + 1]), NULL);
+}
+
+static void guide_all_data(const struct pages_env *e, const struct record *g, struct value *ctx)
+{
+	struct value *chapters = value_new_list(), *gv = guide_summary(e, g);
+	size_t i;
+
+	if (g->doc && g->doc->html)
+		value_map_set_str(gv, "content", g->doc->html);
+	for (i = 0; i < g->children.n; i++) {
+		const struct record *c = g->children.items[i];
+		struct value *v = rec(e, c);
+		struct strbuf id = STRBUF_INIT;
+
+		strbuf_addf(&id, "chapter-%d", c->order);
+		value_map_set_str(v, "anchor", id.buf);
+		value_map_set_num(v, "number", c->order);
+		value_map_set_str(v, "content", c->doc && c->doc->html ? c->doc->html : "");
+		value_list_push(chapters, v);
+		strbuf_release(&id);
+	}
+	value_map_set(ctx, "guide", gv, NULL);
+	put_list(ctx, "chapters", chapters);
+}
+
+/* Resources or organizations, grouped by their categories in file order. */
+static void grouped_data(const struct pages_env *e, enum record_kind kind, const char *prefix,
+			 struct value *ctx)
+{
+	const struct record_list *groups = &e->model->all[RECORD_GROUP];
+	const struct record_list *l = &e->model->all[kind];
+	struct value *cats = value_new_list();
+	size_t i, j, n = strlen(prefix);
+
+	for (i = 0; i < groups->n; i++) {
+		const struct record *g = groups->items[i];
+		struct value *gv, *list;
+
+		if (strncmp(g->id, prefix, n) || g->id[n] != '/')
+			continue;
+		list = value_new_list();
+		for (j = 0; j < l->n; j++)
+			if (l->items[j]->group == g) {
+				struct value *r = rec(e, l->items[j]);
+
+				if (l->items[j]->sector)
+					value_map_set(r, "sector", rec(e, l->items[j]->sector), NULL);
+				value_list_push(list, r);
+			}
+		gv = value_new_map();
+		value_map_set_str(gv, "id", g->id + n + 1);
+		value_map_set_str(gv, "title", g->title);
+		put_field(gv, g->v, "description");
+		put_list(gv, "items", list);
+		value_list_push(cats, gv);
+	}
+	put_list(ctx, "categories", cats);
+}
+
+/* ---------------------------------------------------------------- context */
+
+static struct value *breadcrumbs(const struct pages_env *e, const struct page *p)
+{
+	struct value *list = value_new_list();
+	const char *s;
+
+	for (s = p->url + 1; (s = strchr(s, '/')) && s[1]; s++) {
+		char *anc = xstrndup(p->url, (size_t)(s - p->url + 1));
+		const struct page *a = pages_find(e->pages, anc);
+
+		if (a) {
+			struct value *c = value_new_map();
+
+			value_map_set_str(c, "title", a->title);
+			put_url(e, c, "url", a->url);
+			value_list_push(list, c);
+		}
+		free(anc);
+	}
+	return list;
+}
+
+static struct value *menu_for(const struct pages_env *e, const char *url)
+{
+	struct value *menu = value_new_list();
+	const struct value *m = e->menu;
+	size_t i;
+
+	for (i = 0; m && i < m->n; i++) {
+		const char *u = field(m->items[i], "url");
+		struct value *it = value_new_map();
+		int local = u && u[0] == '/';
+
+		value_map_set_str(it, "title", field(m->items[i], "title"));
+		if (local)
+			put_url(e, it, "url", u);
+		else
+			value_map_set_str(it, "url", u ? u : "");
+		/* the current section counts too: /pathways/x/ is under /pathways/ */
+		value_map_set_bool(it, "current", local && !strcmp(u, url));
+		value_map_set_bool(it, "in_section", local && strcmp(u, "/") &&
+				   !strncmp(url, u, strlen(u)));
+		value_list_push(menu, it);
+	}
+	return menu;
+}
+
+struct value *pages_context(const struct pages_env *e, const struct page *p)
+{
+	struct value *ctx = value_new_map(), *page = value_new_map(), *site, *menu, *crumbs;
+	const struct value *meta = p->doc ? p->doc->meta : NULL;
+	const char *summary = field(meta, "summary");
+	struct value *toc = p->doc && p->doc->toc ? value_copy(p->doc->toc) : value_new_list();
+	size_t i, ntoc = 0;
+
+	if (!summary && p->record)
+		summary = field(p->record->v, "summary");
+	for (i = 0; i < toc->n; i++) {
+		const struct value *lv = value_get(toc->items[i], "level");
+
+		if (lv && lv->number >= 2 && lv->number <= 3)
+			ntoc++;
+	}
+	value_map_set_str(page, "title", p->title);
+	value_map_set_str(page, "summary", summary ? summary : "");
+	put_url(e, page, "url", p->url);
+	value_map_set_str(page, "kind", layouts[p->kind]);
+	value_map_set_str(page, "content", p->doc && p->doc->html ? p->doc->html : "");
+	value_map_set_bool(page, "is_home", !strcmp(p->url, "/"));
+	value_map_set_bool(page, "has_toc", ntoc >= 2);
+	value_map_set(page, "toc", toc, NULL);
+	crumbs = breadcrumbs(e, p);
+	value_map_set_bool(page, "has_breadcrumbs", strcmp(p->url, "/") != 0);
+	value_map_set(page, "breadcrumbs", crumbs, NULL);
+	if (meta && value_get(meta, "params"))
+		value_map_set(page, "params", value_copy(value_get(meta, "params")), NULL);
+	if (meta && field(meta, "date")) {
+		struct strbuf d = STRBUF_INIT;
+
+		add_date(&d, field(meta, "date"));
+		value_map_set_str(page, "date", field(meta, "date"));
+		value_map_set_str(page, "date_label", d.buf);
+		strbuf_release(&d);
+	}
+	value_map_set(ctx, "page", page, NULL);
+
+	site = value_copy(e->site);
+	menu = menu_for(e, p->url);
+	value_map_set_bool(site, "has_menu", menu->n > 0);
+	value_map_set(site, "menu", menu, NULL);
+	value_map_set(ctx, "site", site, NULL);
+	value_map_set(ctx, "assets", value_copy(e->assets), NULL);
+
+	switch (p->kind) {
+	case PAGE_PLAIN:
+		break;
+	case PAGE_FRAMEWORKS: {
+		const struct record_list *l = &e->model->all[RECORD_FRAMEWORK];
+		struct value *list = value_new_list();
+
+		for (i = 0; i < l->n; i++) {
+			struct value *tmp = value_new_map();
+
+			framework_data(e, l->items[i], tmp);
+			value_list_push(list, value_copy(value_get(tmp, "framework")));
+			value_free(tmp);
+		}
+		put_list(ctx, "frameworks", list);
+		crosswalks_of(e, NULL, ctx);
+		break;
+	}
+	case PAGE_FRAMEWORK:
+		framework_data(e, p->record, ctx);
+		crosswalks_of(e, p->record, value_get(ctx, "framework"));
+		break;
+	case PAGE_SKILL:
+		skill_data(e, p->record, ctx);
+		break;
+	case PAGE_CROSSWALK:
+		crosswalk_data(e, p, ctx);
+		break;
+	case PAGE_LIFECYCLE:
+		put_list(ctx, "stages", rec_list(e, &e->model->all[RECORD_STAGE]));
+		for (i = 0; i < e->model->all[RECORD_STAGE].n; i++) {
+			struct value *sv = value_get(ctx, "stages")->items[i];
+
+			value_map_set_num(sv, "number", (double)i + 1);
+			put_strings(sv, e->model->all[RECORD_STAGE].items[i]->v, "worker_questions");
+		}
+		break;
+	case PAGE_STAGE:
+		stage_data(e, p->record, ctx);
+		break;
+	case PAGE_PATHWAYS: {
+		const struct record_list *l = &e->model->all[RECORD_SECTOR];
+		struct value *secs = value_new_list(), *rest;
+
+		for (i = 0; i < l->n; i++) {
+			struct value *sv = sector_summary(e, l->items[i]);
+
+			if (value_get(sv, "pathways")->n)
+				value_list_push(secs, sv);
+			else
+				value_free(sv);
+		}
+		put_list(ctx, "sectors", secs);
+		rest = value_new_list();
+		for (i = 0; i < e->model->all[RECORD_PATHWAY].n; i++)
+			if (!e->model->all[RECORD_PATHWAY].items[i]->sector)
+				value_list_push(rest, pathway_summary(e, e->model->all[RECORD_PATHWAY].items[i]));
+		put_list(ctx, "other_pathways", rest);
+		put_list(ctx, "pathways", pathways_of(e, NULL));
+		break;
+	}
+	case PAGE_PATHWAY:
+		pathway_data(e, p->record, ctx);
+		break;
+	case PAGE_SECTORS: {
+		const struct record_list *l = &e->model->all[RECORD_SECTOR];
+		struct value *secs = value_new_list();
+
+		for (i = 0; i < l->n; i++)
+			value_list_push(secs, sector_summary(e, l->items[i]));
+		put_list(ctx, "sectors", secs);
+		break;
+	}
+	case PAGE_SECTOR: {
+		struct value *sv = sector_summary(e, p->record);
+		struct value *orgs = users(e, p->record, RECORD_ORGANIZATION);
+
+		put_list(sv, "organizations", orgs);
+		value_map_set(ctx, "sector", sv, NULL);
+		break;
+	}
+	case PAGE_STORIES:
+		stories_data(e, p, ctx);
+		break;
+	case PAGE_STORY:
+		story_data(e, p->record, ctx);
+		break;
+	case PAGE_GUIDES: {
+		const struct record_list *l = &e->model->all[RECORD_GUIDE];
+		struct value *list = value_new_list();
+
+		for (i = 0; i < l->n; i++)
+			value_list_push(list, guide_summary(e, l->items[i]));
+		put_list(ctx, "guides", list);
+		break;
+	}
+	case PAGE_GUIDE:
+		value_map_set(ctx, "guide", guide_summary(e, p->record), NULL);
+		break;
+	case PAGE_CHAPTER:
+		chapter_data(e, p->record, ctx);
+		break;
+	case PAGE_GUIDE_ALL:
+		guide_all_data(e, p->record, ctx);
+		break;
+	case PAGE_RESOURCES:
+		grouped_data(e, RECORD_RESOURCE, "resources", ctx);
+		break;
+	case PAGE_ORGANIZATIONS:
+		grouped_data(e, RECORD_ORGANIZATION, "organizations", ctx);
+		break;
+	case PAGE_KINDS:
+		break;
+	}
+	return ctx;
+}
