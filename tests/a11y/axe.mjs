@@ -48,26 +48,35 @@ async function check(tab, page) {
 	const resp = await tab.goto(server.base + url, { waitUntil: 'load' });
 	if (!resp || resp.status() !== 200) problems.push(`HTTP ${resp ? resp.status() : 'no response'}`);
 
-	const result = await tab.evaluate((tags) => window.axe.run(document, {
-		runOnly: { type: 'tag', values: tags },
-		resultTypes: ['violations', 'incomplete'],
-	}), TAGS);
-	for (const v of result.violations) {
-		violations++;
-		problems.push(`[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl.replace(/\?.*/, '')})`);
-		for (const n of v.nodes) {
-			problems.push(`    at ${n.target.join(' >> ')}`);
-			problems.push(`       ${clip(n.html.replace(/\s+/g, ' '))}`);
+	// axe at both widths: a layout can break only when narrow (a table that
+	// starts to scroll, links that wrap too close together). A node that
+	// fails the same rule at both widths is reported once.
+	const seen = new Set();
+	for (const [size, where] of [[WIDE, ''], [NARROW, ' at 320px']]) {
+		await tab.setViewportSize(size);
+		const result = await tab.evaluate((tags) => window.axe.run(document, {
+			runOnly: { type: 'tag', values: tags },
+			resultTypes: ['violations', 'incomplete'],
+		}), TAGS);
+		for (const v of result.violations) {
+			const nodes = v.nodes.filter((n) => !seen.has(v.id + ' ' + n.target.join(' ')));
+			if (!nodes.length) continue;
+			violations++;
+			problems.push(`[${v.impact}] ${v.id}${where}: ${v.help} (${v.helpUrl.replace(/\?.*/, '')})`);
+			for (const n of nodes) {
+				seen.add(v.id + ' ' + n.target.join(' '));
+				problems.push(`    at ${n.target.join(' >> ')}`);
+				problems.push(`       ${clip(n.html.replace(/\s+/g, ' '))}`);
+			}
+		}
+		for (const r of result.incomplete) {
+			if (!review.has(r.id)) review.set(r.id, new Set());
+			review.get(r.id).add(url);
 		}
 	}
-	for (const r of result.incomplete) {
-		if (!review.has(r.id)) review.set(r.id, []);
-		review.get(r.id).push(url);
-	}
 
-	// Reflow: at 320px only wide tables and code blocks, which scroll
-	// inside themselves, may be wider than the viewport.
-	await tab.setViewportSize(NARROW);
+	// Reflow (still 320px wide): only wide tables and code blocks, which
+	// scroll inside themselves, may be wider than the viewport.
 	const wide = await tab.evaluate(() => {
 		const d = document.documentElement;
 		if (d.scrollWidth <= d.clientWidth) return null;
@@ -131,7 +140,7 @@ pages.forEach((page, i) => {
 if (review.size) {
 	// Not failures: axe could not decide (a background image under text, say).
 	console.log('axe: needs a human look (not failures):');
-	for (const [id, urls] of review) console.log(`  ${id}: ${urls.length} page(s), e.g. ${urls[0]}`);
+	for (const [id, urls] of review) console.log(`  ${id}: ${urls.size} page(s), e.g. ${[...urls][0]}`);
 }
 console.log(`axe: ${pages.length} pages, ${violations} violations, ${reflows} reflow failures at 320px`);
 console.log(`axe: ${pages.length - failed.length} passed, ${failed.length} failed`);
