@@ -77,14 +77,35 @@ static void render_bodies(struct build *b)
 
 	for (i = 0; i < b->content.n; i++) {
 		struct doc *d = b->content.docs[i];
-		struct markdown_opts mo = { d->path, d->rel, d->body_line - 1, b->cfg.unsafe,
-					    resolve, b };
+		struct markdown_opts mo = { .path = d->path, .rel = d->rel,
+					    .line_offset = d->body_line - 1,
+					    .unsafe = b->cfg.unsafe, .resolve = resolve,
+					    .resolve_ctx = b };
 		struct strbuf html = STRBUF_INIT;
 
 		if (!d->is_markdown)
 			continue;
 		markdown_render(d->body, d->body_len, &mo, &html, &d->toc, b->dl);
 		d->html = strbuf_detach(&html, NULL);
+	}
+	/* a guide's one-page edition joins its chapters: number their ids */
+	for (i = 0; i < b->model.all[RECORD_CHAPTER].n; i++) {
+		const struct record *c = b->model.all[RECORD_CHAPTER].items[i];
+		struct doc *d = c->doc;
+		struct strbuf html = STRBUF_INIT, prefix = STRBUF_INIT;
+		struct diag_list ignored = DIAG_LIST_INIT; /* reported above */
+		struct markdown_opts mo = { .path = d->path, .rel = d->rel,
+					    .line_offset = d->body_line - 1,
+					    .unsafe = b->cfg.unsafe, .resolve = resolve,
+					    .resolve_ctx = b };
+
+		strbuf_addf(&prefix, "c%d-", c->order);
+		mo.id_prefix = prefix.buf;
+		mo.heading_shift = 1; /* under the chapter's own h2 */
+		markdown_render(d->body, d->body_len, &mo, &html, NULL, &ignored);
+		d->html_joined = strbuf_detach(&html, NULL);
+		diag_list_release(&ignored);
+		strbuf_release(&prefix);
 	}
 }
 

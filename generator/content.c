@@ -23,6 +23,7 @@ static void doc_free(struct doc *d)
 	free(d->url);
 	free(d->out);
 	free(d->html);
+	free(d->html_joined);
 	value_free(d->toc);
 	free(d);
 }

@@ -81,18 +81,29 @@ static void plain_text(cmark_node *node, struct strbuf *out)
 
 /* Give the heading an id: replace it by a custom block that writes the
  * same tag with the id and holds the heading's inline children. */
-static void anchor_heading(cmark_node *h, struct idset *ids, struct value *toc)
+static void anchor_heading(cmark_node *h, struct idset *ids, const char *prefix,
+			   int shift, struct value *toc)
 {
 	struct strbuf text = STRBUF_INIT, tag = STRBUF_INIT;
-	int level = cmark_node_get_heading_level(h);
+	int level = cmark_node_get_heading_level(h) + shift;
 	cmark_node *block, *child;
 	const char *id;
 	char *slug;
 
 	plain_text(h, &text);
 	slug = slug_make(text.buf, "section");
+	if (prefix) {
+		struct strbuf p = STRBUF_INIT;
+
+		strbuf_adds(&p, prefix);
+		strbuf_adds(&p, slug);
+		free(slug);
+		slug = strbuf_detach(&p, NULL);
+	}
 	id = idset_claim(ids, slug);
 	free(slug);
+	if (level > 6)
+		level = 6;
 
 	block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
 	strbuf_addf(&tag, "<h%d id=\"", level);
@@ -254,7 +265,8 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 		*toc = value_new_list();
 	for (i = 0; i < npending; i++) {
 		if (cmark_node_get_type(pending[i]) == CMARK_NODE_HEADING)
-			anchor_heading(pending[i], &ids, toc ? *toc : NULL);
+			anchor_heading(pending[i], &ids, o->id_prefix, o->heading_shift,
+				       toc ? *toc : NULL);
 		else
 			escape_raw_html(pending[i]);
 	}

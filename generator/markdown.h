@@ -25,6 +25,9 @@ struct markdown_opts {
 	int unsafe;           /* let raw HTML through (site.yaml markdown.unsafe) */
 	markdown_resolve_fn resolve;
 	void *resolve_ctx;
+	const char *id_prefix; /* put before every heading id ("c2-"), or NULL:
+				* for pages that join several documents */
+	int heading_shift;     /* add to every heading level (at most h6) */
 };
 
 /*

@@ -462,6 +462,12 @@ static void load_guide(struct model *m, struct doc *d, struct diag_list *dl)
 		set_url(g, "/guides/%s/%s", gid, "");
 	}
 	cid = stem(d->rel);
+	{
+		char *slug = slug_make(cid, "chapter");
+
+		free(cid);
+		cid = slug;
+	}
 	if (!check(chapter_fields, d->meta, RECORD_CHAPTER, cid, dl)) {
 		struct strbuf full = STRBUF_INIT;
 

@@ -399,13 +399,26 @@ static struct value *rec(const struct pages_env *e, const struct record *r)
 	return v;
 }
 
+static struct value *pathway_summary(const struct pages_env *e, const struct record *p);
+static struct value *story_summary(const struct pages_env *e, const struct record *s);
+
+/* What a list shows of a record: stories and pathways bring more. */
+static struct value *summary_of(const struct pages_env *e, const struct record *r)
+{
+	if (r->kind == RECORD_STORY)
+		return story_summary(e, r);
+	if (r->kind == RECORD_PATHWAY)
+		return pathway_summary(e, r);
+	return rec(e, r);
+}
+
 static struct value *rec_list(const struct pages_env *e, const struct record_list *l)
 {
 	struct value *list = value_new_list();
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		value_list_push(list, rec(e, l->items[i]));
+		value_list_push(list, summary_of(e, l->items[i]));
 	return list;
 }
 
@@ -420,7 +433,7 @@ static struct value *users(const struct pages_env *e, const struct record *r,
 	for (i = 0; i < all->n; i++)
 		for (u = 0; u < r->nuses; u++)
 			if (r->uses[u].by == all->items[i]) {
-				value_list_push(list, rec(e, all->items[i]));
+				value_list_push(list, summary_of(e, all->items[i]));
 				break;
 			}
 	return list;
@@ -444,8 +457,7 @@ static struct value *pathway_summary(const struct pages_env *e, const struct rec
 	value_map_set_num(v, "total_months", months);
 	add_months(&sb, months);
 	value_map_set_str(v, "total_label", sb.buf);
-	if (p->sector)
-		value_map_set(v, "sector", rec(e, p->sector), NULL);
+	value_map_set(v, "sector", p->sector ? rec(e, p->sector) : value_new_bool(0), NULL);
 	strbuf_release(&sb);
 	return v;
 }
@@ -462,10 +474,9 @@ static struct value *story_summary(const struct pages_env *e, const struct recor
 	add_date(&sb, field(s->v, "date"));
 	value_map_set_str(v, "date_label", sb.buf);
 	value_map_set_bool(v, "illustrative", ill && ill->boolean);
-	if (s->sector)
-		value_map_set(v, "sector", rec(e, s->sector), NULL);
-	if (s->pathway)
-		value_map_set(v, "pathway", rec(e, s->pathway), NULL);
+	/* false, not missing, so {{#sector}} cannot reach an outer sector */
+	value_map_set(v, "sector", s->sector ? rec(e, s->sector) : value_new_bool(0), NULL);
+	value_map_set(v, "pathway", s->pathway ? rec(e, s->pathway) : value_new_bool(0), NULL);
 	strbuf_release(&sb);
 	return v;
 }
@@ -545,6 +556,7 @@ static void skill_data(const struct pages_env *e, const struct record *s, struct
 
 			value_map_set_str(a, "url", uri ? uri : "");
 			value_map_set_str(a, "title", title ? title : uri ? uri : "");
+			value_map_set_str(a, "framework_title", "");
 		}
 		value_list_push(aligns, a);
 	}
@@ -721,6 +733,7 @@ static void stage_data(const struct pages_env *e, const struct record *s, struct
 				value_map_set(ctx, "next", rec(e, all->items[i + 1]), NULL);
 		}
 	value_map_set_num(v, "stage_count", (double)all->n);
+	value_map_set_bool(ctx, "has_prev_next", all->n > 1);
 	value_map_set(ctx, "stage", v, NULL);
 }
 
@@ -913,6 +926,7 @@ static void chapter_data(const struct pages_env *e, const struct record *c, stru
 	put_list(v, "stories", rec_list(e, &c->refs[RECORD_STORY]));
 	value_map_set(ctx, "chapter", v, NULL);
 	value_map_set(ctx, "guide", guide_summary(e, g), NULL);
+	value_map_set_bool(ctx, "has_prev_next", g->children.n > 1);
 	if (i > 0)
 		value_map_set(ctx, "prev", rec(e, g->children.items[i - 1]), NULL);
 	if ((size_t)i + 1 < g->children.n)
@@ -934,7 +948,7 @@ static void guide_all_data(const struct pages_env *e, const struct record *g, st
 		strbuf_addf(&id, "chapter-%d", c->order);
 		value_map_set_str(v, "anchor", id.buf);
 		value_map_set_num(v, "number", c->order);
-		value_map_set_str(v, "content", c->doc && c->doc->html ? c->doc->html : "");
+		value_map_set_str(v, "content", c->doc && c->doc->html_joined ? c->doc->html_joined : "");
 		value_list_push(chapters, v);
 		strbuf_release(&id);
 	}

@@ -196,7 +196,7 @@ END_TEST
 
 START_TEST(toc_may_be_null)
 {
-	struct markdown_opts o = { "content/a.md", "a.md", 0, 0, NULL, NULL };
+	struct markdown_opts o = { .path = "content/a.md", .rel = "a.md", .line_offset = 0, .unsafe = 0, .resolve = NULL, .resolve_ctx = NULL };
 	struct strbuf html = STRBUF_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
 	const char *md = "# One\n";
@@ -210,7 +210,7 @@ END_TEST
 
 START_TEST(html_is_appended)
 {
-	struct markdown_opts o = { "content/a.md", "a.md", 0, 0, NULL, NULL };
+	struct markdown_opts o = { .path = "content/a.md", .rel = "a.md", .line_offset = 0, .unsafe = 0, .resolve = NULL, .resolve_ctx = NULL };
 	struct strbuf html = STRBUF_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
 
@@ -364,7 +364,7 @@ END_TEST
 START_TEST(link_from_top_level_file)
 {
 	struct lookup l = { "", 0 };
-	struct markdown_opts o = { "content/_index.md", "_index.md", 0, 0, resolve, &l };
+	struct markdown_opts o = { .path = "content/_index.md", .rel = "_index.md", .line_offset = 0, .unsafe = 0, .resolve = resolve, .resolve_ctx = &l };
 	struct strbuf html = STRBUF_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
 	const char *md = "[hc](pathways/healthcare.md)\n";
@@ -466,7 +466,7 @@ END_TEST
 
 START_TEST(links_untouched_without_resolver)
 {
-	struct markdown_opts o = { "content/a.md", "a.md", 0, 0, NULL, NULL };
+	struct markdown_opts o = { .path = "content/a.md", .rel = "a.md", .line_offset = 0, .unsafe = 0, .resolve = NULL, .resolve_ctx = NULL };
 	struct strbuf html = STRBUF_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
 	const char *md = "[m](missing.md)\n";
