@@ -293,7 +293,8 @@ static void load_framework(struct model *m, struct doc *d, struct diag_list *dl)
 	size_t nc, ns, i, j;
 	struct strbuf full = STRBUF_INIT;
 
-	if (check(framework_fields, d->meta, RECORD_FRAMEWORK, fid, dl) || !fid)
+	check(framework_fields, d->meta, RECORD_FRAMEWORK, fid, dl);
+	if (!fid)
 		return;
 	fw = add(m, RECORD_FRAMEWORK, fid, d->meta, d);
 	set_url(fw, "/frameworks/%s/%s", fid, "");
@@ -301,7 +302,8 @@ static void load_framework(struct model *m, struct doc *d, struct diag_list *dl)
 	for (i = 0; i < nc; i++) {
 		const char *cid = str(cats[i], "id");
 
-		if (check(category_fields, cats[i], RECORD_CATEGORY, cid, dl) || !cid)
+		check(category_fields, cats[i], RECORD_CATEGORY, cid, dl);
+		if (!cid)
 			continue;
 		strbuf_reset(&full);
 		strbuf_addf(&full, "%s/%s", fid, cid);
@@ -314,7 +316,8 @@ static void load_framework(struct model *m, struct doc *d, struct diag_list *dl)
 			struct value **al;
 			size_t na, k;
 
-			if (check(skill_fields, skills[j], RECORD_SKILL, sid, dl) || !sid)
+			check(skill_fields, skills[j], RECORD_SKILL, sid, dl);
+			if (!sid)
 				continue;
 			na = items(skills[j], "aligns", &al);
 			for (k = 0; k < na; k++) {
@@ -371,7 +374,8 @@ static void load_list_file(struct model *m, struct doc *d, const char *what,
 		const char *id = str(v[i], "id");
 		struct strbuf full = STRBUF_INIT;
 
-		if (check(group_fields, v[i], RECORD_GROUP, id, dl) || !id)
+		check(group_fields, v[i], RECORD_GROUP, id, dl);
+		if (!id)
 			continue;
 		strbuf_addf(&full, "%s/%s", what, id);
 		add(m, RECORD_GROUP, full.buf, v[i], d);
@@ -381,7 +385,8 @@ static void load_list_file(struct model *m, struct doc *d, const char *what,
 	for (i = 0; i < n; i++) {
 		const char *id = str(v[i], "id");
 
-		if (check(fields, v[i], kind, id, dl) || !id)
+		check(fields, v[i], kind, id, dl);
+		if (!id)
 			continue;
 		add(m, kind, id, v[i], d);
 	}
@@ -395,24 +400,39 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 	char *s;
 
 	if (!strcmp(section, "lifecycle")) {
-		if (check(stage_fields, d->meta, RECORD_STAGE, id, dl) || !id)
+		check(stage_fields, d->meta, RECORD_STAGE, id, dl);
+		if (!id)
 			return;
 		r = add(m, RECORD_STAGE, id, d->meta, d);
-		r->order = (int)value_get(d->meta, "order")->number;
+		{
+			const struct value *o = value_get(d->meta, "order");
+
+			r->order = o && o->kind == VALUE_NUMBER ? (int)o->number : 0;
+		}
 		set_url(r, "/lifecycle/%s/%s", id, "");
 	} else if (!strcmp(section, "pathways")) {
-		if (check(pathway_fields, d->meta, RECORD_PATHWAY, id, dl) || !id)
+		check(pathway_fields, d->meta, RECORD_PATHWAY, id, dl);
+		if (!id)
 			return;
 		r = add(m, RECORD_PATHWAY, id, d->meta, d);
 		set_url(r, "/pathways/%s/%s", id, "");
+		{
+			struct value **steps;
+			size_t n = items(d->meta, "steps", &steps), j;
+			struct strbuf what = STRBUF_INIT;
+
+			for (j = 0; j < n; j++) {
+				strbuf_reset(&what);
+				strbuf_addf(&what, "step %zu of pathway '%s'", j + 1, id);
+				schema_check(step_fields, steps[j], what.buf, dl);
+			}
+			strbuf_release(&what);
+		}
 	} else if (!strcmp(section, "stories")) {
 		const char *date = str(d->meta, "date");
 
 		s = stem(d->rel);
-		if (check(story_fields, d->meta, RECORD_STORY, s, dl)) {
-			free(s);
-			return;
-		}
+		check(story_fields, d->meta, RECORD_STORY, s, dl);
 		if (date && !(strlen(date) == 10 && date[4] == '-' && date[7] == '-' &&
 			      strspn(date, "0123456789-") == 10))
 			diag_error(dl, &value_get(d->meta, "date")->pos,
@@ -444,7 +464,8 @@ static void load_guide(struct model *m, struct doc *d, struct diag_list *dl)
 		if (!strcmp(m->all[RECORD_GUIDE].items[i]->id, gid))
 			g = m->all[RECORD_GUIDE].items[i];
 	if (!strcmp(slash + 1, "_index.md")) {
-		if (!check(guide_fields, d->meta, RECORD_GUIDE, gid, dl)) {
+		check(guide_fields, d->meta, RECORD_GUIDE, gid, dl);
+		{
 			if (!g)
 				g = add(m, RECORD_GUIDE, gid, d->meta, d);
 			g->v = d->meta;
@@ -468,7 +489,8 @@ static void load_guide(struct model *m, struct doc *d, struct diag_list *dl)
 		free(cid);
 		cid = slug;
 	}
-	if (!check(chapter_fields, d->meta, RECORD_CHAPTER, cid, dl)) {
+	check(chapter_fields, d->meta, RECORD_CHAPTER, cid, dl);
+	{
 		struct strbuf full = STRBUF_INIT;
 
 		strbuf_addf(&full, "%s/%s", gid, cid);
@@ -627,13 +649,8 @@ static void resolve_refs(struct model *m, struct diag_list *dl)
 		p->sector = resolve(m, RECORD_SECTOR, value_get(p->v, "sector"), p, dl);
 		if (p->sector)
 			use(p->sector, p, NULL);
-		for (j = 0; j < n; j++) {
-			char *what = describe(RECORD_PATHWAY, p->id);
-
-			schema_check(step_fields, steps[j], what, dl);
-			free(what);
+		for (j = 0; j < n; j++)
 			resolve_list(m, p, steps[j], "skills", RECORD_SKILL, steps[j], dl);
-		}
 		resolve_list(m, p, p->v, "organizations", RECORD_ORGANIZATION, NULL, dl);
 	}
 	l = &m->all[RECORD_STORY];
@@ -757,7 +774,8 @@ int model_build(struct model *m, struct content *c, struct diag_list *dl)
 				const char *id = str(v[j], "id");
 				struct record *r;
 
-				if (check(sector_fields, v[j], RECORD_SECTOR, id, dl) || !id)
+				check(sector_fields, v[j], RECORD_SECTOR, id, dl);
+				if (!id)
 					continue;
 				r = add(m, RECORD_SECTOR, id, v[j], d);
 				set_url(r, "/sectors/%s/%s", id, "");
@@ -840,8 +858,7 @@ int model_build(struct model *m, struct content *c, struct diag_list *dl)
 		}
 	}
 	build_index(m, dl);
-	if (dl->errors == before)
-		resolve_refs(m, dl);
+	resolve_refs(m, dl);
 	qsort(m->all[RECORD_STAGE].items, m->all[RECORD_STAGE].n, sizeof(struct record *), cmp_stage);
 	qsort(m->all[RECORD_STORY].items, m->all[RECORD_STORY].n, sizeof(struct record *), cmp_story);
 	return dl->errors > before ? -1 : 0;
