@@ -8,6 +8,8 @@
 #include "build.h"
 #include "diag.h"
 #include "markdown.h"
+#include "scaffold.h"
+#include "strbuf.h"
 
 #define WAYMARK_VERSION "0.1.0"
 
@@ -16,6 +18,9 @@ enum { EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 static const char usage_text[] =
 	"usage: waymark build [-s SITE_DIR] [-o OUT_DIR] [--drafts] [--strict] [--quiet]\n"
 	"       waymark check [-s SITE_DIR] [--drafts] [--strict]\n"
+	"       waymark new framework|pathway|stage ID [-s SITE_DIR]\n"
+	"       waymark new story TITLE [-s SITE_DIR]\n"
+	"       waymark new site DIR\n"
 	"       waymark version\n"
 	"       waymark help [COMMAND]\n";
 
@@ -40,6 +45,15 @@ static const struct {
 	  "\n"
 	  "Load, validate and render the site as a build would, but write nothing.\n"
 	  "Prints every problem found and exits 1 when there was an error.\n" },
+	{ "new",
+	  "usage: waymark new framework|pathway|stage ID [-s SITE_DIR]\n"
+	  "       waymark new story TITLE [-s SITE_DIR]\n"
+	  "       waymark new site DIR\n"
+	  "\n"
+	  "Write a skeleton content file, with a comment on every field, that builds\n"
+	  "as it is: content/frameworks/ID.yaml, content/pathways/ID.md,\n"
+	  "content/lifecycle/NN-ID.md or content/stories/<slug of TITLE>.md. `new site`\n"
+	  "makes a new site directory. An existing file is never overwritten.\n" },
 	{ "version", "usage: waymark version\n\nPrint the version of waymark.\n" },
 	{ "help", "usage: waymark help [COMMAND]\n\nDescribe a command.\n" },
 };
@@ -62,6 +76,7 @@ static int cmd_help(int argc, char **argv)
 		fputs("\nCommands:\n"
 		      "  build    render the site into the output directory\n"
 		      "  check    validate the site and write nothing\n"
+		      "  new      write a skeleton framework, pathway, stage, story or site\n"
 		      "  version  print the version\n"
 		      "  help     describe a command\n"
 		      "\nExit status: 0 success, 1 content errors, 2 usage errors, 3 I/O or\n"
@@ -130,6 +145,49 @@ static int cmd_build(int argc, char **argv, int dry_run)
 	return status;
 }
 
+static int cmd_new(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "site", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct strbuf written = STRBUF_INIT;
+	const char *site_dir = ".", *pos[2] = { NULL, NULL };
+	int c, usage, npos = 0, status;
+
+	opterr = 0;
+	optind = 1;
+	/* options may come before or after the two words: GNU getopt moves
+	 * the words to the end */
+	while ((c = getopt_long(argc, argv, ":s:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': site_dir = optarg; break;
+		case 'h': fputs(commands[2].help, stdout); return 0;
+		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	for (; optind < argc; optind++) {
+		if (npos == 2)
+			return usage_error("unexpected argument '%s'", argv[optind]);
+		pos[npos++] = argv[optind];
+	}
+	if (npos < 2)
+		return usage_error("%s", "new needs a kind and an id, title or directory");
+	status = scaffold_new(site_dir, pos[0], pos[1], &written, &usage, &dl);
+	diag_list_print(&dl, stderr);
+	if (status == 0)
+		printf("wrote %s\n", written.buf);
+	else if (usage)
+		fputs(usage_text, stderr);
+	status = status == 0 ? 0 : usage ? EXIT_USAGE : dl.io_errors ? EXIT_IO : EXIT_CONTENT;
+	diag_list_release(&dl);
+	strbuf_release(&written);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -141,6 +199,8 @@ int main(int argc, char **argv)
 		return cmd_build(argc - 1, argv + 1, 0);
 	if (!strcmp(cmd, "check"))
 		return cmd_build(argc - 1, argv + 1, 1);
+	if (!strcmp(cmd, "new"))
+		return cmd_new(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		if (argc > 2)
 			return usage_error("unexpected argument '%s'", argv[2]);

@@ -92,7 +92,7 @@ static const struct schema_field step_fields[] = {
 static const struct schema_field pathway_fields[] = {
 	{ "id", SCHEMA_ID, 1, NULL, 0, NULL },
 	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
-	{ "sector", SCHEMA_ID, 1, NULL, 0, NULL },
+	{ "sector", SCHEMA_ID, 0, NULL, 0, NULL },
 	{ "summary", SCHEMA_STRING, 0, NULL, 0, NULL },
 	{ "data_note", SCHEMA_STRING, 0, NULL, 0, NULL },
 	{ "steps", SCHEMA_LIST, 1, NULL, SCHEMA_MAP, NULL },

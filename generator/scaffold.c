@@ -1,0 +1,317 @@
+/* scaffold: `waymark new`: skeleton content files that build as they are. */
+#include "scaffold.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "slug.h"
+#include "value.h"
+#include "xalloc.h"
+#include "yamlread.h"
+
+/* Write `text` to `path`, refusing to replace anything. */
+static int create(const char *path, const char *text, struct diag_list *dl)
+{
+	const char *slash = strrchr(path, '/');
+	int fd;
+	size_t len = strlen(text);
+
+	if (slash) {
+		char *dir = xstrndup(path, (size_t)(slash - path));
+
+		fs_mkdirs(dir);
+		free(dir);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			diag_error(dl, NULL, "'%s' already exists; not overwriting it", path);
+		else
+			diag_io_error(dl, NULL, "unable to create '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (write(fd, text, len) != (ssize_t)len) {
+		diag_io_error(dl, NULL, "unable to write '%s': %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+/* The ids listed under `key` in a content YAML file ("sectors.yaml"). */
+static void known_ids(const char *site_dir, const char *file, const char *key,
+		      struct strbuf *first, struct strbuf *all)
+{
+	char *path, *rel = fs_join("content", file);
+	struct strbuf text = STRBUF_INIT;
+	struct diag_list ignored = DIAG_LIST_INIT;
+	struct value *v = NULL, *list;
+	size_t i;
+
+	path = fs_join(site_dir, rel);
+	if (fs_read(path, &text) == 0)
+		v = yamlread_parse(path, text.buf, text.len, 0, &ignored);
+	list = value_get(v, key);
+	for (i = 0; list && list->kind == VALUE_LIST && i < list->n; i++) {
+		const char *id = value_string(value_get(list->items[i], "id"));
+
+		if (!id)
+			continue;
+		if (!first->len)
+			strbuf_adds(first, id);
+		strbuf_addf(all, "%s%s", all->len ? ", " : "", id);
+	}
+	value_free(v);
+	diag_list_release(&ignored);
+	strbuf_release(&text);
+	free(path);
+	free(rel);
+}
+
+static void today(char *buf, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%d", &tm);
+}
+
+static void framework(struct strbuf *t, const char *id)
+{
+	strbuf_addf(t,
+		"# A skills framework. Every field is described in docs/content-model.md.\n"
+		"# Its page is /frameworks/%s/, and each skill gets /frameworks/%s/<skill-id>/.\n"
+		"id: %s                 # lowercase letters, digits and '-'; never change it once published\n"
+		"title: %s              # the framework's name\n"
+		"publisher: Your organization\n"
+		"version: \"1.0\"\n"
+		"license: CC-BY-4.0\n"
+		"description: >-\n"
+		"  One or two plain sentences: who the framework is for and what it covers.\n"
+		"categories:            # groups of skills, in the order shown\n"
+		"  - id: first-group\n"
+		"    title: First group\n"
+		"    description: What the skills in this group have in common.\n"
+		"    skills:\n"
+		"      - id: first-skill  # a skill's full id is %s/first-skill\n"
+		"        title: First skill\n"
+		"        definition: >-   # required: plain language, one or two sentences\n"
+		"          What the skill means, in words a worker uses.\n"
+		"        examples:        # concrete things a worker does that show the skill\n"
+		"          - A first example from a real workplace.\n"
+		"          - A second example from another kind of job.\n"
+		"        aligns: []       # matches in other frameworks: - {skill: other/id, type: exactMatchOf}\n",
+		id, id, id, id, id);
+}
+
+static void pathway(struct strbuf *t, const char *id, const char *sector, const char *sectors)
+{
+	strbuf_addf(t,
+		"---\n"
+		"# A career pathway. Every field is described in docs/content-model.md.\n"
+		"id: %s\n"
+		"title: %s\n", id, id);
+	if (*sector)
+		strbuf_addf(t, "sector: %s          # one of: %s\n", sector, sectors);
+	else
+		strbuf_adds(t, "# sector: an id from content/sectors.yaml (none defined yet)\n");
+	strbuf_adds(t,
+		"summary: >-\n"
+		"  One sentence: where the pathway starts and where it leads.\n"
+		"data_note: >-\n"
+		"  Wages are illustrative examples for comparing steps, not survey data.\n"
+		"steps:                 # in order, from the first job to the last\n"
+		"  - title: First job\n"
+		"    kind: job          # job, training, credential or apprenticeship\n"
+		"    duration_months: 12\n"
+		"    wage: {hourly: 16} # or {annual: 40000}; illustrative\n"
+		"    credential: What the worker earns on this step\n"
+		"    work_based_learning: How the worker learns on the job\n"
+		"    skills: []         # full skill ids, like employability/teamwork\n"
+		"  - title: Next job\n"
+		"    kind: job\n"
+		"    duration_months: 24\n"
+		"    wage: {hourly: 22}\n"
+		"    skills: []\n"
+		"---\n"
+		"Describe the pathway in plain language. Say that the wages are illustrative.\n");
+}
+
+static void stage(struct strbuf *t, const char *id, int order)
+{
+	strbuf_addf(t,
+		"---\n"
+		"# A stage of the employment lifecycle. Fields: docs/content-model.md.\n"
+		"id: %s\n"
+		"title: %s\n"
+		"order: %d             # stages are shown in this order\n"
+		"summary: One sentence about this stage of work.\n"
+		"worker_questions:      # questions a worker can ask themselves or their employer\n"
+		"  - What do I want to get out of this stage?\n"
+		"employer_actions:      # what employers can do\n"
+		"  - One thing an employer can do.\n"
+		"community_supports:    # what community organizations offer\n"
+		"  - One kind of help from a community group.\n"
+		"skills: []             # full skill ids that matter most here\n"
+		"resources: []          # ids from content/resources.yaml\n"
+		"---\n"
+		"Explain this stage in plain language.\n", id, id, order);
+}
+
+static void story(struct strbuf *t, const char *title, const char *pathways)
+{
+	char date[16];
+
+	today(date, sizeof date);
+	strbuf_adds(t, "---\n# A success story. Fields: docs/content-model.md.\ntitle: \"");
+	for (; *title; title++) {
+		if (*title == '"' || *title == '\\')
+			strbuf_addch(t, '\\');
+		strbuf_addch(t, *title);
+	}
+	strbuf_addf(t,
+		"\"\n"
+		"person: First name     # a first name only\n"
+		"date: %s\n"
+		"# pathway: a pathway id%s%s\n"
+		"stages: []             # lifecycle stage ids the story touches\n"
+		"skills: []             # full skill ids the story shows\n"
+		"quote: \"A short line in the person's own words.\"\n"
+		"illustrative: true     # a composite, not a real person: the page says so\n"
+		"---\n"
+		"This is an illustrative composite story, not about a real person.\n\n"
+		"Tell the story in three to five short paragraphs.\n",
+		date, *pathways ? " (one of: " : "", *pathways ? pathways : "");
+}
+
+static void site(struct strbuf *yaml, struct strbuf *home, struct strbuf *about)
+{
+	strbuf_adds(yaml,
+		"# A waymark site. Fields: docs/usage.md.\n"
+		"title: My pathways site\n"
+		"description: Skills, career pathways and guides for workers\n"
+		"lang: en\n"
+		"base_url: /\n"
+		"theme: default\n"
+		"menu:\n"
+		"  - title: About\n"
+		"    url: /about/\n");
+	strbuf_adds(home,
+		"---\n"
+		"title: My pathways site\n"
+		"summary: One sentence about what this site offers workers.\n"
+		"---\n"
+		"Welcome. Read [about this site](pages/about.md).\n");
+	strbuf_adds(about,
+		"---\n"
+		"title: About this site\n"
+		"---\n"
+		"Who publishes this site, and where its facts come from.\n");
+}
+
+int scaffold_new(const char *site_dir, const char *kind, const char *arg,
+		 struct strbuf *written, int *usage, struct diag_list *dl)
+{
+	struct strbuf text = STRBUF_INIT, first = STRBUF_INIT, all = STRBUF_INIT;
+	char *rel = NULL, *path = NULL;
+	int ret = -1;
+
+	*usage = 0;
+	if (!strcmp(kind, "site")) {
+		struct strbuf home = STRBUF_INIT, about = STRBUF_INIT;
+		char *p1 = fs_join(arg, "site.yaml"), *p2 = fs_join(arg, "content/_index.md");
+		char *p3 = fs_join(arg, "content/pages/about.md");
+
+		site(&text, &home, &about);
+		if (fs_is_file(p1)) {
+			diag_error(dl, NULL, "'%s' already exists; not overwriting it", p1);
+		} else if (create(p1, text.buf, dl) == 0 && create(p2, home.buf, dl) == 0 &&
+			   create(p3, about.buf, dl) == 0) {
+			strbuf_adds(written, arg);
+			ret = 0;
+		}
+		strbuf_release(&home);
+		strbuf_release(&about);
+		free(p1);
+		free(p2);
+		free(p3);
+		goto done;
+	}
+	if (strcmp(kind, "story") && !slug_valid_id(arg)) {
+		diag_error(dl, NULL, "'%s' is not a valid id: use lowercase letters, digits and single '-'",
+			   arg);
+		*usage = 1;
+		goto done;
+	}
+	if (!strcmp(kind, "framework")) {
+		rel = xmalloc(strlen(arg) + 32);
+		sprintf(rel, "content/frameworks/%s.yaml", arg);
+		framework(&text, arg);
+	} else if (!strcmp(kind, "pathway")) {
+		rel = xmalloc(strlen(arg) + 32);
+		sprintf(rel, "content/pathways/%s.md", arg);
+		known_ids(site_dir, "sectors.yaml", "sectors", &first, &all);
+		pathway(&text, arg, first.buf, all.buf);
+	} else if (!strcmp(kind, "stage")) {
+		char *dir = fs_join(site_dir, "content/lifecycle");
+		static const char *const md[] = { ".md", NULL };
+		struct fs_list files = { NULL, 0, 0 };
+		size_t i;
+		int order = 1;
+
+		fs_list(dir, md, &files, NULL);
+		for (i = 0; i < files.n; i++)
+			if (strcmp(files.paths[i], "_index.md"))
+				order++;
+		rel = xmalloc(strlen(arg) + 40);
+		sprintf(rel, "content/lifecycle/%02d-%s.md", order, arg);
+		stage(&text, arg, order);
+		fs_list_release(&files);
+		free(dir);
+	} else if (!strcmp(kind, "story")) {
+		char *slug = slug_make(arg, "story");
+		char *dir = fs_join(site_dir, "content/pathways");
+		static const char *const md[] = { ".md", NULL };
+		struct fs_list files = { NULL, 0, 0 };
+		size_t i;
+
+		fs_list(dir, md, &files, NULL);
+		for (i = 0; i < files.n; i++)
+			if (strcmp(files.paths[i], "_index.md") && !strchr(files.paths[i], '/')) {
+				files.paths[i][strlen(files.paths[i]) - 3] = '\0';
+				strbuf_addf(&all, "%s%s", all.len ? ", " : "", files.paths[i]);
+			}
+		if (all.len)
+			strbuf_addch(&all, ')');
+		rel = xmalloc(strlen(slug) + 32);
+		sprintf(rel, "content/stories/%s.md", slug);
+		story(&text, arg, all.buf);
+		fs_list_release(&files);
+		free(dir);
+		free(slug);
+	} else {
+		diag_error(dl, NULL, "unknown kind '%s': use framework, pathway, stage, story or site",
+			   kind);
+		*usage = 1;
+		goto done;
+	}
+	path = fs_join(site_dir, rel);
+	if (create(path, text.buf, dl) == 0) {
+		strbuf_adds(written, path);
+		ret = 0;
+	}
+done:
+	free(rel);
+	free(path);
+	strbuf_release(&text);
+	strbuf_release(&first);
+	strbuf_release(&all);
+	return ret;
+}

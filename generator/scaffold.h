@@ -1,0 +1,20 @@
+/* scaffold: `waymark new`: skeleton content files that build as they are. */
+#ifndef WAYMARK_SCAFFOLD_H
+#define WAYMARK_SCAFFOLD_H
+
+#include "diag.h"
+#include "strbuf.h"
+
+/*
+ * Write a new, valid skeleton below `site_dir` (comments explain every
+ * field): kind "framework" ID, "pathway" ID, "stage" ID, "story" TITLE, or
+ * "site" DIR (then `arg` is the new site's directory and `site_dir` is
+ * ignored). An existing file is never overwritten. On success `written`
+ * receives the path written and 0 is returned; otherwise the problem is
+ * recorded and -1 returned (`usage` is set when the arguments themselves
+ * are wrong: an unknown kind or an invalid id).
+ */
+int scaffold_new(const char *site_dir, const char *kind, const char *arg,
+		 struct strbuf *written, int *usage, struct diag_list *dl);
+
+#endif

@@ -1,0 +1,37 @@
+#!/bin/sh
+# `waymark new`: every skeleton builds as it is, in a new site and in a copy
+# of the default site, and an existing file is never overwritten.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+w="$top/bin/waymark"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL scaffold: $*"; fail=$((fail + 1)); }
+
+"$w" new site "$tmp/new" >/dev/null && ok || bad "new site"
+cp -R "$top/content" "$top/site.yaml" "$tmp/copy/" 2>/dev/null || { mkdir -p "$tmp/copy" && cp -R "$top/content" "$top/site.yaml" "$tmp/copy/"; }
+for site in "$tmp/new" "$tmp/copy"; do
+	for args in "framework test-skills" "pathway test-pathway" "stage test-stage"; do
+		# shellcheck disable=SC2086
+		if "$w" new $args -s "$site" >"$tmp/out" 2>&1; then ok; else bad "new $args in $site: $(cat "$tmp/out")"; fi
+	done
+	if "$w" new story "Ana's new job" -s "$site" >"$tmp/out" 2>&1; then ok; else bad "new story in $site: $(cat "$tmp/out")"; fi
+	if "$w" build -s "$site" -o "$tmp/public" --quiet >"$tmp/out" 2>&1; then ok; else bad "building $site: $(cat "$tmp/out")"; fi
+	before=$(sha1sum "$site/content/pathways/test-pathway.md")
+	if "$w" new pathway test-pathway -s "$site" >/dev/null 2>"$tmp/err"; then
+		bad "new pathway over an existing file succeeded"
+	elif [ "$(sha1sum "$site/content/pathways/test-pathway.md")" != "$before" ]; then
+		bad "an existing file was changed"
+	elif ! grep -q "already exists; not overwriting it" "$tmp/err"; then
+		bad "no clear message for an existing file: $(cat "$tmp/err")"
+	else
+		ok
+	fi
+done
+[ -f "$tmp/copy/content/lifecycle/06-test-stage.md" ] && ok || bad "a new stage is not numbered after the existing five"
+"$w" new pathway Not_An_Id -s "$tmp/new" >/dev/null 2>&1
+[ $? = 2 ] && ok || bad "an invalid id is not a usage error"
+echo "scaffold: $pass passed, $fail failed"
+[ $fail = 0 ]
