@@ -39,9 +39,9 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL a11y: $1"; }
 
 # The sites to check, by name: directories under $tmp.
-sites=""
+sites=""	# space-separated, each with a leading space
 if "$waymark" build -o "$tmp/default" --quiet >"$tmp/build.log" 2>&1; then
-	sites="default"
+	sites=" default"
 else
 	bad "building the default site failed:"; sed 's/^/  /' "$tmp/build.log"
 fi
@@ -71,7 +71,7 @@ for site in $sites; do
 	if node "$here/keyboard.mjs" "$tmp/$site"; then ok; else bad "keyboard on the $site theme"; fi
 done
 if [ -n "$sites" ]; then
-	echo "== a11y: vnu on $(echo $sites | sed 's/ / and /')"
+	echo "== a11y: vnu on$sites"
 	# Relative directories, so errors read default/about/index.html:12:3: ...
 	# shellcheck disable=SC2086
 	if (cd "$tmp" && sh "$here/vnu.sh" $sites); then ok; else bad "vnu"; fi

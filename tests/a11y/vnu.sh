@@ -37,8 +37,10 @@ if [ $status -gt 1 ] || { [ $status = 1 ] && ! grep -q '^"file:' "$tmp/out"; }; 
 	echo "vnu: the checker failed (exit status $status):"; cat "$tmp/out"
 	echo "vnu: 0 passed, $pages failed"; exit 1
 fi
-# "file:/abs/page.html":3.115-3.126: error: msg  ->  /abs/page.html:3:115: error: msg
-sed -E 's/^"file:([^"]*)":([0-9]+)\.([0-9]+)(-[0-9.]+)?:/\1:\2:\3:/' "$tmp/out" >"$tmp/errors"
+# "file:/abs/page.html":3.115-3.126: error: msg  ->  page.html:3:115: error: msg
+# (relative to the current directory when under it)
+sed -E -e 's/^"file:([^"]*)":([0-9]+)\.([0-9]+)(-[0-9.]+)?:/\1:\2:\3:/' \
+	-e "s|^$(pwd | sed 's/[][\\.*^$|]/\\&/g')/||" "$tmp/out" >"$tmp/errors"
 errors=$(grep -c ': error: ' "$tmp/errors")
 bad=$(grep ': error: ' "$tmp/errors" | cut -d: -f1 | sort -u | wc -l)
 cat "$tmp/errors"
