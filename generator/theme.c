@@ -41,7 +41,8 @@ static size_t theme_roots(const char *site_dir, char **roots)
 		slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
-			roots[k++] = fs_join(exe, "../themes");
+			roots[k++] = fs_join(exe, "../themes");               /* a build tree */
+			roots[k++] = fs_join(exe, "../share/waymark/themes"); /* installed */
 		}
 	}
 	roots[k++] = xstrdup(WAYMARK_DATADIR "/themes");
@@ -68,12 +69,12 @@ static const char *suggest_theme(char **roots, size_t nroots, const char *want)
 {
 	static char found[256];
 	const char *names[64];
-	struct fs_list lists[3];
+	struct fs_list lists[4];
 	size_t i, j, n = 0;
 	const char *near;
 
 	memset(lists, 0, sizeof lists);
-	for (i = 0; i < nroots && i < 3; i++) {
+	for (i = 0; i < nroots && i < 4; i++) {
 		static const char *const marker[] = { "theme.yaml", NULL };
 
 		fs_list(roots[i], marker, &lists[i], NULL);
@@ -90,7 +91,7 @@ static const char *suggest_theme(char **roots, size_t nroots, const char *want)
 	found[0] = '\0';
 	if (near)
 		snprintf(found, sizeof found, "%s", near);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		fs_list_release(&lists[i]);
 	return found[0] ? found : NULL;
 }
@@ -228,7 +229,7 @@ static void add_assets(struct theme *t, const char *dir, const char *base_path,
 int theme_load(struct theme *t, const char *site_dir, const char *name,
 	       const struct pos *where, const char *base_path, struct diag_list *dl)
 {
-	char *roots[3];
+	char *roots[4];
 	size_t nroots, i, before = dl->errors;
 	char *want, *next;
 	int failed = 0;

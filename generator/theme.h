@@ -14,8 +14,9 @@ struct output;
  * `extends`), `templates/`, `partials/` and `assets/`. Lookup order for a
  * template, partial or asset: the site's theme, then each theme it
  * `extends`, then `default`. A theme directory is looked for in the
- * site's `themes/`, then next to the waymark executable (`../themes/`, for
- * a build tree), then in the install directory (WAYMARK_DATADIR).
+ * site's `themes/`, then next to the waymark executable (`../themes/` in a
+ * build tree, `../share/waymark/themes/` where it is installed), then in
+ * the install directory it was built for (WAYMARK_DATADIR).
  *
  * All templates are compiled once, when the theme loads; rendering only
  * reads them, so pages can be rendered from several threads.
