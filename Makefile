@@ -3,6 +3,7 @@
 #   make site     build bin/waymark and render the default site into public/
 #   make check    build and run every test suite (non-zero on any failure)
 #   make install  PREFIX=/usr/local: waymark, the default theme, the man page
+#   make screenshots  PNGs of a few pages, both themes, in screenshots/
 
 PREFIX   ?= /usr/local
 SHARED   ?= ../shared
@@ -32,7 +33,7 @@ TESTS    = $(TESTSRC:tests/unit/%.c=build/tests/%)
 ASANTESTS= $(TESTSRC:tests/unit/%.c=build/asan-tests/%)
 ASAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all site check deps unit unit-asan regress bad valgrind a11y a11y-deps install clean bench
+.PHONY: all site check deps unit unit-asan regress bad themes valgrind a11y a11y-deps screenshots install clean bench
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -93,6 +94,9 @@ regress: all
 bad: all
 	@sh tests/bad.sh
 
+themes: all
+	@sh tests/themes.sh
+
 valgrind: all
 	@sh tests/valgrind.sh
 
@@ -129,9 +133,15 @@ check: all
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory regress
 	@$(MAKE) --no-print-directory bad
+	@$(MAKE) --no-print-directory themes
 	@$(MAKE) --no-print-directory valgrind
 	@$(MAKE) --no-print-directory a11y
 	@echo "make check: every suite passed"
+
+# PNGs of a few pages at 1280 and 320 px wide in screenshots/ (not in git),
+# in Debian's Chromium, which is installed if missing when run as root.
+screenshots: all
+	@python3 tests/screenshots.py
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/waymark/themes \
