@@ -1,10 +1,13 @@
 /* build: the pipeline from a site directory to a written site. */
 #include "build.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "content.h"
@@ -121,46 +124,124 @@ static struct value *site_context(const struct config *cfg, const char *base_pat
 	return s;
 }
 
+/*
+ * Pages render in parallel on threads. Everything a page needs was made
+ * before this point and is only read now: the model, every Markdown body
+ * (cmark-gfm's parser is not thread-safe, so bodies were rendered on one
+ * thread in render_bodies), the compiled templates. Each page builds its
+ * own context and output buffer; each thread keeps its own diagnostics,
+ * merged and sorted afterwards, so the output does not depend on the
+ * number of threads. Threads rather than processes: the per-page work is
+ * small (tens of microseconds), so sharing the model beats copying it.
+ */
+struct render_job {
+	struct build *b;
+	const struct pages_env *env;
+	atomic_size_t next;     /* the next page to take */
+	atomic_size_t done;
+	struct diag_list *dls;  /* one per thread */
+};
+
+struct worker {
+	struct render_job *job;
+	size_t index;
+};
+
 static void progress(const struct build *b, size_t done, size_t total)
 {
-	if (!b->opts->progress || total < 200)
-		return;
 	if (done % 50 == 0 || done == total)
 		fprintf(stderr, "\rrendering %zu/%zu pages", done, total);
 	if (done == total)
 		fputs("\r\033[K", stderr);
+	(void)b;
+}
+
+static void render_one(struct build *b, const struct pages_env *env, const struct page *p,
+		       struct strbuf *html, struct diag_list *dl)
+{
+	const char *layout = pages_layout(p);
+	struct value *ctx;
+
+	if (!theme_has(&b->theme, layout)) {
+		const struct value *lv = p->doc ? value_get(p->doc->meta, "layout") : NULL;
+		struct pos where = { p->doc ? p->doc->path : NULL, 1, 1 };
+
+		diag_error(dl, lv ? &lv->pos : &where, "no template '%s' in theme '%s' for page '%s'",
+			   layout, b->cfg.theme, p->url);
+		return;
+	}
+	ctx = pages_context(env, p);
+	strbuf_reset(html);
+	if (theme_render(&b->theme, layout, ctx, b->opts->strict, html, dl) == 0)
+		output_write(&b->out, p->out, html->buf, html->len, dl);
+	value_free(ctx);
+}
+
+static void *render_worker(void *arg)
+{
+	struct worker *w = arg;
+	struct render_job *job = w->job;
+	struct build *b = job->b;
+	struct strbuf html = STRBUF_INIT;
+	size_t i, total = b->pages.n;
+	int show = b->opts->progress && total >= 200 && w->index == 0;
+
+	while ((i = atomic_fetch_add(&job->next, 1)) < total) {
+		size_t done;
+
+		render_one(b, job->env, &b->pages.items[i], &html, &job->dls[w->index]);
+		done = atomic_fetch_add(&job->done, 1) + 1;
+		if (show)
+			progress(b, done, total);
+	}
+	strbuf_release(&html);
+	return NULL;
 }
 
 static void render_pages(struct build *b, struct build_stats *st)
 {
 	struct pages_env env = { b->base_path, b->site, b->theme.asset_urls, b->cfg.menu,
 				 &b->model, &b->pages };
-	struct strbuf html = STRBUF_INIT;
-	size_t i;
+	struct render_job job;
+	struct worker *workers;
+	pthread_t *threads;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = b->opts->jobs > 0 ? (size_t)b->opts->jobs : cpus > 0 ? (size_t)cpus : 1, i;
 
-	for (i = 0; i < b->pages.n; i++) {
-		const struct page *p = &b->pages.items[i];
-		const char *layout = pages_layout(p);
-		struct value *ctx;
-
-		if (!theme_has(&b->theme, layout)) {
-			const struct value *lv = p->doc ? value_get(p->doc->meta, "layout") : NULL;
-			struct pos where = { p->doc ? p->doc->path : NULL, 1, 1 };
-
-			diag_error(b->dl, lv ? &lv->pos : &where,
-				   "no template '%s' in theme '%s' for page '%s'", layout,
-				   b->cfg.theme, p->url);
-			continue;
-		}
-		ctx = pages_context(&env, p);
-		strbuf_reset(&html);
-		if (theme_render(&b->theme, layout, ctx, b->opts->strict, &html, b->dl) == 0)
-			output_write(&b->out, p->out, html.buf, html.len, b->dl);
-		value_free(ctx);
-		st->pages++;
-		progress(b, i + 1, b->pages.n);
+	if (n > b->pages.n)
+		n = b->pages.n ? b->pages.n : 1;
+	job.b = b;
+	job.env = &env;
+	atomic_init(&job.next, 0);
+	atomic_init(&job.done, 0);
+	job.dls = calloc(n, sizeof *job.dls);
+	workers = calloc(n, sizeof *workers);
+	threads = calloc(n, sizeof *threads);
+	if (!job.dls || !workers || !threads) {
+		diag_io_error(b->dl, NULL, "out of memory");
+		goto done;
 	}
-	strbuf_release(&html);
+	for (i = 0; i < n; i++) {
+		workers[i].job = &job;
+		workers[i].index = i;
+	}
+	/* the calling thread is worker 0 */
+	for (i = 1; i < n; i++)
+		if (pthread_create(&threads[i], NULL, render_worker, &workers[i]) != 0) {
+			diag_io_error(b->dl, NULL, "unable to start a rendering thread");
+			n = i;
+			break;
+		}
+	render_worker(&workers[0]);
+	for (i = 1; i < n; i++)
+		pthread_join(threads[i], NULL);
+	for (i = 0; i < n; i++)
+		diag_list_move(b->dl, &job.dls[i]);
+	st->pages = b->pages.n;
+done:
+	free(job.dls);
+	free(workers);
+	free(threads);
 }
 
 int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_stats *st)
@@ -201,8 +282,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		output_abort(&b.out);
 	else
 		output_commit(&b.out, dl);
-	st->written = b.out.written;
-	st->kept = b.out.kept;
+	st->written = atomic_load(&b.out.written);
+	st->kept = atomic_load(&b.out.kept);
 finish:
 	status = dl->io_errors ? 3 : dl->errors ? 1 : 0;
 	if (status)

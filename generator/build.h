@@ -13,6 +13,7 @@ struct build_opts {
 	int strict;           /* a missing template name is an error */
 	int dry_run;          /* validate and render, write nothing (waymark check) */
 	int progress;         /* show progress on stderr (a terminal) */
+	int jobs;             /* threads rendering pages; 0: one per online CPU */
 };
 
 struct build_stats {

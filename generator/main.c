@@ -16,7 +16,7 @@
 enum { EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static const char usage_text[] =
-	"usage: waymark build [-s SITE_DIR] [-o OUT_DIR] [--drafts] [--strict] [--quiet]\n"
+	"usage: waymark build [-s SITE_DIR] [-o OUT_DIR] [-j N] [--drafts] [--strict] [--quiet]\n"
 	"       waymark check [-s SITE_DIR] [--drafts] [--strict]\n"
 	"       waymark new framework|pathway|stage ID [-s SITE_DIR]\n"
 	"       waymark new story TITLE [-s SITE_DIR]\n"
@@ -29,7 +29,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "build",
-	  "usage: waymark build [-s SITE_DIR] [-o OUT_DIR] [--drafts] [--strict] [--quiet]\n"
+	  "usage: waymark build [-s SITE_DIR] [-o OUT_DIR] [-j N] [--drafts] [--strict] [--quiet]\n"
 	  "\n"
 	  "Render the site in SITE_DIR (default: the current directory) into OUT_DIR\n"
 	  "(default: SITE_DIR/public). Pages are written to a staging directory beside\n"
@@ -37,6 +37,7 @@ static const struct {
 	  "\n"
 	  "  -s, --site DIR   the site directory (holds site.yaml and content/)\n"
 	  "  -o, --out DIR    the output directory\n"
+	  "  -j, --jobs N     render pages on N threads (default: one per CPU)\n"
 	  "      --drafts     include pages marked draft: true\n"
 	  "      --strict     a name a template uses but the page lacks is an error\n"
 	  "  -q, --quiet      print nothing but problems\n" },
@@ -99,23 +100,31 @@ static int cmd_build(int argc, char **argv, int dry_run)
 		{ "drafts", no_argument, NULL, 'd' },
 		{ "strict", no_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct build_opts opts = { ".", NULL, 0, 0, dry_run, 0 };
+	struct build_opts opts = { ".", NULL, 0, 0, dry_run, 0, 0 };
+	char *end;
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct build_stats st;
 	int quiet = 0, c, status;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, dry_run ? ":s:h" : ":s:o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, dry_run ? ":s:j:h" : ":s:o:j:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': opts.site_dir = optarg; break;
 		case 'o': opts.out_dir = optarg; break;
 		case 'd': opts.drafts = 1; break;
 		case 'S': opts.strict = 1; break;
 		case 'q': quiet = 1; break;
+		case 'j':
+			opts.jobs = (int)strtol(optarg, &end, 10);
+			if (*end || opts.jobs < 1 || opts.jobs > 1024)
+				return usage_error("'-j' needs a number of jobs from 1 to 1024, not '%s'",
+						   optarg);
+			break;
 		case 'h': fputs(commands[dry_run].help, stdout); return 0;
 		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default: return usage_error("unknown option '%s'", argv[optind - 1]);

@@ -48,6 +48,8 @@ int output_begin(struct output *o, const char *dir, const char *site_dir, int dr
 	size_t n = strlen(clean);
 
 	memset(o, 0, sizeof *o);
+	atomic_init(&o->written, 0);
+	atomic_init(&o->kept, 0);
 	while (n > 1 && clean[n - 1] == '/')
 		clean[--n] = '\0';
 	o->final = clean;
@@ -115,7 +117,7 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 		fs_mkdirs(parent);
 		free(parent);
 		if (link(old, dst) == 0) {
-			o->kept++;
+			atomic_fetch_add(&o->kept, 1);
 			goto done;
 		}
 		/* another filesystem or no hard links: fall back to writing */
@@ -124,7 +126,7 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 		diag_io_error(dl, NULL, "unable to write '%s': %s", dst, strerror(errno));
 		ret = -1;
 	} else {
-		o->written++;
+		atomic_fetch_add(&o->written, 1);
 	}
 done:
 	free(dst);

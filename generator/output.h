@@ -2,6 +2,7 @@
 #ifndef WAYMARK_OUTPUT_H
 #define WAYMARK_OUTPUT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -14,13 +15,16 @@
  * unchanged outputs keep their inode and modification time.
  *
  * With `dry_run` nothing touches the disk (waymark check).
+ *
+ * output_write may be called from several threads at once for different
+ * files (each with its own diag_list); begin, commit and abort may not.
  */
 struct output {
 	char *final;    /* the output directory: "public" */
 	char *staging;  /* "<parent>/.waymark-staging-<name>" */
 	int dry_run;
-	size_t written; /* files written anew */
-	size_t kept;    /* files linked unchanged from the previous output */
+	atomic_size_t written; /* files written anew */
+	atomic_size_t kept;    /* files linked unchanged from the previous output */
 };
 
 /*
