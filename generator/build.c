@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "config.h"
 #include "content.h"
 #include "fsutil.h"
@@ -34,6 +35,9 @@ struct build {
 	char *base_path;    /* "/" or "/sub/": the path part of base_url */
 	struct value *site; /* the `site` map every page context shares */
 	struct strbuf link; /* the last URL the link resolver handed out */
+	struct cache *cache; /* what each output was made from last time */
+	unsigned long long inputs; /* hash of what every page depends on */
+	atomic_size_t skipped;     /* pages whose inputs had not changed */
 };
 
 static double now(void)
@@ -160,6 +164,7 @@ static void render_one(struct build *b, const struct pages_env *env, const struc
 		       struct strbuf *html, struct diag_list *dl)
 {
 	const char *layout = pages_layout(p);
+	unsigned long long hash;
 	struct value *ctx;
 
 	if (!theme_has(&b->theme, layout)) {
@@ -171,9 +176,19 @@ static void render_one(struct build *b, const struct pages_env *env, const struc
 		return;
 	}
 	ctx = pages_context(env, p);
+	hash = value_hash(ctx, b->inputs);
+	hash = value_hash_bytes(layout, strlen(layout) + 1, hash);
+	if (hash == cache_get(b->cache, p->out) && output_keep(&b->out, p->out) == 0) {
+		/* nothing this page shows has changed: keep last build's file */
+		cache_put(b->cache, p->out, hash);
+		atomic_fetch_add(&b->skipped, 1);
+		value_free(ctx);
+		return;
+	}
 	strbuf_reset(html);
-	if (theme_render(&b->theme, layout, ctx, b->opts->strict, html, dl) == 0)
-		output_write(&b->out, p->out, html->buf, html->len, dl);
+	if (theme_render(&b->theme, layout, ctx, b->opts->strict, html, dl) == 0 &&
+	    output_write(&b->out, p->out, html->buf, html->len, dl) == 0)
+		cache_put(b->cache, p->out, hash);
 	value_free(ctx);
 }
 
@@ -238,6 +253,7 @@ static void render_pages(struct build *b, struct build_stats *st)
 	for (i = 0; i < n; i++)
 		diag_list_move(b->dl, &job.dls[i]);
 	st->pages = b->pages.n;
+	st->rendered = st->pages - atomic_load(&b->skipped);
 done:
 	free(job.dls);
 	free(workers);
@@ -254,6 +270,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 
 	memset(&b, 0, sizeof b);
 	memset(st, 0, sizeof *st);
+	atomic_init(&b.skipped, 0);
 	b.opts = opts;
 	b.dl = dl;
 	strbuf_init(&b.link, 0);
@@ -276,12 +293,20 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		goto finish;
 	if (output_begin(&b.out, out_dir, opts->site_dir, opts->dry_run, dl) < 0)
 		goto finish;
+	/* everything every page depends on besides its own context */
+	b.cache = cache_load(out_dir);
+	b.inputs = value_hash(b.cfg.raw, b.theme.fingerprint);
+	b.inputs = value_hash(b.theme.asset_urls, b.inputs);
+	b.inputs = value_hash_bytes(&opts->strict, sizeof opts->strict, b.inputs);
 	render_pages(&b, st);
 	theme_write_assets(&b.theme, &b.out, dl);
-	if (dl->errors)
+	if (dl->errors) {
 		output_abort(&b.out);
-	else
-		output_commit(&b.out, dl);
+	} else if (output_commit(&b.out, dl) == 0 && !opts->dry_run &&
+		   cache_save(b.cache, out_dir) < 0) {
+		/* only costs time: the next build renders every page */
+		diag_warning(dl, NULL, "unable to save the build cache beside '%s'", out_dir);
+	}
 	st->written = atomic_load(&b.out.written);
 	st->kept = atomic_load(&b.out.kept);
 finish:
@@ -289,6 +314,7 @@ finish:
 	if (status)
 		st->pages = 0;
 	output_release(&b.out);
+	cache_free(b.cache);
 	pages_release(&b.pages);
 	model_release(&b.model);
 	content_release(&b.content);

@@ -17,7 +17,8 @@ struct build_opts {
 };
 
 struct build_stats {
-	size_t pages;    /* pages rendered */
+	size_t pages;    /* pages in the site */
+	size_t rendered; /* pages rendered (the rest had not changed) */
 	size_t written;  /* files written anew */
 	size_t kept;     /* files unchanged since the last build */
 	double seconds;

@@ -2,6 +2,7 @@
 #include "model.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -392,6 +393,21 @@ static void load_list_file(struct model *m, struct doc *d, const char *what,
 	}
 }
 
+/* "2026-01-31": the shape, and a month and day that exist. */
+static int valid_date(const char *s)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || strspn(s, "0123456789-") != 10)
+		return 0;
+	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1)
+		return 0;
+	if (m == 2 && d == 29)
+		return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= days[m - 1];
+}
+
 static void load_markdown_record(struct model *m, struct doc *d, const char *section,
 				 struct diag_list *dl)
 {
@@ -433,8 +449,7 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 
 		s = stem(d->rel);
 		check(story_fields, d->meta, RECORD_STORY, s, dl);
-		if (date && !(strlen(date) == 10 && date[4] == '-' && date[7] == '-' &&
-			      strspn(date, "0123456789-") == 10))
+		if (date && !valid_date(date))
 			diag_error(dl, &value_get(d->meta, "date")->pos,
 				   "'date' in story '%s' must look like 2026-01-31, not '%s'", s, date);
 		if (!slug_valid_id(s)) {
@@ -457,9 +472,22 @@ static void load_guide(struct model *m, struct doc *d, struct diag_list *dl)
 	struct record *g = NULL, *c;
 	size_t i;
 
-	if (!slash || strchr(slash + 1, '/'))
-		return; /* not a guide file: left as a plain page */
+	if (!slash || strchr(slash + 1, '/')) {
+		/* not a guide file: a plain page */
+		schema_check(page_fields, d->meta, d->path, dl);
+		d->claimed = 0;
+		return;
+	}
 	gid = xstrndup(p, (size_t)(slash - p));
+	if (!slug_valid_id(gid)) {
+		struct pos where = { d->path, 1, 1 };
+
+		diag_error(dl, &where,
+			   "guide directory '%s' must be an id: lowercase letters, digits and single '-'",
+			   gid);
+		free(gid);
+		return;
+	}
 	for (i = 0; i < m->all[RECORD_GUIDE].n; i++)
 		if (!strcmp(m->all[RECORD_GUIDE].items[i]->id, gid))
 			g = m->all[RECORD_GUIDE].items[i];

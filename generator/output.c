@@ -134,6 +134,38 @@ done:
 	return ret;
 }
 
+int output_keep(struct output *o, const char *rel)
+{
+	char *dst, *old;
+	int ret = -1;
+
+	if (o->dry_run || !confined(rel))
+		return -1;
+	dst = fs_join(o->staging, rel);
+	old = fs_join(o->final, rel);
+	if (fs_is_file(old)) {
+		const char *slash = strrchr(dst, '/');
+		char *parent = xstrndup(dst, (size_t)(slash - dst));
+
+		fs_mkdirs(parent);
+		free(parent);
+		if (link(old, dst) == 0) {
+			ret = 0;
+		} else {
+			struct strbuf sb = STRBUF_INIT;
+
+			if (fs_read(old, &sb) == 0 && fs_write(dst, sb.buf, sb.len) == 0)
+				ret = 0;
+			strbuf_release(&sb);
+		}
+	}
+	if (ret == 0)
+		atomic_fetch_add(&o->kept, 1);
+	free(dst);
+	free(old);
+	return ret;
+}
+
 int output_commit(struct output *o, struct diag_list *dl)
 {
 	if (o->dry_run)

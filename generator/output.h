@@ -40,6 +40,13 @@ int output_begin(struct output *o, const char *dir, const char *site_dir, int dr
  */
 int output_write(struct output *o, const char *rel, const void *data, size_t len,
 		 struct diag_list *dl);
+/*
+ * Carry the previous build's file at `rel` over unchanged (a hard link,
+ * falling back to a copy), without looking at it: for pages whose inputs
+ * did not change. Returns 0, or -1 when there is no such file (then the
+ * caller renders the page), recording nothing.
+ */
+int output_keep(struct output *o, const char *rel);
 /* Swap the staging directory in. Returns 0 or -1 (recorded). */
 int output_commit(struct output *o, struct diag_list *dl);
 /* Remove the staging directory (after a failed build) and free `o`. */

@@ -597,20 +597,22 @@ static void skill_data(const struct pages_env *e, const struct record *s, struct
 		} else {
 			other = value_new_map();
 			value_map_set_str(other, "title", "Other");
+			value_map_set_str(other, "url", "");
 			put_list(other, "steps", steps);
 			put_list(other, "stories", stories);
 		}
 	}
 	if (other)
 		value_list_push(sectors, other);
+	value_free(stages);
+	stages = users(e, s, RECORD_STAGE); /* in lifecycle order */
 	for (u = 0; u < s->nuses; u++) {
 		const struct record *by = s->uses[u].by;
 
-		if (by->kind == RECORD_STAGE)
-			value_list_push(stages, rec(e, by));
-		else if (by->kind == RECORD_SKILL) {
+		if (by->kind == RECORD_SKILL) {
 			struct value *a = rec(e, by);
 
+			value_map_set_str(a, "type", field(s->uses[u].step, "type"));
 			value_map_set_str(a, "type_label",
 					  association_label(field(s->uses[u].step, "type")));
 			value_list_push(from, a);
@@ -904,9 +906,13 @@ static struct value *guide_summary(const struct pages_env *e, const struct recor
 	put_url(e, v, "all_url", u.buf);
 	for (i = 0; i < g->children.n; i++) {
 		struct value *c = rec(e, g->children.items[i]);
+		struct strbuf id = STRBUF_INIT;
 
+		strbuf_addf(&id, "chapter-%d", g->children.items[i]->order);
+		value_map_set_str(c, "anchor", id.buf); /* on the one-page edition */
 		value_map_set_num(c, "number", g->children.items[i]->order);
 		value_list_push(chapters, c);
+		strbuf_release(&id);
 	}
 	value_map_set_num(v, "chapter_count", (double)g->children.n);
 	put_list(v, "chapters", chapters);

@@ -130,7 +130,7 @@ done:
 
 /* Add every *.mustache below dir/sub to the set, named by path without
  * the extension ("page", "partials can nest/like-this"). */
-static void add_templates(struct mustache_set *set, const char *dir, const char *sub,
+static void add_templates(struct theme *t, const char *dir, const char *sub,
 			  struct diag_list *dl)
 {
 	static const char *const exts[] = { ".mustache", NULL };
@@ -145,10 +145,13 @@ static void add_templates(struct mustache_set *set, const char *dir, const char 
 		struct strbuf text = STRBUF_INIT;
 		char *name = xstrndup(files.paths[i], strlen(files.paths[i]) - 9);
 
-		if (fs_read(path, &text) < 0)
+		if (fs_read(path, &text) < 0) {
 			diag_io_error(dl, NULL, "unable to read '%s': %s", path, strerror(errno));
-		else
-			mustache_set_add(set, name, path, text.buf, text.len, dl);
+		} else {
+			mustache_set_add(t->templates, name, path, text.buf, text.len, dl);
+			t->fingerprint = value_hash_bytes(name, strlen(name) + 1, t->fingerprint);
+			t->fingerprint = value_hash_bytes(text.buf, text.len, t->fingerprint);
+		}
 		strbuf_release(&text);
 		free(name);
 		free(path);
@@ -238,6 +241,7 @@ int theme_load(struct theme *t, const char *site_dir, const char *name,
 	t->dirs = xcalloc(MAX_CHAIN + 1, sizeof *t->dirs);
 	t->templates = mustache_set_new();
 	t->asset_urls = value_new_map();
+	t->fingerprint = VALUE_HASH_SEED;
 	nroots = theme_roots(site_dir, roots);
 	/* follow `extends` from the site's theme up to `default` */
 	want = xstrdup(name);
@@ -282,8 +286,8 @@ int theme_load(struct theme *t, const char *site_dir, const char *name,
 		return -1;
 	/* the parent first, so each child's files replace its parent's */
 	for (i = t->ndirs; i-- > 0;) {
-		add_templates(t->templates, t->dirs[i], "templates", dl);
-		add_templates(t->templates, t->dirs[i], "partials", dl);
+		add_templates(t, t->dirs[i], "templates", dl);
+		add_templates(t, t->dirs[i], "partials", dl);
 		add_assets(t, t->dirs[i], base_path, dl);
 	}
 	if (dl->errors == before)

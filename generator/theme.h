@@ -34,6 +34,7 @@ struct theme {
 	struct theme_asset *assets;
 	size_t nassets, aassets;
 	struct value *asset_urls; /* map: "site_css" → "/assets/site.3f2a9c1e.css" */
+	unsigned long long fingerprint; /* changes when any template changes */
 };
 
 /*

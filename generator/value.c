@@ -228,3 +228,41 @@ void value_map_set_bool(struct value *map, const char *key, int b)
 {
 	value_map_set(map, key, value_new_bool(b), NULL);
 }
+
+unsigned long long value_hash_bytes(const void *data, size_t len, unsigned long long h)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+unsigned long long value_hash(const struct value *v, unsigned long long h)
+{
+	unsigned char kind;
+	size_t i;
+
+	if (!v)
+		return value_hash_bytes("\0", 1, h);
+	kind = (unsigned char)('0' + v->kind);
+	h = value_hash_bytes(&kind, 1, h);
+	if (v->str)
+		h = value_hash_bytes(v->str, v->len + 1, h); /* the NUL ends it */
+	if (v->kind == VALUE_LIST) {
+		h = value_hash_bytes(&v->n, sizeof v->n, h);
+		for (i = 0; i < v->n; i++)
+			h = value_hash(v->items[i], h);
+	}
+	if (v->kind == VALUE_MAP) {
+		h = value_hash_bytes(&v->n, sizeof v->n, h);
+		for (i = 0; i < v->n; i++) {
+			h = value_hash_bytes(v->members[i].key, strlen(v->members[i].key) + 1, h);
+			h = value_hash(v->members[i].val, h);
+		}
+	}
+	return h;
+}

@@ -85,6 +85,16 @@ const char *value_string(const struct value *v);
 int value_truthy(const struct value *v);
 const char *value_kind_name(enum value_kind kind);
 
+/*
+ * A 64-bit hash of the tree's content (kinds, keys in order, text), the
+ * same on every run: used to tell whether a page's inputs changed since the
+ * last build. Positions are not part of it. `seed` chains hashes.
+ */
+unsigned long long value_hash(const struct value *v, unsigned long long seed);
+/* FNV-1a over bytes, chained from `seed` (use VALUE_HASH_SEED to start). */
+unsigned long long value_hash_bytes(const void *data, size_t len, unsigned long long seed);
+#define VALUE_HASH_SEED 14695981039346656037ULL
+
 /* Convenience setters that build the child for you. */
 void value_map_set_str(struct value *map, const char *key, const char *s);
 void value_map_set_num(struct value *map, const char *key, double d);

@@ -1,0 +1,134 @@
+/* cache: what each output was made from at the last build. */
+#include "cache.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+struct entry {
+	char *out;
+	unsigned long long hash;
+};
+
+struct cache {
+	struct entry *old;     /* from the last build, sorted by out */
+	size_t nold;
+	struct entry *now;     /* this build's, in any order */
+	size_t nnow, anow;
+	pthread_mutex_t lock;
+};
+
+#define CACHE_MAGIC "waymark-cache 1"
+
+/* "site/public" → "site/.waymark-cache-public" */
+static char *cache_path(const char *out_dir)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = strlen(out_dir), base;
+
+	while (n > 1 && out_dir[n - 1] == '/')
+		n--;
+	for (base = n; base > 0 && out_dir[base - 1] != '/'; base--)
+		;
+	strbuf_add(&sb, out_dir, base);
+	strbuf_adds(&sb, ".waymark-cache-");
+	strbuf_add(&sb, out_dir + base, n - base);
+	return strbuf_detach(&sb, NULL);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->out, ((const struct entry *)b)->out);
+}
+
+struct cache *cache_load(const char *out_dir)
+{
+	struct cache *c = xcalloc(1, sizeof *c);
+	char *path = cache_path(out_dir);
+	struct strbuf text = STRBUF_INIT;
+	size_t alloc = 0;
+	char *line, *save = NULL;
+
+	pthread_mutex_init(&c->lock, NULL);
+	if (fs_is_dir(out_dir) && fs_read(path, &text) == 0 &&
+	    !strncmp(text.buf, CACHE_MAGIC "\n", strlen(CACHE_MAGIC) + 1)) {
+		for (line = strtok_r(text.buf + strlen(CACHE_MAGIC) + 1, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			char *sp = strchr(line, ' ');
+
+			if (!sp)
+				continue;
+			*sp = '\0';
+			XGROW(c->old, alloc, c->nold + 1);
+			c->old[c->nold].hash = strtoull(line, NULL, 16);
+			c->old[c->nold].out = xstrdup(sp + 1);
+			c->nold++;
+		}
+		qsort(c->old, c->nold, sizeof *c->old, cmp_entry);
+	}
+	strbuf_release(&text);
+	free(path);
+	return c;
+}
+
+unsigned long long cache_get(const struct cache *c, const char *out)
+{
+	struct entry key = { (char *)out, 0 }, *e;
+
+	if (!c->nold)
+		return 0;
+	e = bsearch(&key, c->old, c->nold, sizeof *c->old, cmp_entry);
+	return e ? e->hash : 0;
+}
+
+void cache_put(struct cache *c, const char *out, unsigned long long hash)
+{
+	pthread_mutex_lock(&c->lock);
+	XGROW(c->now, c->anow, c->nnow + 1);
+	c->now[c->nnow].out = xstrdup(out);
+	c->now[c->nnow].hash = hash;
+	c->nnow++;
+	pthread_mutex_unlock(&c->lock);
+}
+
+int cache_save(const struct cache *c, const char *out_dir)
+{
+	char *path = cache_path(out_dir);
+	struct strbuf text = STRBUF_INIT;
+	struct entry *sorted = xmalloc((c->nnow + 1) * sizeof *sorted);
+	size_t i;
+	int ret;
+
+	/* sorted, so the file is the same whatever order threads finished in */
+	memcpy(sorted, c->now, c->nnow * sizeof *sorted);
+	qsort(sorted, c->nnow, sizeof *sorted, cmp_entry);
+	strbuf_adds(&text, CACHE_MAGIC "\n");
+	for (i = 0; i < c->nnow; i++)
+		strbuf_addf(&text, "%016llx %s\n", sorted[i].hash, sorted[i].out);
+	ret = fs_write(path, text.buf, text.len);
+	free(sorted);
+	strbuf_release(&text);
+	free(path);
+	return ret;
+}
+
+void cache_free(struct cache *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->nold; i++)
+		free(c->old[i].out);
+	for (i = 0; i < c->nnow; i++)
+		free(c->now[i].out);
+	free(c->old);
+	free(c->now);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
