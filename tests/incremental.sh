@@ -1,0 +1,66 @@
+#!/bin/sh
+# Incremental builds: after each change, every page that shows what changed
+# is rewritten, and no other output file is (an unchanged file keeps its
+# inode: waymark links it over from the previous build).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+w="$top/bin/waymark"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL incremental: $*"; fail=$((fail + 1)); }
+site="$tmp/site"
+mkdir -p "$site"
+cp -R "$top/content" "$top/site.yaml" "$top/themes" "$site/"
+[ -d "$top/lua" ] && cp -R "$top/lua" "$site/"
+out="$site/public"
+
+# path inode sha1, one line per output file
+snap() { (cd "$out" && find . -type f | sort | while read -r f; do
+	printf '%s %s %s\n' "$f" "$(stat -c %i "$f")" "$(sha1sum <"$f" | cut -c1-40)"; done); }
+
+# check NAME PATTERN...: rebuild; the files rewritten must be exactly the
+# files whose bytes changed, and must include a file matching each pattern
+check() {
+	name=$1; shift
+	snap >"$tmp/before"
+	if ! "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then bad "$name: build failed: $(cat "$tmp/log")"; return; fi
+	snap >"$tmp/after"
+	join "$tmp/before" "$tmp/after" | awk '$2 != $4 { print $1 }' >"$tmp/rewritten"
+	join "$tmp/before" "$tmp/after" | awk '$3 != $5 { print $1 }' >"$tmp/changed"
+	if ! cmp -s "$tmp/rewritten" "$tmp/changed"; then
+		bad "$name: rewritten files are not exactly the changed ones:"
+		diff "$tmp/changed" "$tmp/rewritten" | sed 's/^/    /' | head -20
+	else ok; fi
+	for p in "$@"; do
+		grep -q "$p" "$tmp/rewritten" && ok || bad "$name: '$p' was not rewritten"
+	done
+	grep -q '^./about/index.html$' "$tmp/rewritten" && bad "$name: the About page was rewritten" || ok
+	echo "  $name: $(wc -l <"$tmp/rewritten") of $(wc -l <"$tmp/after") files rewritten"
+}
+
+"$w" build -s "$site" --quiet || { echo "FAIL incremental: first build"; exit 1; }
+# no change: nothing rendered, nothing rewritten
+check "no change"
+[ ! -s "$tmp/rewritten" ] && ok || bad "no change rewrote files"
+
+# a template: every story page, and only pages made with it
+printf '<!-- story template changed -->\n' >>"$site/themes/default/templates/story.mustache"
+check "story template" './stories/rosa-warehouse-to-cdl/index.html' './stories/aisha-help-desk-to-security/index.html'
+grep -v '^./stories/' "$tmp/rewritten" | grep -q . && bad "story template: pages other than stories were rewritten" || ok
+
+# a skill's definition: the skill page, its framework's page, the crosswalk
+sed -i 's/Working well with others to reach a shared goal\./Working well with others toward a shared goal./' \
+	"$site/content/frameworks/employability.yaml"
+check "skill definition" './frameworks/employability/teamwork/index.html' './frameworks/employability/index.html'
+
+# one story: the story, the story list, its pathway, its sector
+sed -i 's/^quote: "Nobody asked about my degree.*/quote: "They asked me to fix a laptop, so I did."/' \
+	"$site/content/stories/aisha-help-desk-to-security.md"
+check "one story" './stories/aisha-help-desk-to-security/index.html' './stories/index.html' \
+	'./pathways/it-support/index.html' './sectors/information-technology/index.html'
+grep -q '^./stories/rosa-warehouse-to-cdl/index.html$' "$tmp/rewritten" && bad "one story: another story was rewritten" || ok
+
+echo "incremental: $pass passed, $fail failed"
+[ $fail = 0 ]
