@@ -10,7 +10,7 @@ SHARED   ?= ../shared
 CC       ?= cc
 PKGS      = libcmark-gfm yaml-0.1 lua5.4 gdlib libmicrohttpd
 DEB_PKGS  = libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev valgrind \
-            libgd-dev check libmicrohttpd-dev pkg-config
+            libgd-dev fonts-dejavu-core check libmicrohttpd-dev pkg-config
 WARN      = -std=c11 -Wall -Wextra -Werror
 DEFS      = -D_DEFAULT_SOURCE -DWAYMARK_DATADIR='"$(PREFIX)/share/waymark"'
 OPT      ?= -O2 -g
@@ -127,6 +127,18 @@ a11y-deps:
 $(A11Y_NPM): tests/a11y/package.json tests/a11y/package-lock.json
 	cd tests/a11y && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
+
+# Draw 1,000 charts and print the time; CHARTS_DIR=/tmp/charts also writes
+# every sample chart there at 1x and 2x to look at.
+bench-charts: deps
+	@$(MAKE) --no-print-directory build/bench/chart_bench
+	@./build/bench/chart_bench $(CHARTS_DIR)
+
+build/bench/%: tests/bench/%.c $(LIBOBJ) | build/bench
+	@echo "  BENCH   $@"; $(CC) $(CFLAGS_ALL) -Igenerator -o $@ $< $(LIBOBJ) $(PKG_LIBS)
+
+build/bench:
+	@mkdir -p $@
 
 check: all
 	@$(MAKE) --no-print-directory unit
