@@ -12,6 +12,7 @@
 #include "cache.h"
 #include "config.h"
 #include "content.h"
+#include "feeds.h"
 #include "fsutil.h"
 #include "markdown.h"
 #include "model.h"
@@ -30,6 +31,7 @@ struct build {
 	struct content content;
 	struct model model;
 	struct page_list pages;
+	struct pages_env env;  /* what every page context shares */
 	struct output out;
 	struct diag_list *dl;
 	char *base_path;    /* "/" or "/sub/": the path part of base_url */
@@ -88,12 +90,14 @@ static void render_bodies(struct build *b)
 					    .line_offset = d->body_line - 1,
 					    .unsafe = b->cfg.unsafe, .resolve = resolve,
 					    .resolve_ctx = b };
-		struct strbuf html = STRBUF_INIT;
+		struct strbuf html = STRBUF_INIT, text = STRBUF_INIT;
 
 		if (!d->is_markdown)
 			continue;
+		mo.plain = &text;
 		markdown_render(d->body, d->body_len, &mo, &html, &d->toc, b->dl);
 		d->html = strbuf_detach(&html, NULL);
+		d->text = strbuf_detach(&text, NULL);
 	}
 	/* a guide's one-page edition joins its chapters: number their ids */
 	for (i = 0; i < b->model.all[RECORD_CHAPTER].n; i++) {
@@ -215,8 +219,6 @@ static void *render_worker(void *arg)
 
 static void render_pages(struct build *b, struct build_stats *st)
 {
-	struct pages_env env = { b->base_path, b->site, b->theme.asset_urls, b->cfg.menu,
-				 &b->model, &b->pages };
 	struct render_job job;
 	struct worker *workers;
 	pthread_t *threads;
@@ -226,7 +228,7 @@ static void render_pages(struct build *b, struct build_stats *st)
 	if (n > b->pages.n)
 		n = b->pages.n ? b->pages.n : 1;
 	job.b = b;
-	job.env = &env;
+	job.env = &b->env;
 	atomic_init(&job.next, 0);
 	atomic_init(&job.done, 0);
 	job.dls = calloc(n, sizeof *job.dls);
@@ -298,7 +300,10 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	b.inputs = value_hash(b.cfg.raw, b.theme.fingerprint);
 	b.inputs = value_hash(b.theme.asset_urls, b.inputs);
 	b.inputs = value_hash_bytes(&opts->strict, sizeof opts->strict, b.inputs);
+	b.env = (struct pages_env){ b.base_path, b.site, b.theme.asset_urls, b.cfg.menu,
+				    &b.model, &b.pages };
 	render_pages(&b, st);
+	feeds_write(&b.env, b.cfg.base_url, b.cfg.title, &b.out, dl);
 	theme_write_assets(&b.theme, &b.out, dl);
 	if (dl->errors) {
 		output_abort(&b.out);

@@ -24,6 +24,7 @@ static void doc_free(struct doc *d)
 	free(d->out);
 	free(d->html);
 	free(d->html_joined);
+	free(d->text);
 	value_free(d->toc);
 	free(d);
 }

@@ -218,6 +218,44 @@ static void resolve_link(cmark_node *link, const struct markdown_opts *o,
 	strbuf_release(&joined);
 }
 
+/* The words of the document, block by block, for reading grades and search. */
+static void plain_blocks(cmark_node *doc, struct strbuf *out)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		const char *lit;
+
+		if (ev == CMARK_EVENT_ENTER) {
+			switch (t) {
+			case CMARK_NODE_TEXT:
+			case CMARK_NODE_CODE:
+				lit = cmark_node_get_literal(n);
+				if (lit)
+					strbuf_adds(out, lit);
+				break;
+			case CMARK_NODE_SOFTBREAK:
+			case CMARK_NODE_LINEBREAK:
+				strbuf_addch(out, ' ');
+				break;
+			default:
+				break;
+			}
+			continue;
+		}
+		/* leaving a block: end it, unless it only held other blocks */
+		if ((t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING ||
+		     t == CMARK_NODE_CUSTOM_BLOCK || /* headings, once given ids */
+		     !strncmp(cmark_node_get_type_string(n), "table_", 6)) &&
+		    out->len && out->buf[out->len - 1] != '\n')
+			strbuf_adds(out, "\n\n");
+	}
+	cmark_iter_free(it);
+}
+
 int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 		    struct strbuf *html, struct value **toc, struct diag_list *dl)
 {
@@ -271,6 +309,8 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 			escape_raw_html(pending[i]);
 	}
 
+	if (o->plain)
+		plain_blocks(doc, o->plain);
 	out = cmark_render_html(doc, o->unsafe ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT,
 				cmark_parser_get_syntax_extensions(parser));
 	strbuf_adds(html, out);

@@ -28,6 +28,9 @@ struct markdown_opts {
 	const char *id_prefix; /* put before every heading id ("c2-"), or NULL:
 				* for pages that join several documents */
 	int heading_shift;     /* add to every heading level (at most h6) */
+	struct strbuf *plain;  /* if not NULL, receives the words of the page:
+				* each heading, paragraph, list item and table
+				* cell a block, blocks separated by a blank line */
 };
 
 /*

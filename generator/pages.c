@@ -14,8 +14,21 @@
 static const char *const layouts[PAGE_KINDS] = {
 	"page", "frameworks", "framework", "skill", "crosswalk", "lifecycle", "stage",
 	"pathways", "pathway", "sectors", "sector", "stories", "story", "guides",
-	"guide", "chapter", "guide-all", "resources", "organizations",
+	"guide", "chapter", "guide-all", "resources", "organizations", "search", "plan",
+	"404",
 };
+
+static const char *const kind_labels[PAGE_KINDS] = {
+	"Pages", "Frameworks", "Frameworks", "Skills", "Frameworks", "Stages of work",
+	"Stages of work", "Pathways", "Pathways", "Sectors", "Sectors", "Stories", "Stories",
+	"Guides", "Guides", "Guides", "Guides", "Resources", "Organizations", "Pages", "Pages",
+	"Pages",
+};
+
+const char *pages_kind_label(enum page_kind kind)
+{
+	return kind_labels[kind];
+}
 
 /* ------------------------------------------------------------- planning */
 
@@ -31,7 +44,10 @@ static struct page *add(struct page_list *pl, enum page_kind kind, const char *u
 	p->kind = kind;
 	p->url = xstrdup(url);
 	p->out = xmalloc(n + 11);
-	snprintf(p->out, n + 11, "%sindex.html", url + 1);
+	if (n > 5 && !strcmp(url + n - 5, ".html"))
+		snprintf(p->out, n + 11, "%s", url + 1); /* "/404.html" */
+	else
+		snprintf(p->out, n + 11, "%sindex.html", url + 1);
 	p->title = title;
 	p->doc = doc;
 	p->record = r;
@@ -176,6 +192,11 @@ int pages_plan(struct page_list *pl, const struct model *m, const struct content
 		  m->all[RECORD_RESOURCE].n);
 	add_index(pl, PAGE_ORGANIZATIONS, "/organizations/", "Organizations",
 		  m->intro_organizations, m->all[RECORD_ORGANIZATION].n);
+	/* a worksheet of every stage's questions, to print and fill in */
+	add_index(pl, PAGE_PLAN, "/plan/", "My career advancement plan", NULL,
+		  m->all[RECORD_STAGE].n);
+	add(pl, PAGE_SEARCH, "/search/", "Search", NULL, NULL);
+	add(pl, PAGE_NOT_FOUND, "/404.html", "Page not found", NULL, NULL);
 	strbuf_release(&url);
 
 	pl->by_url = xmalloc((pl->n + 1) * sizeof *pl->by_url);
@@ -996,6 +1017,53 @@ static void grouped_data(const struct pages_env *e, enum record_kind kind, const
 	put_list(ctx, "categories", cats);
 }
 
+/* Every page, grouped by what it is: the search page's list without
+ * JavaScript. */
+static void search_data(const struct pages_env *e, struct value *ctx)
+{
+	const struct page_list *pl = e->pages;
+	struct value *groups = value_new_list();
+	size_t i, g;
+
+	for (g = 0; g < PAGE_KINDS; g++) {
+		const char *label = kind_labels[g];
+		struct value *list, *gv;
+		size_t k;
+
+		/* one group per label, at the first kind that has it */
+		for (k = 0; k < g && strcmp(kind_labels[k], label); k++)
+			;
+		if (k < g)
+			continue;
+		list = value_new_list();
+		for (i = 0; i < pl->n; i++) {
+			const struct page *p = &pl->items[i];
+
+			if (strcmp(kind_labels[p->kind], label) || !pages_searchable(p))
+				continue;
+			value_list_push(list, value_new_map());
+			value_map_set_str(list->items[list->n - 1], "title", p->title);
+			put_url(e, list->items[list->n - 1], "url", p->url);
+		}
+		if (!list->n) {
+			value_free(list);
+			continue;
+		}
+		gv = value_new_map();
+		value_map_set_str(gv, "title", label);
+		value_map_set_str(gv, "id", layouts[g]);
+		put_list(gv, "pages", list);
+		value_list_push(groups, gv);
+	}
+	put_list(ctx, "groups", groups);
+}
+
+int pages_searchable(const struct page *p)
+{
+	return p->kind != PAGE_SEARCH && p->kind != PAGE_NOT_FOUND && p->kind != PAGE_GUIDE_ALL &&
+	       !(p->kind == PAGE_STORIES && p->number > 1);
+}
+
 /* ---------------------------------------------------------------- context */
 
 static struct value *breadcrumbs(const struct pages_env *e, const struct page *p)
@@ -1066,6 +1134,7 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 	value_map_set_str(page, "kind", layouts[p->kind]);
 	value_map_set_str(page, "content", p->doc && p->doc->html ? p->doc->html : "");
 	value_map_set_bool(page, "is_home", !strcmp(p->url, "/"));
+	value_map_set_bool(page, "is_search", p->kind == PAGE_SEARCH);
 	value_map_set_bool(page, "has_toc", ntoc >= 2);
 	value_map_set(page, "toc", toc, NULL);
 	crumbs = breadcrumbs(e, p);
@@ -1201,6 +1270,24 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 	case PAGE_ORGANIZATIONS:
 		grouped_data(e, RECORD_ORGANIZATION, "organizations", ctx);
 		break;
+	case PAGE_SEARCH:
+		search_data(e, ctx);
+		break;
+	case PAGE_PLAN: {
+		const struct record_list *l = &e->model->all[RECORD_STAGE];
+		struct value *stages = value_new_list();
+
+		for (i = 0; i < l->n; i++) {
+			struct value *sv = rec(e, l->items[i]);
+
+			value_map_set_num(sv, "number", (double)i + 1);
+			put_strings(sv, l->items[i]->v, "worker_questions");
+			value_list_push(stages, sv);
+		}
+		put_list(ctx, "stages", stages);
+		break;
+	}
+	case PAGE_NOT_FOUND:
 	case PAGE_KINDS:
 		break;
 	}

@@ -20,6 +20,7 @@ enum page_kind {
 	PAGE_LIFECYCLE, PAGE_STAGE, PAGE_PATHWAYS, PAGE_PATHWAY, PAGE_SECTORS,
 	PAGE_SECTOR, PAGE_STORIES, PAGE_STORY, PAGE_GUIDES, PAGE_GUIDE,
 	PAGE_CHAPTER, PAGE_GUIDE_ALL, PAGE_RESOURCES, PAGE_ORGANIZATIONS,
+	PAGE_SEARCH, PAGE_PLAN, PAGE_NOT_FOUND,
 	PAGE_KINDS
 };
 
@@ -59,6 +60,11 @@ void pages_release(struct page_list *pl);
 /* The template a page is rendered with ("pathway"); a `layout` field in
  * the page's front matter overrides it. */
 const char *pages_layout(const struct page *p);
+/* "Pathways", "Skills"...: what a page is, for people (search results). */
+const char *pages_kind_label(enum page_kind kind);
+/* 1 when the page belongs in search (not the search page, a 404, a
+ * second page of a list or a one-page edition of a guide). */
+int pages_searchable(const struct page *p);
 /* The page at `url`, or NULL. */
 const struct page *pages_find(const struct page_list *pl, const char *url);
 /*

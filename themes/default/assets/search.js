@@ -1,0 +1,71 @@
+/* waymark search: results as you type, from search-index.json. Without
+ * JavaScript the page lists every page instead; this only adds to it. */
+(function () {
+	"use strict";
+	var form = document.querySelector(".search-form");
+	if (!form || !window.fetch) return;
+	var input = document.getElementById("search-q");
+	var list = document.getElementById("search-results");
+	var status = document.getElementById("search-status");
+	var all = document.getElementById("search-all");
+	var index = null, timer = 0;
+
+	function fold(s) {
+		return (s || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+	}
+	function show(q) {
+		var words = fold(q).split(/\s+/).filter(Boolean), hits = [];
+		list.textContent = "";
+		if (!words.length) {
+			list.hidden = true;
+			all.hidden = false;
+			status.textContent = "";
+			return;
+		}
+		index.forEach(function (e) {
+			var title = fold(e.t), rest = fold([e.s, e.x, e.k].join(" ")), score = 0;
+			for (var i = 0; i < words.length; i++) {
+				if (title.indexOf(words[i]) >= 0) score += 3;
+				else if (rest.indexOf(words[i]) >= 0) score += 1;
+				else return;
+			}
+			hits.push([score, e]);
+		});
+		hits.sort(function (a, b) { return b[0] - a[0]; });
+		hits.slice(0, 50).forEach(function (h) {
+			var e = h[1], li = document.createElement("li"), a = document.createElement("a");
+			a.href = e.u;
+			a.textContent = e.t;
+			li.appendChild(a);
+			var k = document.createElement("span");
+			k.className = "meta";
+			k.textContent = " " + e.k;
+			li.appendChild(k);
+			if (e.s) {
+				var p = document.createElement("p");
+				p.textContent = e.s;
+				li.appendChild(p);
+			}
+			list.appendChild(li);
+		});
+		list.hidden = hits.length === 0;
+		all.hidden = true;
+		status.textContent = hits.length === 0 ? "No pages match \u201c" + q + "\u201d."
+			: hits.length + (hits.length === 1 ? " page matches" : " pages match") +
+			  " \u201c" + q + "\u201d" + (hits.length > 50 ? "; showing the first 50." : ".");
+	}
+	function search() {
+		var q = input.value.trim();
+		if (index) { show(q); return; }
+		fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); })
+			.then(function (data) { index = data; show(input.value.trim()); })
+			.catch(function () { status.textContent = "Search is not available right now; every page is listed below."; });
+	}
+	input.addEventListener("input", function () {
+		clearTimeout(timer);
+		timer = setTimeout(search, 150);
+	});
+	form.addEventListener("submit", function (ev) { ev.preventDefault(); search(); });
+	var q = new URLSearchParams(location.search).get("q");
+	if (q) { input.value = q; search(); }
+})();
