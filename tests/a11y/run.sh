@@ -38,45 +38,60 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL a11y: $1"; }
 
-# The sites to check, by name: directories under $tmp.
-sites=""	# space-separated, each with a leading space
-if "$waymark" build -o "$tmp/default" --quiet >"$tmp/build.log" 2>&1; then
-	sites=" default"
-else
-	bad "building the default site failed:"; sed 's/^/  /' "$tmp/build.log"
-fi
+# The builds to check, by name: output directories under $tmp.
+outs=""	# space-separated, each with a leading space
+# build NAME SITE_DIR: build SITE_DIR into $tmp/NAME; add NAME to $outs
+build() {
+	if (cd "$2" && "$waymark" build -o "$tmp/$1" --quiet) >"$tmp/build.log" 2>&1; then
+		outs="$outs $1"
+	else
+		bad "building $1 failed:"; sed 's/^/  /' "$tmp/build.log"
+	fi
+}
+# site_with THEME SRC DIR: in DIR, a site directory that is SRC with its
+# site.yaml's theme set to THEME, and the repository's themes/
+site_with() {
+	mkdir "$3"
+	grep -v '^theme:' "$2/site.yaml" >"$3/site.yaml"
+	echo "theme: $1" >>"$3/site.yaml"
+	ln -s "$2/content" "$3/content"
+	ln -s "$top/themes" "$3/themes"
+	[ -e "$2/lua" ] && ln -s "$2/lua" "$3/lua"
+	return 0
+}
+
+# The default site as it is, and with the example theme when it exists;
+# then the fixture (tests/a11y/fixture: Markdown the default content does
+# not use yet, such as a code line wider than a phone) in each theme.
+themes_checked="default"
+build default "$top"
 if [ -d "themes/$theme" ]; then
-	# The default content under the other theme: a site directory whose
-	# site.yaml differs only in its theme line.
-	s="$tmp/site-$theme"
-	mkdir "$s"
-	if grep -q '^theme:' site.yaml; then
-		sed "s/^theme:.*/theme: $theme/" site.yaml >"$s/site.yaml"
-	else
-		{ cat site.yaml; echo "theme: $theme"; } >"$s/site.yaml"
-	fi
-	for d in content themes lua; do [ -e "$d" ] && ln -s "$top/$d" "$s/$d"; done
-	if (cd "$s" && "$waymark" build -o "$tmp/$theme" --quiet) >"$tmp/build.log" 2>&1; then
-		sites="$sites $theme"
-	else
-		bad "building the site with theme '$theme' failed:"; sed 's/^/  /' "$tmp/build.log"
-	fi
+	themes_checked="default $theme"
+	site_with "$theme" "$top" "$tmp/site-$theme" && build "$theme" "$tmp/site-$theme"
 else
 	echo "a11y: themes/$theme/ does not exist: checking the default theme only"
 fi
-
-for site in $sites; do
-	echo "== a11y: $site theme"
-	if node "$here/axe.mjs" "$tmp/$site"; then ok; else bad "axe on the $site theme"; fi
-	if node "$here/keyboard.mjs" "$tmp/$site"; then ok; else bad "keyboard on the $site theme"; fi
+for t in $themes_checked; do
+	site_with "$t" "$here/fixture" "$tmp/site-fixture-$t" && build "fixture-$t" "$tmp/site-fixture-$t"
 done
-if [ -n "$sites" ]; then
-	echo "== a11y: vnu on$sites"
+
+for out in $outs; do
+	echo "== a11y: $out"
+	if node "$here/axe.mjs" "$tmp/$out"; then ok; else bad "axe on $out"; fi
+	case $out in
+	fixture-*) kb_pages="index.html markdown/index.html" ;;
+	*) kb_pages="" ;;	# the home page and a pathway page
+	esac
+	# shellcheck disable=SC2086
+	if node "$here/keyboard.mjs" "$tmp/$out" $kb_pages; then ok; else bad "keyboard on $out"; fi
+done
+if [ -n "$outs" ]; then
+	echo "== a11y: vnu on$outs"
 	# Relative directories, so errors read default/about/index.html:12:3: ...
 	# shellcheck disable=SC2086
-	if (cd "$tmp" && sh "$here/vnu.sh" $sites); then ok; else bad "vnu"; fi
+	if (cd "$tmp" && sh "$here/vnu.sh" $outs); then ok; else bad "vnu"; fi
 fi
 
-echo "a11y: checked${sites:- nothing} in $(($(date +%s) - start)) s"
+echo "a11y: checked${outs:- nothing} in $(($(date +%s) - start)) s"
 echo "a11y: $pass passed, $fail failed"
 [ $fail = 0 ]
