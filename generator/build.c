@@ -13,6 +13,7 @@
 #include "config.h"
 #include "content.h"
 #include "feeds.h"
+#include "figures.h"
 #include "fsutil.h"
 #include "markdown.h"
 #include "model.h"
@@ -291,6 +292,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		goto finish;
 	render_bodies(&b);
 	pages_plan(&b.pages, &b.model, &b.content, dl);
+	if (!dl->errors)
+		figures_plan(&b.pages, &b.model, dl);
 	if (dl->errors)
 		goto finish;
 	if (output_begin(&b.out, out_dir, opts->site_dir, opts->dry_run, dl) < 0)
@@ -300,6 +303,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	b.inputs = value_hash(b.cfg.raw, b.theme.fingerprint);
 	b.inputs = value_hash(b.theme.asset_urls, b.inputs);
 	b.inputs = value_hash_bytes(&opts->strict, sizeof opts->strict, b.inputs);
+	/* charts draw here, on one thread, before the pages that show them */
+	figures_draw(&b.pages, &b.out, b.base_path, b.cfg.chart_font, dl);
 	b.env = (struct pages_env){ b.base_path, b.site, b.theme.asset_urls, b.cfg.menu,
 				    &b.model, &b.pages };
 	render_pages(&b, st);

@@ -21,6 +21,11 @@ static const struct schema_field menu_fields[] = {
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
 
+static const struct schema_field charts_fields[] = {
+	{ "font", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ NULL, 0, 0, NULL, 0, NULL },
+};
+
 static const struct schema_field site_fields[] = {
 	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
 	{ "description", SCHEMA_STRING, 0, NULL, 0, NULL },
@@ -29,6 +34,7 @@ static const struct schema_field site_fields[] = {
 	{ "theme", SCHEMA_ID, 0, NULL, 0, NULL },
 	{ "markdown", SCHEMA_MAP, 0, markdown_fields, 0, NULL },
 	{ "menu", SCHEMA_LIST, 0, menu_fields, SCHEMA_MAP, NULL },
+	{ "charts", SCHEMA_MAP, 0, charts_fields, 0, NULL },
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
 
@@ -71,6 +77,7 @@ int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl)
 	md = value_get(cfg->raw, "markdown");
 	unsafe = value_get(md, "unsafe");
 	cfg->menu = value_get(cfg->raw, "menu");
+	cfg->chart_font = value_string(value_get(value_get(cfg->raw, "charts"), "font"));
 	cfg->unsafe = unsafe && unsafe->kind == VALUE_BOOL && unsafe->boolean;
 	if (!*cfg->base_url || cfg->base_url[strlen(cfg->base_url) - 1] != '/') {
 		const struct value *b = value_get(cfg->raw, "base_url");

@@ -20,6 +20,7 @@ struct config {
 	const char *theme;       /* "default" */
 	int unsafe;              /* markdown.unsafe */
 	const struct value *menu; /* list of {title, url}, or NULL */
+	const char *chart_font;  /* charts.font: a fontconfig family, or NULL */
 };
 
 /* Returns 0, or -1 with every problem recorded (a missing site.yaml is an

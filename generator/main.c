@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "chart.h"
 #include "diag.h"
 #include "markdown.h"
 #include "scaffold.h"
@@ -137,7 +138,9 @@ static int cmd_build(int argc, char **argv, int dry_run)
 	opts.progress = !quiet && isatty(STDERR_FILENO);
 
 	markdown_init();
+	chart_setup();
 	status = build_run(&opts, &dl, &st);
+	chart_shutdown();
 	diag_list_sort(&dl);
 	diag_list_print(&dl, stderr);
 	if (dl.errors)

@@ -221,8 +221,14 @@ void pages_release(struct page_list *pl)
 	size_t i;
 
 	for (i = 0; i < pl->n; i++) {
+		size_t k;
+
 		free(pl->items[i].url);
 		free(pl->items[i].out);
+		for (k = 0; k < pl->items[i].ncharts; k++)
+			chart_release(&pl->items[i].charts[k]);
+		free(pl->items[i].charts);
+		value_free(pl->items[i].figures);
 	}
 	free(pl->items);
 	free(pl->by_url);
@@ -1150,6 +1156,7 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 		value_map_set_str(page, "date_label", d.buf);
 		strbuf_release(&d);
 	}
+	put_list(page, "charts", p->figures ? value_copy(p->figures) : value_new_list());
 	value_map_set(ctx, "page", page, NULL);
 
 	site = value_copy(e->site);

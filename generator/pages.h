@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "chart.h"
 #include "content.h"
 #include "diag.h"
 #include "model.h"
@@ -34,6 +35,9 @@ struct page {
 	struct record *other;    /* crosswalk: the second framework */
 	int number;              /* stories: the page number, from 1 */
 	int pages;               /* stories: how many pages there are */
+	struct chart *charts;    /* the charts it shows (see figures.h) */
+	size_t ncharts;
+	struct value *figures;   /* their HTML: a list of {id, html} */
 };
 
 struct page_list {

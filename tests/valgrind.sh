@@ -9,7 +9,7 @@ if ! command -v valgrind >/dev/null; then
 	echo "valgrind: not installed (make deps installs it as root)"; exit 1
 fi
 cd "$top" || exit 1
-valgrind --quiet --error-exitcode=99 --leak-check=full \
+valgrind --quiet --error-exitcode=99 --leak-check=full --suppressions=tests/fontconfig.supp \
 	--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
 	./bin/waymark build -o "$tmp/public" --quiet 2>"$tmp/log"
 status=$?

@@ -1,0 +1,250 @@
+/* figures: the charts pages show, each drawn once per build. */
+#include "figures.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+static void attach(struct page *p, const struct value *spec, struct diag_list *dl)
+{
+	struct chart c;
+	size_t i;
+
+	chart_init(&c);
+	if (chart_parse(spec, &c, dl) < 0)
+		return;
+	for (i = 0; i < p->ncharts; i++)
+		if (!strcmp(p->charts[i].id, c.id)) {
+			diag_error(dl, &spec->pos, "two charts on page '%s' have the id '%s'", p->url, c.id);
+			chart_release(&c);
+			return;
+		}
+	p->charts = xrealloc(p->charts, (p->ncharts + 1) * sizeof *p->charts);
+	p->charts[p->ncharts++] = c;
+}
+
+/* A map node for a spec, placed at `pos` for any diagnostic. */
+static struct value *spec_map(const struct pos *pos)
+{
+	return value_new(VALUE_MAP, pos);
+}
+
+static void set_str(struct value *m, const char *key, const char *s)
+{
+	value_map_set_str(m, key, s);
+}
+
+/* The wage at each step, when two or more steps have one. Annual wages
+ * are shown as hourly (a year of 2,080 hours) when the steps mix them. */
+static struct value *wage_spec(const struct record *p)
+{
+	const struct value *steps = value_get(p->v, "steps");
+	struct value *spec, *data;
+	size_t i, hourly = 0, annual = 0;
+	struct strbuf id = STRBUF_INIT;
+
+	for (i = 0; steps && steps->kind == VALUE_LIST && i < steps->n; i++) {
+		const struct value *w = value_get(steps->items[i], "wage");
+
+		if (value_get(w, "hourly") && value_get(w, "hourly")->kind == VALUE_NUMBER)
+			hourly++;
+		else if (value_get(w, "annual") && value_get(w, "annual")->kind == VALUE_NUMBER)
+			annual++;
+	}
+	if (hourly + annual < 2)
+		return NULL;
+	spec = spec_map(&p->v->pos);
+	strbuf_addf(&id, "%s-wages", p->id);
+	set_str(spec, "id", id.buf);
+	set_str(spec, "type", "line");
+	set_str(spec, "title", hourly ? "Hourly wage at each step" : "Yearly pay at each step");
+	set_str(spec, "unit", hourly ? "$/hour" : "$/year");
+	set_str(spec, "label_heading", "Step");
+	set_str(spec, "value_heading", hourly ? "Hourly wage" : "Yearly pay");
+	set_str(spec, "source", hourly && annual
+			? "Illustrative wages, not survey data; yearly pay shown per hour (2,080 hours a year)"
+			: "Illustrative wages, not survey data");
+	data = value_new(VALUE_LIST, &p->v->pos);
+	for (i = 0; i < steps->n; i++) {
+		const struct value *st = steps->items[i], *w = value_get(st, "wage");
+		const struct value *h = value_get(w, "hourly"), *a = value_get(w, "annual");
+		const struct value *title = value_get(st, "title");
+		struct value *pt, *v;
+
+		if (!(h && h->kind == VALUE_NUMBER) && !(a && a->kind == VALUE_NUMBER))
+			continue;
+		pt = spec_map(&st->pos);
+		value_map_set(pt, "label", value_copy(title), NULL);
+		if (h && h->kind == VALUE_NUMBER) {
+			v = value_copy(h);
+		} else if (hourly) {
+			v = value_new_number((double)(long long)(a->number / 2080.0 * 100 + 0.5) / 100);
+			v->pos = a->pos;
+		} else {
+			v = value_copy(a);
+		}
+		value_map_set(pt, "value", v, NULL);
+		value_list_push(data, pt);
+	}
+	value_map_set(spec, "data", data, NULL);
+	strbuf_release(&id);
+	return spec;
+}
+
+static struct value *steps_spec(const struct record *p)
+{
+	const struct value *steps = value_get(p->v, "steps");
+	struct value *spec;
+	struct strbuf id = STRBUF_INIT;
+
+	if (!steps || steps->kind != VALUE_LIST || !steps->n)
+		return NULL;
+	spec = spec_map(&p->v->pos);
+	strbuf_addf(&id, "%s-steps", p->id);
+	set_str(spec, "id", id.buf);
+	set_str(spec, "type", "steps");
+	set_str(spec, "title", "The steps of this pathway");
+	value_map_set(spec, "steps", value_copy(steps), NULL);
+	strbuf_release(&id);
+	return spec;
+}
+
+static struct value *skills_spec(const struct record *fw)
+{
+	struct value *spec = spec_map(&fw->v->pos), *data = value_new(VALUE_LIST, &fw->v->pos);
+	struct strbuf s = STRBUF_INIT;
+	size_t i;
+
+	strbuf_addf(&s, "%s-skills", fw->id);
+	set_str(spec, "id", s.buf);
+	set_str(spec, "type", "hbar");
+	strbuf_reset(&s);
+	strbuf_addf(&s, "Skills in each group: %s", fw->title);
+	set_str(spec, "title", s.buf);
+	set_str(spec, "unit", "skills");
+	set_str(spec, "label_heading", "Group");
+	set_str(spec, "value_heading", "Skills");
+	for (i = 0; i < fw->children.n; i++) {
+		const struct record *c = fw->children.items[i];
+		struct value *pt = spec_map(&c->v->pos);
+
+		set_str(pt, "label", c->title);
+		value_map_set_num(pt, "value", (double)c->children.n);
+		value_list_push(data, pt);
+	}
+	value_map_set(spec, "data", data, NULL);
+	strbuf_release(&s);
+	return spec;
+}
+
+int figures_plan(struct page_list *pl, const struct model *m, struct diag_list *dl)
+{
+	size_t before = dl->errors, i, k;
+
+	for (i = 0; i < pl->n; i++) {
+		struct page *p = &pl->items[i];
+		const struct value *specs = p->doc && p->kind != PAGE_SKILL
+					    ? value_get(p->doc->meta, "charts") : NULL;
+		struct value *auto_spec;
+
+		if (p->kind == PAGE_PATHWAY) {
+			if ((auto_spec = wage_spec(p->record))) {
+				attach(p, auto_spec, dl);
+				value_free(auto_spec);
+			}
+			if ((auto_spec = steps_spec(p->record))) {
+				attach(p, auto_spec, dl);
+				value_free(auto_spec);
+			}
+		}
+		if (p->kind == PAGE_FRAMEWORKS)
+			for (k = 0; k < m->all[RECORD_FRAMEWORK].n; k++) {
+				auto_spec = skills_spec(m->all[RECORD_FRAMEWORK].items[k]);
+				attach(p, auto_spec, dl);
+				value_free(auto_spec);
+			}
+		for (k = 0; specs && specs->kind == VALUE_LIST && k < specs->n; k++)
+			attach(p, specs->items[k], dl);
+	}
+	return dl->errors > before ? -1 : 0;
+}
+
+/* Write one picture (both sizes), unless the last build has it. */
+static int draw(const struct chart *c, const struct chart_opts *opts, const char *name1,
+		const char *name2, struct output *o, struct diag_list *dl)
+{
+	struct strbuf png = STRBUF_INIT;
+	int ret = 0;
+
+	if (output_keep(o, name1) == 0 && output_keep(o, name2) == 0)
+		return 0;
+	if (chart_render(c, opts, 1, &png, dl) < 0 ||
+	    output_write(o, name1, png.buf, png.len, dl) < 0)
+		ret = -1;
+	strbuf_reset(&png);
+	if (!ret && (chart_render(c, opts, 2, &png, dl) < 0 ||
+		     output_write(o, name2, png.buf, png.len, dl) < 0))
+		ret = -1;
+	strbuf_release(&png);
+	return ret;
+}
+
+int figures_draw(struct page_list *pl, struct output *o, const char *base_path,
+		 const char *font, struct diag_list *dl)
+{
+	struct chart_opts opts = CHART_OPTS_INIT;
+	char **done = NULL; /* pictures written in this build */
+	size_t ndone = 0, adone = 0, i, k, d;
+	int ret = 0;
+
+	opts.font = font;
+	for (i = 0; i < pl->n; i++) {
+		struct page *p = &pl->items[i];
+
+		if (!p->ncharts)
+			continue;
+		p->figures = value_new_list();
+		for (k = 0; k < p->ncharts; k++) {
+			const struct chart *c = &p->charts[k];
+			char name1[64], name2[64];
+			struct strbuf src1 = STRBUF_INIT, src2 = STRBUF_INIT, html = STRBUF_INIT;
+			struct value *f;
+			int w, h;
+
+			if (chart_size(c, &opts, &w, &h, dl) < 0) {
+				ret = -1;
+				continue;
+			}
+			snprintf(name1, sizeof name1, "charts/%016llx.png",
+				 (unsigned long long)chart_hash(c, &opts));
+			snprintf(name2, sizeof name2, "charts/%016llx@2x.png",
+				 (unsigned long long)chart_hash(c, &opts));
+			for (d = 0; d < ndone && strcmp(done[d], name1); d++)
+				;
+			if (d == ndone) {
+				if (draw(c, &opts, name1, name2, o, dl) < 0)
+					ret = -1;
+				XGROW(done, adone, ndone + 1);
+				done[ndone++] = xstrdup(name1);
+			}
+			strbuf_addf(&src1, "%s%s", base_path, name1);
+			strbuf_addf(&src2, "%s%s", base_path, name2);
+			chart_figure_html(c, src1.buf, src2.buf, w, h, &html);
+			f = value_new_map();
+			value_map_set_str(f, "id", c->id);
+			value_map_set_str(f, "html", html.buf);
+			value_list_push(p->figures, f);
+			strbuf_release(&src1);
+			strbuf_release(&src2);
+			strbuf_release(&html);
+		}
+	}
+	for (d = 0; d < ndone; d++)
+		free(done[d]);
+	free(done);
+	return ret;
+}

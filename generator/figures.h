@@ -1,0 +1,28 @@
+/* figures: the charts pages show, made from their data and front matter,
+ * each drawn once per build. */
+#ifndef WAYMARK_FIGURES_H
+#define WAYMARK_FIGURES_H
+
+#include "diag.h"
+#include "model.h"
+#include "output.h"
+#include "pages.h"
+
+/*
+ * Every pathway page gets a wage chart (when two or more steps have a
+ * wage) and a step diagram; the frameworks page gets a chart of skills per
+ * category for each framework; any page may declare `charts` in its front
+ * matter (docs/charts.md).
+ *
+ * figures_plan reads and checks every chart (errors at the spec's
+ * position) and attaches them to their pages. figures_draw, on the main
+ * thread before pages render, writes each picture as
+ * charts/<hash>.png and charts/<hash>@2x.png: a picture the previous build
+ * already has is carried over, not drawn again; each page's
+ * `figures` receives the HTML of its charts.
+ */
+int figures_plan(struct page_list *pl, const struct model *m, struct diag_list *dl);
+int figures_draw(struct page_list *pl, struct output *o, const char *base_path,
+		 const char *font, struct diag_list *dl);
+
+#endif
