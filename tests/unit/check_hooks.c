@@ -1,0 +1,1105 @@
+/* check_hooks: Lua hooks, the value boundary, shortcodes, helpers, the
+ * markdown filter, errors, and the sandbox cases in tests/lua/. */
+#include "test.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "hooks.h"
+#include "markdown.h"
+#include "xalloc.h"
+#include "yamlread.h"
+
+/* ---- a throwaway site ------------------------------------------------ */
+
+struct site {
+	char dir[64];
+	struct diag_list dl;
+	struct hooks *h;
+};
+
+/* Write `text` to dir/rel. */
+static void put(struct site *s, const char *rel, const char *text)
+{
+	char *path = fs_join(s->dir, rel);
+
+	ck_assert_int_eq(fs_write(path, text, strlen(text)), 0);
+	free(path);
+}
+
+static void site_init(struct site *s)
+{
+	snprintf(s->dir, sizeof s->dir, "/tmp/waymark-hooks-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(s->dir));
+	diag_list_init(&s->dl);
+	s->h = NULL;
+}
+
+/* Load the hooks of the site with these limits (0: defaults). */
+static struct hooks *site_load_limits(struct site *s, unsigned long insns, size_t mem)
+{
+	struct hooks_opts o = { 0 };
+
+	o.site_dir = s->dir;
+	o.instruction_limit = insns;
+	o.memory_limit = mem;
+	s->h = hooks_new(&o, &s->dl);
+	return s->h;
+}
+
+static struct hooks *site_load(struct site *s)
+{
+	return site_load_limits(s, 0, 0);
+}
+
+/* A site with one hook file lua/x.lua, loaded (must load cleanly). */
+static void site_with(struct site *s, const char *lua)
+{
+	site_init(s);
+	put(s, "lua/x.lua", lua);
+	ck_assert_msg(site_load(s) != NULL, "load failed: %s",
+		      s->dl.n ? s->dl.items[0].msg : "?");
+}
+
+static void site_release(struct site *s)
+{
+	hooks_free(s->h);
+	diag_list_release(&s->dl);
+	fs_remove_tree(s->dir);
+}
+
+static void assert_diag(const struct diag_list *dl, size_t i, const char *want)
+{
+	char *got;
+
+	ck_assert_msg(i < dl->n, "no diagnostic %zu (want '%s')", i, want);
+	got = diag_format(&dl->items[i]);
+	ck_assert_str_eq(got, want);
+	free(got);
+}
+
+/* A value tree from YAML text. */
+static struct value *yaml(const char *text)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct value *v = yamlread_parse("test.yaml", text, strlen(text), 0, &dl);
+
+	ck_assert_ptr_nonnull(v);
+	diag_list_release(&dl);
+	return v;
+}
+
+/* ---- site and page hooks -------------------------------------------- */
+
+START_TEST(site_without_lua_has_no_hooks)
+{
+	struct site s;
+	struct value *page = value_new_map();
+	struct strbuf html = STRBUF_INIT;
+
+	site_init(&s);
+	ck_assert_ptr_nonnull(site_load(&s));
+	ck_assert_int_eq(hooks_has(s.h, HOOKS_PAGE), 0);
+	ck_assert_int_eq(hooks_has(NULL, HOOKS_PAGE), 0);
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), 0);
+	ck_assert_int_eq(hooks_html(s.h, page, "content/x.md", &html, &s.dl), 0);
+	ck_assert_uint_eq(s.dl.n, 0);
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(page_hook_changes_fields)
+{
+	struct site s;
+	struct value *page = yaml("title: Hello\ntags: [a, b]\n");
+
+	site_with(&s, "return { page = function(p)\n"
+		      "  p.title = p.title .. '!'\n"
+		      "  table.insert(p.tags, 'c')\n"
+		      "  p.words = 3\n"
+		      "end }\n");
+	ck_assert_int_eq(hooks_has(s.h, HOOKS_PAGE), 1);
+	ck_assert_int_eq(hooks_has(s.h, HOOKS_SITE), 0);
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), 0);
+	ck_assert_str_eq(value_string(value_get(page, "title")), "Hello!");
+	ck_assert_uint_eq(value_get(page, "tags")->n, 3);
+	ck_assert_str_eq(value_string(value_get(page, "tags")->items[2]), "c");
+	ck_assert_str_eq(value_get(page, "words")->str, "3");
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(page_hook_may_return_a_new_table)
+{
+	struct site s;
+	struct value *page = yaml("title: Old\n");
+
+	site_with(&s, "return { page = function(p) return { title = 'New', old = p.title } end }\n");
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), 0);
+	ck_assert_uint_eq(page->n, 2);
+	ck_assert_str_eq(page->members[0].key, "old"); /* new keys: sorted */
+	ck_assert_str_eq(value_string(value_get(page, "title")), "New");
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(site_hook_adds_a_page)
+{
+	struct site s;
+	struct value *site = yaml("title: S\npages:\n  - {title: A, url: /a/}\n");
+
+	site_with(&s, "return { site = function(site)\n"
+		      "  site.pages[#site.pages + 1] = { title = 'B', url = '/b/' }\n"
+		      "  return site\n"
+		      "end }\n");
+	ck_assert_int_eq(hooks_site(s.h, &site, &s.dl), 0);
+	ck_assert_uint_eq(value_get(site, "pages")->n, 2);
+	ck_assert_str_eq(value_string(value_get(value_get(site, "pages")->items[1], "url")), "/b/");
+	value_free(site);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(hooks_of_several_files_run_in_order)
+{
+	struct site s;
+	struct value *page = yaml("trail: ''\n");
+	const char *files[] = { "b.lua", "a.lua" };
+	struct hooks_opts o = { 0 };
+
+	site_init(&s);
+	put(&s, "lua/a.lua", "return { page = function(p) p.trail = p.trail .. 'a' end }\n");
+	put(&s, "lua/b.lua", "return { page = function(p) p.trail = p.trail .. 'b' end }\n");
+	/* by file name */
+	ck_assert_ptr_nonnull(site_load(&s));
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), 0);
+	ck_assert_str_eq(value_string(value_get(page, "trail")), "ab");
+	hooks_free(s.h);
+	/* in the order the caller names */
+	o.site_dir = s.dir;
+	o.files = files;
+	o.nfiles = 2;
+	s.h = hooks_new(&o, &s.dl);
+	ck_assert_ptr_nonnull(s.h);
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), 0);
+	ck_assert_str_eq(value_string(value_get(page, "trail")), "abba");
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+/* ---- the value boundary ---------------------------------------------- */
+
+START_TEST(value_round_trip_keeps_kinds_order_and_positions)
+{
+	struct site s;
+	struct value *page = yaml("zeta: 1\n"
+				  "alpha:\n"
+				  "  list: [1, 2.5, true, false, null, 'x']\n"
+				  "  nested: {b: [[1, 2], {c: d}], a: ''}\n"
+				  "price: 1.50\n"
+				  "empty_list: []\n"
+				  "empty_map: {}\n"
+				  "nothing: null\n");
+	const struct value *list, *nested;
+
+	site_with(&s, "return { page = function(p) return p end }\n");
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), 0);
+	ck_assert_uint_eq(page->n, 6);
+	ck_assert_str_eq(page->members[0].key, "zeta"); /* source order kept */
+	ck_assert_str_eq(page->members[1].key, "alpha");
+	ck_assert_str_eq(page->members[5].key, "nothing");
+	ck_assert_int_eq(value_get(page, "nothing")->kind, VALUE_NULL);
+	list = value_path(page, "alpha.list");
+	ck_assert_int_eq(list->kind, VALUE_LIST);
+	ck_assert_uint_eq(list->n, 6);
+	ck_assert_int_eq(list->items[0]->kind, VALUE_NUMBER);
+	ck_assert(list->items[1]->number == 2.5);
+	ck_assert_int_eq(list->items[2]->kind, VALUE_BOOL);
+	ck_assert_int_eq(list->items[2]->boolean, 1);
+	ck_assert_int_eq(list->items[3]->boolean, 0);
+	ck_assert_int_eq(list->items[4]->kind, VALUE_NULL);
+	ck_assert_str_eq(list->items[5]->str, "x");
+	nested = value_path(page, "alpha.nested");
+	ck_assert_str_eq(nested->members[0].key, "b");
+	ck_assert_uint_eq(value_get(nested, "b")->items[0]->n, 2);
+	ck_assert_str_eq(value_string(value_get(value_get(nested, "b")->items[1], "c")), "d");
+	ck_assert_str_eq(value_string(value_get(nested, "a")), "");
+	ck_assert_int_eq(value_get(page, "empty_list")->kind, VALUE_LIST);
+	ck_assert_int_eq(value_get(page, "empty_map")->kind, VALUE_MAP);
+	/* unchanged values keep their source text and position */
+	ck_assert_str_eq(value_get(page, "price")->str, "1.50");
+	ck_assert_str_eq(value_get(page, "price")->pos.file, "test.yaml");
+	ck_assert_int_eq(value_get(page, "price")->pos.line, 5);
+	ck_assert_int_eq(list->items[5]->pos.line, 3);
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(numbers_and_strings_cross_exactly)
+{
+	struct site s;
+	struct value *page = yaml("n: 3\nf: 2.5\nbig: 9007199254740993\n");
+
+	site_with(&s, "return { page = function(p)\n"
+		      "  assert(math.type(p.n) == 'integer')\n"
+		      "  assert(math.type(p.f) == 'float')\n"
+		      "  p.i = 7 // 2; p.d = 7 / 2; p.nul = 'a\\0b'; p.u = 'caf\\u{e9}'\n"
+		      "  p.neg = -0.25\n"
+		      "end }\n");
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), 0);
+	ck_assert_str_eq(value_get(page, "i")->str, "3");
+	ck_assert_str_eq(value_get(page, "d")->str, "3.5");
+	ck_assert_str_eq(value_get(page, "neg")->str, "-0.25");
+	ck_assert_uint_eq(value_get(page, "nul")->len, 3);
+	ck_assert_int_eq(memcmp(value_get(page, "nul")->str, "a\0b", 3), 0);
+	ck_assert_str_eq(value_get(page, "u")->str, "caf\xc3\xa9");
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(empty_tables_and_null)
+{
+	struct site s;
+	struct value *page = value_new_map();
+
+	site_with(&s, "return { page = function(p)\n"
+		      "  p.l = {}; p.m = waymark.map{}; p.n = waymark.null\n"
+		      "  p.items = { 1, waymark.null, 3 }\n"
+		      "end }\n");
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), 0);
+	ck_assert_int_eq(value_get(page, "l")->kind, VALUE_LIST);
+	ck_assert_int_eq(value_get(page, "m")->kind, VALUE_MAP);
+	ck_assert_int_eq(value_get(page, "n")->kind, VALUE_NULL);
+	ck_assert_uint_eq(value_get(page, "items")->n, 3);
+	ck_assert_int_eq(value_get(page, "items")->items[1]->kind, VALUE_NULL);
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(unconvertible_results_are_errors)
+{
+	struct site s;
+	struct value *page = yaml("title: T\n");
+	struct value *before = page;
+
+	site_with(&s, "return { page = function(p)\n"
+		      "  p.steps = { { f = print } }\n"
+		      "end }\n");
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), -1);
+	ck_assert_ptr_eq(page, before); /* unchanged on error */
+	assert_diag(&s.dl, 0, "lua/x.lua:1: error: cannot convert a function at "
+		    "'page.steps[1].f' to a value in hook 'page' for 'content/x.md'");
+	site_release(&s);
+
+	site_with(&s, "return { page = function(p) p.mixed = { 1, 2, x = 3 } end }\n");
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), -1);
+	assert_diag(&s.dl, 0, "lua/x.lua:1: error: a table mixes list items and named fields "
+		    "at 'page.mixed' in hook 'page' for 'content/x.md'");
+	site_release(&s);
+
+	site_with(&s, "return { page = function(p) p.holes = { 1, nil, 3 } end }\n");
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), -1);
+	assert_diag(&s.dl, 0, "lua/x.lua:1: error: a list has holes (use waymark.null for a "
+		    "missing item) at 'page.holes' in hook 'page' for 'content/x.md'");
+	site_release(&s);
+
+	site_with(&s, "return { page = function(p) p.me = p end }\n");
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), -1);
+	ck_assert_ptr_nonnull(strstr(s.dl.items[0].msg, "nested deeper than 100"));
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+/* ---- html hook ------------------------------------------------------- */
+
+START_TEST(html_hook_rewrites_the_page)
+{
+	struct site s;
+	struct value *page = yaml("title: T\n");
+	struct strbuf html = STRBUF_INIT;
+
+	site_with(&s, "return { html = function(page, html)\n"
+		      "  return (html:gsub('</body>', '<p>' .. page.title .. '</p></body>'))\n"
+		      "end }\n");
+	strbuf_adds(&html, "<body></body>");
+	ck_assert_int_eq(hooks_html(s.h, page, "content/x.md", &html, &s.dl), 0);
+	ck_assert_str_eq(html.buf, "<body><p>T</p></body>");
+	strbuf_release(&html);
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(hook_returning_wrong_type_is_error)
+{
+	struct site s;
+	struct strbuf html = STRBUF_INIT;
+	struct value *page = value_new_map();
+
+	site_with(&s, "\nreturn { html = function(page, html)\n  return 42\nend }\n");
+	strbuf_adds(&html, "<p>");
+	ck_assert_int_eq(hooks_html(s.h, page, "content/x.md", &html, &s.dl), -1);
+	ck_assert_str_eq(html.buf, "<p>");
+	assert_diag(&s.dl, 0, "lua/x.lua:2: error: hook 'html' returned number; expected "
+		    "a string or nothing in hook 'html' for 'content/x.md'");
+	site_release(&s);
+
+	site_with(&s, "return { page = function(p) return 'x' end }\n");
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), -1);
+	assert_diag(&s.dl, 0, "lua/x.lua:1: error: hook 'page' returned string; expected "
+		    "a table or nothing in hook 'page' for 'content/x.md'");
+	strbuf_release(&html);
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+/* ---- markdown filter ------------------------------------------------- */
+
+/* Parse md, run the markdown hooks, render to HTML (caller frees). */
+static char *filter(struct site *s, const char *md, int *rc)
+{
+	cmark_parser *p = cmark_parser_new(CMARK_OPT_SOURCEPOS);
+	cmark_node *doc;
+	char *html;
+
+	cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension("strikethrough"));
+	cmark_parser_feed(p, md, strlen(md));
+	doc = cmark_parser_finish(p);
+	*rc = hooks_markdown(s->h, doc, NULL, "content/x.md", 3, &s->dl);
+	html = cmark_render_html(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(p));
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	return html;
+}
+
+START_TEST(markdown_filter_changes_link_urls)
+{
+	struct site s;
+	int rc;
+	char *html;
+
+	site_with(&s, "return { markdown = function(doc)\n"
+		      "  doc:walk { link = function(n)\n"
+		      "    n.url = n.url:gsub('^http:', 'https:')\n"
+		      "    if n.text == 'old' then n.text = 'new' end\n"
+		      "  end }\n"
+		      "end }\n");
+	html = filter(&s, "See [old](http://example.org) and [b](/b/).\n", &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(html, "<p>See <a href=\"https://example.org\">new</a> and "
+			 "<a href=\"/b/\">b</a>.</p>\n");
+	free(html);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(markdown_filter_inserts_and_removes_nodes)
+{
+	struct site s;
+	int rc;
+	char *html;
+
+	site_with(&s, "return { markdown = function(doc)\n"
+		      "  doc:walk(function(n)\n"
+		      "    if n.type == 'image' then n:remove()\n"
+		      "    elseif n.type == 'heading' and n.level == 2 then\n"
+		      "      n.level = 3\n"
+		      "      n:insert_after(waymark.node('paragraph', 'line ' .. n.line))\n"
+		      "    elseif n.type == 'link' then\n"
+		      "      n:insert_after(waymark.node('text', ' (external)'))\n"
+		      "      n:insert_before(waymark.node('emph', 'see'))\n"
+		      "    elseif n.type == 'strikethrough' then\n"
+		      "      n:replace(waymark.node('link', { url = '/x/', text = 'x' }))\n"
+		      "    end\n"
+		      "  end)\n"
+		      "  doc:append_child(waymark.node('thematic_break'))\n"
+		      "  local kids = doc:children()\n"
+		      "  assert(#kids == 4 and kids[1].type == 'heading')\n"
+		      "  waymark.node('text', 'never inserted')\n"
+		      "end }\n");
+	html = filter(&s, "## Top\n\n![pic](a.png) [l](/l/) ~~gone~~\n", &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(html, "<h3>Top</h3>\n<p>line 4</p>\n"
+			 "<p> <em>see</em><a href=\"/l/\">l</a> (external) <a href=\"/x/\">x</a></p>\n"
+			 "<hr />\n");
+	free(html);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(markdown_nodes_die_with_their_hook)
+{
+	struct site s;
+	int rc;
+	char *html;
+
+	site_with(&s, "local kept\n"
+		      "return { markdown = function(doc)\n"
+		      "  if kept then return kept.type end\n"
+		      "  kept = doc:children()[1]\n"
+		      "end }\n");
+	html = filter(&s, "text\n", &rc);
+	ck_assert_int_eq(rc, 0);
+	free(html);
+	html = filter(&s, "text\n", &rc); /* the tree the kept node was in is freed */
+	ck_assert_int_eq(rc, -1);
+	assert_diag(&s.dl, 0, "lua/x.lua:3: error: node used after its markdown hook "
+		    "returned in hook 'markdown' for 'content/x.md'");
+	free(html);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(markdown_node_misuse_is_a_clear_error)
+{
+	struct site s;
+	int rc;
+	char *html;
+
+	site_with(&s, "return { markdown = function(doc)\n"
+		      "  local p = doc.first_child\n"
+		      "  return p.ulr\n"
+		      "end }\n");
+	html = filter(&s, "text\n", &rc);
+	ck_assert_int_eq(rc, -1);
+	assert_diag(&s.dl, 0, "lua/x.lua:3: error: node has no field 'ulr'; did you mean "
+		    "'url'? in hook 'markdown' for 'content/x.md'");
+	free(html);
+	site_release(&s);
+
+	site_with(&s, "return { markdown = function(doc)\n"
+		      "  local text = doc.first_child.first_child\n"
+		      "  text:insert_after(waymark.node('paragraph', 'p'))\n"
+		      "end }\n");
+	html = filter(&s, "text\n", &rc);
+	ck_assert_int_eq(rc, -1);
+	assert_diag(&s.dl, 0, "lua/x.lua:3: error: cannot put a 'paragraph' node after a "
+		    "'text' node in hook 'markdown' for 'content/x.md'");
+	free(html);
+	site_release(&s);
+
+	site_with(&s, "return { markdown = function(doc) doc:remove() end }\n");
+	html = filter(&s, "text\n", &rc);
+	ck_assert_int_eq(rc, -1);
+	assert_diag(&s.dl, 0, "lua/x.lua:1: error: the document node cannot be moved or "
+		    "removed in hook 'markdown' for 'content/x.md'");
+	free(html);
+	site_release(&s);
+
+	site_with(&s, "return { page = function(p) waymark.node('text', 'x') end }\n");
+	{
+		struct value *page = value_new_map();
+
+		ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), -1);
+		assert_diag(&s.dl, 0, "lua/x.lua:1: error: waymark.node is only available in a "
+			    "markdown hook in hook 'page' for 'content/x.md'");
+		value_free(page);
+	}
+	site_release(&s);
+}
+END_TEST
+
+/* ---- shortcodes ------------------------------------------------------ */
+
+static const char shortcodes_lua[] =
+	"return { shortcodes = {\n"
+	"  figure = function(args, page)\n"
+	"    return '![' .. args.alt .. '](' .. args.src .. ')' .. (args.caption or '')\n"
+	"  end,\n"
+	"  list = function(args, page)\n"
+	"    return table.concat(args, ',') .. ' on ' .. page.title\n"
+	"  end,\n"
+	"} }\n";
+
+START_TEST(shortcodes_expand_with_quoted_arguments)
+{
+	struct site s;
+	struct strbuf out = STRBUF_INIT;
+	struct value *page = yaml("title: Home\n");
+	const char *md = "Intro\n{{< figure src=\"a b.png\" alt='say \"hi\"' "
+			 "caption=\"q\\\"x\\\\\" >}}\n{{<list one \"two three\" 4>}} end\n";
+
+	site_with(&s, shortcodes_lua);
+	ck_assert_int_eq(hooks_has(s.h, HOOKS_SHORTCODES), 1);
+	ck_assert_int_eq(hooks_expand_shortcodes(s.h, md, strlen(md), page, "content/x.md", 0,
+						 &out, &s.dl), 0);
+	ck_assert_str_eq(out.buf, "Intro\n![say \"hi\"](a b.png)q\"x\\\none,two three,4 on Home end\n");
+	ck_assert_uint_eq(s.dl.n, 0);
+	strbuf_release(&out);
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(unknown_shortcode_is_error_at_its_position)
+{
+	struct site s;
+	struct strbuf out = STRBUF_INIT;
+	const char *md = "line one\n\nsee {{< figur src=x >}} and {{< nope >}}\n";
+
+	site_with(&s, shortcodes_lua);
+	ck_assert_int_eq(hooks_expand_shortcodes(s.h, md, strlen(md), NULL, "content/x.md", 4,
+						 &out, &s.dl), -1);
+	ck_assert_uint_eq(s.dl.n, 2);
+	assert_diag(&s.dl, 0, "content/x.md:7:5: error: unknown shortcode 'figur'; did you "
+		    "mean 'figure'?");
+	assert_diag(&s.dl, 1, "content/x.md:7:29: error: unknown shortcode 'nope'");
+	ck_assert_str_eq(out.buf, md); /* failing tags stay as they were */
+	strbuf_release(&out);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(shortcode_syntax_errors_and_escapes)
+{
+	struct site s;
+	struct strbuf out = STRBUF_INIT;
+	const char *escaped = "`{{</* figure src=x */>}}`\n";
+	const char *unterminated = "a\n{{< figure src=x\n";
+	const char *quote = "{{< figure src=\"x >}}";
+
+	site_with(&s, shortcodes_lua);
+	ck_assert_int_eq(hooks_expand_shortcodes(s.h, escaped, strlen(escaped), NULL,
+						 "content/x.md", 0, &out, &s.dl), 0);
+	ck_assert_str_eq(out.buf, "`{{< figure src=x >}}`\n");
+	strbuf_reset(&out);
+	ck_assert_int_eq(hooks_expand_shortcodes(s.h, unterminated, strlen(unterminated), NULL,
+						 "content/x.md", 0, &out, &s.dl), -1);
+	assert_diag(&s.dl, 0, "content/x.md:2:1: error: unterminated shortcode (no '>}}')");
+	ck_assert_str_eq(out.buf, unterminated);
+	strbuf_reset(&out);
+	ck_assert_int_eq(hooks_expand_shortcodes(s.h, quote, strlen(quote), NULL,
+						 "content/x.md", 0, &out, &s.dl), -1);
+	assert_diag(&s.dl, 1, "content/x.md:1:1: error: unterminated quote in shortcode 'figure'");
+	strbuf_release(&out);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(shortcode_lua_error_names_the_tag)
+{
+	struct site s;
+	struct strbuf out = STRBUF_INIT;
+	const char *md = "\n  {{< figure >}}\n";
+
+	site_with(&s, shortcodes_lua);
+	ck_assert_int_eq(hooks_expand_shortcodes(s.h, md, strlen(md), NULL, "content/x.md", 0,
+						 &out, &s.dl), -1);
+	assert_diag(&s.dl, 0, "lua/x.lua:3: error: attempt to concatenate a nil value "
+		    "(field 'src') in shortcode 'figure' at content/x.md:2:3");
+	strbuf_release(&out);
+	site_release(&s);
+}
+END_TEST
+
+/* ---- helpers (Mustache lambdas) --------------------------------------- */
+
+/* A stand-in for mustache: "renders" by replacing {{name}} with "Ada". */
+struct fake_render {
+	struct hooks *h;
+	struct diag_list *dl;
+	int calls;
+};
+
+static int fake_render(void *ctx, const char *text, size_t len, struct strbuf *out)
+{
+	struct fake_render *r = ctx;
+	const char *tag = "{{name}}", *end = text + len;
+
+	r->calls++;
+	while (text < end) {
+		if ((size_t)(end - text) >= 8 && !memcmp(text, tag, 8)) {
+			strbuf_adds(out, "Ada");
+			text += 8;
+		} else if ((size_t)(end - text) >= 9 && !memcmp(text, "{{#up}}", 7)) {
+			/* a nested lambda: hand the rest to the helper again */
+			return hooks_call_helper(r->h, "up", text + 7, (size_t)(end - text - 7),
+						 fake_render, r, out, r->dl);
+		} else
+			strbuf_addch(out, *text++);
+	}
+	return 0;
+}
+
+START_TEST(helper_gets_raw_text_and_render)
+{
+	struct site s;
+	struct strbuf out = STRBUF_INIT;
+	struct fake_render r;
+
+	site_with(&s, "return { helpers = {\n"
+		      "  up = function(text, render) return render(text):upper() end,\n"
+		      "  raw = function(text) return '[' .. text .. ']' end,\n"
+		      "  count = function() return 42 end,\n"
+		      "} }\n");
+	r.h = s.h;
+	r.dl = &s.dl;
+	r.calls = 0;
+	ck_assert_int_eq(hooks_has(s.h, HOOKS_HELPERS), 1);
+	ck_assert_int_eq(hooks_has_helper(s.h, "up"), 1);
+	ck_assert_int_eq(hooks_has_helper(s.h, "down"), 0);
+	ck_assert_int_eq(hooks_call_helper(s.h, "up", "hi {{name}}", 11, fake_render, &r, &out,
+					   &s.dl), 0);
+	ck_assert_str_eq(out.buf, "HI ADA");
+	ck_assert_int_eq(r.calls, 1);
+	strbuf_reset(&out);
+	ck_assert_int_eq(hooks_call_helper(s.h, "raw", "{{name}}", 8, fake_render, &r, &out,
+					   &s.dl), 0);
+	ck_assert_str_eq(out.buf, "[{{name}}]"); /* raw text, never rendered for it */
+	strbuf_reset(&out);
+	ck_assert_int_eq(hooks_call_helper(s.h, "count", "", 0, NULL, NULL, &out, &s.dl), 0);
+	ck_assert_str_eq(out.buf, "42");
+	strbuf_reset(&out);
+	/* a render callback that calls a helper again */
+	ck_assert_int_eq(hooks_call_helper(s.h, "up", "a {{#up}}b {{name}}", 19, fake_render,
+					   &r, &out, &s.dl), 0);
+	ck_assert_str_eq(out.buf, "A B ADA");
+	ck_assert_uint_eq(s.dl.n, 0);
+	ck_assert_int_eq(hooks_call_helper(s.h, "upp", "", 0, NULL, NULL, &out, &s.dl), -1);
+	assert_diag(&s.dl, 0, "waymark: error: unknown helper 'upp'; did you mean 'up'?");
+	strbuf_release(&out);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(helper_render_dies_with_its_call)
+{
+	struct site s;
+	struct strbuf out = STRBUF_INIT;
+
+	site_with(&s, "local saved\n"
+		      "return { helpers = {\n"
+		      "  keep = function(text, render) saved = render end,\n"
+		      "  use = function(text) return saved('x') end,\n"
+		      "  bad = function() return {} end,\n"
+		      "} }\n");
+	ck_assert_int_eq(hooks_call_helper(s.h, "keep", "", 0, NULL, NULL, &out, &s.dl), 0);
+	ck_assert_int_eq(hooks_call_helper(s.h, "use", "", 0, NULL, NULL, &out, &s.dl), -1);
+	assert_diag(&s.dl, 0, "lua/x.lua:4: error: render used after its helper returned "
+		    "in helper 'use'");
+	ck_assert_int_eq(hooks_call_helper(s.h, "bad", "", 0, NULL, NULL, &out, &s.dl), -1);
+	assert_diag(&s.dl, 1, "lua/x.lua:5: error: helper 'bad' returned table; expected a "
+		    "string in helper 'bad'");
+	ck_assert_str_eq(out.buf, "");
+	strbuf_release(&out);
+	site_release(&s);
+}
+END_TEST
+
+/* ---- loading and errors ---------------------------------------------- */
+
+START_TEST(runtime_error_names_hook_and_page)
+{
+	struct site s;
+	struct value *page = value_new_map();
+
+	site_with(&s, "return {\n  page = function(p)\n    return p.missing.field\n  end,\n}\n");
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), -1);
+	assert_diag(&s.dl, 0, "lua/x.lua:3: error: attempt to index a nil value (field "
+		    "'missing') in hook 'page' for 'content/x.md'");
+	/* error() without a position is placed at the calling line */
+	site_release(&s);
+	site_with(&s, "return {\n  page = function(p)\n    error({})\n  end,\n}\n");
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), -1);
+	assert_diag(&s.dl, 0, "lua/x.lua:3: error: error object is a table value in hook "
+		    "'page' for 'content/x.md'");
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(syntax_error_fails_loading)
+{
+	struct site s;
+
+	site_init(&s);
+	put(&s, "lua/x.lua", "return {\n  page = function(p)\n    p.x = = 1\n  end }\n");
+	ck_assert_ptr_null(site_load(&s));
+	assert_diag(&s.dl, 0, "lua/x.lua:3: error: unexpected symbol near '='");
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(bad_hook_tables_fail_loading)
+{
+	struct site s;
+
+	site_init(&s);
+	put(&s, "lua/a.lua", "return {\n  pgae = function(p) end,\n  html = 'x',\n}\n");
+	put(&s, "lua/b.lua", "return 42\n");
+	put(&s, "lua/c.lua", "return { shortcodes = { ['a b'] = function() end } }\n");
+	ck_assert_ptr_null(site_load(&s));
+	diag_list_sort(&s.dl);
+	ck_assert_uint_eq(s.dl.n, 4);
+	assert_diag(&s.dl, 0, "lua/a.lua: error: hook 'html' must be a function, not string");
+	assert_diag(&s.dl, 1, "lua/a.lua:2: error: unknown hook 'pgae'; did you mean 'page'?");
+	assert_diag(&s.dl, 2, "lua/b.lua: error: the file must return a table of hooks, not number");
+	assert_diag(&s.dl, 3, "lua/c.lua:1: error: bad shortcode name 'a b': use letters, "
+		    "digits, '_' and '-'");
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(missing_listed_file_fails_loading)
+{
+	struct site s;
+	const char *files[] = { "nope.lua" };
+	struct hooks_opts o = { 0 };
+
+	site_init(&s);
+	o.site_dir = s.dir;
+	o.files = files;
+	o.nfiles = 1;
+	ck_assert_ptr_null(hooks_new(&o, &s.dl));
+	assert_diag(&s.dl, 0, "lua/nope.lua: error: cannot read 'lua/nope.lua': No such file "
+		    "or directory");
+	ck_assert_uint_eq(s.dl.io_errors, 1);
+	site_release(&s);
+}
+END_TEST
+
+/* ---- the waymark table ------------------------------------------------ */
+
+struct logged {
+	char text[256];
+};
+
+static void log_line(void *ctx, const char *file, int line, const char *msg)
+{
+	struct logged *l = ctx;
+	size_t n = strlen(l->text);
+
+	snprintf(l->text + n, sizeof l->text - n, "%s:%d: %s\n", file, line, msg);
+}
+
+START_TEST(waymark_log_warn_and_error_feed_diagnostics)
+{
+	struct site s;
+	struct value *page = value_new_map();
+	struct hooks_opts o = { 0 };
+	struct logged l = { "" };
+
+	site_init(&s);
+	put(&s, "lua/x.lua", "return { page = function(p)\n"
+			     "  print('a', 1, true)\n"
+			     "  waymark.log('b')\n"
+			     "  waymark.warn('no summary')\n"
+			     "  waymark.error('bad date')\n"
+			     "  p.after = true\n"
+			     "end }\n");
+	o.site_dir = s.dir;
+	o.log = log_line;
+	o.log_ctx = &l;
+	s.h = hooks_new(&o, &s.dl);
+	ck_assert_ptr_nonnull(s.h);
+	/* waymark.error does not stop the hook, but the call fails */
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), -1);
+	ck_assert_ptr_null(value_get(page, "after"));
+	ck_assert_str_eq(l.text, "lua/x.lua:2: a\t1\ttrue\nlua/x.lua:3: b\n");
+	ck_assert_uint_eq(s.dl.n, 2);
+	assert_diag(&s.dl, 0, "lua/x.lua:4: warning: no summary in hook 'page' for 'content/x.md'");
+	assert_diag(&s.dl, 1, "lua/x.lua:5: error: bad date in hook 'page' for 'content/x.md'");
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(waymark_slugify_markdown_and_read)
+{
+	struct site s;
+	struct value *page = value_new_map();
+
+	site_init(&s);
+	put(&s, "data/note.txt", "hello\n");
+	put(&s, "lua/x.lua", "return { page = function(p)\n"
+			     "  p.slug = waymark.slugify('Hello, World!')\n"
+			     "  p.html = waymark.markdown('*hi*')\n"
+			     "  p.note = waymark.read('data/note.txt')\n"
+			     "  p.again = waymark.read('lua/../data/./note.txt')\n"
+			     "end }\n");
+	ck_assert_ptr_nonnull(site_load(&s));
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), 0);
+	ck_assert_str_eq(value_string(value_get(page, "slug")), "hello-world");
+	ck_assert_str_eq(value_string(value_get(page, "html")), "<p><em>hi</em></p>\n");
+	ck_assert_str_eq(value_string(value_get(page, "note")), "hello\n");
+	ck_assert_str_eq(value_string(value_get(page, "again")), "hello\n");
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(waymark_read_refuses_symlinks_out_of_the_site)
+{
+	struct site s;
+	struct value *page = value_new_map();
+	char *link;
+
+	site_init(&s);
+	put(&s, "lua/x.lua", "return { page = function(p) p.x = waymark.read('data/link') end }\n");
+	put(&s, "data/keep", "");
+	link = fs_join(s.dir, "data/link");
+	ck_assert_int_eq(symlink("/etc/hostname", link), 0);
+	free(link);
+	ck_assert_ptr_nonnull(site_load(&s));
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), -1);
+	assert_diag(&s.dl, 0, "lua/x.lua:1: error: waymark.read: 'data/link' is outside the "
+		    "site directory in hook 'page' for 'content/x.md'");
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(require_loads_site_modules_as_text)
+{
+	struct site s;
+	struct value *page = value_new_map();
+
+	site_init(&s);
+	put(&s, "lua/lib/util.lua", "local M = {}\nfunction M.twice(x) return x * 2 end\nreturn M\n");
+	put(&s, "lua/x.lua", "local util = require 'lib.util'\n"
+			     "assert(require('lib.util') == util)\n"
+			     "return { page = function(p) p.n = util.twice(21) end }\n");
+	ck_assert_ptr_nonnull(site_load(&s));
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), 0);
+	ck_assert_str_eq(value_get(page, "n")->str, "42");
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+/* ---- limits ----------------------------------------------------------- */
+
+START_TEST(instruction_limit_stops_a_hook_and_state_survives)
+{
+	struct site s;
+	struct value *page = yaml("n: 0\n");
+
+	site_init(&s);
+	put(&s, "lua/x.lua", "return { page = function(p)\n"
+			     "  if p.n == 0 then\n"
+			     "    while true do end\n"
+			     "  end\n"
+			     "  p.n = p.n + 1\n"
+			     "end }\n");
+	ck_assert_ptr_nonnull(site_load_limits(&s, 100000, 0));
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/a.md", &s.dl), -1);
+	assert_diag(&s.dl, 0, "lua/x.lua:3: error: instruction limit of 100000 exceeded in "
+		    "hook 'page' for 'content/a.md'");
+	value_map_set_num(page, "n", 1);
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/b.md", &s.dl), 0);
+	ck_assert(value_get(page, "n")->number == 2);
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(memory_limit_stops_a_hook_and_state_survives)
+{
+	struct site s;
+	struct value *page = yaml("big: true\n");
+
+	site_init(&s);
+	put(&s, "lua/x.lua", "return { page = function(p)\n"
+			     "  if p.big then\n"
+			     "    local t = {}\n"
+			     "    for i = 1, 1e9 do t[i] = tostring(i) end\n"
+			     "  end\n"
+			     "  p.ok = true\n"
+			     "end }\n");
+	ck_assert_ptr_nonnull(site_load_limits(&s, 0, (size_t)8 << 20));
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/a.md", &s.dl), -1);
+	assert_diag(&s.dl, 0, "lua/x.lua:4: error: memory limit of 8 MB exceeded in hook "
+		    "'page' for 'content/a.md'");
+	value_map_set_bool(page, "big", 0);
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/b.md", &s.dl), 0);
+	ck_assert_int_eq(value_get(page, "ok")->boolean, 1);
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+/* ---- docs/lua.md: every example file loads and runs ------------------- */
+
+START_TEST(documented_examples_run)
+{
+	struct site s;
+	struct strbuf doc = STRBUF_INIT, out = STRBUF_INIT, html = STRBUF_INIT;
+	struct value *site = yaml("pages:\n  - {title: A, kind: story}\n  - {title: B}\n");
+	struct value *page = yaml("title: Getting started\nsummary: S\norder: 3\n");
+	const char *p, *md = "{{< figure src=\"/a.jpg\" alt=\"A welder\" caption=\"Week 3\" >}}\n"
+			     "{{< wage 18.50 hour >}}\n";
+	size_t examples = 0;
+	int rc;
+	char *rendered;
+
+	site_init(&s);
+	ck_assert_int_eq(fs_read("docs/lua.md", &doc), 0);
+	for (p = doc.buf; (p = strstr(p, "```lua\n-- lua/")); ) {
+		const char *name = p + strlen("```lua\n-- "), *end = strstr(p, "\n```");
+		char *rel = xstrndup(name, strcspn(name, "\n"));
+		char *text;
+
+		ck_assert_ptr_nonnull(end);
+		text = xstrndup(p + strlen("```lua\n"), (size_t)(end - p - strlen("```lua\n") + 1));
+		put(&s, rel, text);
+		free(rel);
+		free(text);
+		examples++;
+		p = end;
+	}
+	ck_assert_uint_eq(examples, 7);
+	ck_assert_ptr_nonnull(site_load(&s));
+	ck_assert_int_eq(hooks_site(s.h, &site, &s.dl), 0);
+	ck_assert(value_path(site, "counts.story")->number == 1);
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), 0);
+	ck_assert_str_eq(value_string(value_get(page, "greeting")), "Hello from Lua");
+	ck_assert_str_eq(value_string(value_get(page, "anchor")), "getting-started");
+	rendered = filter(&s, "[a](http://example.org) ![](i.png)\n", &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(rendered, "<p><a href=\"https://example.org\">a</a> (external link) "
+			 "<img src=\"i.png\" alt=\"\" /></p>\n");
+	free(rendered);
+	strbuf_adds(&html, "<table></table>");
+	ck_assert_int_eq(hooks_html(s.h, page, "content/x.md", &html, &s.dl), 0);
+	ck_assert_str_eq(html.buf, "<div class=\"table-scroll\"><table></table></div>");
+	ck_assert_int_eq(hooks_expand_shortcodes(s.h, md, strlen(md), page, "content/x.md", 0,
+						 &out, &s.dl), 0);
+	ck_assert_str_eq(out.buf, "![A welder](/a.jpg)\n*Week 3*\n$18.50 an hour\n");
+	strbuf_reset(&out);
+	ck_assert_int_eq(hooks_call_helper(s.h, "ordinal", "3", 1, NULL, NULL, &out, &s.dl), 0);
+	ck_assert_int_eq(hooks_call_helper(s.h, "ordinal", "12", 2, NULL, NULL, &out, &s.dl), 0);
+	ck_assert_int_eq(hooks_call_helper(s.h, "trim", "  x \n", 5, NULL, NULL, &out, &s.dl), 0);
+	ck_assert_str_eq(out.buf, "3rd12thx");
+	ck_assert_uint_eq(s.dl.errors, 0);
+	assert_diag(&s.dl, 0, "lua/links.lua:15: warning: image 'i.png' has no alt text in hook "
+		    "'markdown' for 'content/x.md'");
+	strbuf_release(&doc);
+	strbuf_release(&out);
+	strbuf_release(&html);
+	value_free(site);
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+/* ---- tests/lua: one escape attempt per file -------------------------- */
+
+static struct fs_list cases;
+
+/* Each case's "-- expect: ..." lines are the diagnostics it must give. */
+START_TEST(sandbox_case_is_stopped)
+{
+	const char *name = cases.paths[_i];
+	const char *files[1] = { name };
+	struct hooks_opts o = { 0 };
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct strbuf text = STRBUF_INIT, want = STRBUF_INIT, got = STRBUF_INIT;
+	struct value *page = yaml("title: T\n");
+	struct timespec t0, t1;
+	struct hooks *h;
+	const char *p;
+	char *path = fs_join("tests/lua", name);
+	double secs;
+	size_t i;
+
+	ck_assert_int_eq(fs_read(path, &text), 0);
+	for (p = text.buf; (p = strstr(p, "-- expect: ")); p++) {
+		p += strlen("-- expect: ");
+		strbuf_add(&want, p, strcspn(p, "\n"));
+		strbuf_addch(&want, '\n');
+	}
+	ck_assert_msg(want.len > 0, "%s has no '-- expect:' line", path);
+	o.site_dir = "tests";
+	o.files = files;
+	o.nfiles = 1;
+	/* CPU time, not wall time: the machine running the tests may be busy */
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+	h = hooks_new(&o, &dl);
+	if (h)
+		ck_assert_int_eq(hooks_page(h, &page, "content/x.md", &dl), -1);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+	for (i = 0; i < dl.n; i++) {
+		char *s = diag_format(&dl.items[i]);
+
+		strbuf_addf(&got, "%s\n", s);
+		free(s);
+	}
+	ck_assert_str_eq(got.buf, want.buf);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_msg(secs < 1.0, "%s took %.2f s of CPU time", name, secs);
+	hooks_free(h);
+	value_free(page);
+	diag_list_release(&dl);
+	strbuf_release(&text);
+	strbuf_release(&want);
+	strbuf_release(&got);
+	free(path);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	static const char *const exts[] = { ".lua", NULL };
+	Suite *s = suite_create("hooks");
+	TCase *tc = tcase_create("hooks");
+	TCase *sb = tcase_create("sandbox");
+
+	markdown_init();
+	tcase_add_test(tc, site_without_lua_has_no_hooks);
+	tcase_add_test(tc, page_hook_changes_fields);
+	tcase_add_test(tc, page_hook_may_return_a_new_table);
+	tcase_add_test(tc, site_hook_adds_a_page);
+	tcase_add_test(tc, hooks_of_several_files_run_in_order);
+	tcase_add_test(tc, value_round_trip_keeps_kinds_order_and_positions);
+	tcase_add_test(tc, numbers_and_strings_cross_exactly);
+	tcase_add_test(tc, empty_tables_and_null);
+	tcase_add_test(tc, unconvertible_results_are_errors);
+	tcase_add_test(tc, html_hook_rewrites_the_page);
+	tcase_add_test(tc, hook_returning_wrong_type_is_error);
+	tcase_add_test(tc, markdown_filter_changes_link_urls);
+	tcase_add_test(tc, markdown_filter_inserts_and_removes_nodes);
+	tcase_add_test(tc, markdown_nodes_die_with_their_hook);
+	tcase_add_test(tc, markdown_node_misuse_is_a_clear_error);
+	tcase_add_test(tc, shortcodes_expand_with_quoted_arguments);
+	tcase_add_test(tc, unknown_shortcode_is_error_at_its_position);
+	tcase_add_test(tc, shortcode_syntax_errors_and_escapes);
+	tcase_add_test(tc, shortcode_lua_error_names_the_tag);
+	tcase_add_test(tc, helper_gets_raw_text_and_render);
+	tcase_add_test(tc, helper_render_dies_with_its_call);
+	tcase_add_test(tc, runtime_error_names_hook_and_page);
+	tcase_add_test(tc, syntax_error_fails_loading);
+	tcase_add_test(tc, bad_hook_tables_fail_loading);
+	tcase_add_test(tc, missing_listed_file_fails_loading);
+	tcase_add_test(tc, waymark_log_warn_and_error_feed_diagnostics);
+	tcase_add_test(tc, waymark_slugify_markdown_and_read);
+	tcase_add_test(tc, waymark_read_refuses_symlinks_out_of_the_site);
+	tcase_add_test(tc, require_loads_site_modules_as_text);
+	tcase_add_test(tc, instruction_limit_stops_a_hook_and_state_survives);
+	tcase_add_test(tc, memory_limit_stops_a_hook_and_state_survives);
+	tcase_add_test(tc, documented_examples_run);
+	tcase_set_timeout(tc, 20);
+	suite_add_tcase(s, tc);
+
+	if (fs_list("tests/lua", exts, &cases, NULL) == 0 && cases.n)
+		tcase_add_loop_test(sb, sandbox_case_is_stopped, 0, (int)cases.n);
+	tcase_set_timeout(sb, 20);
+	suite_add_tcase(s, sb);
+	return s;
+}
+
+TEST_MAIN
