@@ -2,8 +2,9 @@
 //
 //   node tests/a11y/keyboard.mjs SITE_DIR [PAGE...]
 //
-// PAGEs are paths under SITE_DIR (default: index.html and the first page
-// under pathways/). On each page:
+// PAGEs are paths under SITE_DIR (default: index.html, the first page
+// under pathways/, and every page with a form control or <summary>). On
+// each page:
 //   - the first Tab stop is a skip link, and pressing Enter on it moves
 //     focus to <main> or into it (WCAG 2.4.1);
 //   - every Tab stop shows a focus indicator: an outline at least 2px wide
@@ -12,9 +13,9 @@
 //     [tabindex >= 0]) that is rendered is reached by Tab (2.1.1).
 // Exit status: 0 when every page passes, 1 otherwise.
 
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { die, launchBrowser, serveDir, urlPath } from './lib.mjs';
+import { die, htmlPages, launchBrowser, serveDir, urlPath } from './lib.mjs';
 
 const TOOL = 'keyboard';
 const USAGE = 'node tests/a11y/keyboard.mjs SITE_DIR [PAGE...]';
@@ -22,8 +23,9 @@ const dir = process.argv[2];
 if (!dir) die(TOOL, `usage: ${USAGE}`);
 if (!existsSync(join(dir, 'index.html'))) die(TOOL, `'${dir}' has no index.html; build the site first`);
 
-// The default pages: the home page and one pathway page, which carries
-// breadcrumbs and a table of contents as well as the header and footer.
+// The default pages: the home page, one pathway page (breadcrumbs and a
+// table of contents as well as the header and footer), and every page with
+// a form control or a disclosure, where keyboard access matters most.
 function defaultPages() {
 	const pages = ['index.html'];
 	const pw = join(dir, 'pathways');
@@ -34,6 +36,10 @@ function defaultPages() {
 		: undefined;
 	if (!first) die(TOOL, `no page under '${pw}'; name a page to check instead: ${USAGE}`);
 	pages.push(`pathways/${first}/index.html`);
+	const controls = /<(input|select|textarea|button|summary)\b/i;
+	for (const p of htmlPages(dir)) {
+		if (!pages.includes(p) && controls.test(readFileSync(join(dir, p), 'utf8'))) pages.push(p);
+	}
 	return pages;
 }
 const pages = process.argv.length > 3 ? process.argv.slice(3) : defaultPages();
