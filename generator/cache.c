@@ -10,9 +10,11 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
+/* An output and its hash, or (when text is not NULL) a note and its text. */
 struct entry {
 	char *out;
 	unsigned long long hash;
+	char *text;
 };
 
 struct cache {
@@ -41,6 +43,34 @@ static char *cache_path(const char *out_dir)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* Notes are kept on one line: "\n" and "\\" stand for newline and backslash. */
+static char *unescape(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (; *s; s++) {
+		if (*s == '\\' && s[1]) {
+			s++;
+			strbuf_addch(&sb, *s == 'n' ? '\n' : *s);
+		} else {
+			strbuf_addch(&sb, *s);
+		}
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+static void add_escaped(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			strbuf_adds(sb, "\\n");
+		else if (*s == '\\')
+			strbuf_adds(sb, "\\\\");
+		else
+			strbuf_addch(sb, *s);
+	}
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
 	return strcmp(((const struct entry *)a)->out, ((const struct entry *)b)->out);
@@ -65,8 +95,14 @@ struct cache *cache_load(const char *out_dir)
 				continue;
 			*sp = '\0';
 			XGROW(c->old, alloc, c->nold + 1);
-			c->old[c->nold].hash = strtoull(line, NULL, 16);
-			c->old[c->nold].out = xstrdup(sp + 1);
+			memset(&c->old[c->nold], 0, sizeof *c->old);
+			if (line[0] == '=') { /* "=key text" */
+				c->old[c->nold].out = xstrdup(line);
+				c->old[c->nold].text = unescape(sp + 1);
+			} else {
+				c->old[c->nold].hash = strtoull(line, NULL, 16);
+				c->old[c->nold].out = xstrdup(sp + 1);
+			}
 			c->nold++;
 		}
 		qsort(c->old, c->nold, sizeof *c->old, cmp_entry);
@@ -78,7 +114,7 @@ struct cache *cache_load(const char *out_dir)
 
 unsigned long long cache_get(const struct cache *c, const char *out)
 {
-	struct entry key = { (char *)out, 0 }, *e;
+	struct entry key = { (char *)out, 0, NULL }, *e;
 
 	if (!c->nold)
 		return 0;
@@ -92,6 +128,35 @@ void cache_put(struct cache *c, const char *out, unsigned long long hash)
 	XGROW(c->now, c->anow, c->nnow + 1);
 	c->now[c->nnow].out = xstrdup(out);
 	c->now[c->nnow].hash = hash;
+	c->now[c->nnow].text = NULL;
+	c->nnow++;
+	pthread_mutex_unlock(&c->lock);
+}
+
+const char *cache_note_get(const struct cache *c, const char *key)
+{
+	struct strbuf k = STRBUF_INIT;
+	struct entry e, *found;
+
+	if (!c->nold)
+		return NULL;
+	strbuf_addf(&k, "=%s", key);
+	e.out = k.buf;
+	found = bsearch(&e, c->old, c->nold, sizeof *c->old, cmp_entry);
+	strbuf_release(&k);
+	return found ? found->text : NULL;
+}
+
+void cache_note_put(struct cache *c, const char *key, const char *text)
+{
+	struct strbuf k = STRBUF_INIT;
+
+	strbuf_addf(&k, "=%s", key);
+	pthread_mutex_lock(&c->lock);
+	XGROW(c->now, c->anow, c->nnow + 1);
+	c->now[c->nnow].out = strbuf_detach(&k, NULL);
+	c->now[c->nnow].hash = 0;
+	c->now[c->nnow].text = xstrdup(text);
 	c->nnow++;
 	pthread_mutex_unlock(&c->lock);
 }
@@ -108,8 +173,15 @@ int cache_save(const struct cache *c, const char *out_dir)
 	memcpy(sorted, c->now, c->nnow * sizeof *sorted);
 	qsort(sorted, c->nnow, sizeof *sorted, cmp_entry);
 	strbuf_adds(&text, CACHE_MAGIC "\n");
-	for (i = 0; i < c->nnow; i++)
-		strbuf_addf(&text, "%016llx %s\n", sorted[i].hash, sorted[i].out);
+	for (i = 0; i < c->nnow; i++) {
+		if (sorted[i].text) {
+			strbuf_addf(&text, "%s ", sorted[i].out);
+			add_escaped(&text, sorted[i].text);
+			strbuf_addch(&text, '\n');
+		} else {
+			strbuf_addf(&text, "%016llx %s\n", sorted[i].hash, sorted[i].out);
+		}
+	}
 	ret = fs_write(path, text.buf, text.len);
 	free(sorted);
 	strbuf_release(&text);
@@ -123,10 +195,14 @@ void cache_free(struct cache *c)
 
 	if (!c)
 		return;
-	for (i = 0; i < c->nold; i++)
+	for (i = 0; i < c->nold; i++) {
 		free(c->old[i].out);
-	for (i = 0; i < c->nnow; i++)
+		free(c->old[i].text);
+	}
+	for (i = 0; i < c->nnow; i++) {
 		free(c->now[i].out);
+		free(c->now[i].text);
+	}
 	free(c->old);
 	free(c->now);
 	pthread_mutex_destroy(&c->lock);

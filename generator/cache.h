@@ -29,6 +29,15 @@ struct cache *cache_load(const char *out_dir);
 unsigned long long cache_get(const struct cache *c, const char *out);
 /* Record `hash` for `out` in this build's cache. */
 void cache_put(struct cache *c, const char *out, unsigned long long hash);
+/*
+ * Notes: any text kept from one build to the next under a key (a chart's
+ * measured size and warnings, say). cache_note_get returns last build's
+ * text (owned by the cache) or NULL; cache_note_put records this build's,
+ * which is what the next build will see (so a note not put again is
+ * forgotten).
+ */
+const char *cache_note_get(const struct cache *c, const char *key);
+void cache_note_put(struct cache *c, const char *key, const char *text);
 /* Write this build's entries beside `out_dir`. 0 or -1 (errno). */
 int cache_save(const struct cache *c, const char *out_dir);
 void cache_free(struct cache *c);

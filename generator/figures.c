@@ -173,6 +173,74 @@ int figures_plan(struct page_list *pl, const struct model *m, struct diag_list *
 	return dl->errors > before ? -1 : 0;
 }
 
+/* Where the chart's texts are in its file: warnings name these places. */
+static unsigned long long places(const struct chart *c)
+{
+	unsigned long long h = VALUE_HASH_SEED;
+	size_t i;
+
+	h = value_hash_bytes(&c->pos.line, sizeof c->pos.line, h);
+	if (c->pos.file)
+		h = value_hash_bytes(c->pos.file, strlen(c->pos.file), h);
+	for (i = 0; i < c->n_data; i++) {
+		h = value_hash_bytes(&c->data[i].label_pos.line, sizeof(int), h);
+		h = value_hash_bytes(&c->data[i].label_pos.col, sizeof(int), h);
+	}
+	for (i = 0; i < c->n_steps; i++) {
+		h = value_hash_bytes(&c->steps[i].title_pos.line, sizeof(int), h);
+		h = value_hash_bytes(&c->steps[i].title_pos.col, sizeof(int), h);
+		h = value_hash_bytes(&c->steps[i].credential_pos.line, sizeof(int), h);
+		h = value_hash_bytes(&c->steps[i].credential_pos.col, sizeof(int), h);
+	}
+	return h;
+}
+
+/*
+ * The chart's size, from the last build's note when the chart and the
+ * places of its texts are the same, else measured (and noted). Warnings
+ * are repeated either way. Note: "W H", then one "file\tline\tcol\tmsg"
+ * line per warning.
+ */
+static int measure(const struct chart *c, const struct chart_opts *opts, struct cache *cache,
+		   int *w, int *h, struct diag_list *dl)
+{
+	char key[64];
+	const char *note;
+	struct diag_list found = DIAG_LIST_INIT;
+	struct strbuf text = STRBUF_INIT;
+	size_t i;
+
+	snprintf(key, sizeof key, "chart-%016llx-%016llx",
+		 (unsigned long long)chart_hash(c, opts), places(c));
+	note = cache_note_get(cache, key);
+	if (note && sscanf(note, "%d %d", w, h) == 2) {
+		const char *line = strchr(note, '\n');
+
+		while (line && line[1]) {
+			char file[4096], msg[4096];
+			int l, col;
+
+			if (sscanf(line + 1, "%4095[^\t]\t%d\t%d\t%4095[^\n]", file, &l, &col, msg) == 4)
+				diag_add(dl, DIAG_WARNING, file, l, col, msg);
+			line = strchr(line + 1, '\n');
+		}
+		cache_note_put(cache, key, note);
+		return 0;
+	}
+	if (chart_size(c, opts, w, h, &found) < 0) {
+		diag_list_move(dl, &found);
+		return -1;
+	}
+	strbuf_addf(&text, "%d %d", *w, *h);
+	for (i = 0; i < found.n; i++)
+		strbuf_addf(&text, "\n%s\t%d\t%d\t%s", found.items[i].file ? found.items[i].file : "",
+			    found.items[i].line, found.items[i].col, found.items[i].msg);
+	cache_note_put(cache, key, text.buf);
+	diag_list_move(dl, &found);
+	strbuf_release(&text);
+	return 0;
+}
+
 /* Write one picture (both sizes), unless the last build has it. */
 static int draw(const struct chart *c, const struct chart_opts *opts, const char *name1,
 		const char *name2, struct output *o, struct diag_list *dl)
@@ -193,8 +261,8 @@ static int draw(const struct chart *c, const struct chart_opts *opts, const char
 	return ret;
 }
 
-int figures_draw(struct page_list *pl, struct output *o, const char *base_path,
-		 const char *font, struct diag_list *dl)
+int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,
+		 const char *base_path, const char *font, struct diag_list *dl)
 {
 	struct chart_opts opts = CHART_OPTS_INIT;
 	char **done = NULL; /* pictures written in this build */
@@ -215,7 +283,7 @@ int figures_draw(struct page_list *pl, struct output *o, const char *base_path,
 			struct value *f;
 			int w, h;
 
-			if (chart_size(c, &opts, &w, &h, dl) < 0) {
+			if (measure(c, &opts, cache, &w, &h, dl) < 0) {
 				ret = -1;
 				continue;
 			}
