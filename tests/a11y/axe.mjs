@@ -37,16 +37,18 @@ let violations = 0;
 let reflows = 0;
 const review = new Map();	// rule id -> pages where axe could not decide
 const report = new Array(pages.length);
+const titles = new Array(pages.length);
 
 const clip = (s, n = 160) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
 
 // Check one page in `tab`; returns its list of problems (empty: it passed).
-async function check(tab, page) {
+async function check(tab, page, i) {
 	const url = urlPath(page);
 	const problems = [];
 	await tab.setViewportSize(WIDE);
 	const resp = await tab.goto(server.base + url, { waitUntil: 'load' });
 	if (!resp || resp.status() !== 200) problems.push(`HTTP ${resp ? resp.status() : 'no response'}`);
+	titles[i] = await tab.title();
 
 	// axe at both widths: a layout can break only when narrow (a table that
 	// starts to scroll, links that wrap too close together). A node that
@@ -108,7 +110,7 @@ try {
 		const tab = await browser.context.newPage();
 		while (next < pages.length) {
 			const i = next++;
-			report[i] = await check(tab, pages[i]);
+			report[i] = await check(tab, pages[i], i);
 		}
 	}));
 } finally {
@@ -137,6 +139,19 @@ pages.forEach((page, i) => {
 	for (const p of report[i]) console.log(`  ${p}`);
 });
 
+// Not failures either, but tabs, history and bookmarks show only the title
+// (WCAG 2.4.2): two pages that share one cannot be told apart there.
+const byTitle = new Map();
+pages.forEach((page, i) => {
+	if (!titles[i]) return;
+	if (!byTitle.has(titles[i])) byTitle.set(titles[i], []);
+	byTitle.get(titles[i]).push(urlPath(page));
+});
+const shared = [...byTitle].filter(([, urls]) => urls.length > 1);
+if (shared.length) {
+	console.log('axe: pages sharing a <title> (not failures):');
+	for (const [t, urls] of shared) console.log(`  "${t}": ${urls.join(' ')}`);
+}
 if (review.size) {
 	// Not failures: axe could not decide (a background image under text, say).
 	console.log('axe: needs a human look (not failures):');
