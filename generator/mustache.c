@@ -294,6 +294,7 @@ struct frame {
 struct render {
 	const struct mustache_set *set;
 	int strict;
+	const struct mustache_lambdas *lambdas;
 	struct strbuf *out;
 	struct diag_list *dl;
 	size_t dl_start; /* this call's first diagnostic */
@@ -460,8 +461,95 @@ static void emit_text(struct render *r, const struct indent *ind, const char *s,
 	r->pending = s[len - 1] == '\n';
 }
 
+static void render_nodes(struct render *r, const struct mustache_template *t, size_t i,
+			 size_t end, const struct ctx *cx, const struct indent *ind,
+			 const struct frame *fr);
+
+/* Is the name in this tag a lambda? Only undotted names the context does
+ * not have can be. */
+static int is_lambda(const struct render *r, const struct mustache_template *t,
+		     const struct node *nd)
+{
+	char name[128];
+
+	if (!r->lambdas || nd->len >= sizeof name || memchr(t->src + nd->off, '.', nd->len))
+		return 0;
+	memcpy(name, t->src + nd->off, nd->len);
+	name[nd->len] = '\0';
+	return r->lambdas->has(r->lambdas->ctx, name);
+}
+
+/* What a lambda's `render` renders in: the tag's context and delimiters. */
+struct fragment {
+	struct render *r;
+	const struct mustache_template *t;
+	const struct node *nd;
+	const struct ctx *cx;
+	const struct frame *fr;
+	const char *od, *cd;
+	size_t olen, clen;
+};
+
+/* Compile `text` with the fragment's delimiters and render it into `out`
+ * in the fragment's context. 0, or -1 (recorded). */
+static int render_fragment(void *arg, const char *text, size_t len, struct strbuf *out)
+{
+	struct fragment *f = arg;
+	struct render *r = f->r;
+	struct mustache_template *tmp;
+	struct strbuf *saved = r->out;
+	int saved_pending = r->pending;
+
+	tmp = mustache_compile_delims(f->t->path, text, len, f->od, f->olen, f->cd, f->clen, r->dl);
+	if (!tmp) {
+		r->failed = 1;
+		return -1;
+	}
+	r->out = out;
+	r->pending = 0;
+	render_nodes(r, tmp, 0, tmp->n, f->cx, NULL, f->fr);
+	r->out = saved;
+	r->pending = saved_pending;
+	mustache_template_free(tmp);
+	return r->failed ? -1 : 0;
+}
+
+/* Call the lambda of tag `nd` with `text`, render what it returns, and
+ * append that (escaped when asked) to the output. */
+static void run_lambda(struct render *r, const struct mustache_template *t,
+		       const struct node *nd, const struct ctx *cx, const struct indent *ind,
+		       const struct frame *fr, const char *text, size_t len, int escape)
+{
+	struct fragment f = { r, t, nd, cx, fr, "{{", "}}", 2, 2 };
+	struct strbuf got = STRBUF_INIT, done = STRBUF_INIT;
+	char name[128];
+
+	memcpy(name, t->src + nd->off, nd->len);
+	name[nd->len] = '\0';
+	if (nd->kind == NODE_SECTION) {
+		f.od = nd->od;
+		f.olen = nd->olen;
+		f.cd = nd->cd;
+		f.clen = nd->clen;
+	}
+	if (r->lambdas->call(r->lambdas->ctx, name, text, len, render_fragment, &f, &got, r->dl) < 0) {
+		r->failed = 1;
+	} else if (render_fragment(&f, got.buf, got.len, &done) == 0 && done.len) {
+		if (r->pending && ind)
+			emit_indent(r, ind);
+		r->pending = 0;
+		if (escape)
+			strbuf_add_html(r->out, done.buf, done.len);
+		else
+			strbuf_add(r->out, done.buf, done.len);
+	}
+	strbuf_release(&got);
+	strbuf_release(&done);
+}
+
 static void interpolate(struct render *r, const struct mustache_template *t,
-			const struct node *nd, const struct ctx *cx, const struct indent *ind)
+			const struct node *nd, const struct ctx *cx, const struct indent *ind,
+			const struct frame *fr)
 {
 	struct miss miss;
 	const struct value *v = lookup(cx, t->src + nd->off, nd->len, &miss);
@@ -469,6 +557,10 @@ static void interpolate(struct render *r, const struct mustache_template *t,
 	const char *s;
 	size_t len = 0;
 
+	if (!v && is_lambda(r, t, nd)) {
+		run_lambda(r, t, nd, cx, ind, fr, "", 0, nd->kind == NODE_ESCAPED);
+		return;
+	}
 	if (!v) {
 		if (r->strict)
 			report_unknown(r, t, nd, cx, &miss);
@@ -511,8 +603,12 @@ static void render_section(struct render *r, const struct mustache_template *t, 
 	struct ctx inner;
 	size_t k;
 
-	/* Lambdas, when they come, hook in here: call the function with the
-	 * unrendered body t->src[nd->body, nd->body_end). */
+	if (!v && is_lambda(r, t, nd)) {
+		/* a lambda is truthy: its inverted section shows nothing */
+		if (nd->kind == NODE_SECTION)
+			run_lambda(r, t, nd, cx, ind, fr, t->src + nd->body, nd->body_end - nd->body, 0);
+		return;
+	}
 	if (nd->kind == NODE_INVERTED) {
 		if (!value_truthy(v))
 			render_nodes(r, t, i + 1, nd->end, cx, ind, fr);
@@ -671,7 +767,7 @@ static void render_nodes(struct render *r, const struct mustache_template *t, si
 			break;
 		case NODE_ESCAPED:
 		case NODE_RAW:
-			interpolate(r, t, nd, cx, ind);
+			interpolate(r, t, nd, cx, ind, fr);
 			break;
 		case NODE_SECTION:
 		case NODE_INVERTED:
@@ -714,6 +810,7 @@ int mustache_render(const struct mustache_set *set, const char *name,
 	memset(&r, 0, sizeof r);
 	r.set = set;
 	r.strict = opts && opts->strict;
+	r.lambdas = opts ? opts->lambdas : NULL;
 	r.out = out;
 	r.dl = dl;
 	r.dl_start = dl->n;

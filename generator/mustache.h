@@ -16,8 +16,7 @@
  * Supported: the spec's interpolation, sections, inverted sections,
  * comments, set delimiters and partials, plus the optional inheritance
  * (`{{<parent}}`, `{{$block}}`) and dynamic-names (`{{>*name}}`) modules.
- * Lambdas are not supported yet (they will come from Lua); section nodes
- * keep the source range of their body for that day.
+ * Lambdas come from the caller (struct mustache_lambdas below).
  *
  * Invariants:
  * - A compiled template is never changed after mustache_set_add returns.
@@ -48,12 +47,37 @@
 struct mustache_set;
 struct mustache_template;
 
+/*
+ * Lambdas (the spec's optional ~lambdas module), supplied by the caller
+ * (waymark's Lua helpers). A name in a tag that the context stack does not
+ * have, and that `has` knows, is a lambda:
+ * - `{{name}}` / `{{{name}}}`: `call` gets empty text; what it returns is
+ *   rendered as a template (with {{ }}) in the current context, and
+ *   escaped for `{{name}}`;
+ * - `{{#name}}…{{/name}}`: `call` gets the section's unrendered text and
+ *   a `render` function that renders a text in the current context; what
+ *   it returns is rendered with the delimiters in force at the section;
+ * - `{{^name}}…{{/name}}`: a lambda is truthy, so this renders nothing.
+ * `call` returns 0, or -1 having recorded why in `dl`.
+ */
+typedef int (*mustache_text_fn)(void *render_ctx, const char *text, size_t len,
+				struct strbuf *out);
+
+struct mustache_lambdas {
+	int (*has)(void *ctx, const char *name);
+	int (*call)(void *ctx, const char *name, const char *text, size_t len,
+		    mustache_text_fn render, void *render_ctx, struct strbuf *out,
+		    struct diag_list *dl);
+	void *ctx;
+};
+
 struct mustache_opts {
 	/* Make these errors instead of empty output: an unknown name in a
 	 * `{{x}}`/`{{{x}}}` tag or a dynamic name, a list or map interpolated
 	 * as text, an unknown partial or parent. Sections over missing names
 	 * stay quietly false: that is what sections are for. */
 	int strict;
+	const struct mustache_lambdas *lambdas; /* may be NULL */
 };
 
 /* An empty set; never NULL. Free it with mustache_set_free. */

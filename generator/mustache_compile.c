@@ -21,6 +21,7 @@ void mustache_template_free(struct mustache_template *t)
 	free(t->path);
 	free(t->src);
 	free(t->nodes);
+	free(t->delims);
 	free(t);
 }
 
@@ -54,6 +55,8 @@ struct token {
 	size_t ind, ind_len;     /* standalone: the line's leading blanks */
 	size_t line_start, line_end; /* standalone: the line, newline included */
 	int line, col;
+	const char *od, *cd;     /* SECTION: the delimiters in force */
+	size_t olen, clen;
 };
 
 struct compiler {
@@ -67,6 +70,9 @@ struct compiler {
 	/* where locate() last stopped */
 	size_t loc_off;
 	int loc_line, loc_col;
+	/* the delimiters to start with */
+	const char *od, *cd;
+	size_t olen, clen;
 };
 
 static void locate(struct compiler *c, size_t off, int *line, int *col)
@@ -236,8 +242,8 @@ static int parse_delims(const char *s, size_t a, size_t b, const char **od, size
 static int lex(struct compiler *c)
 {
 	const char *s = c->src;
-	const char *od = "{{", *cd = "}}";
-	size_t olen = 2, clen = 2, i = 0;
+	const char *od = c->od, *cd = c->cd;
+	size_t olen = c->olen, clen = c->clen, i = 0;
 	/* open containers, to tell what each closing tag closes */
 	size_t *open = NULL, nopen = 0, aopen = 0;
 	int rc = 0;
@@ -323,6 +329,10 @@ static int lex(struct compiler *c)
 		}
 		tk->name = a;
 		tk->name_len = b - a;
+		tk->od = od;
+		tk->olen = olen;
+		tk->cd = cd;
+		tk->clen = clen;
 		if (check_name(c, tk) < 0) {
 			tk->kind = TOK_COMMENT; /* keep going: report more */
 			continue;
@@ -494,6 +504,10 @@ static struct node *push_node(struct mustache_template *t, enum node_kind kind,
 	nd->ind_len = tk->ind_len;
 	nd->line = tk->line;
 	nd->col = tk->col;
+	nd->od = tk->od;
+	nd->olen = tk->olen;
+	nd->cd = tk->cd;
+	nd->clen = tk->clen;
 	nd->end = t->n;
 	if (tk->standalone && tk->line_end > tk->end)
 		nd->body = tk->line_end;
@@ -657,6 +671,13 @@ static void dedent(struct mustache_template *t, size_t i, size_t end, size_t str
 struct mustache_template *mustache_compile(const char *path, const char *text, size_t len,
 					   struct diag_list *dl)
 {
+	return mustache_compile_delims(path, text, len, "{{", 2, "}}", 2, dl);
+}
+
+struct mustache_template *mustache_compile_delims(const char *path, const char *text, size_t len,
+						  const char *od, size_t olen, const char *cd,
+						  size_t clen, struct diag_list *dl)
+{
 	struct mustache_template *t = xcalloc(1, sizeof *t);
 	struct compiler c;
 
@@ -670,6 +691,17 @@ struct mustache_template *mustache_compile(const char *path, const char *text, s
 	c.dl = dl;
 	c.loc_line = 1;
 	c.loc_col = 1;
+	/* delimiters given by the caller may point into memory it frees:
+	 * keep copies in the template's own text */
+	t->delims = xmalloc(olen + clen + 2);
+	memcpy(t->delims, od, olen);
+	t->delims[olen] = '\0';
+	memcpy(t->delims + olen + 1, cd, clen);
+	t->delims[olen + 1 + clen] = '\0';
+	c.od = t->delims;
+	c.olen = olen;
+	c.cd = t->delims + olen + 1;
+	c.clen = clen;
 	if (lex(&c) == 0) {
 		mark_standalone(&c);
 		if (build(&c, t) == 0)

@@ -36,6 +36,10 @@ struct node {
 	 * lambda would receive; blocks measure their indentation on it) */
 	size_t body, body_end;
 	int line, col;           /* of the opening delimiter */
+	/* SECTION, INVERTED: the delimiters in force at the tag, for the
+	 * text a lambda returns (pointers into the template or its delims) */
+	const char *od, *cd;
+	size_t olen, clen;
 };
 
 struct mustache_template {
@@ -44,6 +48,7 @@ struct mustache_template {
 	size_t src_len;
 	struct node *nodes;
 	size_t n, alloc;
+	char *delims; /* the starting delimiters, "{{\0}}\0" */
 };
 
 static inline int is_container(enum node_kind k)
@@ -59,6 +64,11 @@ static inline int is_container(enum node_kind k)
  */
 struct mustache_template *mustache_compile(const char *path, const char *text, size_t len,
 					   struct diag_list *dl);
+/* The same, starting with the delimiters od[0..olen) and cd[0..clen)
+ * instead of {{ and }} (for the text a section lambda returns). */
+struct mustache_template *mustache_compile_delims(const char *path, const char *text, size_t len,
+						  const char *od, size_t olen, const char *cd,
+						  size_t clen, struct diag_list *dl);
 /* NULL is a no-op. */
 void mustache_template_free(struct mustache_template *t);
 

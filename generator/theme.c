@@ -321,7 +321,7 @@ int theme_has(const struct theme *t, const char *name)
 int theme_render(const struct theme *t, const char *name, const struct value *ctx,
 		 int strict, struct strbuf *out, struct diag_list *dl)
 {
-	struct mustache_opts opts = { strict };
+	struct mustache_opts opts = { strict, NULL };
 
 	return mustache_render(t->templates, name, ctx, &opts, out, dl);
 }

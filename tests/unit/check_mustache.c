@@ -87,7 +87,7 @@ START_TEST(strict_unknown_name_is_an_error_at_the_tag)
 	struct mustache_set *set = mustache_set_new();
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct strbuf out = STRBUF_INIT;
-	struct mustache_opts strict = { 1 };
+	struct mustache_opts strict = { .strict = 1 };
 	struct value *ctx = value_new_map();
 	struct strbuf text = STRBUF_INIT;
 	int i;
@@ -113,7 +113,7 @@ START_TEST(strict_suggestion_looks_through_the_context_stack)
 	struct mustache_set *set = mustache_set_new();
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct strbuf out = STRBUF_INIT;
-	struct mustache_opts strict = { 1 };
+	struct mustache_opts strict = { .strict = 1 };
 	struct value *ctx = value_new_map(), *site = value_new_map();
 
 	value_map_set_str(site, "name", "Waymark");
@@ -135,7 +135,7 @@ START_TEST(strict_dotted_name_suggests_the_whole_path)
 	struct mustache_set *set = mustache_set_new();
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct strbuf out = STRBUF_INIT;
-	struct mustache_opts strict = { 1 };
+	struct mustache_opts strict = { .strict = 1 };
 	struct value *ctx = value_new_map(), *page = value_new_map();
 
 	value_map_set_str(page, "title", "About");
@@ -157,7 +157,7 @@ START_TEST(strict_error_is_reported_once_per_tag_in_a_loop)
 	struct mustache_set *set = mustache_set_new();
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct strbuf out = STRBUF_INIT;
-	struct mustache_opts strict = { 1 };
+	struct mustache_opts strict = { .strict = 1 };
 	struct value *ctx = value_new_map(), *items = value_new_list();
 	int i;
 
@@ -179,7 +179,7 @@ START_TEST(strict_sections_over_missing_names_stay_false)
 	struct mustache_set *set = mustache_set_new();
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct strbuf out = STRBUF_INIT;
-	struct mustache_opts strict = { 1 };
+	struct mustache_opts strict = { .strict = 1 };
 
 	ck_assert_int_eq(add(set, "t", "{{#draft}}D{{/draft}}{{^draft}}P{{/draft}}", &dl), 0);
 	ck_assert_int_eq(mustache_render(set, "t", NULL, &strict, &out, &dl), 0);
@@ -196,7 +196,7 @@ START_TEST(strict_unknown_partial_is_an_error)
 	struct mustache_set *set = mustache_set_new();
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct strbuf out = STRBUF_INIT;
-	struct mustache_opts strict = { 1 };
+	struct mustache_opts strict = { .strict = 1 };
 
 	ck_assert_int_eq(add(set, "t", "a\n  {{>nav}}\n", &dl), 0);
 	ck_assert_int_eq(mustache_render(set, "t", NULL, &strict, &out, &dl), -1);
