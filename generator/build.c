@@ -15,6 +15,7 @@
 #include "feeds.h"
 #include "figures.h"
 #include "fsutil.h"
+#include "hookrun.h"
 #include "markdown.h"
 #include "model.h"
 #include "output.h"
@@ -39,6 +40,7 @@ struct build {
 	struct value *site; /* the `site` map every page context shares */
 	struct strbuf link; /* the last URL the link resolver handed out */
 	struct cache *cache; /* what each output was made from last time */
+	struct hookrun *hooks; /* the site's Lua hooks */
 	unsigned long long inputs; /* hash of what every page depends on */
 	atomic_size_t skipped;     /* pages whose inputs had not changed */
 };
@@ -90,13 +92,20 @@ static void render_bodies(struct build *b)
 		struct markdown_opts mo = { .path = d->path, .rel = d->rel,
 					    .line_offset = d->body_line - 1,
 					    .unsafe = b->cfg.unsafe, .resolve = resolve,
-					    .resolve_ctx = b };
-		struct strbuf html = STRBUF_INIT, text = STRBUF_INIT;
+					    .resolve_ctx = b, .base_path = b->base_path };
+		struct strbuf html = STRBUF_INIT, text = STRBUF_INIT, src = STRBUF_INIT;
+		struct hookrun_doc hd = { b->hooks, d };
 
 		if (!d->is_markdown)
 			continue;
 		mo.plain = &text;
-		markdown_render(d->body, d->body_len, &mo, &html, &d->toc, b->dl);
+		if (hookrun_has_markdown(b->hooks)) {
+			mo.filter = hookrun_markdown;
+			mo.filter_ctx = &hd;
+		}
+		hookrun_expand(b->hooks, d, &src, b->dl);
+		markdown_render(src.buf, src.len, &mo, &html, &d->toc, b->dl);
+		strbuf_release(&src);
 		d->html = strbuf_detach(&html, NULL);
 		d->text = strbuf_detach(&text, NULL);
 	}
@@ -109,12 +118,21 @@ static void render_bodies(struct build *b)
 		struct markdown_opts mo = { .path = d->path, .rel = d->rel,
 					    .line_offset = d->body_line - 1,
 					    .unsafe = b->cfg.unsafe, .resolve = resolve,
-					    .resolve_ctx = b };
+					    .resolve_ctx = b, .base_path = b->base_path };
 
+		struct strbuf src = STRBUF_INIT;
+		struct hookrun_doc hd = { b->hooks, d };
+
+		if (hookrun_has_markdown(b->hooks)) {
+			mo.filter = hookrun_markdown;
+			mo.filter_ctx = &hd;
+		}
+		hookrun_expand(b->hooks, d, &src, &ignored);
 		strbuf_addf(&prefix, "c%d-", c->order);
 		mo.id_prefix = prefix.buf;
 		mo.heading_shift = 1; /* under the chapter's own h2 */
-		markdown_render(d->body, d->body_len, &mo, &html, NULL, &ignored);
+		markdown_render(src.buf, src.len, &mo, &html, NULL, &ignored);
+		strbuf_release(&src);
 		d->html_joined = strbuf_detach(&html, NULL);
 		diag_list_release(&ignored);
 		strbuf_release(&prefix);
@@ -191,9 +209,17 @@ static void render_one(struct build *b, const struct pages_env *env, const struc
 		return;
 	}
 	strbuf_reset(html);
-	if (theme_render(&b->theme, layout, ctx, b->opts->strict, html, dl) == 0 &&
-	    output_write(&b->out, p->out, html->buf, html->len, dl) == 0)
-		cache_put(b->cache, p->out, hash);
+	{
+		struct value_member *page = value_member(ctx, "page");
+		const char *path = p->doc ? p->doc->path : p->url;
+
+		if (hookrun_page(b->hooks, &page->val, path, dl) == 0 &&
+		    theme_render(&b->theme, layout, ctx, b->opts->strict, hookrun_lambdas(b->hooks),
+				 html, dl) == 0 &&
+		    hookrun_html(b->hooks, page->val, path, html, dl) == 0 &&
+		    output_write(&b->out, p->out, html->buf, html->len, dl) == 0)
+			cache_put(b->cache, p->out, hash);
+	}
 	value_free(ctx);
 }
 
@@ -287,6 +313,10 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		   b.base_path, dl);
 	content_load(&b.content, opts->site_dir, opts->drafts, dl);
 	if (!dl->errors)
+		b.hooks = hookrun_new(&b.cfg, opts->site_dir, dl);
+	if (!dl->errors)
+		hookrun_site(b.hooks, &b.content, &b.cfg, dl);
+	if (!dl->errors)
 		model_build(&b.model, &b.content, dl);
 	if (dl->errors)
 		goto finish;
@@ -303,6 +333,11 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	b.inputs = value_hash(b.cfg.raw, b.theme.fingerprint);
 	b.inputs = value_hash(b.theme.asset_urls, b.inputs);
 	b.inputs = value_hash_bytes(&opts->strict, sizeof opts->strict, b.inputs);
+	{
+		unsigned long long lua = hookrun_fingerprint(b.hooks);
+
+		b.inputs = value_hash_bytes(&lua, sizeof lua, b.inputs);
+	}
 	/* charts draw here, on one thread, before the pages that show them */
 	figures_draw(&b.pages, &b.out, b.cache, b.base_path, b.cfg.chart_font, dl);
 	b.env = (struct pages_env){ b.base_path, b.site, b.theme.asset_urls, b.cfg.menu,
@@ -325,6 +360,7 @@ finish:
 		st->pages = 0;
 	output_release(&b.out);
 	cache_free(b.cache);
+	hookrun_free(b.hooks);
 	pages_release(&b.pages);
 	model_release(&b.model);
 	content_release(&b.content);

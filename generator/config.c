@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fsutil.h"
+#include "xalloc.h"
 #include "schema.h"
 #include "strbuf.h"
 #include "yamlread.h"
@@ -26,6 +27,13 @@ static const struct schema_field charts_fields[] = {
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
 
+static const struct schema_field lua_fields[] = {
+	{ "files", SCHEMA_LIST, 0, NULL, SCHEMA_STRING, NULL },
+	{ "instruction_limit", SCHEMA_NUMBER, 0, NULL, 0, NULL },
+	{ "memory_limit_mb", SCHEMA_NUMBER, 0, NULL, 0, NULL },
+	{ NULL, 0, 0, NULL, 0, NULL },
+};
+
 static const struct schema_field site_fields[] = {
 	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
 	{ "description", SCHEMA_STRING, 0, NULL, 0, NULL },
@@ -35,6 +43,7 @@ static const struct schema_field site_fields[] = {
 	{ "markdown", SCHEMA_MAP, 0, markdown_fields, 0, NULL },
 	{ "menu", SCHEMA_LIST, 0, menu_fields, SCHEMA_MAP, NULL },
 	{ "charts", SCHEMA_MAP, 0, charts_fields, 0, NULL },
+	{ "lua", SCHEMA_MAP, 0, lua_fields, 0, NULL },
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
 
@@ -78,6 +87,25 @@ int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl)
 	unsafe = value_get(md, "unsafe");
 	cfg->menu = value_get(cfg->raw, "menu");
 	cfg->chart_font = value_string(value_get(value_get(cfg->raw, "charts"), "font"));
+	{
+		const struct value *lua = value_get(cfg->raw, "lua");
+		const struct value *files = value_get(lua, "files");
+		const struct value *n;
+		size_t i;
+
+		if (files && files->kind == VALUE_LIST) {
+			cfg->lua_files = xcalloc(files->n + 1, sizeof *cfg->lua_files);
+			for (i = 0; i < files->n; i++)
+				if (files->items[i]->str)
+					cfg->lua_files[cfg->nlua_files++] = files->items[i]->str;
+		}
+		n = value_get(lua, "instruction_limit");
+		if (n && n->kind == VALUE_NUMBER && n->number >= 1)
+			cfg->lua_instructions = (unsigned long)n->number;
+		n = value_get(lua, "memory_limit_mb");
+		if (n && n->kind == VALUE_NUMBER && n->number >= 1)
+			cfg->lua_memory = (size_t)n->number << 20;
+	}
 	cfg->unsafe = unsafe && unsafe->kind == VALUE_BOOL && unsafe->boolean;
 	if (!*cfg->base_url || cfg->base_url[strlen(cfg->base_url) - 1] != '/') {
 		const struct value *b = value_get(cfg->raw, "base_url");
@@ -91,6 +119,7 @@ int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl)
 void config_release(struct config *cfg)
 {
 	value_free(cfg->raw);
+	free(cfg->lua_files);
 	free(cfg->path);
 	memset(cfg, 0, sizeof *cfg);
 }

@@ -21,6 +21,10 @@ struct config {
 	int unsafe;              /* markdown.unsafe */
 	const struct value *menu; /* list of {title, url}, or NULL */
 	const char *chart_font;  /* charts.font: a fontconfig family, or NULL */
+	const char **lua_files;  /* lua.files, NULL-terminated, or NULL: all of lua/ */
+	size_t nlua_files;
+	unsigned long lua_instructions; /* lua.instruction_limit; 0: default */
+	size_t lua_memory;       /* lua.memory_limit_mb in bytes; 0: default */
 };
 
 /* Returns 0, or -1 with every problem recorded (a missing site.yaml is an

@@ -12,7 +12,7 @@
 #include "xalloc.h"
 #include "yamlread.h"
 
-static void doc_free(struct doc *d)
+void content_free_doc(struct doc *d)
 {
 	if (!d)
 		return;
@@ -162,7 +162,7 @@ static struct doc *load_one(const char *content_dir, const char *rel, struct dia
 	return d;
 fail:
 	strbuf_release(&text);
-	doc_free(d);
+	content_free_doc(d);
 	return NULL;
 }
 
@@ -185,7 +185,7 @@ int content_load(struct content *c, const char *site_dir, int drafts,
 		if (!d)
 			continue;
 		if (d->draft && !drafts) {
-			doc_free(d);
+			content_free_doc(d);
 			continue;
 		}
 		XGROW(c->docs, c->alloc, c->n + 1);
@@ -211,9 +211,20 @@ void content_release(struct content *c)
 	size_t i;
 
 	for (i = 0; i < c->n; i++)
-		doc_free(c->docs[i]);
+		content_free_doc(c->docs[i]);
 	free(c->docs);
 	memset(c, 0, sizeof *c);
+}
+
+static int cmp_docs(const void *a, const void *b)
+{
+	return strcmp((*(struct doc *const *)a)->rel, (*(struct doc *const *)b)->rel);
+}
+
+void content_sort(struct content *c)
+{
+	if (c->n)
+		qsort(c->docs, c->n, sizeof *c->docs, cmp_docs);
 }
 
 static int cmp_rel(const void *key, const void *elem)

@@ -47,6 +47,10 @@ struct content {
 int content_load(struct content *c, const char *site_dir, int drafts,
 		 struct diag_list *dl);
 void content_release(struct content *c);
+/* Free one document (its tree too); NULL is a no-op. */
+void content_free_doc(struct doc *d);
+/* Sort the documents by rel again (after adding some). */
+void content_sort(struct content *c);
 /* The document whose rel is `rel`, or NULL. */
 struct doc *content_find(const struct content *c, const char *rel);
 /* The Markdown document whose rel is nearest to `rel` (for "did you

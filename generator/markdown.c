@@ -179,6 +179,15 @@ static void resolve_link(cmark_node *link, const struct markdown_opts *o,
 	struct pos pos;
 	char *norm;
 
+	if (url && url[0] == '/' && url[1] != '/' && o->base_path && strcmp(o->base_path, "/")) {
+		struct strbuf u = STRBUF_INIT;
+
+		strbuf_adds(&u, o->base_path);
+		strbuf_adds(&u, url + 1);
+		cmark_node_set_url(link, u.buf);
+		strbuf_release(&u);
+		return;
+	}
 	if (!url || !is_content_link(url) || !o->resolve)
 		return;
 	frag = url + strcspn(url, "?#");
@@ -279,6 +288,8 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 	}
 	cmark_parser_feed(parser, text, len);
 	doc = cmark_parser_finish(parser);
+	if (o->filter && o->filter(o->filter_ctx, doc, dl) < 0)
+		failed = 1;
 
 	/* first pass: note what to change (changing nodes mid-walk is unsafe) */
 	it = cmark_iter_new(doc);
@@ -289,7 +300,7 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 			continue;
 		node = cmark_iter_get_node(it);
 		t = cmark_node_get_type(node);
-		if (t == CMARK_NODE_LINK)
+		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE)
 			resolve_link(node, o, dl, &failed);
 		else if (t == CMARK_NODE_HEADING ||
 			 (!o->unsafe && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE))) {

@@ -15,6 +15,8 @@
  * callee, valid for the whole render) or NULL when there is no such file;
  * then *suggest may be set to a near path for "did you mean".
  */
+struct cmark_node;
+
 typedef const char *(*markdown_resolve_fn)(void *ctx, const char *rel,
 					   const char **suggest);
 
@@ -28,6 +30,12 @@ struct markdown_opts {
 	const char *id_prefix; /* put before every heading id ("c2-"), or NULL:
 				* for pages that join several documents */
 	int heading_shift;     /* add to every heading level (at most h6) */
+	/* if not NULL, called on the parsed tree before links and headings
+	 * are handled (a Lua markdown hook); returns 0 or -1 (recorded) */
+	int (*filter)(void *ctx, struct cmark_node *doc, struct diag_list *dl);
+	void *filter_ctx;
+	const char *base_path; /* "/sub/": put before links that start with one
+				* '/' ("/plan/" → "/sub/plan/"); NULL or "/": none */
 	struct strbuf *plain;  /* if not NULL, receives the words of the page:
 				* each heading, paragraph, list item and table
 				* cell a block, blocks separated by a blank line */

@@ -319,9 +319,10 @@ int theme_has(const struct theme *t, const char *name)
 }
 
 int theme_render(const struct theme *t, const char *name, const struct value *ctx,
-		 int strict, struct strbuf *out, struct diag_list *dl)
+		 int strict, const struct mustache_lambdas *lambdas, struct strbuf *out,
+		 struct diag_list *dl)
 {
-	struct mustache_opts opts = { strict, NULL };
+	struct mustache_opts opts = { strict, lambdas };
 
 	return mustache_render(t->templates, name, ctx, &opts, out, dl);
 }

@@ -49,9 +49,12 @@ int theme_load(struct theme *t, const char *site_dir, const char *name,
 void theme_release(struct theme *t);
 /* 1 when the theme has a template called `name`. */
 int theme_has(const struct theme *t, const char *name);
-/* Render template `name` with `ctx` into `out`. 0, or -1 (recorded). */
+struct mustache_lambdas;
+/* Render template `name` with `ctx` into `out`; `lambdas` (may be NULL)
+ * are the site's helpers. 0, or -1 (recorded). */
 int theme_render(const struct theme *t, const char *name, const struct value *ctx,
-		 int strict, struct strbuf *out, struct diag_list *dl);
+		 int strict, const struct mustache_lambdas *lambdas, struct strbuf *out,
+		 struct diag_list *dl);
 /* Copy every asset to its hashed name. 0, or -1 (recorded). */
 int theme_write_assets(const struct theme *t, struct output *o, struct diag_list *dl);
 

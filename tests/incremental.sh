@@ -62,5 +62,14 @@ check "one story" './stories/aisha-help-desk-to-security/index.html' './stories/
 	'./pathways/it-support/index.html' './sectors/information-technology/index.html'
 grep -q '^./stories/rosa-warehouse-to-cdl/index.html$' "$tmp/rewritten" && bad "one story: another story was rewritten" || ok
 
+# a Lua hook: the pages that use the callout shortcode, and no others
+if [ -f "$site/lua/callout.lua" ]; then
+	sed -i 's/tip = "Tip"/tip = "Hint"/' "$site/lua/callout.lua"
+	check "Lua hook" './guides/career-advancement/index.html' './guides/career-advancement/all/index.html'
+	grep -v '^./guides/career-advancement/' "$tmp/rewritten" | grep -q . && bad "Lua hook: pages without a callout were rewritten" || ok
+else
+	bad "no lua/callout.lua to change"
+fi
+
 echo "incremental: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -1,0 +1,66 @@
+/* hookrun: a site's Lua hooks at their places in the build: the site
+ * hook over the loaded content, Markdown filters and shortcodes, page and
+ * HTML hooks, and helpers as template lambdas. */
+#ifndef WAYMARK_HOOKRUN_H
+#define WAYMARK_HOOKRUN_H
+
+#include "config.h"
+#include "content.h"
+#include "diag.h"
+#include "mustache.h"
+#include "strbuf.h"
+#include "value.h"
+
+struct hookrun;
+struct cmark_node;
+
+/*
+ * Load the site's hooks (the .lua files in lua/, or site.yaml's lua.files). Returns
+ * NULL, having recorded why, when a hook file is broken. A site without
+ * hooks gets a hookrun on which every call is a cheap no-op.
+ *
+ * Threads: pages render on several threads, but the one Lua state may be
+ * used by one thread at a time, so every call into Lua below holds one
+ * recursive lock (recursive: a helper's `render` may call a helper).
+ */
+struct hookrun *hookrun_new(const struct config *cfg, const char *site_dir,
+			    struct diag_list *dl);
+void hookrun_free(struct hookrun *hr);
+/* A hash of every hook file's text: pages depend on it. */
+unsigned long long hookrun_fingerprint(const struct hookrun *hr);
+
+/*
+ * The `site` hook, on the loaded content before it is checked: it gets
+ * {config, documents: [{file, meta, body}]} and may change any document's
+ * fields or body, remove documents and add new ones ({file: "pages/x.md",
+ * meta: {...}, body: "..."}); what comes back is checked like content
+ * written by hand. 0 or -1 (recorded).
+ */
+int hookrun_site(struct hookrun *hr, struct content *c, const struct config *cfg,
+		 struct diag_list *dl);
+
+/* Shortcodes in a document's body: `out` receives the body to parse (the
+ * body itself when the site has none). 0 or -1 (recorded). */
+int hookrun_expand(struct hookrun *hr, const struct doc *d, struct strbuf *out,
+		   struct diag_list *dl);
+
+/* A markdown_opts filter running the `markdown` hooks: ctx is a
+ * struct hookrun_doc. */
+struct hookrun_doc {
+	struct hookrun *hr;
+	const struct doc *doc;
+};
+int hookrun_markdown(void *ctx, struct cmark_node *doc, struct diag_list *dl);
+/* 1 when some hook file has a `markdown` hook. */
+int hookrun_has_markdown(const struct hookrun *hr);
+
+/* The `page` hook on a page's context `page` map (replaced on success). */
+int hookrun_page(struct hookrun *hr, struct value **page, const char *path,
+		 struct diag_list *dl);
+/* The `html` hook on a rendered page. */
+int hookrun_html(struct hookrun *hr, const struct value *page, const char *path,
+		 struct strbuf *html, struct diag_list *dl);
+/* The helpers as Mustache lambdas, or NULL when the site has none. */
+const struct mustache_lambdas *hookrun_lambdas(const struct hookrun *hr);
+
+#endif
