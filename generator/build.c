@@ -20,6 +20,7 @@
 #include "model.h"
 #include "output.h"
 #include "pages.h"
+#include "readability.h"
 #include "strbuf.h"
 #include "theme.h"
 #include "value.h"
@@ -41,6 +42,7 @@ struct build {
 	struct strbuf link; /* the last URL the link resolver handed out */
 	struct cache *cache; /* what each output was made from last time */
 	struct hookrun *hooks; /* the site's Lua hooks */
+	struct build_stats *stats;
 	unsigned long long inputs; /* hash of what every page depends on */
 	atomic_size_t skipped;     /* pages whose inputs had not changed */
 };
@@ -81,6 +83,31 @@ static const char *resolve(void *ctx, const char *rel, const char **suggest)
 	return b->link.buf;
 }
 
+/* Plain language: warn about a page above site.yaml's readability.max_grade,
+ * and note every page's grade when asked (waymark check --readability). */
+static void judge_reading(struct build *b, const struct doc *d)
+{
+	struct readability r;
+	struct strbuf msg = STRBUF_INIT;
+	struct pos where = { d->path, 0, 0 };
+
+	if (!b->cfg.max_grade && !b->stats->grades)
+		return;
+	readability_measure(&r, d->text, strlen(d->text));
+	if (b->cfg.max_grade && readability_warning(&msg, &r, b->cfg.max_grade))
+		diag_warning(b->dl, &where, "%s", msg.buf);
+	if (b->stats->grades) {
+		struct value *g = value_new_map();
+
+		value_map_set_str(g, "path", d->path);
+		value_map_set_num(g, "grade", r.grade);
+		value_map_set_num(g, "words", (double)r.words);
+		value_map_set_bool(g, "graded", r.graded);
+		value_list_push(b->stats->grades, g);
+	}
+	strbuf_release(&msg);
+}
+
 /* Render every Markdown body once; pages then only read the results.
  * (cmark-gfm is not thread-safe, so this stays on one thread.) */
 static void render_bodies(struct build *b)
@@ -108,6 +135,7 @@ static void render_bodies(struct build *b)
 		strbuf_release(&src);
 		d->html = strbuf_detach(&html, NULL);
 		d->text = strbuf_detach(&text, NULL);
+		judge_reading(b, d);
 	}
 	/* a guide's one-page edition joins its chapters: number their ids */
 	for (i = 0; i < b->model.all[RECORD_CHAPTER].n; i++) {
@@ -302,6 +330,9 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	atomic_init(&b.skipped, 0);
 	b.opts = opts;
 	b.dl = dl;
+	b.stats = st;
+	if (opts->grades)
+		st->grades = value_new_list();
 	strbuf_init(&b.link, 0);
 	out_dir = opts->out_dir ? xstrdup(opts->out_dir) : fs_join(opts->site_dir, "public");
 	if (config_load(&b.cfg, opts->site_dir, dl) < 0)

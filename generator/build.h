@@ -14,6 +14,7 @@ struct build_opts {
 	int dry_run;          /* validate and render, write nothing (waymark check) */
 	int progress;         /* show progress on stderr (a terminal) */
 	int jobs;             /* threads rendering pages; 0: one per online CPU */
+	int grades;           /* fill build_stats.grades (waymark check --readability) */
 };
 
 struct build_stats {
@@ -22,6 +23,9 @@ struct build_stats {
 	size_t written;  /* files written anew */
 	size_t kept;     /* files unchanged since the last build */
 	double seconds;
+	/* with opts.grades: every page's reading grade, a list of
+	 * {path, grade, words, graded} maps (the caller frees it) */
+	struct value *grades;
 };
 
 /*

@@ -34,6 +34,11 @@ static const struct schema_field lua_fields[] = {
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
 
+static const struct schema_field readability_fields[] = {
+	{ "max_grade", SCHEMA_NUMBER, 0, NULL, 0, NULL },
+	{ NULL, 0, 0, NULL, 0, NULL },
+};
+
 static const struct schema_field site_fields[] = {
 	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
 	{ "description", SCHEMA_STRING, 0, NULL, 0, NULL },
@@ -44,6 +49,7 @@ static const struct schema_field site_fields[] = {
 	{ "menu", SCHEMA_LIST, 0, menu_fields, SCHEMA_MAP, NULL },
 	{ "charts", SCHEMA_MAP, 0, charts_fields, 0, NULL },
 	{ "lua", SCHEMA_MAP, 0, lua_fields, 0, NULL },
+	{ "readability", SCHEMA_MAP, 0, readability_fields, 0, NULL },
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
 
@@ -102,6 +108,9 @@ int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl)
 		n = value_get(lua, "instruction_limit");
 		if (n && n->kind == VALUE_NUMBER && n->number >= 1)
 			cfg->lua_instructions = (unsigned long)n->number;
+		n = value_get(value_get(cfg->raw, "readability"), "max_grade");
+		if (n && n->kind == VALUE_NUMBER && n->number > 0)
+			cfg->max_grade = n->number;
 		n = value_get(lua, "memory_limit_mb");
 		if (n && n->kind == VALUE_NUMBER && n->number >= 1)
 			cfg->lua_memory = (size_t)n->number << 20;

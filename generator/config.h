@@ -25,6 +25,7 @@ struct config {
 	size_t nlua_files;
 	unsigned long lua_instructions; /* lua.instruction_limit; 0: default */
 	size_t lua_memory;       /* lua.memory_limit_mb in bytes; 0: default */
+	double max_grade;        /* readability.max_grade; 0: no warnings */
 };
 
 /* Returns 0, or -1 with every problem recorded (a missing site.yaml is an
