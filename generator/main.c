@@ -18,7 +18,7 @@ enum { EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static const char usage_text[] =
 	"usage: waymark build [-s SITE_DIR] [-o OUT_DIR] [-j N] [--drafts] [--strict] [--quiet]\n"
-	"       waymark check [-s SITE_DIR] [--drafts] [--strict]\n"
+	"       waymark check [-s SITE_DIR] [--drafts] [--strict] [--readability]\n"
 	"       waymark new framework|pathway|stage ID [-s SITE_DIR]\n"
 	"       waymark new story TITLE [-s SITE_DIR]\n"
 	"       waymark new site DIR\n"
@@ -43,10 +43,12 @@ static const struct {
 	  "      --strict     a name a template uses but the page lacks is an error\n"
 	  "  -q, --quiet      print nothing but problems\n" },
 	{ "check",
-	  "usage: waymark check [-s SITE_DIR] [--drafts] [--strict]\n"
+	  "usage: waymark check [-s SITE_DIR] [--drafts] [--strict] [--readability]\n"
 	  "\n"
 	  "Load, validate and render the site as a build would, but write nothing.\n"
-	  "Prints every problem found and exits 1 when there was an error.\n" },
+	  "Prints every problem found and exits 1 when there was an error.\n"
+	  "\n"
+	  "      --readability  also print every page's reading grade, worst first\n" },
 	{ "new",
 	  "usage: waymark new framework|pathway|stage ID [-s SITE_DIR]\n"
 	  "       waymark new story TITLE [-s SITE_DIR]\n"
@@ -93,6 +95,36 @@ static int cmd_help(int argc, char **argv)
 	return usage_error("unknown command '%s'", argv[1]);
 }
 
+static int cmp_grade(const void *a, const void *b)
+{
+	const struct value *x = *(struct value *const *)a, *y = *(struct value *const *)b;
+	double gx = value_get(x, "graded")->boolean ? value_get(x, "grade")->number : -1e9;
+	double gy = value_get(y, "graded")->boolean ? value_get(y, "grade")->number : -1e9;
+
+	if (gx != gy)
+		return gx > gy ? -1 : 1;
+	return strcmp(value_string(value_get(x, "path")), value_string(value_get(y, "path")));
+}
+
+/* Every page's reading grade, worst first (waymark check --readability). */
+static void print_grades(struct value *grades)
+{
+	size_t i;
+
+	qsort(grades->items, grades->n, sizeof *grades->items, cmp_grade);
+	printf("%6s %6s  %s\n", "grade", "words", "page");
+	for (i = 0; i < grades->n; i++) {
+		const struct value *g = grades->items[i];
+
+		if (value_get(g, "graded")->boolean)
+			printf("%6.1f %6.0f  %s\n", value_get(g, "grade")->number,
+			       value_get(g, "words")->number, value_string(value_get(g, "path")));
+		else
+			printf("%6s %6.0f  %s (too short to grade)\n", "-",
+			       value_get(g, "words")->number, value_string(value_get(g, "path")));
+	}
+}
+
 static int cmd_build(int argc, char **argv, int dry_run)
 {
 	static const struct option longopts[] = {
@@ -102,10 +134,11 @@ static int cmd_build(int argc, char **argv, int dry_run)
 		{ "strict", no_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "readability", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct build_opts opts = { ".", NULL, 0, 0, dry_run, 0, 0 };
+	struct build_opts opts = { .site_dir = ".", .dry_run = dry_run };
 	char *end;
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct build_stats st;
@@ -120,6 +153,7 @@ static int cmd_build(int argc, char **argv, int dry_run)
 		case 'd': opts.drafts = 1; break;
 		case 'S': opts.strict = 1; break;
 		case 'q': quiet = 1; break;
+		case 'R': opts.grades = 1; break;
 		case 'j':
 			opts.jobs = (int)strtol(optarg, &end, 10);
 			if (*end || opts.jobs < 1 || opts.jobs > 1024)
@@ -133,6 +167,8 @@ static int cmd_build(int argc, char **argv, int dry_run)
 	}
 	if (dry_run && (opts.out_dir || quiet))
 		return usage_error("unknown option '%s'", opts.out_dir ? "--out" : "--quiet");
+	if (!dry_run && opts.grades)
+		return usage_error("unknown option '%s'", "--readability");
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	opts.progress = !quiet && isatty(STDERR_FILENO);
@@ -143,6 +179,10 @@ static int cmd_build(int argc, char **argv, int dry_run)
 	chart_shutdown();
 	diag_list_sort(&dl);
 	diag_list_print(&dl, stderr);
+	if (st.grades) {
+		print_grades(st.grades);
+		value_free(st.grades);
+	}
 	if (dl.errors)
 		fprintf(stderr, "%zu error%s, %zu warning%s\n", dl.errors, dl.errors == 1 ? "" : "s",
 			dl.warnings, dl.warnings == 1 ? "" : "s");
