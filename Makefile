@@ -124,8 +124,14 @@ a11y-deps:
 	@command -v npm >/dev/null || { echo "waymark: npm not found; install Node.js 20 or later" >&2; exit 1; }
 	@$(MAKE) --no-print-directory $(A11Y_NPM)
 
+# One npm ci at a time (two makes in one tree would delete each other's
+# files); the second finds the first's install up to date and keeps it.
 $(A11Y_NPM): tests/a11y/package.json tests/a11y/package-lock.json
-	cd tests/a11y && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund
+	@cd tests/a11y && flock /tmp/waymark-a11y-npm.lock sh -c '\
+	  if [ node_modules/.package-lock.json -nt package.json ] && \
+	     [ node_modules/.package-lock.json -nt package-lock.json ]; then exit 0; fi; \
+	  echo "npm ci in tests/a11y"; \
+	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund'
 	@touch $@
 
 # Draw 1,000 charts and print the time; CHARTS_DIR=/tmp/charts also writes
