@@ -103,7 +103,7 @@ async function check(tab, page, i) {
 
 // Two tabs share the pages (the machine has two cores); the report is
 // printed in page order all the same.
-const WORKERS = 2;
+const WORKERS = Number(process.env.A11Y_WORKERS) || 2;
 let next = 0;
 try {
 	await Promise.all(Array.from({ length: WORKERS }, async () => {

@@ -3,8 +3,8 @@
 //   node tests/a11y/keyboard.mjs SITE_DIR [PAGE...]
 //
 // PAGEs are paths under SITE_DIR (default: index.html, the first page
-// under pathways/, and every page with a form control or <summary>). On
-// each page:
+// under pathways/, every page with a form control, and a page with a
+// <summary>). On each page:
 //   - the first Tab stop is a skip link, and pressing Enter on it moves
 //     focus to <main> or into it (WCAG 2.4.1);
 //   - every Tab stop shows a focus indicator: an outline at least 2px wide
@@ -23,9 +23,11 @@ const dir = process.argv[2];
 if (!dir) die(TOOL, `usage: ${USAGE}`);
 if (!existsSync(join(dir, 'index.html'))) die(TOOL, `'${dir}' has no index.html; build the site first`);
 
-// The default pages: the home page, one pathway page (breadcrumbs and a
-// table of contents as well as the header and footer), and every page with
-// a form control or a disclosure, where keyboard access matters most.
+// The default pages: the home page, one pathway page (breadcrumbs, a table
+// of contents and a chart's <details> as well as the header and footer),
+// every page with a form control (search, the plan worksheet), where
+// keyboard access matters most, and the first page with a <summary> when
+// none of those has one.
 function defaultPages() {
 	const pages = ['index.html'];
 	const pw = join(dir, 'pathways');
@@ -36,9 +38,14 @@ function defaultPages() {
 		: undefined;
 	if (!first) die(TOOL, `no page under '${pw}'; name a page to check instead: ${USAGE}`);
 	pages.push(`pathways/${first}/index.html`);
-	const controls = /<(input|select|textarea|button|summary)\b/i;
-	for (const p of htmlPages(dir)) {
-		if (!pages.includes(p) && controls.test(readFileSync(join(dir, p), 'utf8'))) pages.push(p);
+	const text = (p) => readFileSync(join(dir, p), 'utf8');
+	const all = htmlPages(dir);
+	for (const p of all) {
+		if (!pages.includes(p) && /<(input|select|textarea|button)\b/i.test(text(p))) pages.push(p);
+	}
+	if (!pages.some((p) => /<summary\b/i.test(text(p)))) {
+		const p = all.find((q) => /<summary\b/i.test(text(q)));
+		if (p) pages.push(p);
 	}
 	return pages;
 }
