@@ -5,7 +5,10 @@
 // Every *.html file under SITE_DIR is served over http on 127.0.0.1 and
 // checked against WCAG 2.0/2.1/2.2 A and AA plus axe's best practices. Any
 // violation of any impact fails the page. Each page is also laid out 320 CSS
-// pixels wide (WCAG 1.4.10 Reflow) and fails if it scrolls sideways.
+// pixels wide, checked by axe again (a layout can break only when narrow)
+// and failed if it scrolls sideways (WCAG 1.4.10 Reflow). A page that takes
+// longer than PAGE_TIMEOUT_MS fails instead of hanging the run.
+// A11Y_WORKERS=N sets how many tabs share the pages (default 2).
 // Exit status: 0 when every page passes, 1 otherwise.
 
 import { createRequire } from 'node:module';
@@ -15,6 +18,7 @@ const TOOL = 'axe';
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 const WIDE = { width: 1280, height: 800 };
 const NARROW = { width: 320, height: 640 };
+const PAGE_TIMEOUT_MS = 60000;
 
 const root = siteArg(TOOL, 'node tests/a11y/axe.mjs SITE_DIR');
 let axe;
@@ -107,10 +111,21 @@ const WORKERS = Number(process.env.A11Y_WORKERS) || 2;
 let next = 0;
 try {
 	await Promise.all(Array.from({ length: WORKERS }, async () => {
-		const tab = await browser.context.newPage();
+		let tab = await browser.context.newPage();
 		while (next < pages.length) {
 			const i = next++;
-			report[i] = await check(tab, pages[i], i);
+			let timer;
+			const timeout = new Promise((ok) => { timer = setTimeout(ok, PAGE_TIMEOUT_MS, null); });
+			const problems = await Promise.race([
+				check(tab, pages[i], i).catch((e) => [`[serious] the check failed: ${String(e.message || e).split('\n')[0]}`]),
+				timeout,
+			]);
+			clearTimeout(timer);
+			report[i] = problems || [`[serious] no result after ${PAGE_TIMEOUT_MS / 1000} s (a script that never ends?)`];
+			if (!problems) {	// the tab may be stuck: start afresh
+				tab.close({ runBeforeUnload: false }).catch(() => {});
+				tab = await browser.context.newPage();
+			}
 		}
 	}));
 } finally {

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { die, htmlPages, launchBrowser, serveDir, urlPath } from './lib.mjs';
 
 const TOOL = 'keyboard';
+const PAGE_TIMEOUT_MS = 60000;
 const USAGE = 'node tests/a11y/keyboard.mjs SITE_DIR [PAGE...]';
 const dir = process.argv[2];
 if (!dir) die(TOOL, `usage: ${USAGE}`);
@@ -122,6 +123,13 @@ try {
 	for (const page of pages) {
 		const url = server.base + urlPath(page);
 		const problems = [];
+		// A page whose script never ends must fail the run, not hang it
+		// (Playwright kills the browser when the process exits).
+		const watchdog = setTimeout(() => {
+			console.log(`FAIL ${urlPath(page)}: no result after ${PAGE_TIMEOUT_MS / 1000} s (a script that never ends?)`);
+			console.log(`keyboard: ${pages.indexOf(page) - failed} passed, ${failed + 1} failed`);
+			process.exit(1);
+		}, PAGE_TIMEOUT_MS);
 
 		// 1. The skip link: first stop, and Enter moves focus into <main>.
 		await tab.goto(url, { waitUntil: 'load' });
@@ -177,6 +185,7 @@ try {
 		} else {
 			console.log(`ok   ${label}`);
 		}
+		clearTimeout(watchdog);
 	}
 } finally {
 	await browser.close();
