@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "markdown.h"
 #include "scaffold.h"
+#include "serve.h"
 #include "strbuf.h"
 
 #define WAYMARK_VERSION "0.1.0"
@@ -22,6 +23,7 @@ static const char usage_text[] =
 	"       waymark new framework|pathway|stage ID [-s SITE_DIR]\n"
 	"       waymark new story TITLE [-s SITE_DIR]\n"
 	"       waymark new site DIR\n"
+	"       waymark serve [-s SITE_DIR] [-p PORT] [--bind ADDRESS] [--drafts]\n"
 	"       waymark version\n"
 	"       waymark help [COMMAND]\n";
 
@@ -58,6 +60,18 @@ static const struct {
 	  "as it is: content/frameworks/ID.yaml, content/pathways/ID.md,\n"
 	  "content/lifecycle/NN-ID.md or content/stories/<slug of TITLE>.md. `new site`\n"
 	  "makes a new site directory. An existing file is never overwritten.\n" },
+	{ "serve",
+	  "usage: waymark serve [-s SITE_DIR] [-p PORT] [--bind ADDRESS] [--drafts]\n"
+	  "\n"
+	  "Build the site into a private temporary directory (never SITE_DIR/public),\n"
+	  "serve it at http://127.0.0.1:1313/ and rebuild it when content/, themes/,\n"
+	  "lua/ or site.yaml change; open pages reload themselves. While a build has\n"
+	  "errors, pages show them. Ctrl-C stops it and removes the directory.\n"
+	  "\n"
+	  "  -s, --site DIR     the site directory (holds site.yaml and content/)\n"
+	  "  -p, --port PORT    the port to listen on (default 1313; 0: any free port)\n"
+	  "      --bind ADDRESS the address to listen on (default 127.0.0.1)\n"
+	  "      --drafts       include pages marked draft: true\n" },
 	{ "version", "usage: waymark version\n\nPrint the version of waymark.\n" },
 	{ "help", "usage: waymark help [COMMAND]\n\nDescribe a command.\n" },
 };
@@ -81,6 +95,7 @@ static int cmd_help(int argc, char **argv)
 		      "  build    render the site into the output directory\n"
 		      "  check    validate the site and write nothing\n"
 		      "  new      write a skeleton framework, pathway, stage, story or site\n"
+		      "  serve    preview the site, rebuilding it as it changes\n"
 		      "  version  print the version\n"
 		      "  help     describe a command\n"
 		      "\nExit status: 0 success, 1 content errors, 2 usage errors, 3 I/O or\n"
@@ -241,6 +256,49 @@ static int cmd_new(int argc, char **argv)
 	return status;
 }
 
+static int cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "site", required_argument, NULL, 's' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "drafts", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct serve_opts opts = { ".", "127.0.0.1", 1313, 0, stdout, stderr };
+	struct diag_list dl = DIAG_LIST_INIT;
+	char *end;
+	long port;
+	int c, status;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":s:p:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': opts.site_dir = optarg; break;
+		case 'p':
+			port = strtol(optarg, &end, 10);
+			if (!*optarg || *end || port < 0 || port > 65535)
+				return usage_error("'-p' needs a port from 0 to 65535, not '%s'", optarg);
+			opts.port = (int)port;
+			break;
+		case 'b': opts.bind = optarg; break;
+		case 'd': opts.drafts = 1; break;
+		case 'h': fputs(commands[3].help, stdout); return 0;
+		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	markdown_init();
+	status = serve_run(&opts, &dl);
+	diag_list_print(&dl, stderr);
+	diag_list_release(&dl);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -254,6 +312,8 @@ int main(int argc, char **argv)
 		return cmd_build(argc - 1, argv + 1, 1);
 	if (!strcmp(cmd, "new"))
 		return cmd_new(argc - 1, argv + 1);
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		if (argc > 2)
 			return usage_error("unexpected argument '%s'", argv[2]);

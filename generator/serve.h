@@ -1,0 +1,41 @@
+/* serve: build a site, serve it over HTTP and rebuild it as it changes. */
+#ifndef WAYMARK_SERVE_H
+#define WAYMARK_SERVE_H
+
+#include <stdio.h>
+
+#include "diag.h"
+
+/* Where served pages listen for rebuilds (server-sent events). */
+#define SERVE_EVENTS_PATH "/__waymark/events"
+
+struct serve_opts {
+	const char *site_dir; /* "." */
+	const char *bind;     /* "127.0.0.1": an address, never all of them by default */
+	int port;             /* 1313; 0: any free port (the one chosen is printed) */
+	int drafts;           /* include draft: true pages */
+	FILE *out;            /* where the address and one line per build go */
+	FILE *err;            /* where each build's diagnostics go */
+};
+
+/*
+ * Build the site into a private directory of its own (below $TMPDIR or
+ * /tmp; the site's public/ is never touched), serve it on opts->bind and
+ * opts->port, and rebuild it about 100 ms after its sources last changed.
+ * Every HTML page served carries a small script that reloads it after each
+ * rebuild. While the last build failed, every page request gets a page
+ * listing its diagnostics instead, and the last good site stays on disk.
+ *
+ * A long-running command reports as it goes: each build's diagnostics are
+ * printed to opts->err and a summary line to opts->out as they happen.
+ *
+ * Runs until SIGINT or SIGTERM, which it blocks in the calling thread (call
+ * it before starting other threads). Then it stops serving, removes the
+ * private directory and returns 0. Returns 3 when it could not start (the
+ * address is in use, the first build could not read the site, no
+ * temporary directory), with the reason recorded in `dl` or, for a failed
+ * build, already printed.
+ */
+int serve_run(const struct serve_opts *opts, struct diag_list *dl);
+
+#endif

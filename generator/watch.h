@@ -1,0 +1,35 @@
+/* watch: noticing changes to a site's sources with inotify. */
+#ifndef WAYMARK_WATCH_H
+#define WAYMARK_WATCH_H
+
+#include "diag.h"
+
+/*
+ * Watches what a build reads: site.yaml and every directory below
+ * content/, themes/ and lua/ of the site (following symbolic links, each
+ * directory once), adding directories as they appear. Names starting with
+ * '.' or '#' or ending in '~' (editors' swap and backup files) are not
+ * changes. A watch is used from one thread.
+ */
+struct watch;
+
+/*
+ * Start watching `site_dir`. Returns the watch, or NULL with the reason
+ * recorded as an I/O error. A directory that cannot be watched (the
+ * system's limit of watches reached) is recorded as a warning and the
+ * rest are still watched. The caller frees the result with watch_free.
+ */
+struct watch *watch_new(const char *site_dir, struct diag_list *dl);
+/* The descriptor to poll for reading; owned by the watch. */
+int watch_fd(const struct watch *w);
+/*
+ * Take every pending event (never blocks). Returns 1 when one of them
+ * concerns the site's sources, 0 when none does, -1 when reading failed
+ * (recorded). Directories that appeared are watched from now on; a
+ * directory that cannot be watched is recorded as a warning.
+ */
+int watch_read(struct watch *w, struct diag_list *dl);
+/* Stop watching and free `w`; NULL is a no-op. */
+void watch_free(struct watch *w);
+
+#endif

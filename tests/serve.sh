@@ -1,0 +1,144 @@
+#!/bin/sh
+# waymark serve: start it on a copy of a small site (tests/regress/clean-urls
+# with base_url /), talk to it over HTTP on 127.0.0.1 only, change the site
+# under it, and stop it with SIGINT.
+#
+# The server listens on a port the system picks (-p 0) and prints it; its
+# private output directory is made below this test's own temporary
+# directory (TMPDIR), so the test can check it is removed. Every wait is a
+# bounded loop; every request has a time limit. WAYMARK=path overrides the
+# executable under test.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+waymark=${WAYMARK:-$top/bin/waymark}
+tmp=$(mktemp -d)
+site="$tmp/site"
+pid=""
+sse_pid=""
+pass=0 fail=0
+
+cleanup() {
+	[ -n "$sse_pid" ] && kill "$sse_pid" 2>/dev/null
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && sleep 0.2
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL serve: $*"; fail=$((fail + 1)); }
+
+if [ -z "${WAYMARK:-}" ]; then
+	make -s -C "$top" --no-print-directory bin/waymark || exit 1
+fi
+command -v curl >/dev/null || { echo "serve: curl is needed" >&2; exit 1; }
+
+# fetch PATH [curl options]: the body goes to $tmp/body, the status to $code
+fetch() {
+	p=$1; shift
+	code=$(curl -s --max-time 5 -o "$tmp/body" -D "$tmp/headers" -w '%{http_code}' "$@" \
+		"http://127.0.0.1:$port$p") || code=000
+}
+
+# until_true SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds
+until_true() {
+	n=$(($1 * 10)); shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1; n=$((n - 1))
+	done
+	return 1
+}
+
+page_has() { fetch "$1"; grep -q -- "$2" "$tmp/body"; }
+page_lacks() { fetch "$1"; [ "$code" = 200 ] && ! grep -q -- "$2" "$tmp/body"; }
+log_has() { grep -q -- "$1" "$tmp/log"; }
+gone() { ! kill -0 "$pid" 2>/dev/null; }
+
+cp -R "$top/tests/regress/clean-urls/site" "$site"
+sed -i 's|^base_url:.*|base_url: /|' "$site/site.yaml"
+
+: >"$tmp/log"
+TMPDIR=$tmp "$waymark" serve -p 0 -s "$site" >"$tmp/log" 2>&1 &
+pid=$!
+if ! until_true 10 log_has 'press Ctrl-C'; then
+	echo "FAIL serve: the server did not start"; sed 's/^/  /' "$tmp/log"
+	echo "serve: 0 passed, 1 failed"; exit 1
+fi
+port=$(sed -n 's|^serving .* at http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$tmp/log")
+out=$(sed -n 's|^output in ||p' "$tmp/log")
+case "$out" in "$tmp"/waymark-serve-*/site) ok ;; *) bad "private output directory is '$out'" ;; esac
+
+# 1. the home page, with the reload script
+fetch /
+if [ "$code" = 200 ] && grep -q "EventSource('/__waymark/events" "$tmp/body"; then ok
+else bad "GET / gave $code, or no reload script"; fi
+grep -qi '^content-type: text/html; charset=utf-8' "$tmp/headers" || bad "GET / is not text/html"
+
+# 2. clean URLs: /about redirects, /about/ is the page
+fetch /about
+if [ "$code" = 301 ] && grep -qi '^location: /about/' "$tmp/headers"; then ok
+else bad "GET /about gave $code, not a 301 to /about/"; fi
+fetch /about/
+if [ "$code" = 200 ] && grep -q 'About us' "$tmp/body"; then ok; else bad "GET /about/ gave $code"; fi
+
+# 3. unknown pages
+fetch /nope/
+if [ "$code" = 404 ]; then ok; else bad "GET /nope/ gave $code"; fi
+fetch /nope.css
+if [ "$code" = 404 ]; then ok; else bad "GET /nope.css gave $code"; fi
+
+# 4. nothing outside the output directory, however asked for
+ln -s /etc "$out/etc-link"
+for p in /../../etc/passwd /%2e%2e/%2e%2e/etc/passwd /about/..%2f..%2f..%2fetc%2fpasswd \
+	 /etc-link/passwd; do
+	fetch "$p" --path-as-is
+	if { [ "$code" = 400 ] || [ "$code" = 404 ]; } && ! grep -q 'root:' "$tmp/body"; then ok
+	else bad "GET $p gave $code"; fi
+done
+rm -f "$out/etc-link"
+
+# 5. an edit: the page changes and an open event stream hears 'reload'
+: >"$tmp/sse"
+curl -s -N --max-time 8 "http://127.0.0.1:$port/__waymark/events" >"$tmp/sse" 2>/dev/null &
+sse_pid=$!
+sse_ready() { grep -q 'retry:' "$tmp/sse"; }
+until_true 3 sse_ready || bad "the event stream did not start"
+# (the test theme shows a page's title, not its body)
+sed -i 's/^title: About us$/title: About us, edited while serving/' "$site/content/pages/about.md"
+if until_true 3 page_has /about/ 'edited while serving'; then ok
+else bad "the edit did not show within 3 s"; fi
+sse_reload() { grep -q '^event: reload' "$tmp/sse"; }
+if until_true 3 sse_reload; then ok; else bad "the event stream got no reload event"; fi
+kill "$sse_pid" 2>/dev/null; sse_pid=""
+if log_has '^rebuilt [0-9]* pages in [0-9]* ms$'; then ok; else bad "no 'rebuilt' line"; fi
+
+# 6. a broken data file: every page shows the diagnostic, assets still 404
+cp "$site/content/data.yaml" "$tmp/data.yaml"
+printf 'data: [\n' >"$site/content/data.yaml"
+if until_true 3 page_has /about/ 'content/data.yaml:[0-9]*:[0-9]*: error:'; then ok
+else bad "the broken YAML's diagnostic did not show"; sed 's/^/  /' "$tmp/body" | head -20; fi
+[ "$code" = 500 ] || bad "the error page came with status $code"
+grep -q 'Build failed' "$tmp/body" && grep -q 'EventSource' "$tmp/body" || bad "error page lacks banner or script"
+[ -f "$out/about/index.html" ] || bad "the last good site left the disk"
+log_has 'content/data.yaml:[0-9]*:[0-9]*: error:' || bad "the diagnostic was not printed"
+
+# 7. fixed: the page is back
+cp "$tmp/data.yaml" "$site/content/data.yaml"
+if until_true 3 page_lacks /about/ 'Build failed' && grep -q 'edited while serving' "$tmp/body"
+then ok; else bad "the page did not come back after the fix"; fi
+
+# 8. SIGINT: exit 0 within 2 s, private directory gone, public/ never made
+kill -INT "$pid"
+if until_true 2 gone; then
+	wait "$pid"; status=$?; pid=""
+	if [ "$status" = 0 ]; then ok; else bad "exit status $status after SIGINT"; fi
+else
+	bad "still running 2 s after SIGINT"
+fi
+if [ ! -e "$(dirname "$out")" ]; then ok; else bad "'$(dirname "$out")' is still there"; fi
+if [ ! -e "$site/public" ]; then ok; else bad "public/ was written"; fi
+
+if [ $fail != 0 ]; then echo "server log:"; sed 's/^/  /' "$tmp/log"; fi
+echo "serve: $pass passed, $fail failed"
+[ $fail = 0 ]
