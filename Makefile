@@ -140,6 +140,15 @@ bench-charts: deps
 	@$(MAKE) --no-print-directory build/bench/chart_bench
 	@./build/bench/chart_bench $(CHARTS_DIR)
 
+# Full and incremental build times of synthetic 1,000- and 10,000-page sites,
+# waymark against Hugo (installed if missing when root), then the template
+# bench. BENCH_SIZES="1000" BENCH_RUNS=1 for a quick run. Never fails on a
+# missed target; fails when a build fails.
+bench: all
+	@$(MAKE) --no-print-directory build/bench/template_bench
+	@sh tests/bench/bench.sh
+	@./build/bench/template_bench
+
 build/bench/%: tests/bench/%.c $(LIBOBJ) | build/bench
 	@echo "  BENCH   $@"; $(CC) $(CFLAGS_ALL) -Igenerator -o $@ $< $(LIBOBJ) $(PKG_LIBS)
 

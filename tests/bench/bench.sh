@@ -1,0 +1,157 @@
+#!/bin/sh
+# bench.sh: full and incremental build times of waymark against Hugo on
+# synthetic sites (tests/bench/gensite.py), with the targets of issue 9.4/9.5.
+#
+#   sh tests/bench/bench.sh            (make bench runs it)
+#   BENCH_SIZES="1000" BENCH_RUNS=1 sh tests/bench/bench.sh
+#
+# A measurement, not a test: missing a target never fails it. A build that
+# fails does (exit 1, with the build's own output).
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WAYMARK=$ROOT/bin/waymark
+SIZES=${BENCH_SIZES:-"1000 10000"}
+RUNS=${BENCH_RUNS:-3}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/waymark-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+
+die() { echo "bench: $*" >&2; exit 1; }
+[ -x "$WAYMARK" ] || die "no '$WAYMARK'; run make first"
+
+# /usr/bin/time gives the peak memory; Hugo is compared with when present.
+if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ]; then
+	echo "installing time"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null 2>&1 || true
+fi
+[ -x /usr/bin/time ] || die "/usr/bin/time not found; run: sudo apt-get install time"
+HUGO=hugo
+HUGO_SKIP=""
+if ! command -v hugo >/dev/null 2>&1; then
+	if [ "$(id -u)" = 0 ]; then
+		echo "installing hugo"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >"$TMP/apt.log" 2>&1 ||
+			HUGO_SKIP="apt-get install hugo failed: $(tail -n 1 "$TMP/apt.log")"
+	else
+		HUGO_SKIP="hugo is not installed and we are not root (run: sudo apt-get install hugo)"
+	fi
+fi
+[ -n "$HUGO_SKIP" ] || command -v hugo >/dev/null 2>&1 || HUGO_SKIP="hugo not found after installing it"
+[ -z "$HUGO_SKIP" ] && HUGO_VERSION=$(hugo version | cut -d' ' -f2)
+
+# run LABEL CMD...: run CMD once; append "ms peak_kb" to $TMP/LABEL.
+# Wall time is taken around the command in ms; the peak resident set
+# comes from /usr/bin/time (%M, in KB).
+run() {
+	label=$1; shift
+	t0=$(date +%s%N)
+	if ! /usr/bin/time -f '%M' -o "$TMP/time.out" "$@" >"$TMP/cmd.out" 2>&1; then
+		cat "$TMP/cmd.out" >&2
+		die "build failed: $*"
+	fi
+	t1=$(date +%s%N)
+	echo "$(( (t1 - t0) / 1000000 )) $(tail -n 1 "$TMP/time.out")" >>"$TMP/$label"
+}
+
+# median FILE COLUMN
+median() {
+	sort -n -k"$2","$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'
+}
+
+# fmt_ratio A B: A / B with one decimal
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+target() {   # target VALUE OP LIMIT → reached / NOT reached
+	awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
+		ok = (op == ">=") ? v >= l : (op == "<=") ? v <= l : v < l
+		print ok ? "reached" : "NOT reached" }'
+}
+
+full_build() {   # full_build SIZE TOOL: RUNS clean builds
+	size=$1 tool=$2 i=0
+	while [ $i -lt "$RUNS" ]; do
+		rm -rf "$TMP/s$size/out-$tool" "$TMP/s$size/.waymark-cache-out-$tool"
+		if [ "$tool" = waymark ]; then
+			run "$size-waymark-full" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$TMP/s$size/out-waymark"
+		else
+			run "$size-hugo-full" "$HUGO" --quiet -s "$TMP/s$size/hugo" -d "$TMP/s$size/out-hugo"
+		fi
+		i=$((i + 1))
+	done
+}
+
+START=$(date +%s)
+echo "waymark build benchmark: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs each, median reported"
+[ -n "$HUGO_SKIP" ] && echo "Hugo skipped: $HUGO_SKIP"
+[ -z "$HUGO_SKIP" ] && echo "Hugo: $HUGO_VERSION"
+echo
+
+for size in $SIZES; do
+	echo "generating the $size-page sites..."
+	python3 "$ROOT/tests/bench/gensite.py" --pages "$size" --out "$TMP/s$size" >/dev/null
+	full_build "$size" waymark
+	wm_pages=$(sed -n 's/^built \([0-9]*\) pages.*/\1/p' "$TMP/cmd.out")
+	if [ -z "$HUGO_SKIP" ]; then
+		full_build "$size" hugo
+		# Hugo's pages: every HTML file but the redirect it writes for /stories/page/1/
+		hugo_pages=$(( $(find "$TMP/s$size/out-hugo" -name '*.html' | wc -l) -
+			$(grep -rl 'http-equiv="refresh"' "$TMP/s$size/out-hugo" --include='*.html' | wc -l) ))
+	fi
+	# rebuilds into the last full build's output
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		run "$size-waymark-nochange" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$TMP/s$size/out-waymark"
+		i=$((i + 1))
+	done
+	story=$(ls "$TMP/s$size/waymark/content/stories/" | grep -v '^_' | sed -n 2p)
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		printf '\nOne more sentence for edit %d of the benchmark.\n' "$i" >>"$TMP/s$size/waymark/content/stories/$story"
+		run "$size-waymark-onechange" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$TMP/s$size/out-waymark"
+		grep -q '(1 rendered' "$TMP/cmd.out" || echo "note: one-file rebuild said: $(cat "$TMP/cmd.out")"
+		i=$((i + 1))
+	done
+	echo "$size $wm_pages ${hugo_pages:-0}" >>"$TMP/sizes"
+	rm -rf "$TMP/s$size"
+done
+
+echo
+printf '%-6s %-8s %7s %10s %9s %9s\n' size tool pages "median ms" "pages/s" "peak MB"
+while read -r size wm_pages hugo_pages; do
+	for tool in waymark hugo; do
+		f=$TMP/$size-$tool-full
+		[ -f "$f" ] || continue
+		ms=$(median "$f" 1); kb=$(median "$f" 2)
+		pages=$wm_pages; [ "$tool" = hugo ] && pages=$hugo_pages
+		printf '%-6s %-8s %7s %10s %9s %9s\n' "$size" "$tool" "$pages" "$ms" \
+			"$(awk -v p="$pages" -v m="$ms" 'BEGIN { printf "%.0f", p * 1000 / m }')" \
+			"$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')"
+		eval "${tool}_ms_$size=$ms ${tool}_kb_$size=$kb"
+	done
+	if [ -f "$TMP/$size-hugo-full" ]; then
+		eval "sp=\$(ratio \$hugo_ms_$size \$waymark_ms_$size) mf=\$(ratio \$waymark_kb_$size \$hugo_kb_$size)"
+		echo "       waymark vs hugo: ${sp}x the speed, ${mf} of the peak memory"
+		eval "speed_$size=$sp mem_$size=$mf"
+	fi
+	nc=$(median "$TMP/$size-waymark-nochange" 1); oc=$(median "$TMP/$size-waymark-onechange" 1)
+	printf '%-6s %-8s rebuild, no change: %s ms; one story changed: %s ms (peak %s MB)\n' "$size" waymark "$nc" "$oc" \
+		"$(awk -v k="$(median "$TMP/$size-waymark-onechange" 2)" 'BEGIN { printf "%.1f", k / 1024 }')"
+	eval "nochange_$size=$nc onechange_$size=$oc"
+done <"$TMP/sizes"
+
+echo
+echo "Targets (issue 9.4/9.5), on the 10,000-page site:"
+if grep -q '^10000 ' "$TMP/sizes"; then
+	if [ -n "${speed_10000:-}" ]; then
+		echo "  full build at least 5x faster than Hugo:      ${speed_10000}x   $(target "$speed_10000" ">=" 5)"
+		echo "  peak memory at most a fifth of Hugo's:        ${mem_10000}    $(target "$mem_10000" "<=" 0.2)"
+	else
+		echo "  full build vs Hugo (speed, memory):           not measured (Hugo skipped)"
+	fi
+	echo "  no-change rebuild under 150 ms:               ${nochange_10000} ms   $(target "$nochange_10000" "<" 150)"
+	echo "  one-file change rebuild under 100 ms:         ${onechange_10000} ms   $(target "$onechange_10000" "<" 100)"
+else
+	echo "  not measured (BENCH_SIZES has no 10000)"
+fi
+echo
+echo "bench took $(( $(date +%s) - START )) s; load average now $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every number)"
