@@ -76,12 +76,15 @@ static const struct {
 	{ "help", "usage: waymark help [COMMAND]\n\nDescribe a command.\n" },
 };
 
+/* A usage error: what was wrong, then a short usage (the full one is
+ * `waymark help`). */
 static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("waymark: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
-	fputs(usage_text, stderr);
+	fputs("usage: waymark build|check|new|serve|version|help [OPTIONS]\n"
+	      "Run 'waymark help' for every command, 'waymark help COMMAND' for one.\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -249,7 +252,7 @@ static int cmd_new(int argc, char **argv)
 	if (status == 0)
 		printf("wrote %s\n", written.buf);
 	else if (usage)
-		fputs(usage_text, stderr);
+		fputs("Run 'waymark help new' for the kinds and their arguments.\n", stderr);
 	status = status == 0 ? 0 : usage ? EXIT_USAGE : dl.io_errors ? EXIT_IO : EXIT_CONTENT;
 	diag_list_release(&dl);
 	strbuf_release(&written);
