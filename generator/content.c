@@ -173,7 +173,7 @@ int content_load(struct content *c, const char *site_dir, int drafts,
 	char *content_dir = fs_join(site_dir, "content");
 	struct fs_list files = { NULL, 0, 0 };
 	struct strbuf failed = STRBUF_INIT;
-	size_t before = dl->errors, i, j;
+	size_t before = dl->errors, i;
 
 	memset(c, 0, sizeof *c);
 	if (fs_list(content_dir, exts, &files, &failed) < 0)
@@ -191,15 +191,8 @@ int content_load(struct content *c, const char *site_dir, int drafts,
 		XGROW(c->docs, c->alloc, c->n + 1);
 		c->docs[c->n++] = d;
 	}
-	/* two files may not make one page */
-	for (i = 0; i < c->n; i++)
-		for (j = i + 1; j < c->n && c->docs[i]->url; j++)
-			if (c->docs[j]->url && !strcmp(c->docs[i]->url, c->docs[j]->url)) {
-				struct pos p = { c->docs[j]->path, 1, 1 };
-
-				diag_error(dl, &p, "'%s' and '%s' would both be the page '%s'",
-					   c->docs[i]->path, c->docs[j]->path, c->docs[i]->url);
-			}
+	/* two files that would make one page are found when pages are
+	 * planned, after the model has given records their own URLs */
 	fs_list_release(&files);
 	strbuf_release(&failed);
 	free(content_dir);

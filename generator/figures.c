@@ -1,9 +1,12 @@
 /* figures: the charts pages show, each drawn once per build. */
 #include "figures.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "chart.h"
 #include "strbuf.h"
@@ -261,15 +264,99 @@ static int draw(const struct chart *c, const struct chart_opts *opts, const char
 	return ret;
 }
 
+/* A picture to draw this build: the first chart with its hash. */
+struct job {
+	const struct chart *c;
+	char name1[48], name2[48];
+	struct diag_list dl;
+};
+
+struct jobs {
+	struct job *items;
+	size_t n;
+	atomic_size_t next;
+	const struct chart_opts *opts;
+	struct output *o;
+	int failed;
+};
+
+static void *draw_worker(void *arg)
+{
+	struct jobs *js = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&js->next, 1)) < js->n) {
+		struct job *j = &js->items[i];
+
+		if (draw(j->c, js->opts, j->name1, j->name2, js->o, &j->dl) < 0)
+			js->failed = 1;
+	}
+	return NULL;
+}
+
+/*
+ * Pictures are drawn on threads (one per CPU): most of the time goes to
+ * compressing PNGs, which shares nothing; libgd serialises its font cache
+ * itself once chart_setup has run. Everything else here stays on the
+ * calling thread.
+ */
+static int draw_all(struct jobs *js)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cpus > 1 ? (size_t)cpus : 1, i;
+	pthread_t *threads;
+
+	if (n > js->n)
+		n = js->n ? js->n : 1;
+	threads = xcalloc(n, sizeof *threads);
+	atomic_init(&js->next, 0);
+	for (i = 1; i < n; i++)
+		if (pthread_create(&threads[i], NULL, draw_worker, js) != 0)
+			break;
+	draw_worker(js);
+	while (--i > 0)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	return js->failed ? -1 : 0;
+}
+
 int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,
 		 const char *base_path, const char *font, struct diag_list *dl)
 {
 	struct chart_opts opts = CHART_OPTS_INIT;
-	char **done = NULL; /* pictures written in this build */
-	size_t ndone = 0, adone = 0, i, k, d;
+	struct jobs js;
+	size_t ajobs = 0, i, k, d;
 	int ret = 0;
 
+	memset(&js, 0, sizeof js);
 	opts.font = font;
+	js.opts = &opts;
+	js.o = o;
+	/* which pictures this build needs, each once */
+	for (i = 0; i < pl->n; i++)
+		for (k = 0; k < pl->items[i].ncharts; k++) {
+			const struct chart *c = &pl->items[i].charts[k];
+			unsigned long long h = (unsigned long long)chart_hash(c, &opts);
+			char name1[48];
+
+			snprintf(name1, sizeof name1, "charts/%016llx.png", h);
+			for (d = 0; d < js.n && strcmp(js.items[d].name1, name1); d++)
+				;
+			if (d < js.n)
+				continue;
+			XGROW(js.items, ajobs, js.n + 1);
+			memset(&js.items[js.n], 0, sizeof *js.items);
+			js.items[js.n].c = c;
+			memcpy(js.items[js.n].name1, name1, sizeof name1);
+			snprintf(js.items[js.n].name2, sizeof js.items[js.n].name2,
+				 "charts/%016llx@2x.png", h);
+			js.n++;
+		}
+	if (draw_all(&js) < 0)
+		ret = -1;
+	for (d = 0; d < js.n; d++)
+		diag_list_move(dl, &js.items[d].dl);
+	/* then each page's HTML, with each chart's size */
 	for (i = 0; i < pl->n; i++) {
 		struct page *p = &pl->items[i];
 
@@ -278,30 +365,18 @@ int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,
 		p->figures = value_new_list();
 		for (k = 0; k < p->ncharts; k++) {
 			const struct chart *c = &p->charts[k];
-			char name1[64], name2[64];
+			unsigned long long h = (unsigned long long)chart_hash(c, &opts);
 			struct strbuf src1 = STRBUF_INIT, src2 = STRBUF_INIT, html = STRBUF_INIT;
 			struct value *f;
-			int w, h;
+			int w, hh;
 
-			if (measure(c, &opts, cache, &w, &h, dl) < 0) {
+			if (measure(c, &opts, cache, &w, &hh, dl) < 0) {
 				ret = -1;
 				continue;
 			}
-			snprintf(name1, sizeof name1, "charts/%016llx.png",
-				 (unsigned long long)chart_hash(c, &opts));
-			snprintf(name2, sizeof name2, "charts/%016llx@2x.png",
-				 (unsigned long long)chart_hash(c, &opts));
-			for (d = 0; d < ndone && strcmp(done[d], name1); d++)
-				;
-			if (d == ndone) {
-				if (draw(c, &opts, name1, name2, o, dl) < 0)
-					ret = -1;
-				XGROW(done, adone, ndone + 1);
-				done[ndone++] = xstrdup(name1);
-			}
-			strbuf_addf(&src1, "%s%s", base_path, name1);
-			strbuf_addf(&src2, "%s%s", base_path, name2);
-			chart_figure_html(c, src1.buf, src2.buf, w, h, &html);
+			strbuf_addf(&src1, "%scharts/%016llx.png", base_path, h);
+			strbuf_addf(&src2, "%scharts/%016llx@2x.png", base_path, h);
+			chart_figure_html(c, src1.buf, src2.buf, w, hh, &html);
 			f = value_new_map();
 			value_map_set_str(f, "id", c->id);
 			value_map_set_str(f, "html", html.buf);
@@ -311,8 +386,6 @@ int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,
 			strbuf_release(&html);
 		}
 	}
-	for (d = 0; d < ndone; d++)
-		free(done[d]);
-	free(done);
+	free(js.items);
 	return ret;
 }
