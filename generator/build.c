@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -317,10 +318,117 @@ done:
 	free(threads);
 }
 
+/*
+ * A stamp of everything a build reads: the waymark program, the options,
+ * site.yaml and every file below content/, lua/ and the theme directories
+ * (names, sizes, modification times). When it equals the last build's,
+ * nothing can have changed and the build is done before it starts.
+ */
+static unsigned long long input_stamp(const struct build_opts *opts, const char *out_dir)
+{
+	unsigned long long h = VALUE_HASH_SEED;
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	struct stat sb;
+	char *p;
+	int flags[2] = { opts->drafts, opts->strict };
+
+	if (n > 0) {
+		exe[n] = '\0';
+		if (stat(exe, &sb) == 0) {
+			h = value_hash_bytes(&sb.st_size, sizeof sb.st_size, h);
+			h = value_hash_bytes(&sb.st_mtim, sizeof sb.st_mtim, h);
+		}
+	}
+	h = value_hash_bytes(flags, sizeof flags, h);
+	h = value_hash_bytes(out_dir, strlen(out_dir) + 1, h);
+	p = fs_join(opts->site_dir, "site.yaml");
+	if (stat(p, &sb) == 0) {
+		h = value_hash_bytes(&sb.st_size, sizeof sb.st_size, h);
+		h = value_hash_bytes(&sb.st_mtim, sizeof sb.st_mtim, h);
+	}
+	free(p);
+	p = fs_join(opts->site_dir, "content");
+	h = fs_stamp(p, h);
+	free(p);
+	p = fs_join(opts->site_dir, "lua");
+	h = fs_stamp(p, h);
+	free(p);
+	return theme_stamp(opts->site_dir, h);
+}
+
+/* The last build's warnings, kept in the cache for a build that changes
+ * nothing: "file\tline\tcol\tmessage" lines. */
+static char *warnings_note(const struct diag_list *dl)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < dl->n; i++)
+		if (dl->items[i].level == DIAG_WARNING)
+			strbuf_addf(&sb, "%s\t%d\t%d\t%s\n", dl->items[i].file ? dl->items[i].file : "",
+				    dl->items[i].line, dl->items[i].col, dl->items[i].msg);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void replay_warnings(const char *note, struct diag_list *dl)
+{
+	const char *line = note;
+
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		char file[4096], msg[4096];
+		int l, c;
+
+		if (sscanf(line, "%4095[^\t]\t%d\t%d\t%4095[^\n]", file, &l, &c, msg) == 4)
+			diag_add(dl, DIAG_WARNING, file, l, c, msg);
+		else if (sscanf(line, "\t%d\t%d\t%4095[^\n]", &l, &c, msg) == 3)
+			diag_add(dl, DIAG_WARNING, NULL, l, c, msg);
+		line = end ? end + 1 : NULL;
+	}
+}
+
+/* Keep this build's stamp, page count and warnings for the next one, then
+ * write the cache. */
+static int remember(struct build *b, unsigned long long stamp, const struct build_stats *st)
+{
+	char buf[32];
+	char *w = warnings_note(b->dl);
+
+	snprintf(buf, sizeof buf, "%016llx", stamp);
+	cache_note_put(b->cache, "stamp", buf);
+	snprintf(buf, sizeof buf, "%zu", st->pages);
+	cache_note_put(b->cache, "pages", buf);
+	cache_note_put(b->cache, "warnings", w);
+	free(w);
+	return cache_save(b->cache, b->out.final);
+}
+
+/* Nothing changed since the last build: report it, with its warnings. */
+static int unchanged(struct build *b, const char *out_dir, unsigned long long stamp,
+		     struct build_stats *st)
+{
+	char want[32];
+	const char *got, *pages;
+
+	if (b->opts->dry_run || b->opts->grades || !fs_is_dir(out_dir))
+		return 0;
+	snprintf(want, sizeof want, "%016llx", stamp);
+	got = cache_note_get(b->cache, "stamp");
+	pages = cache_note_get(b->cache, "pages");
+	if (!got || strcmp(got, want) || !pages)
+		return 0;
+	st->pages = strtoul(pages, NULL, 10);
+	st->kept = st->pages;
+	replay_warnings(cache_note_get(b->cache, "warnings"), b->dl);
+	return 1;
+}
+
 int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_stats *st)
 {
 	struct build b;
 	const struct value *theme_where;
+	unsigned long long stamp;
 	char *out_dir;
 	double t0 = now();
 	int status;
@@ -335,6 +443,10 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		st->grades = value_new_list();
 	strbuf_init(&b.link, 0);
 	out_dir = opts->out_dir ? xstrdup(opts->out_dir) : fs_join(opts->site_dir, "public");
+	stamp = input_stamp(opts, out_dir);
+	b.cache = cache_load(out_dir);
+	if (unchanged(&b, out_dir, stamp, st))
+		goto finish;
 	if (config_load(&b.cfg, opts->site_dir, dl) < 0)
 		goto finish;
 	b.base_path = path_of(b.cfg.base_url);
@@ -360,7 +472,6 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	if (output_begin(&b.out, out_dir, opts->site_dir, opts->dry_run, dl) < 0)
 		goto finish;
 	/* everything every page depends on besides its own context */
-	b.cache = cache_load(out_dir);
 	b.inputs = value_hash(b.cfg.raw, b.theme.fingerprint);
 	b.inputs = value_hash(b.theme.asset_urls, b.inputs);
 	b.inputs = value_hash_bytes(&opts->strict, sizeof opts->strict, b.inputs);
@@ -379,7 +490,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	if (dl->errors) {
 		output_abort(&b.out);
 	} else if (output_commit(&b.out, dl) == 0 && !opts->dry_run &&
-		   cache_save(b.cache, out_dir) < 0) {
+		   remember(&b, stamp, st) < 0) {
 		/* only costs time: the next build renders every page */
 		diag_warning(dl, NULL, "unable to save the build cache beside '%s'", out_dir);
 	}

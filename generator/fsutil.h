@@ -38,6 +38,14 @@ int fs_list(const char *dir, const char *const *exts, struct fs_list *out,
 	    struct strbuf *failed);
 void fs_list_release(struct fs_list *l);
 
+/*
+ * Chain into `h` the name, size and modification time of every file below
+ * `dir` (recursively, sorted, dot-files skipped): a cheap fingerprint that
+ * changes whenever a file is added, removed or written. A missing
+ * directory adds nothing. Returns the new hash.
+ */
+unsigned long long fs_stamp(const char *dir, unsigned long long h);
+
 /* "a" + "b" → "a/b"; "." + "b" → "b". The caller frees the result. */
 char *fs_join(const char *a, const char *b);
 

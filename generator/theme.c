@@ -295,6 +295,18 @@ int theme_load(struct theme *t, const char *site_dir, const char *name,
 	return dl->errors > before ? -1 : 0;
 }
 
+unsigned long long theme_stamp(const char *site_dir, unsigned long long h)
+{
+	char *roots[4];
+	size_t n = theme_roots(site_dir, roots), i;
+
+	for (i = 0; i < n; i++) {
+		h = fs_stamp(roots[i], h);
+		free(roots[i]);
+	}
+	return h;
+}
+
 void theme_release(struct theme *t)
 {
 	size_t i;

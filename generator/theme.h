@@ -47,6 +47,9 @@ struct theme {
 int theme_load(struct theme *t, const char *site_dir, const char *name,
 	       const struct pos *where, const char *base_path, struct diag_list *dl);
 void theme_release(struct theme *t);
+/* Chain into `h` a stamp of every file of every theme the site could use
+ * (see fs_stamp). */
+unsigned long long theme_stamp(const char *site_dir, unsigned long long h);
 /* 1 when the theme has a template called `name`. */
 int theme_has(const struct theme *t, const char *name);
 struct mustache_lambdas;
