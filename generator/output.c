@@ -1,7 +1,8 @@
-/* output: writing the site to a staging directory and swapping it in. */
+/* output: writing the site so that a failed build changes nothing. */
 #define _GNU_SOURCE /* renameat2 */
 #include "output.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -50,6 +51,7 @@ int output_begin(struct output *o, const char *dir, const char *site_dir, int dr
 	memset(o, 0, sizeof *o);
 	atomic_init(&o->written, 0);
 	atomic_init(&o->kept, 0);
+	pthread_mutex_init(&o->lock, NULL);
 	while (n > 1 && clean[n - 1] == '/')
 		clean[--n] = '\0';
 	o->final = clean;
@@ -71,6 +73,7 @@ int output_begin(struct output *o, const char *dir, const char *site_dir, int dr
 			return -1;
 		}
 	}
+	o->update = fs_is_dir(dir);
 	if (fs_remove_tree(o->staging) < 0 || fs_mkdirs(o->staging) < 0) {
 		diag_io_error(dl, NULL, "unable to create '%s': %s", o->staging, strerror(errno));
 		return -1;
@@ -96,6 +99,14 @@ static int confined(const char *rel)
 	return 1;
 }
 
+static void note(struct output *o, char ***list, size_t *n, size_t *alloc, const char *rel)
+{
+	pthread_mutex_lock(&o->lock);
+	xgrow((void **)list, alloc, *n + 1, sizeof **list);
+	(*list)[(*n)++] = xstrdup(rel);
+	pthread_mutex_unlock(&o->lock);
+}
+
 int output_write(struct output *o, const char *rel, const void *data, size_t len,
 		 struct diag_list *dl)
 {
@@ -108,27 +119,22 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 	}
 	if (o->dry_run)
 		return 0;
-	dst = fs_join(o->staging, rel);
+	note(o, &o->made, &o->nmade, &o->amade, rel);
 	old = fs_join(o->final, rel);
-	if (fs_same(old, data, len)) {
-		const char *slash = strrchr(dst, '/');
-		char *parent = xstrndup(dst, (size_t)(slash - dst));
-
-		fs_mkdirs(parent);
-		free(parent);
-		if (link(old, dst) == 0) {
-			atomic_fetch_add(&o->kept, 1);
-			goto done;
-		}
-		/* another filesystem or no hard links: fall back to writing */
+	if (o->update && fs_same(old, data, len)) {
+		atomic_fetch_add(&o->kept, 1);
+		free(old);
+		return 0;
 	}
+	dst = fs_join(o->staging, rel);
 	if (fs_write(dst, data, len) < 0) {
 		diag_io_error(dl, NULL, "unable to write '%s': %s", dst, strerror(errno));
 		ret = -1;
 	} else {
 		atomic_fetch_add(&o->written, 1);
+		if (o->update)
+			note(o, &o->staged, &o->nstaged, &o->astaged, rel);
 	}
-done:
 	free(dst);
 	free(old);
 	return ret;
@@ -136,33 +142,87 @@ done:
 
 int output_keep(struct output *o, const char *rel)
 {
-	char *dst, *old;
+	char *old;
 	int ret = -1;
 
-	if (o->dry_run || !confined(rel))
+	if (o->dry_run || !o->update || !confined(rel))
 		return -1;
-	dst = fs_join(o->staging, rel);
 	old = fs_join(o->final, rel);
 	if (fs_is_file(old)) {
-		const char *slash = strrchr(dst, '/');
-		char *parent = xstrndup(dst, (size_t)(slash - dst));
-
-		fs_mkdirs(parent);
-		free(parent);
-		if (link(old, dst) == 0) {
-			ret = 0;
-		} else {
-			struct strbuf sb = STRBUF_INIT;
-
-			if (fs_read(old, &sb) == 0 && fs_write(dst, sb.buf, sb.len) == 0)
-				ret = 0;
-			strbuf_release(&sb);
-		}
-	}
-	if (ret == 0)
+		note(o, &o->made, &o->nmade, &o->amade, rel);
 		atomic_fetch_add(&o->kept, 1);
-	free(dst);
+		ret = 0;
+	}
 	free(old);
+	return ret;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Remove the directories below `dir` that are left empty (not dir itself). */
+static int prune(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int empty = 1;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char *child;
+		struct stat st;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		child = fs_join(dir, e->d_name);
+		if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode) && prune(child))
+			rmdir(child);
+		else
+			empty = 0;
+		free(child);
+	}
+	closedir(d);
+	return empty;
+}
+
+/* Move each staged file over its old self, then remove what this build
+ * no longer makes. */
+static int update_in_place(struct output *o, struct diag_list *dl)
+{
+	struct fs_list old = { NULL, 0, 0 };
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < o->nstaged; i++) {
+		char *from = fs_join(o->staging, o->staged[i]);
+		char *to = fs_join(o->final, o->staged[i]);
+		char *slash = strrchr(to, '/');
+
+		*slash = '\0';
+		fs_mkdirs(to);
+		*slash = '/';
+		if (rename(from, to) < 0) {
+			diag_io_error(dl, NULL, "unable to replace '%s': %s", to, strerror(errno));
+			ret = -1;
+		}
+		free(from);
+		free(to);
+	}
+	qsort(o->made, o->nmade, sizeof *o->made, cmp_str);
+	fs_list(o->final, NULL, &old, NULL);
+	for (i = 0; i < old.n; i++)
+		if (!bsearch(&old.paths[i], o->made, o->nmade, sizeof *o->made, cmp_str)) {
+			char *gone = fs_join(o->final, old.paths[i]);
+
+			unlink(gone);
+			free(gone);
+		}
+	fs_list_release(&old);
+	prune(o->final);
+	fs_remove_tree(o->staging);
 	return ret;
 }
 
@@ -170,6 +230,8 @@ int output_commit(struct output *o, struct diag_list *dl)
 {
 	if (o->dry_run)
 		return 0;
+	if (o->update)
+		return update_in_place(o, dl);
 	if (fs_is_dir(o->final)) {
 		/* one atomic exchange: there is never a moment without a site */
 		if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->final, RENAME_EXCHANGE) == 0) {
@@ -205,6 +267,16 @@ void output_abort(struct output *o)
 
 void output_release(struct output *o)
 {
+	size_t i;
+
+	for (i = 0; i < o->nmade; i++)
+		free(o->made[i]);
+	for (i = 0; i < o->nstaged; i++)
+		free(o->staged[i]);
+	free(o->made);
+	free(o->staged);
+	if (o->final)
+		pthread_mutex_destroy(&o->lock);
 	free(o->final);
 	free(o->staging);
 	memset(o, 0, sizeof *o);

@@ -71,5 +71,16 @@ else
 	bad "no lua/callout.lua to change"
 fi
 
+# a page removed: its file goes, and nothing else but the lists that showed it
+rm "$site/content/stories/rosa-warehouse-to-cdl.md"
+sed -i '/rosa-warehouse-to-cdl/d' "$site/content/pathways/cdl-driver.md" 2>/dev/null
+if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
+	[ ! -e "$out/stories/rosa-warehouse-to-cdl/index.html" ] && ok || bad "a removed story's page is still in the output"
+	[ ! -d "$out/stories/rosa-warehouse-to-cdl" ] && ok || bad "a removed story's empty directory is still in the output"
+	[ -f "$out/stories/aisha-help-desk-to-security/index.html" ] && ok || bad "another story's page went missing"
+else
+	bad "build after removing a story failed: $(cat "$tmp/log")"
+fi
+
 echo "incremental: $pass passed, $fail failed"
 [ $fail = 0 ]
