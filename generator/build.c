@@ -111,58 +111,161 @@ static void judge_reading(struct build *b, const struct doc *d)
 
 /* Render every Markdown body once; pages then only read the results.
  * (cmark-gfm is not thread-safe, so this stays on one thread.) */
+/* What every body's HTML depends on besides its own text and fields: the
+ * settings, every page's URL (links), the hooks, and, when a site hook
+ * can hand markdown hooks anything, all of the content. */
+static unsigned long long bodies_depend_on(const struct build *b)
+{
+	unsigned long long h = VALUE_HASH_SEED, lua = hookrun_fingerprint(b->hooks);
+	size_t i;
+
+	h = value_hash_bytes(&b->cfg.unsafe, sizeof b->cfg.unsafe, h);
+	h = value_hash_bytes(b->base_path, strlen(b->base_path) + 1, h);
+	h = value_hash_bytes(&lua, sizeof lua, h);
+	for (i = 0; i < b->content.n; i++) {
+		const struct doc *d = b->content.docs[i];
+
+		h = value_hash_bytes(d->rel, strlen(d->rel) + 1, h);
+		if (d->url)
+			h = value_hash_bytes(d->url, strlen(d->url) + 1, h);
+		if (hookrun_sees_everything(b->hooks)) {
+			h = value_hash(d->meta, h);
+			if (d->body)
+				h = value_hash_bytes(d->body, d->body_len, h);
+		}
+	}
+	return h;
+}
+
+/* Unpack a cached body: "html\0text\0" then "level\tid\ttitle\n" per
+ * heading. 0, or -1 when it is not one. */
+static int unpack_body(const struct strbuf *blob, char **html, char **text, struct value **toc)
+{
+	const char *p = blob->buf, *end = blob->buf + blob->len, *z1, *z2;
+
+	z1 = memchr(p, '\0', blob->len);
+	z2 = z1 ? memchr(z1 + 1, '\0', (size_t)(end - z1 - 1)) : NULL;
+	if (!z2)
+		return -1;
+	*html = xstrndup(p, (size_t)(z1 - p));
+	if (text)
+		*text = xstrndup(z1 + 1, (size_t)(z2 - z1 - 1));
+	if (toc) {
+		*toc = value_new_list();
+		for (p = z2 + 1; p < end;) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p)), *t1, *t2;
+			struct value *e;
+
+			if (!nl)
+				break;
+			t1 = memchr(p, '\t', (size_t)(nl - p));
+			t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(nl - t1 - 1)) : NULL;
+			if (t2) {
+				char *id = xstrndup(t1 + 1, (size_t)(t2 - t1 - 1));
+				char *title = xstrndup(t2 + 1, (size_t)(nl - t2 - 1));
+
+				e = value_new_map();
+				value_map_set_num(e, "level", atoi(p));
+				value_map_set_str(e, "id", id);
+				value_map_set_str(e, "title", title);
+				value_list_push(*toc, e);
+				free(id);
+				free(title);
+			}
+			p = nl + 1;
+		}
+	}
+	return 0;
+}
+
+static void pack_body(struct strbuf *blob, const char *html, const char *text,
+		      const struct value *toc)
+{
+	size_t i;
+
+	strbuf_add(blob, html, strlen(html) + 1);
+	strbuf_add(blob, text ? text : "", (text ? strlen(text) : 0) + 1);
+	for (i = 0; toc && i < toc->n; i++)
+		strbuf_addf(blob, "%d\t%s\t%s\n",
+			    (int)value_get(toc->items[i], "level")->number,
+			    value_string(value_get(toc->items[i], "id")),
+			    value_string(value_get(toc->items[i], "title")));
+}
+
+/*
+ * One body to HTML (and its words and headings when asked), from the
+ * cache when nothing it depends on changed. Only renders that reported
+ * nothing are kept, so a cached body has no diagnostics to repeat.
+ */
+static void render_body(struct build *b, struct doc *d, unsigned long long depends,
+			const char *prefix, int shift, char **html_out, char **text_out,
+			struct value **toc_out, struct diag_list *dl)
+{
+	struct markdown_opts mo = { .path = d->path, .rel = d->rel,
+				    .line_offset = d->body_line - 1,
+				    .unsafe = b->cfg.unsafe, .resolve = resolve,
+				    .resolve_ctx = b, .base_path = b->base_path,
+				    .id_prefix = prefix, .heading_shift = shift };
+	struct strbuf html = STRBUF_INIT, text = STRBUF_INIT, src = STRBUF_INIT, blob = STRBUF_INIT;
+	struct hookrun_doc hd = { b->hooks, d };
+	unsigned long long key = depends;
+	size_t before = dl->n;
+
+	key = value_hash_bytes(d->body, d->body_len, key);
+	key = value_hash(d->meta, key);
+	key = value_hash_bytes(prefix ? prefix : "", prefix ? strlen(prefix) + 1 : 1, key);
+	key = value_hash_bytes(&shift, sizeof shift, key);
+	if (b->cache && !b->opts->dry_run && cache_blob_get(b->cache, key, &blob) &&
+	    unpack_body(&blob, html_out, text_out, toc_out) == 0) {
+		strbuf_release(&blob);
+		return;
+	}
+	if (text_out)
+		mo.plain = &text;
+	if (hookrun_has_markdown(b->hooks)) {
+		mo.filter = hookrun_markdown;
+		mo.filter_ctx = &hd;
+	}
+	hookrun_expand(b->hooks, d, &src, dl);
+	markdown_render(src.buf, src.len, &mo, &html, toc_out, dl);
+	if (dl->n == before && b->cache && !b->opts->dry_run) {
+		strbuf_reset(&blob);
+		pack_body(&blob, html.buf, text.buf, toc_out ? *toc_out : NULL);
+		cache_blob_put(b->cache, key, blob.buf, blob.len);
+	}
+	*html_out = strbuf_detach(&html, NULL);
+	if (text_out)
+		*text_out = strbuf_detach(&text, NULL);
+	strbuf_release(&text);
+	strbuf_release(&src);
+	strbuf_release(&blob);
+}
+
+/* Render every Markdown body once; pages then only read the results.
+ * (cmark-gfm is not thread-safe, so this stays on one thread.) */
 static void render_bodies(struct build *b)
 {
+	unsigned long long depends = bodies_depend_on(b);
 	size_t i;
 
 	for (i = 0; i < b->content.n; i++) {
 		struct doc *d = b->content.docs[i];
-		struct markdown_opts mo = { .path = d->path, .rel = d->rel,
-					    .line_offset = d->body_line - 1,
-					    .unsafe = b->cfg.unsafe, .resolve = resolve,
-					    .resolve_ctx = b, .base_path = b->base_path };
-		struct strbuf html = STRBUF_INIT, text = STRBUF_INIT, src = STRBUF_INIT;
-		struct hookrun_doc hd = { b->hooks, d };
 
 		if (!d->is_markdown)
 			continue;
-		mo.plain = &text;
-		if (hookrun_has_markdown(b->hooks)) {
-			mo.filter = hookrun_markdown;
-			mo.filter_ctx = &hd;
-		}
-		hookrun_expand(b->hooks, d, &src, b->dl);
-		markdown_render(src.buf, src.len, &mo, &html, &d->toc, b->dl);
-		strbuf_release(&src);
-		d->html = strbuf_detach(&html, NULL);
-		d->text = strbuf_detach(&text, NULL);
+		render_body(b, d, depends, NULL, 0, &d->html, &d->text, &d->toc, b->dl);
 		judge_reading(b, d);
 	}
-	/* a guide's one-page edition joins its chapters: number their ids */
+	/* a guide's one-page edition joins its chapters: number their ids,
+	 * and put their headings under each chapter's own h2 */
 	for (i = 0; i < b->model.all[RECORD_CHAPTER].n; i++) {
 		const struct record *c = b->model.all[RECORD_CHAPTER].items[i];
-		struct doc *d = c->doc;
-		struct strbuf html = STRBUF_INIT, prefix = STRBUF_INIT;
+		struct strbuf prefix = STRBUF_INIT;
 		struct diag_list ignored = DIAG_LIST_INIT; /* reported above */
-		struct markdown_opts mo = { .path = d->path, .rel = d->rel,
-					    .line_offset = d->body_line - 1,
-					    .unsafe = b->cfg.unsafe, .resolve = resolve,
-					    .resolve_ctx = b, .base_path = b->base_path };
 
-		struct strbuf src = STRBUF_INIT;
-		struct hookrun_doc hd = { b->hooks, d };
-
-		if (hookrun_has_markdown(b->hooks)) {
-			mo.filter = hookrun_markdown;
-			mo.filter_ctx = &hd;
-		}
-		hookrun_expand(b->hooks, d, &src, &ignored);
 		strbuf_addf(&prefix, "c%d-", c->order);
-		mo.id_prefix = prefix.buf;
-		mo.heading_shift = 1; /* under the chapter's own h2 */
-		markdown_render(src.buf, src.len, &mo, &html, NULL, &ignored);
-		strbuf_release(&src);
-		d->html_joined = strbuf_detach(&html, NULL);
+		render_body(b, c->doc, depends, prefix.buf, 1, &c->doc->html_joined, NULL, NULL,
+			    &ignored);
 		diag_list_release(&ignored);
 		strbuf_release(&prefix);
 	}

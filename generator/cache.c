@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fsutil.h"
 #include "strbuf.h"
@@ -23,6 +24,12 @@ struct cache {
 	struct entry *now;     /* this build's, in any order */
 	size_t nnow, anow;
 	pthread_mutex_t lock;
+	char *blob_dir;             /* "<parent>/.waymark-cache-<name>.d" */
+	unsigned long long *blobs;  /* keys used this build */
+	size_t nblobs, ablobs;
+	struct strbuf *pending;     /* new blobs, written by cache_save */
+	unsigned long long *pending_keys;
+	size_t npending, apending, apending_keys;
 };
 
 #define CACHE_MAGIC "waymark-cache 1"
@@ -85,6 +92,8 @@ struct cache *cache_load(const char *out_dir)
 	char *line, *save = NULL;
 
 	pthread_mutex_init(&c->lock, NULL);
+	c->blob_dir = xmalloc(strlen(path) + 3);
+	sprintf(c->blob_dir, "%s.d", path);
 	if (fs_is_dir(out_dir) && fs_read(path, &text) == 0 &&
 	    !strncmp(text.buf, CACHE_MAGIC "\n", strlen(CACHE_MAGIC) + 1)) {
 		for (line = strtok_r(text.buf + strlen(CACHE_MAGIC) + 1, "\n", &save); line;
@@ -161,6 +170,86 @@ void cache_note_put(struct cache *c, const char *key, const char *text)
 	pthread_mutex_unlock(&c->lock);
 }
 
+static void blob_used(struct cache *c, unsigned long long key)
+{
+	pthread_mutex_lock(&c->lock);
+	XGROW(c->blobs, c->ablobs, c->nblobs + 1);
+	c->blobs[c->nblobs++] = key;
+	pthread_mutex_unlock(&c->lock);
+}
+
+static char *blob_path(const struct cache *c, unsigned long long key)
+{
+	char *p = xmalloc(strlen(c->blob_dir) + 20);
+
+	sprintf(p, "%s/%016llx", c->blob_dir, key);
+	return p;
+}
+
+int cache_blob_get(struct cache *c, unsigned long long key, struct strbuf *out)
+{
+	char *path = blob_path(c, key);
+	size_t before = out->len;
+	int found = fs_read(path, out) == 0;
+
+	free(path);
+	if (!found) {
+		strbuf_setlen(out, before);
+		return 0;
+	}
+	blob_used(c, key);
+	return 1;
+}
+
+void cache_blob_put(struct cache *c, unsigned long long key, const void *data, size_t len)
+{
+	/* kept in memory until the build has succeeded: a failed build
+	 * leaves nothing new beside the output */
+	pthread_mutex_lock(&c->lock);
+	XGROW(c->pending, c->apending, c->npending + 1);
+	XGROW(c->pending_keys, c->apending_keys, c->npending + 1);
+	strbuf_init(&c->pending[c->npending], len);
+	strbuf_add(&c->pending[c->npending], data, len);
+	c->pending_keys[c->npending++] = key;
+	pthread_mutex_unlock(&c->lock);
+	blob_used(c, key);
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Delete the blobs this build did not use. */
+static void prune_blobs(const struct cache *c)
+{
+	struct fs_list files = { NULL, 0, 0 };
+	unsigned long long *used = xmalloc((c->nblobs + 1) * sizeof *used);
+	size_t i;
+
+	if (!fs_is_dir(c->blob_dir)) {
+		free(used);
+		return;
+	}
+	memcpy(used, c->blobs, c->nblobs * sizeof *used);
+	qsort(used, c->nblobs, sizeof *used, cmp_key);
+	fs_list(c->blob_dir, NULL, &files, NULL);
+	for (i = 0; i < files.n; i++) {
+		unsigned long long k = strtoull(files.paths[i], NULL, 16);
+
+		if (!bsearch(&k, used, c->nblobs, sizeof *used, cmp_key)) {
+			char *p = fs_join(c->blob_dir, files.paths[i]);
+
+			unlink(p);
+			free(p);
+		}
+	}
+	fs_list_release(&files);
+	free(used);
+}
+
 int cache_save(const struct cache *c, const char *out_dir)
 {
 	char *path = cache_path(out_dir);
@@ -183,6 +272,13 @@ int cache_save(const struct cache *c, const char *out_dir)
 		}
 	}
 	ret = fs_write(path, text.buf, text.len);
+	for (i = 0; i < c->npending; i++) {
+		char *bp = blob_path(c, c->pending_keys[i]);
+
+		fs_write(bp, c->pending[i].buf, c->pending[i].len);
+		free(bp);
+	}
+	prune_blobs(c);
 	free(sorted);
 	strbuf_release(&text);
 	free(path);
@@ -205,6 +301,12 @@ void cache_free(struct cache *c)
 	}
 	free(c->old);
 	free(c->now);
+	for (i = 0; i < c->npending; i++)
+		strbuf_release(&c->pending[i]);
+	free(c->pending);
+	free(c->pending_keys);
+	free(c->blobs);
+	free(c->blob_dir);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }

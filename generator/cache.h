@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "strbuf.h"
+
 /*
  * A cache maps an output path ("about/index.html") to the hash of
  * everything that made it: the page's whole template context (which holds
@@ -38,6 +40,16 @@ void cache_put(struct cache *c, const char *out, unsigned long long hash);
  */
 const char *cache_note_get(const struct cache *c, const char *key);
 void cache_note_put(struct cache *c, const char *key, const char *text);
+/*
+ * Blobs: larger results kept from one build to the next by key (a page's
+ * rendered Markdown), each in its own file in a directory beside the
+ * cache. cache_blob_get appends last build's bytes to `out` and returns 1,
+ * or returns 0 when there are none; cache_blob_put stores this build's.
+ * A blob neither got nor put in a build is deleted when the cache is saved.
+ */
+int cache_blob_get(struct cache *c, unsigned long long key, struct strbuf *out);
+void cache_blob_put(struct cache *c, unsigned long long key, const void *data, size_t len);
+
 /* Write this build's entries beside `out_dir`. 0 or -1 (errno). */
 int cache_save(const struct cache *c, const char *out_dir);
 void cache_free(struct cache *c);

@@ -122,6 +122,12 @@ const struct mustache_lambdas *hookrun_lambdas(const struct hookrun *hr)
 	return hr && hr->has_helpers ? &hr->lambdas : NULL;
 }
 
+int hookrun_sees_everything(const struct hookrun *hr)
+{
+	return hr && hooks_has(hr->h, HOOKS_SITE) &&
+	       (hooks_has(hr->h, HOOKS_MARKDOWN) || hooks_has(hr->h, HOOKS_SHORTCODES));
+}
+
 int hookrun_has_markdown(const struct hookrun *hr)
 {
 	return hr && hooks_has(hr->h, HOOKS_MARKDOWN);

@@ -51,6 +51,9 @@ struct hookrun_doc {
 	const struct doc *doc;
 };
 int hookrun_markdown(void *ctx, struct cmark_node *doc, struct diag_list *dl);
+/* 1 when a site hook could pass anything from any document to the
+ * markdown or shortcode hooks (then every body depends on all content). */
+int hookrun_sees_everything(const struct hookrun *hr);
 /* 1 when some hook file has a `markdown` hook. */
 int hookrun_has_markdown(const struct hookrun *hr);
 
