@@ -122,6 +122,8 @@ static unsigned long long bodies_depend_on(const struct build *b)
 	h = value_hash_bytes(&b->cfg.unsafe, sizeof b->cfg.unsafe, h);
 	h = value_hash_bytes(b->base_path, strlen(b->base_path) + 1, h);
 	h = value_hash_bytes(&lua, sizeof lua, h);
+	for (i = 0; i < b->theme.nids; i++)
+		h = value_hash_bytes(b->theme.ids[i], strlen(b->theme.ids[i]) + 1, h);
 	for (i = 0; i < b->content.n; i++) {
 		const struct doc *d = b->content.docs[i];
 
@@ -205,7 +207,9 @@ static void render_body(struct build *b, struct doc *d, unsigned long long depen
 				    .line_offset = d->body_line - 1,
 				    .unsafe = b->cfg.unsafe, .resolve = resolve,
 				    .resolve_ctx = b, .base_path = b->base_path,
-				    .id_prefix = prefix, .heading_shift = shift };
+				    .id_prefix = prefix, .heading_shift = shift,
+				    .reserved = (const char *const *)b->theme.ids,
+				    .nreserved = b->theme.nids };
 	struct strbuf html = STRBUF_INIT, text = STRBUF_INIT, src = STRBUF_INIT, blob = STRBUF_INIT;
 	struct hookrun_doc hd = { b->hooks, d };
 	unsigned long long key = depends;

@@ -3,6 +3,7 @@
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
+#include <cmark-gfm-extension_api.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,11 +24,25 @@ void markdown_init(void)
 	cmark_gfm_core_extensions_ensure_registered();
 }
 
-/* The ids given out so far on this page. */
+/* The ids given out so far on this page, and those it may not use. */
 struct idset {
 	char **ids;
 	size_t n, alloc;
+	const char *const *reserved;
+	size_t nreserved;
 };
+
+/* cmark-gfm's footnote ids: "fn-3", "fnref-3" */
+static int footnote_id(const char *id)
+{
+	const char *p = !strncmp(id, "fn-", 3) ? id + 3 : !strncmp(id, "fnref-", 6) ? id + 6 : NULL;
+
+	if (!p || !*p)
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == '\0';
+}
 
 static int idset_has(const struct idset *s, const char *id)
 {
@@ -36,6 +51,11 @@ static int idset_has(const struct idset *s, const char *id)
 	for (i = 0; i < sizeof reserved_ids / sizeof *reserved_ids; i++)
 		if (!strcmp(reserved_ids[i], id))
 			return 1;
+	for (i = 0; i < s->nreserved; i++)
+		if (!strcmp(s->reserved[i], id))
+			return 1;
+	if (footnote_id(id))
+		return 1;
 	for (i = 0; i < s->n; i++)
 		if (!strcmp(s->ids[i], id))
 			return 1;
@@ -127,6 +147,60 @@ static void anchor_heading(cmark_node *h, struct idset *ids, const char *prefix,
 		value_list_push(toc, e);
 	}
 	strbuf_release(&text);
+	strbuf_release(&tag);
+}
+
+/*
+ * A task list item: cmark-gfm would write a disabled checkbox with no
+ * label (a form control screen readers announce without a name). Write a
+ * symbol instead, with its meaning in words for screen readers.
+ */
+static void task_marker(cmark_node *item)
+{
+	int done = cmark_gfm_extensions_get_tasklist_item_checked(item);
+	cmark_node *mark = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	cmark_node *first = cmark_node_first_child(item);
+
+	cmark_node_set_syntax_extension(item, NULL);
+	cmark_node_set_on_enter(mark, done
+		? "<span class=\"task task-done\"><span aria-hidden=\"true\">\u2611</span><span class=\"visually-hidden\">Done:</span></span> "
+		: "<span class=\"task task-todo\"><span aria-hidden=\"true\">\u2610</span><span class=\"visually-hidden\">To do:</span></span> ");
+	cmark_node_set_on_exit(mark, "");
+	if (first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH)
+		cmark_node_prepend_child(first, mark);
+	else if (first)
+		cmark_node_insert_before(first, mark);
+	else
+		cmark_node_append_child(item, mark);
+}
+
+/*
+ * A table may be wider than a phone: put it in a region that scrolls, can
+ * be reached by keyboard (so its overflow can be scrolled without a
+ * mouse) and is named by the table's column headings.
+ */
+static void wrap_table(cmark_node *table)
+{
+	cmark_node *box = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	cmark_node *row = cmark_node_first_child(table), *cell;
+	struct strbuf label = STRBUF_INIT, tag = STRBUF_INIT;
+
+	strbuf_adds(&label, "Table");
+	for (cell = row ? cmark_node_first_child(row) : NULL; cell; cell = cmark_node_next(cell)) {
+		struct strbuf t = STRBUF_INIT;
+
+		plain_text(cell, &t);
+		strbuf_addf(&label, "%s%s", label.len == 5 ? ": " : ", ", t.buf);
+		strbuf_release(&t);
+	}
+	strbuf_adds(&tag, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"");
+	strbuf_add_html(&tag, label.buf, label.len);
+	strbuf_adds(&tag, "\">");
+	cmark_node_set_on_enter(box, tag.buf);
+	cmark_node_set_on_exit(box, "</div>");
+	cmark_node_insert_before(table, box);
+	cmark_node_append_child(box, table);
+	strbuf_release(&label);
 	strbuf_release(&tag);
 }
 
@@ -276,7 +350,7 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 	cmark_event_type ev;
 	cmark_node **pending = NULL;
 	size_t npending = 0, apending = 0, i;
-	struct idset ids = { NULL, 0, 0 };
+	struct idset ids = { NULL, 0, 0, o->reserved, o->nreserved };
 	int failed = 0;
 	char *out;
 
@@ -302,7 +376,14 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 		t = cmark_node_get_type(node);
 		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE)
 			resolve_link(node, o, dl, &failed);
-		else if (t == CMARK_NODE_HEADING ||
+		else if (t == CMARK_NODE_ITEM && cmark_node_get_syntax_extension(node) &&
+			 !strcmp(cmark_node_get_type_string(node), "tasklist")) {
+			XGROW(pending, apending, npending + 1);
+			pending[npending++] = node;
+		} else if (!strcmp(cmark_node_get_type_string(node), "table")) {
+			XGROW(pending, apending, npending + 1);
+			pending[npending++] = node;
+		} else if (t == CMARK_NODE_HEADING ||
 			 (!o->unsafe && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE))) {
 			XGROW(pending, apending, npending + 1);
 			pending[npending++] = node;
@@ -313,7 +394,13 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 	if (toc)
 		*toc = value_new_list();
 	for (i = 0; i < npending; i++) {
-		if (cmark_node_get_type(pending[i]) == CMARK_NODE_HEADING)
+		const char *ts = cmark_node_get_type_string(pending[i]);
+
+		if (!strcmp(ts, "tasklist"))
+			task_marker(pending[i]);
+		else if (!strcmp(ts, "table"))
+			wrap_table(pending[i]);
+		else if (cmark_node_get_type(pending[i]) == CMARK_NODE_HEADING)
 			anchor_heading(pending[i], &ids, o->id_prefix, o->heading_shift,
 				       toc ? *toc : NULL);
 		else

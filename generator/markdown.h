@@ -36,6 +36,10 @@ struct markdown_opts {
 	void *filter_ctx;
 	const char *base_path; /* "/sub/": put before links that start with one
 				* '/' ("/plan/" → "/sub/plan/"); NULL or "/": none */
+	/* ids the page's template uses itself ("steps", "contents"): a
+	 * heading never takes one (see theme_ids) */
+	const char *const *reserved;
+	size_t nreserved;
 	struct strbuf *plain;  /* if not NULL, receives the words of the page:
 				* each heading, paragraph, list item and table
 				* cell a block, blocks separated by a blank line */

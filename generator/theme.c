@@ -1,4 +1,5 @@
 /* theme: finding a theme and its parents, its templates and its assets. */
+#define _GNU_SOURCE /* memmem */
 #include "theme.h"
 
 #include <errno.h>
@@ -128,6 +129,8 @@ done:
 	return parent;
 }
 
+static void collect_ids(struct theme *t, const char *text, size_t len);
+
 /* Add every *.mustache below dir/sub to the set, named by path without
  * the extension ("page", "partials can nest/like-this"). */
 static void add_templates(struct theme *t, const char *dir, const char *sub,
@@ -149,6 +152,7 @@ static void add_templates(struct theme *t, const char *dir, const char *sub,
 			diag_io_error(dl, NULL, "unable to read '%s': %s", path, strerror(errno));
 		} else {
 			mustache_set_add(t->templates, name, path, text.buf, text.len, dl);
+			collect_ids(t, text.buf, text.len);
 			t->fingerprint = value_hash_bytes(name, strlen(name) + 1, t->fingerprint);
 			t->fingerprint = value_hash_bytes(text.buf, text.len, t->fingerprint);
 		}
@@ -158,6 +162,33 @@ static void add_templates(struct theme *t, const char *dir, const char *sub,
 	}
 	fs_list_release(&files);
 	free(root);
+}
+
+/* Note every literal id="x" in a template (ids built from {{tags}} vary
+ * by page and cannot be known here). */
+static void collect_ids(struct theme *t, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	size_t i, alloc = t->nids;
+
+	while ((p = memmem(p, (size_t)(end - p), "id=\"", 4))) {
+		const char *q;
+
+		p += 4;
+		q = memchr(p, '"', (size_t)(end - p));
+		if (!q)
+			break;
+		if (q > p && !memmem(p, (size_t)(q - p), "{{", 2)) {
+			for (i = 0; i < t->nids; i++)
+				if (strlen(t->ids[i]) == (size_t)(q - p) && !memcmp(t->ids[i], p, (size_t)(q - p)))
+					break;
+			if (i == t->nids) {
+				XGROW(t->ids, alloc, t->nids + 1);
+				t->ids[t->nids++] = xstrndup(p, (size_t)(q - p));
+			}
+		}
+		p = q + 1;
+	}
 }
 
 static uint32_t fnv1a(const char *s, size_t n)
@@ -320,6 +351,9 @@ void theme_release(struct theme *t)
 		free(t->assets[i].out);
 	}
 	free(t->assets);
+	for (i = 0; i < t->nids; i++)
+		free(t->ids[i]);
+	free(t->ids);
 	mustache_set_free(t->templates);
 	value_free(t->asset_urls);
 	memset(t, 0, sizeof *t);

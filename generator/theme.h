@@ -35,6 +35,8 @@ struct theme {
 	size_t nassets, aassets;
 	struct value *asset_urls; /* map: "site_css" → "/assets/site.3f2a9c1e.css" */
 	unsigned long long fingerprint; /* changes when any template changes */
+	char **ids;    /* the literal id="..." values templates use, which */
+	size_t nids;   /* headings in Markdown must not take */
 };
 
 /*
