@@ -257,14 +257,49 @@ START_TEST(gfm_autolink)
 }
 END_TEST
 
-START_TEST(gfm_tasklist)
+START_TEST(gfm_tasklist_items_are_named_for_screen_readers)
 {
 	struct render r;
 
 	render(&r, "- [ ] todo\n- [x] done\n");
-	ck_assert_html_has(&r, "<li><input type=\"checkbox\" disabled=\"\" /> todo</li>");
-	ck_assert_html_has(&r, "<li><input type=\"checkbox\" checked=\"\" disabled=\"\" /> done</li>");
+	ck_assert_html_has(&r, "<li><span class=\"task task-todo\"><span aria-hidden=\"true\">\u2610</span>"
+			       "<span class=\"visually-hidden\">To do:</span></span> todo</li>");
+	ck_assert_html_has(&r, "<li><span class=\"task task-done\"><span aria-hidden=\"true\">\u2611</span>"
+			       "<span class=\"visually-hidden\">Done:</span></span> done</li>");
+	ck_assert(strstr(r.html.buf, "<input") == NULL);
 	render_release(&r);
+}
+END_TEST
+
+START_TEST(tables_sit_in_a_named_scrolling_region)
+{
+	struct render r;
+
+	render(&r, "| Step | Months |\n|---|---|\n| Aide | 6 |\n");
+	ck_assert_html_has(&r, "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" "
+			       "aria-label=\"Table: Step, Months\">");
+	ck_assert_html_has(&r, "</table>\n</div>");
+	render_release(&r);
+}
+END_TEST
+
+START_TEST(headings_avoid_template_and_footnote_ids)
+{
+	static const char *const reserved[] = { "steps" };
+
+	{
+		struct markdown_opts o = { .path = "content/a.md", .rel = "a.md",
+					   .reserved = reserved, .nreserved = 1 };
+		struct strbuf html = STRBUF_INIT;
+		struct diag_list dl = DIAG_LIST_INIT;
+		const char *md = "## Steps\n\n## Fn 1\n";
+
+		markdown_render(md, strlen(md), &o, &html, NULL, &dl);
+		ck_assert(strstr(html.buf, "id=\"steps-2\"") != NULL);
+		ck_assert(strstr(html.buf, "id=\"fn-1-2\"") != NULL);
+		strbuf_release(&html);
+		diag_list_release(&dl);
+	}
 }
 END_TEST
 
@@ -500,7 +535,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, gfm_table);
 	tcase_add_test(tc, gfm_strikethrough);
 	tcase_add_test(tc, gfm_autolink);
-	tcase_add_test(tc, gfm_tasklist);
+	tcase_add_test(tc, gfm_tasklist_items_are_named_for_screen_readers);
+	tcase_add_test(tc, tables_sit_in_a_named_scrolling_region);
+	tcase_add_test(tc, headings_avoid_template_and_footnote_ids);
 	tcase_add_test(tc, raw_html_block_shown_as_text_by_default);
 	tcase_add_test(tc, raw_inline_html_shown_as_text_by_default);
 	tcase_add_test(tc, raw_html_passes_through_when_unsafe);
