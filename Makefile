@@ -33,7 +33,8 @@ TESTS    = $(TESTSRC:tests/unit/%.c=build/tests/%)
 ASANTESTS= $(TESTSRC:tests/unit/%.c=build/asan-tests/%)
 ASAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all site check deps unit unit-asan regress bad themes valgrind a11y a11y-deps screenshots install clean bench
+.PHONY: all site check deps unit unit-asan regress bad themes valgrind a11y a11y-deps screenshots install clean bench \
+        incremental scaffold serve install-test
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -155,11 +156,27 @@ build/bench/%: tests/bench/%.c $(LIBOBJ) | build/bench
 build/bench:
 	@mkdir -p $@
 
+incremental: all
+	@sh tests/incremental.sh
+
+scaffold: all
+	@sh tests/scaffold.sh
+
+serve: all
+	@WAYMARK=$(CURDIR)/bin/waymark sh tests/serve.sh
+
+install-test: all
+	@sh tests/install.sh
+
 check: all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory regress
 	@$(MAKE) --no-print-directory bad
+	@$(MAKE) --no-print-directory incremental
+	@$(MAKE) --no-print-directory scaffold
+	@$(MAKE) --no-print-directory serve
+	@$(MAKE) --no-print-directory install-test
 	@$(MAKE) --no-print-directory themes
 	@$(MAKE) --no-print-directory valgrind
 	@$(MAKE) --no-print-directory a11y
