@@ -34,7 +34,7 @@ ASANTESTS= $(TESTSRC:tests/unit/%.c=build/asan-tests/%)
 ASAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all site check deps unit unit-asan regress bad themes valgrind a11y a11y-deps screenshots install clean bench \
-        incremental scaffold serve install-test
+        incremental scaffold serve install-test weight parallel
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -168,6 +168,12 @@ serve: all
 install-test: all
 	@sh tests/install.sh
 
+weight: all
+	@sh tests/weight.sh
+
+parallel: all
+	@sh tests/parallel.sh
+
 check: all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
@@ -177,6 +183,8 @@ check: all
 	@$(MAKE) --no-print-directory scaffold
 	@$(MAKE) --no-print-directory serve
 	@$(MAKE) --no-print-directory install-test
+	@$(MAKE) --no-print-directory parallel
+	@$(MAKE) --no-print-directory weight
 	@$(MAKE) --no-print-directory themes
 	@$(MAKE) --no-print-directory valgrind
 	@$(MAKE) --no-print-directory a11y

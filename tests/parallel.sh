@@ -1,0 +1,26 @@
+#!/bin/sh
+# -j N: the output is byte for byte the same for 1, 2 and 8 threads, on the
+# default site and on sites that use every Markdown extension and every
+# page type.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+w="$top/bin/waymark"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+for site in "$top" "$top/tests/regress/markdown-extensions/site" \
+	    "$top/tests/regress/page-types/site" "$top/tests/a11y/fixture"; do
+	name=$(basename "$(dirname "$site")")-$(basename "$site")
+	for j in 1 2 8; do
+		if ! "$w" build -s "$site" -o "$tmp/$name-$j" -j $j --quiet >"$tmp/log" 2>&1; then
+			echo "FAIL parallel: $site with -j $j: $(cat "$tmp/log")"; fail=$((fail + 1)); continue 2
+		fi
+	done
+	if diff -r "$tmp/$name-1" "$tmp/$name-2" >/dev/null && diff -r "$tmp/$name-1" "$tmp/$name-8" >/dev/null; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL parallel: $site differs between -j 1 and -j 2 or 8"; fail=$((fail + 1))
+	fi
+done
+echo "parallel: $pass passed, $fail failed"
+[ $fail = 0 ]
