@@ -259,6 +259,8 @@ static void render_bodies(struct build *b)
 			continue;
 		render_body(b, d, depends, NULL, 0, &d->html, &d->text, &d->toc, b->dl);
 		judge_reading(b, d);
+		free(d->text); /* only the reading grade needs the words */
+		d->text = NULL;
 	}
 	/* a guide's one-page edition joins its chapters: number their ids,
 	 * and put their headings under each chapter's own h2 */

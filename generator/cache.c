@@ -27,9 +27,9 @@ struct cache {
 	char *blob_dir;             /* "<parent>/.waymark-cache-<name>.d" */
 	unsigned long long *blobs;  /* keys used this build */
 	size_t nblobs, ablobs;
-	struct strbuf *pending;     /* new blobs, written by cache_save */
+	char *new_dir;              /* new blobs wait here until cache_save */
 	unsigned long long *pending_keys;
-	size_t npending, apending, apending_keys;
+	size_t npending, apending_keys;
 };
 
 #define CACHE_MAGIC "waymark-cache 1"
@@ -94,6 +94,8 @@ struct cache *cache_load(const char *out_dir)
 	pthread_mutex_init(&c->lock, NULL);
 	c->blob_dir = xmalloc(strlen(path) + 3);
 	sprintf(c->blob_dir, "%s.d", path);
+	c->new_dir = xmalloc(strlen(path) + 7);
+	sprintf(c->new_dir, "%s.d.new", path);
 	if (fs_is_dir(out_dir) && fs_read(path, &text) == 0 &&
 	    !strncmp(text.buf, CACHE_MAGIC "\n", strlen(CACHE_MAGIC) + 1)) {
 		for (line = strtok_r(text.buf + strlen(CACHE_MAGIC) + 1, "\n", &save); line;
@@ -203,16 +205,19 @@ int cache_blob_get(struct cache *c, unsigned long long key, struct strbuf *out)
 
 void cache_blob_put(struct cache *c, unsigned long long key, const void *data, size_t len)
 {
-	/* kept in memory until the build has succeeded: a failed build
-	 * leaves nothing new beside the output */
-	pthread_mutex_lock(&c->lock);
-	XGROW(c->pending, c->apending, c->npending + 1);
-	XGROW(c->pending_keys, c->apending_keys, c->npending + 1);
-	strbuf_init(&c->pending[c->npending], len);
-	strbuf_add(&c->pending[c->npending], data, len);
-	c->pending_keys[c->npending++] = key;
-	pthread_mutex_unlock(&c->lock);
-	blob_used(c, key);
+	/* written aside until the build has succeeded: a failed build
+	 * leaves nothing new beside the output (cache_free removes it) */
+	char *p = xmalloc(strlen(c->new_dir) + 20);
+
+	sprintf(p, "%s/%016llx", c->new_dir, key);
+	if (fs_write(p, data, len) == 0) {
+		pthread_mutex_lock(&c->lock);
+		XGROW(c->pending_keys, c->apending_keys, c->npending + 1);
+		c->pending_keys[c->npending++] = key;
+		pthread_mutex_unlock(&c->lock);
+		blob_used(c, key);
+	}
+	free(p);
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -272,12 +277,18 @@ int cache_save(const struct cache *c, const char *out_dir)
 		}
 	}
 	ret = fs_write(path, text.buf, text.len);
+	if (c->npending)
+		fs_mkdirs(c->blob_dir);
 	for (i = 0; i < c->npending; i++) {
-		char *bp = blob_path(c, c->pending_keys[i]);
+		char *to = blob_path(c, c->pending_keys[i]);
+		char *from = xmalloc(strlen(c->new_dir) + 20);
 
-		fs_write(bp, c->pending[i].buf, c->pending[i].len);
-		free(bp);
+		sprintf(from, "%s/%016llx", c->new_dir, c->pending_keys[i]);
+		rename(from, to);
+		free(from);
+		free(to);
 	}
+	fs_remove_tree(c->new_dir);
 	prune_blobs(c);
 	free(sorted);
 	strbuf_release(&text);
@@ -301,9 +312,8 @@ void cache_free(struct cache *c)
 	}
 	free(c->old);
 	free(c->now);
-	for (i = 0; i < c->npending; i++)
-		strbuf_release(&c->pending[i]);
-	free(c->pending);
+	fs_remove_tree(c->new_dir); /* a build that did not save */
+	free(c->new_dir);
 	free(c->pending_keys);
 	free(c->blobs);
 	free(c->blob_dir);
