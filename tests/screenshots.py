@@ -36,6 +36,10 @@ PAGES = (  # (site, path, file stem)
     ("default", "/", "home"),
     ("default", "/about/", "about"),
     ("default", "/pathways/nursing/", "pathway-nursing"),
+    ("default", "/frameworks/employability/teamwork/", "skill-teamwork"),
+    ("default", "/stories/aisha-help-desk-to-security/", "story-aisha"),
+    ("default", "/search/", "search"),
+    ("default", "/plan/", "plan"),
     ("example", "/", "example-community-home"),
 )
 # Keyboard focus, viewport only: how many Tabs from the top of the page.
