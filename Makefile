@@ -146,9 +146,10 @@ bench-charts: deps
 # bench. BENCH_SIZES="1000" BENCH_RUNS=1 for a quick run. Never fails on a
 # missed target; fails when a build fails.
 bench: all
-	@$(MAKE) --no-print-directory build/bench/template_bench
+	@$(MAKE) --no-print-directory build/bench/template_bench build/bench/chart_bench
 	@sh tests/bench/bench.sh
 	@./build/bench/template_bench
+	@./build/bench/chart_bench
 
 build/bench/%: tests/bench/%.c $(LIBOBJ) | build/bench
 	@echo "  BENCH   $@"; $(CC) $(CFLAGS_ALL) -Igenerator -o $@ $< $(LIBOBJ) $(PKG_LIBS)
