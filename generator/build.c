@@ -466,51 +466,23 @@ static unsigned long long input_stamp(const struct build_opts *opts, const char 
 	return theme_stamp(opts->site_dir, h);
 }
 
-/* The last build's warnings, kept in the cache for a build that changes
- * nothing: "file\tline\tcol\tmessage" lines. */
-static char *warnings_note(const struct diag_list *dl)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-
-	for (i = 0; i < dl->n; i++)
-		if (dl->items[i].level == DIAG_WARNING)
-			strbuf_addf(&sb, "%s\t%d\t%d\t%s\n", dl->items[i].file ? dl->items[i].file : "",
-				    dl->items[i].line, dl->items[i].col, dl->items[i].msg);
-	return strbuf_detach(&sb, NULL);
-}
-
-static void replay_warnings(const char *note, struct diag_list *dl)
-{
-	const char *line = note;
-
-	while (line && *line) {
-		const char *end = strchr(line, '\n');
-		char file[4096], msg[4096];
-		int l, c;
-
-		if (sscanf(line, "%4095[^\t]\t%d\t%d\t%4095[^\n]", file, &l, &c, msg) == 4)
-			diag_add(dl, DIAG_WARNING, file, l, c, msg);
-		else if (sscanf(line, "\t%d\t%d\t%4095[^\n]", &l, &c, msg) == 3)
-			diag_add(dl, DIAG_WARNING, NULL, l, c, msg);
-		line = end ? end + 1 : NULL;
-	}
-}
-
 /* Keep this build's stamp, page count and warnings for the next one, then
  * write the cache. */
 static int remember(struct build *b, unsigned long long stamp, const struct build_stats *st)
 {
 	char buf[32];
-	char *w = warnings_note(b->dl);
+	struct strbuf w = STRBUF_INIT;
+	int ret;
 
+	diag_list_save(b->dl, DIAG_WARNING, &w);
 	snprintf(buf, sizeof buf, "%016llx", stamp);
 	cache_note_put(b->cache, "stamp", buf);
 	snprintf(buf, sizeof buf, "%zu", st->pages);
 	cache_note_put(b->cache, "pages", buf);
-	cache_note_put(b->cache, "warnings", w);
-	free(w);
-	return cache_save(b->cache, b->out.final);
+	cache_note_put(b->cache, "warnings", w.buf);
+	strbuf_release(&w);
+	ret = cache_save(b->cache, b->out.final);
+	return ret;
 }
 
 /* Nothing changed since the last build: report it, with its warnings. */
@@ -529,7 +501,7 @@ static int unchanged(struct build *b, const char *out_dir, unsigned long long st
 		return 0;
 	st->pages = strtoul(pages, NULL, 10);
 	st->kept = st->pages;
-	replay_warnings(cache_note_get(b->cache, "warnings"), b->dl);
+	diag_list_load(b->dl, DIAG_WARNING, cache_note_get(b->cache, "warnings"));
 	return 1;
 }
 

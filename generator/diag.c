@@ -160,6 +160,37 @@ void diag_list_print(const struct diag_list *dl, FILE *out)
 	}
 }
 
+void diag_list_save(const struct diag_list *dl, enum diag_level level, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < dl->n; i++)
+		if (dl->items[i].level == level)
+			strbuf_addf(out, "%s\t%d\t%d\t%s\n", dl->items[i].file ? dl->items[i].file : "",
+				    dl->items[i].line, dl->items[i].col, dl->items[i].msg);
+}
+
+void diag_list_load(struct diag_list *dl, enum diag_level level, const char *text)
+{
+	while (text && *text) {
+		const char *end = strchr(text, '\n'), *t1, *t2, *t3;
+		size_t n = end ? (size_t)(end - text) : strlen(text);
+		char *file, *msg;
+
+		t1 = memchr(text, '\t', n);
+		t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - text)) : NULL;
+		t3 = t2 ? memchr(t2 + 1, '\t', n - (size_t)(t2 + 1 - text)) : NULL;
+		if (t3) {
+			file = xstrndup(text, (size_t)(t1 - text));
+			msg = xstrndup(t3 + 1, n - (size_t)(t3 + 1 - text));
+			diag_add(dl, level, *file ? file : NULL, atoi(t1 + 1), atoi(t2 + 1), msg);
+			free(file);
+			free(msg);
+		}
+		text = end ? end + 1 : NULL;
+	}
+}
+
 /* Edit distance counting a swap of two neighbours as one edit (optimal
  * string alignment), so "titel" is one edit from "title". */
 static size_t distance(const char *a, const char *b)

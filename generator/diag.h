@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "strbuf.h"
 #include "value.h"
 
 /*
@@ -55,6 +56,15 @@ void diag_list_sort(struct diag_list *dl);
 void diag_list_print(const struct diag_list *dl, FILE *out);
 /* Format one entry into a string the caller frees. */
 char *diag_format(const struct diag *d);
+
+/*
+ * Keep diagnostics as text (a build cache note) and bring them back: one
+ * "file\tline\tcol\tmessage" line each. diag_list_save appends the
+ * entries of `level` to `out`; diag_list_load adds every line of `text`
+ * to `dl` at that level (NULL text adds nothing).
+ */
+void diag_list_save(const struct diag_list *dl, enum diag_level level, struct strbuf *out);
+void diag_list_load(struct diag_list *dl, enum diag_level level, const char *text);
 
 /*
  * The candidate closest to `word` by edit distance, or NULL when none is

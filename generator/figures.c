@@ -201,8 +201,8 @@ static unsigned long long places(const struct chart *c)
 /*
  * The chart's size, from the last build's note when the chart and the
  * places of its texts are the same, else measured (and noted). Warnings
- * are repeated either way. Note: "W H", then one "file\tline\tcol\tmsg"
- * line per warning.
+ * are repeated either way. Note: "W H", then the warnings as
+ * diag_list_save writes them.
  */
 static int measure(const struct chart *c, const struct chart_opts *opts, struct cache *cache,
 		   int *w, int *h, struct diag_list *dl)
@@ -211,22 +211,14 @@ static int measure(const struct chart *c, const struct chart_opts *opts, struct 
 	const char *note;
 	struct diag_list found = DIAG_LIST_INIT;
 	struct strbuf text = STRBUF_INIT;
-	size_t i;
 
 	snprintf(key, sizeof key, "chart-%016llx-%016llx",
 		 (unsigned long long)chart_hash(c, opts), places(c));
 	note = cache_note_get(cache, key);
 	if (note && sscanf(note, "%d %d", w, h) == 2) {
-		const char *line = strchr(note, '\n');
+		const char *warnings = strchr(note, '\n');
 
-		while (line && line[1]) {
-			char file[4096], msg[4096];
-			int l, col;
-
-			if (sscanf(line + 1, "%4095[^\t]\t%d\t%d\t%4095[^\n]", file, &l, &col, msg) == 4)
-				diag_add(dl, DIAG_WARNING, file, l, col, msg);
-			line = strchr(line + 1, '\n');
-		}
+		diag_list_load(dl, DIAG_WARNING, warnings ? warnings + 1 : NULL);
 		cache_note_put(cache, key, note);
 		return 0;
 	}
@@ -234,10 +226,8 @@ static int measure(const struct chart *c, const struct chart_opts *opts, struct 
 		diag_list_move(dl, &found);
 		return -1;
 	}
-	strbuf_addf(&text, "%d %d", *w, *h);
-	for (i = 0; i < found.n; i++)
-		strbuf_addf(&text, "\n%s\t%d\t%d\t%s", found.items[i].file ? found.items[i].file : "",
-			    found.items[i].line, found.items[i].col, found.items[i].msg);
+	strbuf_addf(&text, "%d %d\n", *w, *h);
+	diag_list_save(&found, DIAG_WARNING, &text);
 	cache_note_put(cache, key, text.buf);
 	diag_list_move(dl, &found);
 	strbuf_release(&text);

@@ -249,6 +249,34 @@ START_TEST(suggest_picks_closest_candidate)
 }
 END_TEST
 
+START_TEST(saved_diagnostics_load_back_the_same)
+{
+	struct diag_list a = DIAG_LIST_INIT, b = DIAG_LIST_INIT;
+	struct strbuf text = STRBUF_INIT;
+	struct pos p = { "content/x.md", 3, 7 };
+	char *s;
+
+	diag_warning(&a, &p, "label '%s' is shortened", "a\tb");
+	diag_warning(&a, NULL, "no file");
+	diag_error(&a, &p, "an error is not saved with warnings");
+	diag_list_save(&a, DIAG_WARNING, &text);
+	diag_list_load(&b, DIAG_WARNING, text.buf);
+	ck_assert_uint_eq(b.n, 2);
+	ck_assert_uint_eq(b.warnings, 2);
+	s = diag_format(&b.items[1]);
+	ck_assert_str_eq(s, "waymark: warning: no file");
+	free(s);
+	ck_assert_str_eq(b.items[0].file, "content/x.md");
+	ck_assert_int_eq(b.items[0].line, 3);
+	ck_assert_int_eq(b.items[0].col, 7);
+	diag_list_load(&b, DIAG_WARNING, NULL);
+	ck_assert_uint_eq(b.n, 2);
+	strbuf_release(&text);
+	diag_list_release(&a);
+	diag_list_release(&b);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("diag");
@@ -271,6 +299,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, suggest_ignores_far_words);
 	tcase_add_test(tc, suggest_never_offers_exact_match);
 	tcase_add_test(tc, suggest_picks_closest_candidate);
+	tcase_add_test(tc, saved_diagnostics_load_back_the_same);
 	suite_add_tcase(s, tc);
 	return s;
 }
