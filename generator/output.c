@@ -59,6 +59,14 @@ int output_begin(struct output *o, const char *dir, const char *site_dir, int dr
 	o->dry_run = dry_run;
 	if (dry_run)
 		return 0;
+	if (!*dir) {
+		diag_error(dl, NULL, "the output directory may not be empty ('')");
+		return -1;
+	}
+	if (access(dir, F_OK) == 0 && !fs_is_dir(dir)) {
+		diag_error(dl, NULL, "refusing to write the site to '%s': it is a file, not a directory", dir);
+		return -1;
+	}
 	if (fs_is_dir(dir) && realpath(dir, real_out) && realpath(site_dir, real_site)) {
 		char *marker1 = fs_join(dir, "site.yaml"), *marker2 = fs_join(dir, ".git");
 		int unsafe = is_within(real_site, real_out) || fs_is_file(marker1) ||
