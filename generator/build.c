@@ -561,7 +561,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 
 		b.inputs = value_hash_bytes(&lua, sizeof lua, b.inputs);
 	}
-	/* charts draw here, on one thread, before the pages that show them */
+	/* charts draw here (on threads of their own), before the pages that show them */
 	figures_draw(&b.pages, &b.out, b.cache, b.base_path, b.cfg.chart_font, dl);
 	b.env = (struct pages_env){ b.base_path, b.site, b.theme.asset_urls, b.cfg.menu,
 				    &b.model, &b.pages };
