@@ -34,7 +34,7 @@ ASANTESTS= $(TESTSRC:tests/unit/%.c=build/asan-tests/%)
 ASAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all site check deps unit unit-asan regress bad themes valgrind a11y a11y-deps screenshots install clean bench \
-        incremental scaffold serve install-test weight parallel
+        incremental scaffold serve install-test weight parallel exports
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -175,6 +175,9 @@ weight: all
 parallel: all
 	@sh tests/parallel.sh
 
+exports: all
+	@WAYMARK_SHARED=$(SHARED) sh tests/exports.sh
+
 check: all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
@@ -186,6 +189,7 @@ check: all
 	@$(MAKE) --no-print-directory install-test
 	@$(MAKE) --no-print-directory parallel
 	@$(MAKE) --no-print-directory weight
+	@$(MAKE) --no-print-directory exports
 	@$(MAKE) --no-print-directory themes
 	@$(MAKE) --no-print-directory valgrind
 	@$(MAKE) --no-print-directory a11y

@@ -13,6 +13,7 @@
 #include "cache.h"
 #include "config.h"
 #include "content.h"
+#include "exports.h"
 #include "feeds.h"
 #include "figures.h"
 #include "fsutil.h"
@@ -567,6 +568,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 				    &b.model, &b.pages };
 	render_pages(&b, st);
 	feeds_write(&b.env, b.cfg.base_url, b.cfg.title, &b.out, dl);
+	exports_write(&b.model, b.cfg.base_url, b.cfg.title, b.cfg.lang, &b.out, dl);
 	theme_write_assets(&b.theme, &b.out, dl);
 	if (dl->errors) {
 		output_abort(&b.out);

@@ -55,6 +55,7 @@ static const struct schema_field framework_fields[] = {
 	{ "version", SCHEMA_STRING, 0, NULL, 0, NULL },
 	{ "license", SCHEMA_STRING, 0, NULL, 0, NULL },
 	{ "url", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "updated", SCHEMA_STRING, 0, NULL, 0, NULL },
 	{ "description", SCHEMA_STRING, 0, NULL, 0, NULL },
 	{ "categories", SCHEMA_LIST, 1, NULL, SCHEMA_MAP, NULL },
 	END,

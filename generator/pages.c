@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exports.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -533,6 +534,7 @@ static void framework_data(const struct pages_env *e, const struct record *fw, s
 	}
 	value_map_set_num(v, "skill_count", (double)nskills);
 	value_map_set_num(v, "category_count", (double)fw->children.n);
+	value_map_set(v, "downloads", exports_links(fw, e->base_path), NULL);
 	put_list(v, "categories", cats);
 	value_map_set(ctx, "framework", v, NULL);
 }
@@ -1070,6 +1072,135 @@ int pages_searchable(const struct page *p)
 	       !(p->kind == PAGE_STORIES && p->number > 1);
 }
 
+/* ---------------------------------------------------------------- JSON-LD */
+
+/* An absolute URL when base_url is one, else the path. */
+static char *abs_url(const struct pages_env *e, const char *url)
+{
+	const char *base = value_string(value_get(e->site, "base_url"));
+	struct strbuf sb = STRBUF_INIT;
+
+	if (base && strstr(base, "://"))
+		strbuf_addf(&sb, "%s%s", base, url + 1);
+	else
+		strbuf_addf(&sb, "%s%s", e->base_path, url + 1);
+	return strbuf_detach(&sb, NULL);
+}
+
+static struct value *ld(const char *type)
+{
+	struct value *v = value_new_map();
+
+	value_map_set_str(v, "@type", type);
+	return v;
+}
+
+static void ld_url(const struct pages_env *e, struct value *v, const char *key, const char *url)
+{
+	char *u = abs_url(e, url);
+
+	value_map_set_str(v, key, u);
+	free(u);
+}
+
+/*
+ * schema.org JSON-LD for the page, as a string for <script
+ * type="application/ld+json">: a WebPage with its breadcrumb trail, about
+ * what the page shows (a DefinedTermSet for a framework, a DefinedTerm for
+ * a skill, an ItemList of steps for a pathway, an Article for a story or a
+ * chapter).
+ */
+static char *jsonld(const struct pages_env *e, const struct page *p)
+{
+	struct value *page = value_new_map(), *crumbs = ld("BreadcrumbList"), *list = value_new_list();
+	struct value *about = NULL, *home = ld("ListItem");
+	const struct record *r = p->record;
+	const char *lang = value_string(value_get(e->site, "lang"));
+	struct strbuf out = STRBUF_INIT;
+	const char *sep;
+	size_t i, pos = 1;
+
+	value_map_set_str(page, "@context", "https://schema.org");
+	value_map_set_str(page, "@type", "WebPage");
+	value_map_set_str(page, "name", p->title);
+	ld_url(e, page, "url", p->url);
+	value_map_set_str(page, "inLanguage", lang ? lang : "en");
+	value_map_set_num(home, "position", (double)pos++);
+	value_map_set_str(home, "name", value_string(value_get(e->site, "title")));
+	ld_url(e, home, "item", "/");
+	value_list_push(list, home);
+	for (sep = p->url + 1; (sep = strchr(sep, '/')) && sep[1]; sep++) {
+		char *anc = xstrndup(p->url, (size_t)(sep - p->url + 1));
+		const struct page *a = pages_find(e->pages, anc);
+
+		if (a) {
+			struct value *li = ld("ListItem");
+
+			value_map_set_num(li, "position", (double)pos++);
+			value_map_set_str(li, "name", a->title);
+			ld_url(e, li, "item", a->url);
+			value_list_push(list, li);
+		}
+		free(anc);
+	}
+	value_map_set(crumbs, "itemListElement", list, NULL);
+	value_map_set(page, "breadcrumb", crumbs, NULL);
+
+	if (p->kind == PAGE_FRAMEWORK && r) {
+		about = ld("DefinedTermSet");
+		value_map_set_str(about, "name", r->title);
+		if (field(r->v, "description"))
+			value_map_set_str(about, "description", field(r->v, "description"));
+		if (field(r->v, "publisher")) {
+			struct value *org = ld("Organization");
+
+			value_map_set_str(org, "name", field(r->v, "publisher"));
+			value_map_set(about, "publisher", org, NULL);
+		}
+	} else if (p->kind == PAGE_SKILL && r) {
+		struct value *set = ld("DefinedTermSet");
+
+		about = ld("DefinedTerm");
+		value_map_set_str(about, "name", r->title);
+		value_map_set_str(about, "termCode", r->id);
+		value_map_set_str(about, "description", field(r->v, "definition"));
+		value_map_set_str(set, "name", r->parent->parent->title);
+		ld_url(e, set, "url", r->parent->parent->url);
+		value_map_set(about, "inDefinedTermSet", set, NULL);
+	} else if (p->kind == PAGE_PATHWAY && r) {
+		const struct value *steps = value_get(r->v, "steps");
+		struct value *items = value_new_list();
+
+		about = ld("ItemList");
+		value_map_set_str(about, "name", r->title);
+		for (i = 0; steps && steps->kind == VALUE_LIST && i < steps->n; i++) {
+			struct value *li = ld("ListItem");
+
+			value_map_set_num(li, "position", (double)i + 1);
+			value_map_set_str(li, "name", field(steps->items[i], "title"));
+			value_list_push(items, li);
+		}
+		value_map_set(about, "itemListElement", items, NULL);
+	} else if ((p->kind == PAGE_STORY || p->kind == PAGE_CHAPTER) && r) {
+		about = ld("Article");
+		value_map_set_str(about, "headline", r->title);
+		if (field(r->v, "date"))
+			value_map_set_str(about, "datePublished", field(r->v, "date"));
+		if (p->kind == PAGE_CHAPTER) {
+			struct value *book = ld("Book");
+
+			value_map_set_str(book, "name", r->parent->title);
+			ld_url(e, book, "url", r->parent->url);
+			value_map_set(about, "isPartOf", book, NULL);
+		}
+	}
+	if (about)
+		value_map_set(page, "mainEntity", about, NULL);
+	value_json(page, &out);
+	value_free(page);
+	return strbuf_detach(&out, NULL);
+}
+
 /* ---------------------------------------------------------------- context */
 
 static struct value *breadcrumbs(const struct pages_env *e, const struct page *p)
@@ -1157,6 +1288,12 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 		strbuf_release(&d);
 	}
 	put_list(page, "charts", p->figures ? value_copy(p->figures) : value_new_list());
+	{
+		char *json = jsonld(e, p);
+
+		value_map_set_str(page, "jsonld", json);
+		free(json);
+	}
 	value_map_set(ctx, "page", page, NULL);
 
 	site = value_copy(e->site);

@@ -1,10 +1,12 @@
 /* value: the one generic value tree. */
 #include "value.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "xalloc.h"
 
 struct value *value_new(enum value_kind kind, const struct pos *pos)
@@ -265,4 +267,59 @@ unsigned long long value_hash(const struct value *v, unsigned long long h)
 		}
 	}
 	return h;
+}
+
+void value_json(const struct value *v, struct strbuf *out)
+{
+	size_t i;
+
+	if (!v) {
+		strbuf_adds(out, "null");
+		return;
+	}
+	switch (v->kind) {
+	case VALUE_NULL:
+		strbuf_adds(out, "null");
+		break;
+	case VALUE_BOOL:
+		strbuf_adds(out, v->boolean ? "true" : "false");
+		break;
+	case VALUE_NUMBER: {
+		char buf[64];
+
+		if (!isfinite(v->number)) {
+			strbuf_adds(out, "null"); /* JSON has no infinity */
+			break;
+		}
+		snprintf(buf, sizeof buf, "%.15g", v->number);
+		strbuf_adds(out, buf);
+		break;
+	}
+	case VALUE_STRING:
+		strbuf_addch(out, '"');
+		strbuf_add_json(out, v->str, v->len);
+		strbuf_addch(out, '"');
+		break;
+	case VALUE_LIST:
+		strbuf_addch(out, '[');
+		for (i = 0; i < v->n; i++) {
+			if (i)
+				strbuf_addch(out, ',');
+			value_json(v->items[i], out);
+		}
+		strbuf_addch(out, ']');
+		break;
+	case VALUE_MAP:
+		strbuf_addch(out, '{');
+		for (i = 0; i < v->n; i++) {
+			if (i)
+				strbuf_addch(out, ',');
+			strbuf_addch(out, '"');
+			strbuf_add_json(out, v->members[i].key, strlen(v->members[i].key));
+			strbuf_adds(out, "\":");
+			value_json(v->members[i].val, out);
+		}
+		strbuf_addch(out, '}');
+		break;
+	}
 }

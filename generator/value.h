@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+struct strbuf;
+
 /*
  * Front matter, YAML data files, template contexts and JSON output all use
  * this tree. Every node remembers where it came from (`pos`); nodes built
@@ -94,6 +96,13 @@ unsigned long long value_hash(const struct value *v, unsigned long long seed);
 /* FNV-1a over bytes, chained from `seed` (use VALUE_HASH_SEED to start). */
 unsigned long long value_hash_bytes(const void *data, size_t len, unsigned long long seed);
 #define VALUE_HASH_SEED 14695981039346656037ULL
+
+/*
+ * Append the tree as JSON: maps in their key order, numbers as their text,
+ * null for null. Strings are escaped so the result is also safe inside an
+ * HTML <script> element.
+ */
+void value_json(const struct value *v, struct strbuf *out);
 
 /* Convenience setters that build the child for you. */
 void value_map_set_str(struct value *map, const char *key, const char *s);
