@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "strbuf.h"
 #include "value.h"
 
 START_TEST(map_keeps_insertion_order_and_replaces)
@@ -71,6 +72,23 @@ START_TEST(numbers_render_without_trailing_zeros)
 }
 END_TEST
 
+START_TEST(json_keeps_key_order_and_escapes_for_script)
+{
+	struct value *m = value_new_map(), *l = value_new_list();
+	struct strbuf out = STRBUF_INIT;
+
+	value_map_set_str(m, "b", "</script> \"q\"");
+	value_list_push(l, value_new_number(1.5));
+	value_list_push(l, value_new_bool(1));
+	value_list_push(l, value_new_null());
+	value_map_set(m, "a", l, NULL);
+	value_json(m, &out);
+	ck_assert_str_eq(out.buf, "{\"b\":\"\\u003c/script> \\\"q\\\"\",\"a\":[1.5,true,null]}");
+	strbuf_release(&out);
+	value_free(m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("value");
@@ -81,6 +99,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, copy_is_deep_and_keeps_positions);
 	tcase_add_test(tc, truthiness_follows_mustache);
 	tcase_add_test(tc, numbers_render_without_trailing_zeros);
+	tcase_add_test(tc, json_keeps_key_order_and_escapes_for_script);
 	suite_add_tcase(s, tc);
 	return s;
 }
