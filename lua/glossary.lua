@@ -51,6 +51,8 @@ end
 
 local function link_first_mentions(doc, page)
 	if #skills == 0 then return end
+	-- a page can opt out: params: {glossary: false} in its front matter
+	if page and type(page.params) == "table" and page.params.glossary == false then return end
 	local done = {}
 	-- the skill's own page never links to itself
 	for _, s in ipairs(skills) do
