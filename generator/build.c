@@ -506,8 +506,20 @@ static int unchanged(struct build *b, const char *out_dir, unsigned long long st
 	return 1;
 }
 
+/* WAYMARK_TIMINGS=1 in the environment prints how long each phase took,
+ * on stderr, for profiling. */
+static void phase(const char *name, double *last)
+{
+	double t = now();
+
+	if (getenv("WAYMARK_TIMINGS"))
+		fprintf(stderr, "%-10s %7.1f ms\n", name, (t - *last) * 1000);
+	*last = t;
+}
+
 int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_stats *st)
 {
+	double tp = now();
 	struct build b;
 	const struct value *theme_where;
 	unsigned long long stamp;
@@ -527,6 +539,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	out_dir = opts->out_dir ? xstrdup(opts->out_dir) : fs_join(opts->site_dir, "public");
 	stamp = input_stamp(opts, out_dir);
 	b.cache = cache_load(out_dir);
+	phase("stamp", &tp);
 	if (unchanged(&b, out_dir, stamp, st))
 		goto finish;
 	if (config_load(&b.cfg, opts->site_dir, dl) < 0)
@@ -536,16 +549,20 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	theme_where = value_get(b.cfg.raw, "theme");
 	theme_load(&b.theme, opts->site_dir, b.cfg.theme, theme_where ? &theme_where->pos : NULL,
 		   b.base_path, dl);
+	phase("config", &tp);
 	content_load(&b.content, opts->site_dir, opts->drafts, dl);
+	phase("load", &tp);
 	if (!dl->errors)
 		b.hooks = hookrun_new(&b.cfg, opts->site_dir, dl);
 	if (!dl->errors)
 		hookrun_site(b.hooks, &b.content, &b.cfg, dl);
 	if (!dl->errors)
 		model_build(&b.model, &b.content, dl);
+	phase("model", &tp);
 	if (dl->errors)
 		goto finish;
 	render_bodies(&b);
+	phase("bodies", &tp);
 	pages_plan(&b.pages, &b.model, &b.content, dl);
 	if (!dl->errors)
 		figures_plan(&b.pages, &b.model, dl);
@@ -563,13 +580,17 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		b.inputs = value_hash_bytes(&lua, sizeof lua, b.inputs);
 	}
 	/* charts draw here (on threads of their own), before the pages that show them */
+	phase("plan", &tp);
 	figures_draw(&b.pages, &b.out, b.cache, b.base_path, b.cfg.chart_font, dl);
+	phase("charts", &tp);
 	b.env = (struct pages_env){ b.base_path, b.site, b.theme.asset_urls, b.cfg.menu,
 				    &b.model, &b.pages };
 	render_pages(&b, st);
+	phase("pages", &tp);
 	feeds_write(&b.env, b.cfg.base_url, b.cfg.title, &b.out, dl);
 	exports_write(&b.model, b.cfg.base_url, b.cfg.title, b.cfg.lang, &b.out, dl);
 	theme_write_assets(&b.theme, &b.out, dl);
+	phase("extras", &tp);
 	if (dl->errors) {
 		output_abort(&b.out);
 	} else if (output_commit(&b.out, dl) == 0 && !opts->dry_run &&
@@ -577,6 +598,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		/* only costs time: the next build renders every page */
 		diag_warning(dl, NULL, "unable to save the build cache beside '%s'", out_dir);
 	}
+	phase("commit", &tp);
 	st->written = atomic_load(&b.out.written);
 	st->kept = atomic_load(&b.out.kept);
 finish:
