@@ -2,11 +2,11 @@
 #define _GNU_SOURCE /* renameat2 */
 #include "output.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -170,30 +170,50 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Remove the directories below `dir` that are left empty (not dir itself). */
-static int prune(const char *dir)
+/* "<parent>/.waymark-made-<name>": every file the last build made, one a
+ * line, so the next one knows what to remove without walking the output. */
+static char *manifest_path(const struct output *o)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int empty = 1;
+	const char *slash = strrchr(o->final, '/');
+	struct strbuf sb = STRBUF_INIT;
 
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		char *child;
-		struct stat st;
+	if (slash)
+		strbuf_add(&sb, o->final, (size_t)(slash - o->final + 1));
+	strbuf_addf(&sb, ".waymark-made-%s", slash ? slash + 1 : o->final);
+	return strbuf_detach(&sb, NULL);
+}
 
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		child = fs_join(dir, e->d_name);
-		if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode) && prune(child))
-			rmdir(child);
-		else
-			empty = 0;
-		free(child);
+static int read_manifest(const struct output *o, struct fs_list *l)
+{
+	char *path = manifest_path(o), *line, *save = NULL;
+	struct strbuf text = STRBUF_INIT;
+	int ret = -1;
+
+	if (fs_read(path, &text) == 0 && !strncmp(text.buf, "waymark-made 1\n", 15)) {
+		for (line = strtok_r(text.buf + 15, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			XGROW(l->paths, l->alloc, l->n + 1);
+			l->paths[l->n++] = xstrdup(line);
+		}
+		ret = 0;
 	}
-	closedir(d);
-	return empty;
+	strbuf_release(&text);
+	free(path);
+	return ret;
+}
+
+static void write_manifest(const struct output *o)
+{
+	char *path = manifest_path(o);
+	struct strbuf text = STRBUF_INIT;
+	size_t i;
+
+	strbuf_adds(&text, "waymark-made 1\n");
+	for (i = 0; i < o->nmade; i++)
+		if (!i || strcmp(o->made[i], o->made[i - 1]))
+			strbuf_addf(&text, "%s\n", o->made[i]);
+	fs_write(path, text.buf, text.len);
+	strbuf_release(&text);
+	free(path);
 }
 
 /* Move each staged file over its old self, then remove what this build
@@ -220,16 +240,25 @@ static int update_in_place(struct output *o, struct diag_list *dl)
 		free(to);
 	}
 	qsort(o->made, o->nmade, sizeof *o->made, cmp_str);
-	fs_list(o->final, NULL, &old, NULL);
+	/* what the last build made (its manifest), or else what is there */
+	if (read_manifest(o, &old) < 0)
+		fs_list(o->final, NULL, &old, NULL);
 	for (i = 0; i < old.n; i++)
 		if (!bsearch(&old.paths[i], o->made, o->nmade, sizeof *o->made, cmp_str)) {
 			char *gone = fs_join(o->final, old.paths[i]);
+			char *slash;
 
 			unlink(gone);
+			/* and the directories it leaves empty */
+			while ((slash = strrchr(gone, '/')) && slash - gone > (ptrdiff_t)strlen(o->final)) {
+				*slash = '\0';
+				if (rmdir(gone) < 0)
+					break;
+			}
 			free(gone);
 		}
 	fs_list_release(&old);
-	prune(o->final);
+	write_manifest(o);
 	fs_remove_tree(o->staging);
 	return ret;
 }
@@ -264,6 +293,8 @@ int output_commit(struct output *o, struct diag_list *dl)
 		diag_io_error(dl, NULL, "unable to create '%s': %s", o->final, strerror(errno));
 		return -1;
 	}
+	qsort(o->made, o->nmade, sizeof *o->made, cmp_str);
+	write_manifest(o);
 	return 0;
 }
 
