@@ -21,13 +21,6 @@ void exports_uuid(const char *name, char buf[37])
 		 (unsigned long long)(b & 0xffffffffffffULL));
 }
 
-static const char *field(const struct value *v, const char *key)
-{
-	const struct value *f = value_get(v, key);
-
-	return f && f->str ? f->str : NULL;
-}
-
 /* A node of the package: its UUID and URI. */
 struct node {
 	char id[37];
@@ -80,7 +73,7 @@ static void add_association(struct value *list, const char *type, const struct n
 /* "2026-11-01" → "2026-11-01T00:00:00+00:00" */
 static void when_of(const struct record *fw, char *buf, size_t n)
 {
-	const char *updated = field(fw->v, "updated");
+	const char *updated = value_text(fw->v, "updated");
 
 	snprintf(buf, n, "%sT00:00:00+00:00", updated ? updated : "1970-01-01");
 }
@@ -101,17 +94,17 @@ static struct value *case_package(const struct model *m, const struct record *fw
 	node_of(&d, name.buf, base_url, fw->url);
 	value_map_set_str(doc, "identifier", d.id);
 	value_map_set_str(doc, "uri", d.uri.buf);
-	value_map_set_str(doc, "creator", field(fw->v, "publisher") ? field(fw->v, "publisher") : site_title);
+	value_map_set_str(doc, "creator", value_text(fw->v, "publisher") ? value_text(fw->v, "publisher") : site_title);
 	value_map_set_str(doc, "title", fw->title);
 	value_map_set_str(doc, "lastChangeDateTime", when);
-	if (field(fw->v, "url"))
-		value_map_set_str(doc, "officialSourceURL", field(fw->v, "url"));
+	if (value_text(fw->v, "url"))
+		value_map_set_str(doc, "officialSourceURL", value_text(fw->v, "url"));
 	for (i = 0; i < sizeof docfields / sizeof *docfields; i++)
-		if (field(fw->v, docfields[i]))
-			value_map_set_str(doc, docfields[i], field(fw->v, docfields[i]));
+		if (value_text(fw->v, docfields[i]))
+			value_map_set_str(doc, docfields[i], value_text(fw->v, docfields[i]));
 	value_map_set_str(doc, "language", lang);
-	if (field(fw->v, "license")) {
-		strbuf_addf(&notes, "License: %s", field(fw->v, "license"));
+	if (value_text(fw->v, "license")) {
+		strbuf_addf(&notes, "License: %s", value_text(fw->v, "license"));
 		value_map_set_str(doc, "notes", notes.buf);
 	}
 	value_map_set(pkg, "CFDocument", doc, NULL);
@@ -130,8 +123,8 @@ static struct value *case_package(const struct model *m, const struct record *fw
 		value_map_set_str(ci, "uri", c.uri.buf);
 		value_map_set_str(ci, "humanCodingScheme", cat->id + strlen(fw->id) + 1);
 		value_map_set_num(ci, "listEnumeration", (double)i + 1);
-		if (field(cat->v, "description"))
-			value_map_set_str(ci, "notes", field(cat->v, "description"));
+		if (value_text(cat->v, "description"))
+			value_map_set_str(ci, "notes", value_text(cat->v, "description"));
 		value_map_set_str(ci, "language", lang);
 		value_map_set_str(ci, "lastChangeDateTime", when);
 		value_list_push(items, ci);
@@ -148,7 +141,7 @@ static struct value *case_package(const struct model *m, const struct record *fw
 			strbuf_addf(&name, "skill:%s", s->id);
 			node_of(&n, name.buf, base_url, s->url);
 			value_map_set_str(si, "identifier", n.id);
-			value_map_set_str(si, "fullStatement", field(s->v, "definition"));
+			value_map_set_str(si, "fullStatement", value_text(s->v, "definition"));
 			value_map_set_str(si, "abbreviatedStatement", s->title);
 			value_map_set_str(si, "CFItemType", "Competency");
 			value_map_set_str(si, "uri", n.uri.buf);
@@ -167,9 +160,9 @@ static struct value *case_package(const struct model *m, const struct record *fw
 			add_association(assocs, "isChildOf", &n, s->title, &c, cat->title, (int)j + 1,
 					base_url, when);
 			for (k = 0; al && al->kind == VALUE_LIST && k < al->n; k++) {
-				const char *type = field(al->items[k], "type");
-				const char *target = field(al->items[k], "skill");
-				const char *uri = field(al->items[k], "uri");
+				const char *type = value_text(al->items[k], "type");
+				const char *target = value_text(al->items[k], "skill");
+				const char *uri = value_text(al->items[k], "uri");
 				const struct record *t = target ? model_find(m, RECORD_SKILL, target) : NULL;
 				struct node to;
 
@@ -187,7 +180,7 @@ static struct value *case_package(const struct model *m, const struct record *fw
 					continue;
 				}
 				add_association(assocs, type, &n, s->title, &to,
-						t ? t->title : field(al->items[k], "title") ? field(al->items[k], "title") : uri,
+						t ? t->title : value_text(al->items[k], "title") ? value_text(al->items[k], "title") : uri,
 						0, base_url, when);
 				strbuf_release(&to.uri);
 			}
@@ -237,17 +230,17 @@ static void csv(const struct record *fw, struct strbuf *out)
 			csv_field(out, cat->title, 0);
 			csv_field(out, s->id, 0);
 			csv_field(out, s->title, 0);
-			csv_field(out, field(s->v, "definition"), 0);
+			csv_field(out, value_text(s->v, "definition"), 0);
 			for (k = 0; ex && ex->kind == VALUE_LIST && k < ex->n; k++)
 				strbuf_addf(&list, "%s%s", k ? " | " : "", ex->items[k]->str ? ex->items[k]->str : "");
 			csv_field(out, list.buf, 0);
 			strbuf_reset(&list);
 			for (k = 0; al && al->kind == VALUE_LIST && k < al->n; k++) {
-				const char *to = field(al->items[k], "skill");
+				const char *to = value_text(al->items[k], "skill");
 
 				strbuf_addf(&list, "%s%s %s", k ? " | " : "",
-					    field(al->items[k], "type") ? field(al->items[k], "type") : "",
-					    to ? to : field(al->items[k], "uri") ? field(al->items[k], "uri") : "");
+					    value_text(al->items[k], "type") ? value_text(al->items[k], "type") : "",
+					    to ? to : value_text(al->items[k], "uri") ? value_text(al->items[k], "uri") : "");
 			}
 			csv_field(out, list.buf, 1);
 			strbuf_release(&list);

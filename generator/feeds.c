@@ -10,13 +10,6 @@
 
 #define SUMMARY_MAX 160
 
-static const char *field(const struct value *v, const char *key)
-{
-	const struct value *f = value_get(v, key);
-
-	return f && f->str ? f->str : NULL;
-}
-
 static void json_str(struct strbuf *sb, const char *s)
 {
 	strbuf_addch(sb, '"');
@@ -62,7 +55,7 @@ static void keywords(const struct page *p, struct strbuf *k)
 			strbuf_adds(k, r->sector->title);
 		steps = value_get(r->v, "steps");
 		for (i = 0; steps && steps->kind == VALUE_LIST && i < steps->n; i++) {
-			const char *t = field(steps->items[i], "title"), *c = field(steps->items[i], "credential");
+			const char *t = value_text(steps->items[i], "title"), *c = value_text(steps->items[i], "credential");
 
 			if (t)
 				strbuf_addf(k, " %s", t);
@@ -74,8 +67,8 @@ static void keywords(const struct page *p, struct strbuf *k)
 				strbuf_addf(k, " %s", r->refs[RECORD_SKILL].items[i]->title);
 		break;
 	case RECORD_STORY:
-		if (field(r->v, "person"))
-			strbuf_adds(k, field(r->v, "person"));
+		if (value_text(r->v, "person"))
+			strbuf_adds(k, value_text(r->v, "person"));
 		if (r->sector)
 			strbuf_addf(k, " %s", r->sector->title);
 		break;
@@ -94,14 +87,14 @@ static void search_index(const struct pages_env *e, struct strbuf *out)
 	strbuf_adds(out, "[");
 	for (i = 0; i < pl->n; i++) {
 		const struct page *p = &pl->items[i];
-		const char *summary = p->doc ? field(p->doc->meta, "summary") : NULL;
+		const char *summary = p->doc ? value_text(p->doc->meta, "summary") : NULL;
 
 		if (!pages_searchable(p))
 			continue;
 		if (!summary && p->record)
-			summary = field(p->record->v, p->record->kind == RECORD_SKILL ? "definition" : "summary");
+			summary = value_text(p->record->v, p->record->kind == RECORD_SKILL ? "definition" : "summary");
 		if (!summary && p->record)
-			summary = field(p->record->v, "description");
+			summary = value_text(p->record->v, "description");
 		strbuf_adds(out, first ? "\n{" : ",\n{");
 		first = 0;
 		strbuf_adds(out, "\"t\":");
@@ -169,17 +162,17 @@ static void atom(const struct pages_env *e, const char *base_url, const char *ti
 	xml_text(out, base_url);
 	strbuf_adds(out, "stories/\"/>\n<updated>");
 	/* the newest story's date: the feed changes only when stories do */
-	xml_text(out, stories->n && field(stories->items[0]->v, "date")
-			      ? field(stories->items[0]->v, "date") : "1970-01-01");
+	xml_text(out, stories->n && value_text(stories->items[0]->v, "date")
+			      ? value_text(stories->items[0]->v, "date") : "1970-01-01");
 	strbuf_adds(out, "T00:00:00Z</updated>\n<author><name>");
 	xml_text(out, title);
 	strbuf_adds(out, "</name></author>\n");
 	for (i = 0; i < stories->n && i < 50; i++) {
 		const struct record *s = stories->items[i];
-		const char *date = field(s->v, "date"), *sum = field(s->v, "summary");
+		const char *date = value_text(s->v, "date"), *sum = value_text(s->v, "summary");
 
 		if (!sum)
-			sum = field(s->v, "quote");
+			sum = value_text(s->v, "quote");
 		strbuf_adds(out, "<entry><title>");
 		xml_text(out, s->title);
 		strbuf_adds(out, "</title><id>");

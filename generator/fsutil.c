@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "value.h"
 #include "xalloc.h"
 
 int fs_read(const char *path, struct strbuf *out)
@@ -262,18 +263,6 @@ void fs_list_release(struct fs_list *l)
 	memset(l, 0, sizeof *l);
 }
 
-static unsigned long long mix(const void *data, size_t len, unsigned long long h)
-{
-	const unsigned char *p = data;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 unsigned long long fs_stamp(const char *dir, unsigned long long h)
 {
 	struct fs_list files = { NULL, 0, 0 };
@@ -282,16 +271,16 @@ unsigned long long fs_stamp(const char *dir, unsigned long long h)
 	if (!fs_is_dir(dir))
 		return h;
 	fs_list(dir, NULL, &files, NULL);
-	h = mix(dir, strlen(dir) + 1, h);
+	h = value_hash_bytes(dir, strlen(dir) + 1, h);
 	for (i = 0; i < files.n; i++) {
 		char *path = fs_join(dir, files.paths[i]);
 		struct stat st;
 
-		h = mix(files.paths[i], strlen(files.paths[i]) + 1, h);
+		h = value_hash_bytes(files.paths[i], strlen(files.paths[i]) + 1, h);
 		if (stat(path, &st) == 0) {
-			h = mix(&st.st_size, sizeof st.st_size, h);
-			h = mix(&st.st_mtim.tv_sec, sizeof st.st_mtim.tv_sec, h);
-			h = mix(&st.st_mtim.tv_nsec, sizeof st.st_mtim.tv_nsec, h);
+			h = value_hash_bytes(&st.st_size, sizeof st.st_size, h);
+			h = value_hash_bytes(&st.st_mtim.tv_sec, sizeof st.st_mtim.tv_sec, h);
+			h = value_hash_bytes(&st.st_mtim.tv_nsec, sizeof st.st_mtim.tv_nsec, h);
 		}
 		free(path);
 	}

@@ -213,13 +213,6 @@ static void list_push(struct record_list *l, struct record *r)
 	l->items[l->n++] = r;
 }
 
-static const char *str(const struct value *v, const char *key)
-{
-	const struct value *f = value_get(v, key);
-
-	return f && f->str ? f->str : NULL;
-}
-
 static struct record *add(struct model *m, enum record_kind kind, const char *id,
 			  const struct value *v, struct doc *doc)
 {
@@ -229,7 +222,7 @@ static struct record *add(struct model *m, enum record_kind kind, const char *id
 	r->id = xstrdup(id ? id : "");
 	r->v = v;
 	r->doc = doc;
-	r->title = str(v, "title");
+	r->title = value_text(v, "title");
 	if (!r->title)
 		r->title = r->id;
 	list_push(&m->all[kind], r);
@@ -289,7 +282,7 @@ static size_t items(const struct value *v, const char *key, struct value ***out)
 
 static void load_framework(struct model *m, struct doc *d, struct diag_list *dl)
 {
-	const char *fid = str(d->meta, "id");
+	const char *fid = value_text(d->meta, "id");
 	struct record *fw, *cat, *sk;
 	struct value **cats, **skills;
 	size_t nc, ns, i, j;
@@ -302,7 +295,7 @@ static void load_framework(struct model *m, struct doc *d, struct diag_list *dl)
 	set_url(fw, "/frameworks/%s/%s", fid, "");
 	nc = items(d->meta, "categories", &cats);
 	for (i = 0; i < nc; i++) {
-		const char *cid = str(cats[i], "id");
+		const char *cid = value_text(cats[i], "id");
 
 		check(category_fields, cats[i], RECORD_CATEGORY, cid, dl);
 		if (!cid)
@@ -314,7 +307,7 @@ static void load_framework(struct model *m, struct doc *d, struct diag_list *dl)
 		list_push(&fw->children, cat);
 		ns = items(cats[i], "skills", &skills);
 		for (j = 0; j < ns; j++) {
-			const char *sid = str(skills[j], "id");
+			const char *sid = value_text(skills[j], "id");
 			struct value **al;
 			size_t na, k;
 
@@ -373,7 +366,7 @@ static void load_list_file(struct model *m, struct doc *d, const char *what,
 		return;
 	n = items(d->meta, "categories", &v);
 	for (i = 0; i < n; i++) {
-		const char *id = str(v[i], "id");
+		const char *id = value_text(v[i], "id");
 		struct strbuf full = STRBUF_INIT;
 
 		check(group_fields, v[i], RECORD_GROUP, id, dl);
@@ -385,7 +378,7 @@ static void load_list_file(struct model *m, struct doc *d, const char *what,
 	}
 	n = items(d->meta, what, &v);
 	for (i = 0; i < n; i++) {
-		const char *id = str(v[i], "id");
+		const char *id = value_text(v[i], "id");
 
 		check(fields, v[i], kind, id, dl);
 		if (!id)
@@ -412,7 +405,7 @@ static int valid_date(const char *s)
 static void load_markdown_record(struct model *m, struct doc *d, const char *section,
 				 struct diag_list *dl)
 {
-	const char *id = str(d->meta, "id");
+	const char *id = value_text(d->meta, "id");
 	struct record *r;
 	char *s;
 
@@ -446,7 +439,7 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 			strbuf_release(&what);
 		}
 	} else if (!strcmp(section, "stories")) {
-		const char *date = str(d->meta, "date");
+		const char *date = value_text(d->meta, "date");
 
 		s = stem(d->rel);
 		check(story_fields, d->meta, RECORD_STORY, s, dl);
@@ -499,7 +492,7 @@ static void load_guide(struct model *m, struct doc *d, struct diag_list *dl)
 				g = add(m, RECORD_GUIDE, gid, d->meta, d);
 			g->v = d->meta;
 			g->doc = d;
-			g->title = str(d->meta, "title");
+			g->title = value_text(d->meta, "title");
 			set_url(g, "/guides/%s/%s", gid, "");
 		}
 		free(gid);
@@ -747,7 +740,7 @@ static int cmp_stage(const void *a, const void *b)
 static int cmp_story(const void *a, const void *b)
 {
 	const struct record *x = *(struct record *const *)a, *y = *(struct record *const *)b;
-	const char *dx = str(x->v, "date"), *dy = str(y->v, "date");
+	const char *dx = value_text(x->v, "date"), *dy = value_text(y->v, "date");
 	int c = strcmp(dy ? dy : "", dx ? dx : ""); /* newest first */
 
 	return c ? c : strcmp(x->id, y->id);
@@ -800,7 +793,7 @@ int model_build(struct model *m, struct content *c, struct diag_list *dl)
 				continue;
 			n = items(d->meta, "sectors", &v);
 			for (j = 0; j < n; j++) {
-				const char *id = str(v[j], "id");
+				const char *id = value_text(v[j], "id");
 				struct record *r;
 
 				check(sector_fields, v[j], RECORD_SECTOR, id, dl);

@@ -358,13 +358,6 @@ static void put_url(const struct pages_env *e, struct value *map, const char *ke
 	free(h);
 }
 
-static const char *field(const struct value *v, const char *key)
-{
-	const struct value *f = value_get(v, key);
-
-	return f && f->str ? f->str : NULL;
-}
-
 /*
  * Copy a field, setting it even when it is missing (as ""), so that a
  * Mustache section on it never falls through to a field of the same name
@@ -373,7 +366,7 @@ static const char *field(const struct value *v, const char *key)
  */
 static void put_field(struct value *map, const struct value *v, const char *key)
 {
-	const char *s = field(v, key);
+	const char *s = value_text(v, key);
 
 	value_map_set_str(map, key, s ? s : "");
 }
@@ -499,7 +492,7 @@ static struct value *story_summary(const struct pages_env *e, const struct recor
 	put_field(v, s->v, "person");
 	put_field(v, s->v, "date");
 	put_field(v, s->v, "quote");
-	add_date(&sb, field(s->v, "date"));
+	add_date(&sb, value_text(s->v, "date"));
 	value_map_set_str(v, "date_label", sb.buf);
 	value_map_set_bool(v, "illustrative", ill && ill->boolean);
 	/* false, not missing, so {{#sector}} cannot reach an outer sector */
@@ -519,7 +512,7 @@ static void framework_data(const struct pages_env *e, const struct record *fw, s
 
 	for (i = 0; i < sizeof keys / sizeof *keys; i++)
 		put_field(v, fw->v, keys[i]);
-	value_map_set_str(v, "source_url", field(fw->v, "url") ? field(fw->v, "url") : "");
+	value_map_set_str(v, "source_url", value_text(fw->v, "url") ? value_text(fw->v, "url") : "");
 	for (i = 0; i < fw->children.n; i++) {
 		const struct record *c = fw->children.items[i];
 		struct value *cv = value_new_map();
@@ -573,15 +566,15 @@ static void skill_data(const struct pages_env *e, const struct record *s, struct
 	value_map_set_str(v, "short_id", s->id + strlen(s->parent->parent->id) + 1);
 	put_strings(v, s->v, "examples");
 	for (i = 0; al && al->kind == VALUE_LIST && i < al->n; i++) {
-		const char *target = field(al->items[i], "skill");
+		const char *target = value_text(al->items[i], "skill");
 		const struct record *t = target ? model_find(m, RECORD_SKILL, target) : NULL;
 		struct value *a = t ? rec(e, t) : value_new_map();
 
-		value_map_set_str(a, "type", field(al->items[i], "type"));
-		value_map_set_str(a, "type_label", association_label(field(al->items[i], "type")));
+		value_map_set_str(a, "type", value_text(al->items[i], "type"));
+		value_map_set_str(a, "type_label", association_label(value_text(al->items[i], "type")));
 		if (!t) {
-			const char *uri = field(al->items[i], "uri");
-			const char *title = field(al->items[i], "title");
+			const char *uri = value_text(al->items[i], "uri");
+			const char *title = value_text(al->items[i], "title");
 
 			value_map_set_str(a, "url", uri ? uri : "");
 			value_map_set_str(a, "title", title ? title : uri ? uri : "");
@@ -605,7 +598,7 @@ static void skill_data(const struct pages_env *e, const struct record *s, struct
 				struct value *st = value_new_map();
 
 				value_map_set(st, "pathway", rec(e, by), NULL);
-				value_map_set_str(st, "step_title", field(s->uses[u].step, "title"));
+				value_map_set_str(st, "step_title", value_text(s->uses[u].step, "title"));
 				value_list_push(steps, st);
 			} else if (by->kind == RECORD_STORY) {
 				value_list_push(stories, story_summary(e, by));
@@ -641,9 +634,9 @@ static void skill_data(const struct pages_env *e, const struct record *s, struct
 		if (by->kind == RECORD_SKILL) {
 			struct value *a = rec(e, by);
 
-			value_map_set_str(a, "type", field(s->uses[u].step, "type"));
+			value_map_set_str(a, "type", value_text(s->uses[u].step, "type"));
 			value_map_set_str(a, "type_label",
-					  association_label(field(s->uses[u].step, "type")));
+					  association_label(value_text(s->uses[u].step, "type")));
 			value_list_push(from, a);
 		}
 	}
@@ -700,7 +693,7 @@ static void crosswalk_data(const struct pages_env *e, const struct page *p, stru
 
 				if (sb->parent->parent != fb || !(al = aligned(sa, sb)))
 					continue;
-				if (strcmp(field(al, "type") ? field(al, "type") : "", order[t]))
+				if (strcmp(value_text(al, "type") ? value_text(al, "type") : "", order[t]))
 					continue;
 				g = value_new_map();
 				value_map_set(g, "a", rec(e, sa), NULL);
@@ -786,7 +779,7 @@ static void pathway_data(const struct pages_env *e, const struct record *p, stru
 		const struct value *wage = value_get(st, "wage");
 		const struct value *hourly = value_get(wage, "hourly"), *annual = value_get(wage, "annual");
 		const struct value *months = value_get(st, "duration_months");
-		const char *kind = field(st, "kind");
+		const char *kind = value_text(st, "kind");
 
 		value_map_set_num(o, "number", (double)i + 1);
 		put_field(o, st, "title");
@@ -1149,12 +1142,12 @@ static char *jsonld(const struct pages_env *e, const struct page *p)
 	if (p->kind == PAGE_FRAMEWORK && r) {
 		about = ld("DefinedTermSet");
 		value_map_set_str(about, "name", r->title);
-		if (field(r->v, "description"))
-			value_map_set_str(about, "description", field(r->v, "description"));
-		if (field(r->v, "publisher")) {
+		if (value_text(r->v, "description"))
+			value_map_set_str(about, "description", value_text(r->v, "description"));
+		if (value_text(r->v, "publisher")) {
 			struct value *org = ld("Organization");
 
-			value_map_set_str(org, "name", field(r->v, "publisher"));
+			value_map_set_str(org, "name", value_text(r->v, "publisher"));
 			value_map_set(about, "publisher", org, NULL);
 		}
 	} else if (p->kind == PAGE_SKILL && r) {
@@ -1163,7 +1156,7 @@ static char *jsonld(const struct pages_env *e, const struct page *p)
 		about = ld("DefinedTerm");
 		value_map_set_str(about, "name", r->title);
 		value_map_set_str(about, "termCode", r->id);
-		value_map_set_str(about, "description", field(r->v, "definition"));
+		value_map_set_str(about, "description", value_text(r->v, "definition"));
 		value_map_set_str(set, "name", r->parent->parent->title);
 		ld_url(e, set, "url", r->parent->parent->url);
 		value_map_set(about, "inDefinedTermSet", set, NULL);
@@ -1177,15 +1170,15 @@ static char *jsonld(const struct pages_env *e, const struct page *p)
 			struct value *li = ld("ListItem");
 
 			value_map_set_num(li, "position", (double)i + 1);
-			value_map_set_str(li, "name", field(steps->items[i], "title"));
+			value_map_set_str(li, "name", value_text(steps->items[i], "title"));
 			value_list_push(items, li);
 		}
 		value_map_set(about, "itemListElement", items, NULL);
 	} else if ((p->kind == PAGE_STORY || p->kind == PAGE_CHAPTER) && r) {
 		about = ld("Article");
 		value_map_set_str(about, "headline", r->title);
-		if (field(r->v, "date"))
-			value_map_set_str(about, "datePublished", field(r->v, "date"));
+		if (value_text(r->v, "date"))
+			value_map_set_str(about, "datePublished", value_text(r->v, "date"));
 		if (p->kind == PAGE_CHAPTER) {
 			struct value *book = ld("Book");
 
@@ -1231,11 +1224,11 @@ static struct value *menu_for(const struct pages_env *e, const char *url)
 	size_t i;
 
 	for (i = 0; m && i < m->n; i++) {
-		const char *u = field(m->items[i], "url");
+		const char *u = value_text(m->items[i], "url");
 		struct value *it = value_new_map();
 		int local = u && u[0] == '/';
 
-		value_map_set_str(it, "title", field(m->items[i], "title"));
+		value_map_set_str(it, "title", value_text(m->items[i], "title"));
 		if (local)
 			put_url(e, it, "url", u);
 		else
@@ -1253,12 +1246,12 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 {
 	struct value *ctx = value_new_map(), *page = value_new_map(), *site, *menu, *crumbs;
 	const struct value *meta = p->doc ? p->doc->meta : NULL;
-	const char *summary = field(meta, "summary");
+	const char *summary = value_text(meta, "summary");
 	struct value *toc = p->doc && p->doc->toc ? value_copy(p->doc->toc) : value_new_list();
 	size_t i, ntoc = 0;
 
 	if (!summary && p->record)
-		summary = field(p->record->v, "summary");
+		summary = value_text(p->record->v, "summary");
 	for (i = 0; i < toc->n; i++) {
 		const struct value *lv = value_get(toc->items[i], "level");
 
@@ -1279,11 +1272,11 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 	value_map_set(page, "breadcrumbs", crumbs, NULL);
 	if (meta && value_get(meta, "params"))
 		value_map_set(page, "params", value_copy(value_get(meta, "params")), NULL);
-	if (meta && field(meta, "date")) {
+	if (meta && value_text(meta, "date")) {
 		struct strbuf d = STRBUF_INIT;
 
-		add_date(&d, field(meta, "date"));
-		value_map_set_str(page, "date", field(meta, "date"));
+		add_date(&d, value_text(meta, "date"));
+		value_map_set_str(page, "date", value_text(meta, "date"));
 		value_map_set_str(page, "date_label", d.buf);
 		strbuf_release(&d);
 	}

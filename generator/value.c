@@ -188,6 +188,13 @@ const char *value_string(const struct value *v)
 	return v && v->kind == VALUE_STRING ? v->str : NULL;
 }
 
+const char *value_text(const struct value *map, const char *key)
+{
+	const struct value *f = value_get(map, key);
+
+	return f && f->str ? f->str : NULL;
+}
+
 int value_truthy(const struct value *v)
 {
 	if (!v)

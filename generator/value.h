@@ -83,6 +83,9 @@ struct value *value_path(const struct value *v, const char *dotted);
 
 /* The string of a STRING node, or NULL for any other kind (or v NULL). */
 const char *value_string(const struct value *v);
+/* The text of field `key` of a map when it is a scalar (strings, numbers
+ * and booleans keep their text), or NULL. */
+const char *value_text(const struct value *map, const char *key);
 /* Mustache truthiness: null, false, empty list and empty string are false. */
 int value_truthy(const struct value *v);
 const char *value_kind_name(enum value_kind kind);
