@@ -87,31 +87,25 @@ static const char *resolve(void *ctx, const char *rel, const char **suggest)
 
 /* Plain language: warn about a page above site.yaml's readability.max_grade,
  * and note every page's grade when asked (waymark check --readability). */
-static void judge_reading(struct build *b, const struct doc *d)
+static void judge_reading(struct build *b, const struct doc *d, const struct readability *r)
 {
-	struct readability r;
 	struct strbuf msg = STRBUF_INIT;
 	struct pos where = { d->path, 0, 0 };
 
-	if (!b->cfg.max_grade && !b->stats->grades)
-		return;
-	readability_measure(&r, d->text, strlen(d->text));
-	if (b->cfg.max_grade && readability_warning(&msg, &r, b->cfg.max_grade))
+	if (b->cfg.max_grade && readability_warning(&msg, r, b->cfg.max_grade))
 		diag_warning(b->dl, &where, "%s", msg.buf);
 	if (b->stats->grades) {
 		struct value *g = value_new_map();
 
 		value_map_set_str(g, "path", d->path);
-		value_map_set_num(g, "grade", r.grade);
-		value_map_set_num(g, "words", (double)r.words);
-		value_map_set_bool(g, "graded", r.graded);
+		value_map_set_num(g, "grade", r->grade);
+		value_map_set_num(g, "words", (double)r->words);
+		value_map_set_bool(g, "graded", r->graded);
 		value_list_push(b->stats->grades, g);
 	}
 	strbuf_release(&msg);
 }
 
-/* Render every Markdown body once; pages then only read the results.
- * (cmark-gfm is not thread-safe, so this stays on one thread.) */
 /* What every body's HTML depends on besides its own text and fields: the
  * settings, every page's URL (links), the hooks, and, when a site hook
  * can hand markdown hooks anything, all of the content. */
@@ -140,22 +134,59 @@ static unsigned long long bodies_depend_on(const struct build *b)
 	return h;
 }
 
-/* Unpack a cached body: "html\0text\0" then "level\tid\ttitle\n" per
- * heading. 0, or -1 when it is not one. */
-static int unpack_body(const struct strbuf *blob, char **html, char **text, struct value **toc)
+/*
+ * A body's cached form: "html\0", then its reading measure as
+ * "longest sentence\0sentences words syllables graded grade ease
+ * longest_words\0" (empty when not measured), then "level\tid\ttitle\n"
+ * per heading. The measure rather than the words: it is all that is kept
+ * of them, and a third of the size.
+ */
+static void pack_body(struct strbuf *blob, const char *html, const struct readability *r,
+		      const struct value *toc)
 {
-	const char *p = blob->buf, *end = blob->buf + blob->len, *z1, *z2;
+	size_t i;
+
+	strbuf_add(blob, html, strlen(html) + 1);
+	if (r) {
+		strbuf_add(blob, r->longest ? r->longest : "", r->longest ? r->longest_len : 0);
+		strbuf_addch(blob, '\0');
+		strbuf_addf(blob, "%zu %zu %zu %d %a %a %zu", r->sentences, r->words, r->syllables,
+			    r->graded, r->grade, r->ease, r->longest_words);
+	} else {
+		strbuf_addch(blob, '\0');
+	}
+	strbuf_addch(blob, '\0');
+	for (i = 0; toc && i < toc->n; i++)
+		strbuf_addf(blob, "%d\t%s\t%s\n",
+			    (int)value_get(toc->items[i], "level")->number,
+			    value_string(value_get(toc->items[i], "id")),
+			    value_string(value_get(toc->items[i], "title")));
+}
+
+/* 0, or -1 when blob is not a body packed with a measure iff r. */
+static int unpack_body(const struct strbuf *blob, char **html, struct readability *r,
+		       char **longest, struct value **toc)
+{
+	const char *p = blob->buf, *end = blob->buf + blob->len, *z1, *z2, *z3;
 
 	z1 = memchr(p, '\0', blob->len);
 	z2 = z1 ? memchr(z1 + 1, '\0', (size_t)(end - z1 - 1)) : NULL;
-	if (!z2)
+	z3 = z2 ? memchr(z2 + 1, '\0', (size_t)(end - z2 - 1)) : NULL;
+	if (!z3 || (r != NULL) != (z3 > z2 + 1))
 		return -1;
+	if (r) {
+		memset(r, 0, sizeof *r);
+		if (sscanf(z2 + 1, "%zu %zu %zu %d %la %la %zu", &r->sentences, &r->words,
+			   &r->syllables, &r->graded, &r->grade, &r->ease, &r->longest_words) != 7)
+			return -1;
+		*longest = xstrndup(z1 + 1, (size_t)(z2 - z1 - 1));
+		r->longest = z2 > z1 + 1 ? *longest : NULL;
+		r->longest_len = (size_t)(z2 - z1 - 1);
+	}
 	*html = xstrndup(p, (size_t)(z1 - p));
-	if (text)
-		*text = xstrndup(z1 + 1, (size_t)(z2 - z1 - 1));
 	if (toc) {
 		*toc = value_new_list();
-		for (p = z2 + 1; p < end;) {
+		for (p = z3 + 1; p < end;) {
 			const char *nl = memchr(p, '\n', (size_t)(end - p)), *t1, *t2;
 			struct value *e;
 
@@ -181,28 +212,16 @@ static int unpack_body(const struct strbuf *blob, char **html, char **text, stru
 	return 0;
 }
 
-static void pack_body(struct strbuf *blob, const char *html, const char *text,
-		      const struct value *toc)
-{
-	size_t i;
-
-	strbuf_add(blob, html, strlen(html) + 1);
-	strbuf_add(blob, text ? text : "", (text ? strlen(text) : 0) + 1);
-	for (i = 0; toc && i < toc->n; i++)
-		strbuf_addf(blob, "%d\t%s\t%s\n",
-			    (int)value_get(toc->items[i], "level")->number,
-			    value_string(value_get(toc->items[i], "id")),
-			    value_string(value_get(toc->items[i], "title")));
-}
-
 /*
- * One body to HTML (and its words and headings when asked), from the
- * cache when nothing it depends on changed. Only renders that reported
- * nothing are kept, so a cached body has no diagnostics to repeat.
+ * One body to HTML (and its reading measure and headings when asked),
+ * from the cache when nothing it depends on changed. The measure's
+ * longest sentence is kept in *longest, for the caller to free. Only
+ * renders that reported nothing are kept, so a cached body has no
+ * diagnostics to repeat.
  */
 static void render_body(struct build *b, struct doc *d, unsigned long long depends,
-			const char *prefix, int shift, char **html_out, char **text_out,
-			struct value **toc_out, struct diag_list *dl)
+			const char *prefix, int shift, char **html_out, struct readability *r,
+			char **longest, struct value **toc_out, struct diag_list *dl)
 {
 	struct markdown_opts mo = { .path = d->path, .rel = d->rel,
 				    .line_offset = d->body_line - 1,
@@ -221,11 +240,11 @@ static void render_body(struct build *b, struct doc *d, unsigned long long depen
 	key = value_hash_bytes(prefix ? prefix : "", prefix ? strlen(prefix) + 1 : 1, key);
 	key = value_hash_bytes(&shift, sizeof shift, key);
 	if (b->cache && !b->opts->dry_run && cache_blob_get(b->cache, key, &blob) &&
-	    unpack_body(&blob, html_out, text_out, toc_out) == 0) {
+	    unpack_body(&blob, html_out, r, longest, toc_out) == 0) {
 		strbuf_release(&blob);
 		return;
 	}
-	if (text_out)
+	if (r)
 		mo.plain = &text;
 	if (hookrun_has_markdown(b->hooks)) {
 		mo.filter = hookrun_markdown;
@@ -233,14 +252,17 @@ static void render_body(struct build *b, struct doc *d, unsigned long long depen
 	}
 	hookrun_expand(b->hooks, d, &src, dl);
 	markdown_render(src.buf, src.len, &mo, &html, toc_out, dl);
+	if (r) {
+		readability_measure(r, text.buf, text.len);
+		*longest = xstrndup(r->longest ? r->longest : "", r->longest_len);
+		r->longest = r->longest ? *longest : NULL;
+	}
 	if (dl->n == before && b->cache && !b->opts->dry_run) {
 		strbuf_reset(&blob);
-		pack_body(&blob, html.buf, text.buf, toc_out ? *toc_out : NULL);
+		pack_body(&blob, html.buf, r, toc_out ? *toc_out : NULL);
 		cache_blob_put(b->cache, key, blob.buf, blob.len);
 	}
 	*html_out = strbuf_detach(&html, NULL);
-	if (text_out)
-		*text_out = strbuf_detach(&text, NULL);
 	strbuf_release(&text);
 	strbuf_release(&src);
 	strbuf_release(&blob);
@@ -251,17 +273,21 @@ static void render_body(struct build *b, struct doc *d, unsigned long long depen
 static void render_bodies(struct build *b)
 {
 	unsigned long long depends = bodies_depend_on(b);
+	int measure = b->cfg.max_grade || b->stats->grades;
 	size_t i;
 
 	for (i = 0; i < b->content.n; i++) {
 		struct doc *d = b->content.docs[i];
+		struct readability r;
+		char *longest = NULL;
 
 		if (!d->is_markdown)
 			continue;
-		render_body(b, d, depends, NULL, 0, &d->html, &d->text, &d->toc, b->dl);
-		judge_reading(b, d);
-		free(d->text); /* only the reading grade needs the words */
-		d->text = NULL;
+		render_body(b, d, depends, NULL, 0, &d->html, measure ? &r : NULL, &longest,
+			    &d->toc, b->dl);
+		if (measure)
+			judge_reading(b, d, &r);
+		free(longest);
 	}
 	/* a guide's one-page edition joins its chapters: number their ids,
 	 * and put their headings under each chapter's own h2 */
@@ -272,7 +298,7 @@ static void render_bodies(struct build *b)
 
 		strbuf_addf(&prefix, "c%d-", c->order);
 		render_body(b, c->doc, depends, prefix.buf, 1, &c->doc->html_joined, NULL, NULL,
-			    &ignored);
+			    NULL, &ignored);
 		diag_list_release(&ignored);
 		strbuf_release(&prefix);
 	}

@@ -1,8 +1,12 @@
 /* cache: what each output was made from at the last build. */
 #include "cache.h"
 
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,21 +22,33 @@ struct entry {
 	char *text;
 };
 
+/* A blob in the pack: its key and where its bytes are in the mapping. */
+struct blob {
+	unsigned long long key;
+	size_t off, len;
+};
+
 struct cache {
 	struct entry *old;     /* from the last build, sorted by out */
 	size_t nold;
 	struct entry *now;     /* this build's, in any order */
 	size_t nnow, anow;
 	pthread_mutex_t lock;
-	char *blob_dir;             /* "<parent>/.waymark-cache-<name>.d" */
-	unsigned long long *blobs;  /* keys used this build */
-	size_t nblobs, ablobs;
-	char *new_dir;              /* new blobs wait here until cache_save */
-	unsigned long long *pending_keys;
-	size_t npending, apending_keys;
+	char *pack_path;       /* "<parent>/.waymark-cache-<name>.pack" */
+	char *new_path;        /* this build's new blobs, until cache_save */
+	const char *map;       /* the pack, mapped; NULL when there is none */
+	size_t map_len;
+	size_t valid_end;      /* where the last whole record of the pack ends */
+	struct blob *blobs;    /* the pack's records, sorted by key */
+	size_t nblobs;
+	unsigned char *used;   /* per record: got in this build */
+	int new_fd;            /* new_path, open once a blob is put */
+	int new_failed;        /* writing new_path failed: keep nothing new */
 };
 
 #define CACHE_MAGIC "waymark-cache 1"
+
+static void pack_load(struct cache *c);
 
 /* "site/public" → "site/.waymark-cache-public" */
 static char *cache_path(const char *out_dir)
@@ -92,10 +108,13 @@ struct cache *cache_load(const char *out_dir)
 	char *line, *save = NULL;
 
 	pthread_mutex_init(&c->lock, NULL);
-	c->blob_dir = xmalloc(strlen(path) + 3);
-	sprintf(c->blob_dir, "%s.d", path);
-	c->new_dir = xmalloc(strlen(path) + 7);
-	sprintf(c->new_dir, "%s.d.new", path);
+	c->pack_path = xmalloc(strlen(path) + 6);
+	sprintf(c->pack_path, "%s.pack", path);
+	c->new_path = xmalloc(strlen(path) + 10);
+	sprintf(c->new_path, "%s.pack.new", path);
+	c->new_fd = -1;
+	if (fs_is_dir(out_dir))
+		pack_load(c);
 	if (fs_is_dir(out_dir) && fs_read(path, &text) == 0 &&
 	    !strncmp(text.buf, CACHE_MAGIC "\n", strlen(CACHE_MAGIC) + 1)) {
 		for (line = strtok_r(text.buf + strlen(CACHE_MAGIC) + 1, "\n", &save); line;
@@ -172,90 +191,173 @@ void cache_note_put(struct cache *c, const char *key, const char *text)
 	pthread_mutex_unlock(&c->lock);
 }
 
-static void blob_used(struct cache *c, unsigned long long key)
+/*
+ * Blobs live in one pack file beside the cache rather than a file each (a
+ * build of 10,000 pages would otherwise create 10,000 files just for its
+ * cache): "waymark-pack 1\n", then records of an 8-byte key, a 4-byte
+ * length and that many bytes, in this machine's byte order. Blobs put in
+ * a build go to "<pack>.new" and join the pack only in cache_save, so a
+ * failed build adds nothing. The pack is appended to, and rewritten with
+ * only the blobs in use once more than half of it is unused.
+ */
+#define PACK_MAGIC "waymark-pack 1\n"
+#define PACK_HEAD (sizeof(unsigned long long) + sizeof(uint32_t))
+
+static int cmp_blob(const void *a, const void *b)
 {
-	pthread_mutex_lock(&c->lock);
-	XGROW(c->blobs, c->ablobs, c->nblobs + 1);
-	c->blobs[c->nblobs++] = key;
-	pthread_mutex_unlock(&c->lock);
+	const struct blob *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-static char *blob_path(const struct cache *c, unsigned long long key)
+static void pack_load(struct cache *c)
 {
-	char *p = xmalloc(strlen(c->blob_dir) + 20);
+	int fd = open(c->pack_path, O_RDONLY);
+	struct stat st;
+	size_t off, alloc = 0, i, n;
+	void *m;
 
-	sprintf(p, "%s/%016llx", c->blob_dir, key);
-	return p;
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0 || (size_t)st.st_size < strlen(PACK_MAGIC) ||
+	    (m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		close(fd);
+		return;
+	}
+	close(fd);
+	c->map = m;
+	c->map_len = (size_t)st.st_size;
+	if (memcmp(c->map, PACK_MAGIC, strlen(PACK_MAGIC)))
+		return; /* not a pack: cache_save replaces it */
+	for (off = strlen(PACK_MAGIC); off + PACK_HEAD <= c->map_len;) {
+		struct blob b;
+		uint32_t len;
+
+		memcpy(&b.key, c->map + off, sizeof b.key);
+		memcpy(&len, c->map + off + sizeof b.key, sizeof len);
+		if (len > c->map_len - off - PACK_HEAD)
+			break; /* cut short (a build stopped while appending) */
+		b.off = off + PACK_HEAD;
+		b.len = len;
+		XGROW(c->blobs, alloc, c->nblobs + 1);
+		c->blobs[c->nblobs++] = b;
+		off = b.off + b.len;
+	}
+	c->valid_end = off;
+	/* sorted by key; of two records with one key, the later one wins */
+	qsort(c->blobs, c->nblobs, sizeof *c->blobs, cmp_blob);
+	for (i = n = 0; i < c->nblobs; i++) {
+		if (n && c->blobs[n - 1].key == c->blobs[i].key)
+			n--;
+		c->blobs[n++] = c->blobs[i];
+	}
+	c->nblobs = n;
+	c->used = xcalloc(n + 1, 1);
 }
 
 int cache_blob_get(struct cache *c, unsigned long long key, struct strbuf *out)
 {
-	char *path = blob_path(c, key);
-	size_t before = out->len;
-	int found = fs_read(path, out) == 0;
+	size_t lo = 0, hi = c->nblobs;
 
-	free(path);
-	if (!found) {
-		strbuf_setlen(out, before);
-		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->blobs[mid].key < key) {
+			lo = mid + 1;
+		} else if (c->blobs[mid].key > key) {
+			hi = mid;
+		} else {
+			strbuf_add(out, c->map + c->blobs[mid].off, c->blobs[mid].len);
+			pthread_mutex_lock(&c->lock);
+			c->used[mid] = 1;
+			pthread_mutex_unlock(&c->lock);
+			return 1;
+		}
 	}
-	blob_used(c, key);
-	return 1;
+	return 0;
+}
+
+/* Append one record to an open pack file. 0 or -1. */
+static int put_record(int fd, unsigned long long key, const void *data, size_t len)
+{
+	unsigned char head[PACK_HEAD];
+	uint32_t n = (uint32_t)len;
+
+	memcpy(head, &key, sizeof key);
+	memcpy(head + sizeof key, &n, sizeof n);
+	return fs_write_fd(fd, head, sizeof head) < 0 || fs_write_fd(fd, data, len) < 0 ? -1 : 0;
 }
 
 void cache_blob_put(struct cache *c, unsigned long long key, const void *data, size_t len)
 {
-	/* written aside until the build has succeeded: a failed build
-	 * leaves nothing new beside the output (cache_free removes it) */
-	char *p = xmalloc(strlen(c->new_dir) + 20);
-
-	sprintf(p, "%s/%016llx", c->new_dir, key);
-	if (fs_write(p, data, len) == 0) {
-		pthread_mutex_lock(&c->lock);
-		XGROW(c->pending_keys, c->apending_keys, c->npending + 1);
-		c->pending_keys[c->npending++] = key;
-		pthread_mutex_unlock(&c->lock);
-		blob_used(c, key);
+	if (len > UINT32_MAX)
+		return;
+	pthread_mutex_lock(&c->lock);
+	if (c->new_fd < 0 && !c->new_failed) {
+		c->new_fd = open(c->new_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		c->new_failed = c->new_fd < 0 ||
+				fs_write_fd(c->new_fd, PACK_MAGIC, strlen(PACK_MAGIC)) < 0;
 	}
-	free(p);
+	if (!c->new_failed && put_record(c->new_fd, key, data, len) < 0)
+		c->new_failed = 1;
+	pthread_mutex_unlock(&c->lock);
 }
 
-static int cmp_key(const void *a, const void *b)
+/* Copy the records of `from` (a pack file) after its magic to the end of fd. */
+static int append_file(int fd, const char *from)
 {
-	unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
+	struct strbuf sb = STRBUF_INIT;
+	int ret = -1;
 
-	return x < y ? -1 : x > y;
+	if (fs_read(from, &sb) == 0 && sb.len >= strlen(PACK_MAGIC))
+		ret = fs_write_fd(fd, sb.buf + strlen(PACK_MAGIC), sb.len - strlen(PACK_MAGIC));
+	strbuf_release(&sb);
+	return ret;
 }
 
-/* Delete the blobs this build did not use. */
-static void prune_blobs(const struct cache *c)
+/* Make the pack this build's: the blobs got or put in it, and maybe
+ * others from earlier builds while they are fewer than half. */
+static void pack_save(struct cache *c)
 {
-	struct fs_list files = { NULL, 0, 0 };
-	unsigned long long *used = xmalloc((c->nblobs + 1) * sizeof *used);
-	size_t i;
+	size_t live = 0, dead, i;
+	int fd;
 
-	if (!fs_is_dir(c->blob_dir)) {
-		free(used);
+	for (i = 0; i < c->nblobs; i++)
+		if (c->used[i])
+			live += PACK_HEAD + c->blobs[i].len;
+	dead = c->map ? c->valid_end - strlen(PACK_MAGIC) - live : 0;
+	if (c->new_failed)
+		return; /* the pack stays as it was: only costs time */
+	if (c->map && c->nblobs && dead <= live) {
+		if (c->new_fd < 0)
+			return; /* nothing new */
+		/* append: after the last whole record, in case one was cut short */
+		fd = open(c->pack_path, O_WRONLY);
+		if (fd >= 0 && ftruncate(fd, (off_t)c->valid_end) == 0 &&
+		    lseek(fd, 0, SEEK_END) >= 0)
+			append_file(fd, c->new_path);
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
-	memcpy(used, c->blobs, c->nblobs * sizeof *used);
-	qsort(used, c->nblobs, sizeof *used, cmp_key);
-	fs_list(c->blob_dir, NULL, &files, NULL);
-	for (i = 0; i < files.n; i++) {
-		unsigned long long k = strtoull(files.paths[i], NULL, 16);
-
-		if (!bsearch(&k, used, c->nblobs, sizeof *used, cmp_key)) {
-			char *p = fs_join(c->blob_dir, files.paths[i]);
-
-			unlink(p);
-			free(p);
-		}
+	/* rewrite: the new blobs, then the old ones still in use */
+	if (c->new_fd < 0) {
+		c->new_fd = open(c->new_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		if (c->new_fd < 0 || fs_write_fd(c->new_fd, PACK_MAGIC, strlen(PACK_MAGIC)) < 0)
+			return;
 	}
-	fs_list_release(&files);
-	free(used);
+	for (i = 0; i < c->nblobs; i++)
+		if (c->used[i] && put_record(c->new_fd, c->blobs[i].key, c->map + c->blobs[i].off,
+					     c->blobs[i].len) < 0)
+			return;
+	if (close(c->new_fd) == 0)
+		rename(c->new_path, c->pack_path);
+	c->new_fd = -1;
 }
 
-int cache_save(const struct cache *c, const char *out_dir)
+int cache_save(struct cache *c, const char *out_dir)
 {
 	char *path = cache_path(out_dir);
 	struct strbuf text = STRBUF_INIT;
@@ -277,19 +379,16 @@ int cache_save(const struct cache *c, const char *out_dir)
 		}
 	}
 	ret = fs_write(path, text.buf, text.len);
-	if (c->npending)
-		fs_mkdirs(c->blob_dir);
-	for (i = 0; i < c->npending; i++) {
-		char *to = blob_path(c, c->pending_keys[i]);
-		char *from = xmalloc(strlen(c->new_dir) + 20);
+	pack_save(c);
+	/* blobs were a file each in a directory before waymark 0.2 */
+	{
+		char *old_dir = xmalloc(strlen(path) + 3);
 
-		sprintf(from, "%s/%016llx", c->new_dir, c->pending_keys[i]);
-		rename(from, to);
-		free(from);
-		free(to);
+		sprintf(old_dir, "%s.d", path);
+		if (fs_is_dir(old_dir))
+			fs_remove_tree(old_dir);
+		free(old_dir);
 	}
-	fs_remove_tree(c->new_dir);
-	prune_blobs(c);
 	free(sorted);
 	strbuf_release(&text);
 	free(path);
@@ -312,11 +411,16 @@ void cache_free(struct cache *c)
 	}
 	free(c->old);
 	free(c->now);
-	fs_remove_tree(c->new_dir); /* a build that did not save */
-	free(c->new_dir);
-	free(c->pending_keys);
+	if (c->new_fd >= 0) { /* a build that did not save */
+		close(c->new_fd);
+		unlink(c->new_path);
+	}
+	if (c->map)
+		munmap((void *)c->map, c->map_len);
+	free(c->new_path);
+	free(c->pack_path);
 	free(c->blobs);
-	free(c->blob_dir);
+	free(c->used);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }

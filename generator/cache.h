@@ -42,16 +42,17 @@ const char *cache_note_get(const struct cache *c, const char *key);
 void cache_note_put(struct cache *c, const char *key, const char *text);
 /*
  * Blobs: larger results kept from one build to the next by key (a page's
- * rendered Markdown), each in its own file in a directory beside the
- * cache. cache_blob_get appends last build's bytes to `out` and returns 1,
- * or returns 0 when there are none; cache_blob_put stores this build's.
- * A blob neither got nor put in a build is deleted when the cache is saved.
+ * rendered Markdown), in one pack file beside the cache
+ * (".waymark-cache-public.pack"). cache_blob_get appends last build's
+ * bytes to `out` and returns 1, or returns 0 when there are none;
+ * cache_blob_put stores this build's. Blobs neither got nor put in a build
+ * are dropped when the pack is next rewritten (once they are half of it).
  */
 int cache_blob_get(struct cache *c, unsigned long long key, struct strbuf *out);
 void cache_blob_put(struct cache *c, unsigned long long key, const void *data, size_t len);
 
 /* Write this build's entries beside `out_dir`. 0 or -1 (errno). */
-int cache_save(const struct cache *c, const char *out_dir);
+int cache_save(struct cache *c, const char *out_dir);
 void cache_free(struct cache *c);
 
 #endif

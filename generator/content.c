@@ -24,7 +24,6 @@ void content_free_doc(struct doc *d)
 	free(d->out);
 	free(d->html);
 	free(d->html_joined);
-	free(d->text);
 	value_free(d->toc);
 	free(d);
 }

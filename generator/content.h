@@ -26,7 +26,6 @@ struct doc {
 	int claimed;      /* rendered by the model as part of a typed page */
 	char *html;       /* the rendered body, once the build has rendered it */
 	struct value *toc; /* its table of contents, likewise */
-	char *text;       /* the body's words, block by block (see markdown.h) */
 	char *html_joined; /* a guide chapter's body with ids made unique for
 			    * the page that joins every chapter */
 	char *url;        /* clean URL: "/about/" (Markdown only) */

@@ -73,7 +73,6 @@ int fs_mkdirs(const char *path)
 int fs_write(const char *path, const void *data, size_t len)
 {
 	const char *slash = strrchr(path, '/');
-	const char *p = data;
 	int fd;
 
 	if (slash && slash != path) {
@@ -87,21 +86,32 @@ int fs_write(const char *path, const void *data, size_t len)
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 	if (fd < 0)
 		return -1;
+	if (fs_write_fd(fd, data, len) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return close(fd);
+}
+
+int fs_write_fd(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
 	while (len) {
 		ssize_t n = write(fd, p, len);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			int e = errno;
-			close(fd);
-			errno = e;
 			return -1;
 		}
 		p += n;
 		len -= (size_t)n;
 	}
-	return close(fd);
+	return 0;
 }
 
 int fs_same(const char *path, const void *data, size_t len)

@@ -18,6 +18,9 @@ int fs_read(const char *path, struct strbuf *out);
 int fs_mkdirs(const char *path);
 /* Create the parent directories of `path`, then write it. 0 or -1/errno. */
 int fs_write(const char *path, const void *data, size_t len);
+/* Write all of data[0..len) to an open file, retrying short writes.
+ * 0 or -1/errno. */
+int fs_write_fd(int fd, const void *data, size_t len);
 /* 1 when `path` is a regular file holding exactly data[0..len), else 0. */
 int fs_same(const char *path, const void *data, size_t len);
 /* Remove a file or a whole directory tree; a missing path is not an error.

@@ -70,7 +70,7 @@ target() {   # target VALUE OP LIMIT → reached / NOT reached
 full_build() {   # full_build SIZE TOOL: RUNS clean builds
 	size=$1 tool=$2 i=0
 	while [ $i -lt "$RUNS" ]; do
-		rm -rf "$TMP/s$size/out-$tool" "$TMP/s$size/.waymark-cache-out-$tool"
+		rm -rf "$TMP/s$size/out-$tool" "$TMP/s$size/.waymark-"*"-out-$tool"*
 		if [ "$tool" = waymark ]; then
 			run "$size-waymark-full" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$TMP/s$size/out-waymark"
 		else

@@ -1,0 +1,227 @@
+/* check_cache: output hashes, notes and the blob pack, from one build to
+ * the next. */
+#include "test.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "fsutil.h"
+
+/* Each test has its own directory under $TMPDIR, with an output
+ * directory "public" in it (a cache belongs to an existing output). */
+static char tmp[256], out[300], pack[320];
+
+static void make_tmp(void)
+{
+	const char *base = getenv("TMPDIR");
+
+	snprintf(tmp, sizeof tmp, "%s/waymark-cache-XXXXXX", base && *base ? base : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	snprintf(out, sizeof out, "%s/public", tmp);
+	snprintf(pack, sizeof pack, "%s/.waymark-cache-public.pack", tmp);
+	ck_assert_int_eq(fs_mkdirs(out), 0);
+}
+
+static void remove_tmp(void)
+{
+	fs_remove_tree(tmp);
+}
+
+/* The blob under key, as a string ("" when there is none). */
+static const char *got(struct cache *c, unsigned long long key)
+{
+	static struct strbuf sb = STRBUF_INIT;
+
+	strbuf_reset(&sb);
+	if (!cache_blob_get(c, key, &sb))
+		return "(none)";
+	return sb.buf;
+}
+
+static off_t size_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? st.st_size : -1;
+}
+
+START_TEST(hashes_and_notes_reach_the_next_build)
+{
+	struct cache *c = cache_load(out);
+
+	ck_assert_uint_eq(cache_get(c, "a/index.html"), 0);
+	cache_put(c, "a/index.html", 0x1234);
+	cache_note_put(c, "chart", "line one\nline \\two");
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	c = cache_load(out);
+	ck_assert_uint_eq(cache_get(c, "a/index.html"), 0x1234);
+	ck_assert_uint_eq(cache_get(c, "b/index.html"), 0);
+	ck_assert_str_eq(cache_note_get(c, "chart"), "line one\nline \\two");
+	ck_assert_ptr_null(cache_note_get(c, "other"));
+	cache_free(c);
+}
+END_TEST
+
+START_TEST(blobs_reach_the_next_build)
+{
+	struct cache *c = cache_load(out);
+
+	ck_assert_str_eq(got(c, 1), "(none)");
+	cache_blob_put(c, 1, "one", 4);
+	cache_blob_put(c, 2, "two", 4);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	c = cache_load(out);
+	ck_assert_str_eq(got(c, 1), "one");
+	ck_assert_str_eq(got(c, 2), "two");
+	ck_assert_str_eq(got(c, 3), "(none)");
+	cache_free(c);
+}
+END_TEST
+
+START_TEST(a_build_that_does_not_save_adds_no_blob)
+{
+	struct cache *c = cache_load(out);
+	char newp[400];
+
+	cache_blob_put(c, 1, "one", 4);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	c = cache_load(out);
+	cache_blob_put(c, 2, "two", 4);
+	cache_free(c); /* failed build: no cache_save */
+	snprintf(newp, sizeof newp, "%s.new", pack);
+	ck_assert_int_eq(fs_is_file(newp), 0);
+	c = cache_load(out);
+	ck_assert_str_eq(got(c, 1), "one");
+	ck_assert_str_eq(got(c, 2), "(none)");
+	cache_free(c);
+}
+END_TEST
+
+START_TEST(new_blobs_are_appended_while_most_are_in_use)
+{
+	struct cache *c = cache_load(out);
+	off_t before;
+
+	cache_blob_put(c, 1, "one", 4);
+	cache_blob_put(c, 2, "two", 4);
+	cache_blob_put(c, 3, "three", 6);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	before = size_of(pack);
+	c = cache_load(out);
+	ck_assert_str_eq(got(c, 1), "one");
+	ck_assert_str_eq(got(c, 2), "two");
+	cache_blob_put(c, 4, "four", 5);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	/* the pack grew by one record: an 8-byte key, 4-byte length, 5 bytes */
+	ck_assert_int_eq(size_of(pack), before + 8 + 4 + 5);
+	c = cache_load(out);
+	ck_assert_str_eq(got(c, 3), "three"); /* unused last time, still there */
+	ck_assert_str_eq(got(c, 4), "four");
+	cache_free(c);
+}
+END_TEST
+
+START_TEST(pack_is_rewritten_when_most_is_unused)
+{
+	struct cache *c = cache_load(out);
+	char big[1000];
+
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	cache_blob_put(c, 1, big, sizeof big);
+	cache_blob_put(c, 2, "small", 6);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	c = cache_load(out);
+	ck_assert_str_eq(got(c, 2), "small"); /* 1 is not used: most is dead */
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	ck_assert_int_eq(size_of(pack), (off_t)strlen("waymark-pack 1\n") + 8 + 4 + 6);
+	c = cache_load(out);
+	ck_assert_str_eq(got(c, 1), "(none)");
+	ck_assert_str_eq(got(c, 2), "small");
+	cache_free(c);
+}
+END_TEST
+
+START_TEST(a_pack_cut_short_keeps_its_whole_records)
+{
+	struct cache *c = cache_load(out);
+
+	cache_blob_put(c, 1, "one", 4);
+	cache_blob_put(c, 2, "two", 4);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	ck_assert_int_eq(truncate(pack, size_of(pack) - 2), 0);
+	c = cache_load(out);
+	ck_assert_str_eq(got(c, 1), "one");
+	ck_assert_str_eq(got(c, 2), "(none)");
+	cache_blob_put(c, 3, "three", 6);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	c = cache_load(out);
+	ck_assert_str_eq(got(c, 1), "one");
+	ck_assert_str_eq(got(c, 3), "three");
+	cache_free(c);
+}
+END_TEST
+
+START_TEST(a_file_that_is_not_a_pack_is_replaced)
+{
+	struct cache *c;
+
+	ck_assert_int_eq(fs_write(pack, "garbage\n", 8), 0);
+	c = cache_load(out);
+	ck_assert_str_eq(got(c, 1), "(none)");
+	cache_blob_put(c, 1, "one", 4);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	c = cache_load(out);
+	ck_assert_str_eq(got(c, 1), "one");
+	cache_free(c);
+}
+END_TEST
+
+START_TEST(no_output_directory_means_an_empty_cache)
+{
+	struct cache *c = cache_load(out);
+
+	cache_put(c, "x.html", 7);
+	cache_blob_put(c, 1, "one", 4);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	ck_assert_int_eq(fs_remove_tree(out), 0);
+	c = cache_load(out);
+	ck_assert_uint_eq(cache_get(c, "x.html"), 0);
+	ck_assert_str_eq(got(c, 1), "(none)");
+	cache_free(c);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("cache");
+	TCase *tc = tcase_create("cache");
+
+	tcase_add_checked_fixture(tc, make_tmp, remove_tmp);
+	tcase_add_test(tc, hashes_and_notes_reach_the_next_build);
+	tcase_add_test(tc, blobs_reach_the_next_build);
+	tcase_add_test(tc, a_build_that_does_not_save_adds_no_blob);
+	tcase_add_test(tc, new_blobs_are_appended_while_most_are_in_use);
+	tcase_add_test(tc, pack_is_rewritten_when_most_is_unused);
+	tcase_add_test(tc, a_pack_cut_short_keeps_its_whole_records);
+	tcase_add_test(tc, a_file_that_is_not_a_pack_is_replaced);
+	tcase_add_test(tc, no_output_directory_means_an_empty_cache);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN
