@@ -46,6 +46,7 @@ struct build {
 	struct hookrun *hooks; /* the site's Lua hooks */
 	struct build_stats *stats;
 	unsigned long long inputs; /* hash of what every page depends on */
+	unsigned long long program; /* which waymark this is (its size and time) */
 	atomic_size_t skipped;     /* pages whose inputs had not changed */
 };
 
@@ -239,6 +240,8 @@ static void render_body(struct build *b, struct doc *d, unsigned long long depen
 	key = value_hash(d->meta, key);
 	key = value_hash_bytes(prefix ? prefix : "", prefix ? strlen(prefix) + 1 : 1, key);
 	key = value_hash_bytes(&shift, sizeof shift, key);
+	if (!prefix)
+		d->body_key = key;
 	if (b->cache && !b->opts->dry_run && cache_blob_get(b->cache, key, &blob) &&
 	    unpack_body(&blob, html_out, r, longest, toc_out) == 0) {
 		strbuf_release(&blob);
@@ -348,12 +351,23 @@ static void progress(const struct build *b, size_t done, size_t total)
 	(void)b;
 }
 
+/*
+ * A page is skipped, without building its context, when what it read last
+ * time (its dependencies, kept in the cache note "@<out>" with their hash)
+ * hashes the same in this build. Otherwise its context is built, noting
+ * what it reads; when the context hashes as last time, the page is still
+ * not rendered again.
+ */
 static void render_one(struct build *b, const struct pages_env *env, const struct page *p,
 		       struct strbuf *html, struct diag_list *dl)
 {
 	const char *layout = pages_layout(p);
-	unsigned long long hash;
+	unsigned long long hash, seed, key, was;
 	struct value *ctx;
+	struct strbuf note_key = STRBUF_INIT, note = STRBUF_INIT, tokens = STRBUF_INIT;
+	struct pages_deps deps = { NULL, 0, 0, 0, 0, 0 };
+	const char *old;
+	int kept = 0;
 
 	if (!theme_has(&b->theme, layout)) {
 		const struct value *lv = p->doc ? value_get(p->doc->meta, "layout") : NULL;
@@ -363,29 +377,50 @@ static void render_one(struct build *b, const struct pages_env *env, const struc
 			   layout, b->cfg.theme, p->url);
 		return;
 	}
-	ctx = pages_context(env, p);
-	hash = value_hash(ctx, b->inputs);
-	hash = value_hash_bytes(layout, strlen(layout) + 1, hash);
-	if (hash == cache_get(b->cache, p->out) && output_keep(&b->out, p->out) == 0) {
-		/* nothing this page shows has changed: keep last build's file */
+	seed = value_hash_bytes(layout, strlen(layout) + 1, b->inputs);
+	seed = value_hash_bytes(&b->program, sizeof b->program, seed);
+	strbuf_addf(&note_key, "@%s", p->out);
+	old = cache_note_get(b->cache, note_key.buf);
+	if (old && sscanf(old, "%llx", &was) == 1 && strlen(old) >= 16 &&
+	    pages_deps_key(env, p, old + 16 + (old[16] == ' '), seed, &key) == 0 && key == was &&
+	    (hash = cache_get(b->cache, p->out)) != 0 && output_keep(&b->out, p->out) == 0) {
+		/* nothing it read has changed: keep last build's file */
 		cache_put(b->cache, p->out, hash);
+		cache_note_put(b->cache, note_key.buf, old);
 		atomic_fetch_add(&b->skipped, 1);
-		value_free(ctx);
+		strbuf_release(&note_key);
 		return;
 	}
-	strbuf_reset(html);
-	{
+	ctx = pages_context_deps(env, p, &deps);
+	pages_deps_text(&deps, &tokens);
+	pages_deps_release(&deps);
+	if (pages_deps_key(env, p, tokens.buf, seed, &key) == 0)
+		strbuf_addf(&note, "%016llx %s", key, tokens.buf);
+	strbuf_release(&tokens);
+	hash = value_hash(ctx, seed);
+	if (hash == cache_get(b->cache, p->out) && output_keep(&b->out, p->out) == 0) {
+		/* nothing this page shows has changed: keep last build's file */
+		atomic_fetch_add(&b->skipped, 1);
+		kept = 1;
+	} else {
 		struct value_member *page = value_member(ctx, "page");
 		const char *path = p->doc ? p->doc->path : p->url;
 
-		if (hookrun_page(b->hooks, &page->val, path, dl) == 0 &&
-		    theme_render(&b->theme, layout, ctx, b->opts->strict, hookrun_lambdas(b->hooks),
-				 html, dl) == 0 &&
-		    hookrun_html(b->hooks, page->val, path, html, dl) == 0 &&
-		    output_write(&b->out, p->out, html->buf, html->len, dl) == 0)
-			cache_put(b->cache, p->out, hash);
+		strbuf_reset(html);
+		kept = hookrun_page(b->hooks, &page->val, path, dl) == 0 &&
+		       theme_render(&b->theme, layout, ctx, b->opts->strict,
+				    hookrun_lambdas(b->hooks), html, dl) == 0 &&
+		       hookrun_html(b->hooks, page->val, path, html, dl) == 0 &&
+		       output_write(&b->out, p->out, html->buf, html->len, dl) == 0;
+	}
+	if (kept) {
+		cache_put(b->cache, p->out, hash);
+		if (note.len)
+			cache_note_put(b->cache, note_key.buf, note.buf);
 	}
 	value_free(ctx);
+	strbuf_release(&note_key);
+	strbuf_release(&note);
 }
 
 static void *render_worker(void *arg)
@@ -460,14 +495,13 @@ done:
  * (names, sizes, modification times). When it equals the last build's,
  * nothing can have changed and the build is done before it starts.
  */
-static unsigned long long input_stamp(const struct build_opts *opts, const char *out_dir)
+/* Which waymark program this is: its size and modification time. */
+static unsigned long long program_print(void)
 {
 	unsigned long long h = VALUE_HASH_SEED;
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	struct stat sb;
-	char *p;
-	int flags[2] = { opts->drafts, opts->strict };
 
 	if (n > 0) {
 		exe[n] = '\0';
@@ -476,6 +510,17 @@ static unsigned long long input_stamp(const struct build_opts *opts, const char 
 			h = value_hash_bytes(&sb.st_mtim, sizeof sb.st_mtim, h);
 		}
 	}
+	return h;
+}
+
+static unsigned long long input_stamp(const struct build_opts *opts, const char *out_dir,
+				      unsigned long long program)
+{
+	unsigned long long h = program;
+	struct stat sb;
+	char *p;
+	int flags[2] = { opts->drafts, opts->strict };
+
 	h = value_hash_bytes(flags, sizeof flags, h);
 	h = value_hash_bytes(out_dir, strlen(out_dir) + 1, h);
 	p = fs_join(opts->site_dir, "site.yaml");
@@ -563,7 +608,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		st->grades = value_new_list();
 	strbuf_init(&b.link, 0);
 	out_dir = opts->out_dir ? xstrdup(opts->out_dir) : fs_join(opts->site_dir, "public");
-	stamp = input_stamp(opts, out_dir);
+	b.program = program_print();
+	stamp = input_stamp(opts, out_dir, b.program);
 	b.cache = cache_load(out_dir);
 	phase("stamp", &tp);
 	if (unchanged(&b, out_dir, stamp, st))
@@ -611,6 +657,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	phase("charts", &tp);
 	b.env = (struct pages_env){ b.base_path, b.site, b.theme.asset_urls, b.cfg.menu,
 				    &b.model, &b.pages };
+	pages_fingerprint(&b.model, &b.pages);
 	render_pages(&b, st);
 	phase("pages", &tp);
 	feeds_write(&b.env, b.cfg.base_url, b.cfg.title, &b.out, dl);

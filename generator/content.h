@@ -25,6 +25,7 @@ struct doc {
 	int draft;
 	int claimed;      /* rendered by the model as part of a typed page */
 	char *html;       /* the rendered body, once the build has rendered it */
+	unsigned long long body_key; /* hash of all that made html and toc */
 	struct value *toc; /* its table of contents, likewise */
 	char *html_joined; /* a guide chapter's body with ids made unique for
 			    * the page that joins every chapter */

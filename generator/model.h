@@ -61,6 +61,7 @@ struct record {
 	struct record_use *uses;  /* who names it */
 	size_t nuses, auses;
 	int order;                /* stage order; chapter number */
+	unsigned long long print; /* everything a page can read of it (pages_fingerprint) */
 };
 
 struct model {

@@ -339,6 +339,41 @@ static const char *association_label(const char *type)
 	return type ? type : "";
 }
 
+/* ----------------------------------------------------------- dependencies */
+
+/*
+ * The dependencies of the context being built on this thread (NULL when
+ * nobody asked). Every read of the model below notes what it read: a
+ * record through rec() or dep(), a whole kind, or the order of a kind.
+ */
+static _Thread_local struct pages_deps *deps_now;
+
+static void dep(const struct record *r)
+{
+	if (deps_now && r) {
+		XGROW(deps_now->recs, deps_now->alloc, deps_now->n + 1);
+		deps_now->recs[deps_now->n++] = r;
+	}
+}
+
+static void dep_kind(enum record_kind k)
+{
+	if (deps_now)
+		deps_now->kinds |= 1u << k;
+}
+
+static void dep_order(enum record_kind k)
+{
+	if (deps_now)
+		deps_now->orders |= 1u << k;
+}
+
+static void dep_pages(void)
+{
+	if (deps_now)
+		deps_now->pages = 1;
+}
+
 /* --------------------------------------------------------- context pieces */
 
 static char *href(const struct pages_env *e, const char *url)
@@ -400,6 +435,11 @@ static struct value *rec(const struct pages_env *e, const struct record *r)
 {
 	struct value *v = value_new_map();
 
+	dep(r);
+	if (r->kind == RECORD_SKILL) {
+		dep(r->parent);
+		dep(r->parent->parent);
+	}
 	value_map_set_str(v, "id", r->id);
 	value_map_set_str(v, "title", r->title);
 	if (r->url)
@@ -451,6 +491,8 @@ static struct value *users(const struct pages_env *e, const struct record *r,
 	struct value *list = value_new_list();
 	size_t i, u;
 
+	dep(r); /* its uses */
+	dep_order(kind);
 	for (i = 0; i < all->n; i++)
 		for (u = 0; u < r->nuses; u++)
 			if (r->uses[u].by == all->items[i]) {
@@ -512,6 +554,8 @@ static void framework_data(const struct pages_env *e, const struct record *fw, s
 
 	for (i = 0; i < sizeof keys / sizeof *keys; i++)
 		put_field(v, fw->v, keys[i]);
+	for (i = 0; i < fw->children.n; i++)
+		dep(fw->children.items[i]);
 	value_map_set_str(v, "source_url", value_text(fw->v, "url") ? value_text(fw->v, "url") : "");
 	for (i = 0; i < fw->children.n; i++) {
 		const struct record *c = fw->children.items[i];
@@ -538,6 +582,7 @@ static void crosswalks_of(const struct pages_env *e, const struct record *fw, st
 	struct value *list = value_new_list();
 	size_t i;
 
+	dep_pages();
 	for (i = 0; i < pl->n; i++) {
 		const struct page *p = &pl->items[i];
 
@@ -545,6 +590,8 @@ static void crosswalks_of(const struct pages_env *e, const struct record *fw, st
 			struct value *c = value_new_map();
 			struct strbuf t = STRBUF_INIT;
 
+			dep(p->record);
+			dep(p->other);
 			strbuf_addf(&t, "%s and %s", p->record->title, p->other->title);
 			value_map_set_str(c, "title", t.buf);
 			put_url(e, c, "url", p->url);
@@ -570,6 +617,8 @@ static void skill_data(const struct pages_env *e, const struct record *s, struct
 		const struct record *t = target ? model_find(m, RECORD_SKILL, target) : NULL;
 		struct value *a = t ? rec(e, t) : value_new_map();
 
+		if (!t)
+			dep_kind(RECORD_SKILL); /* until a skill with that id appears */
 		value_map_set_str(a, "type", value_text(al->items[i], "type"));
 		value_map_set_str(a, "type_label", association_label(value_text(al->items[i], "type")));
 		if (!t) {
@@ -585,6 +634,7 @@ static void skill_data(const struct pages_env *e, const struct record *s, struct
 	put_list(v, "aligns", aligns);
 
 	/* pathway steps and stories that name the skill, grouped by sector */
+	dep_order(RECORD_SECTOR);
 	for (k = 0; k <= m->all[RECORD_SECTOR].n; k++) {
 		const struct record *sec = k < m->all[RECORD_SECTOR].n ? m->all[RECORD_SECTOR].items[k] : NULL;
 		struct value *steps = value_new_list(), *stories = value_new_list();
@@ -677,6 +727,7 @@ static void crosswalk_data(const struct pages_env *e, const struct page *p, stru
 	};
 	size_t t, i, j, total = 0;
 
+	dep_kind(RECORD_SKILL); /* every alignment between the two */
 	value_map_set(v, "a", rec(e, fa), NULL);
 	value_map_set(v, "b", rec(e, fb), NULL);
 	for (t = 0; t < sizeof order / sizeof *order; t++) {
@@ -740,6 +791,7 @@ static void stage_data(const struct pages_env *e, const struct record *s, struct
 	struct value *v = rec(e, s);
 	size_t i;
 
+	dep_order(RECORD_STAGE);
 	value_map_set_num(v, "order", s->order);
 	put_strings(v, s->v, "worker_questions");
 	put_strings(v, s->v, "employer_actions");
@@ -818,6 +870,8 @@ static void pathway_data(const struct pages_env *e, const struct record *p, stru
 
 				if (r)
 					value_list_push(skills, rec(e, r));
+				else
+					dep_kind(RECORD_SKILL);
 			}
 		}
 		put_list(o, "skills", skills);
@@ -836,6 +890,7 @@ static struct value *pathways_of(const struct pages_env *e, const struct record 
 	struct value *list = value_new_list();
 	size_t i;
 
+	dep_kind(RECORD_PATHWAY);
 	for (i = 0; i < l->n; i++)
 		if (!sector || l->items[i]->sector == sector)
 			value_list_push(list, pathway_summary(e, l->items[i]));
@@ -848,6 +903,7 @@ static struct value *stories_of(const struct pages_env *e, const struct record *
 	struct value *list = value_new_list();
 	size_t i;
 
+	dep_kind(RECORD_STORY);
 	for (i = 0; i < l->n; i++)
 		if (l->items[i]->sector == sector)
 			value_list_push(list, story_summary(e, l->items[i]));
@@ -874,6 +930,7 @@ static void stories_data(const struct pages_env *e, const struct page *p, struct
 	size_t first = (size_t)(p->number - 1) * STORIES_PER_PAGE, i;
 	int k;
 
+	dep_order(RECORD_STORY);
 	for (i = first; i < l->n && i < first + STORIES_PER_PAGE; i++)
 		value_list_push(list, story_summary(e, l->items[i]));
 	put_list(ctx, "stories", list);
@@ -993,6 +1050,8 @@ static void grouped_data(const struct pages_env *e, enum record_kind kind, const
 	struct value *cats = value_new_list();
 	size_t i, j, n = strlen(prefix);
 
+	dep_kind(RECORD_GROUP);
+	dep_kind(kind);
 	for (i = 0; i < groups->n; i++) {
 		const struct record *g = groups->items[i];
 		struct value *gv, *list;
@@ -1026,6 +1085,7 @@ static void search_data(const struct pages_env *e, struct value *ctx)
 	struct value *groups = value_new_list();
 	size_t i, g;
 
+	dep_pages();
 	for (g = 0; g < PAGE_KINDS; g++) {
 		const char *label = kind_labels[g];
 		struct value *list, *gv;
@@ -1109,6 +1169,11 @@ static char *jsonld(const struct pages_env *e, const struct page *p)
 	struct value *about = NULL, *home = ld("ListItem");
 	const struct record *r = p->record;
 	const char *lang = value_string(value_get(e->site, "lang"));
+
+	if (r && (r->kind == RECORD_SKILL || r->kind == RECORD_CHAPTER)) {
+		dep(r->parent);
+		dep(r->parent->parent);
+	}
 	struct strbuf out = STRBUF_INIT;
 	const char *sep;
 	size_t i, pos = 1;
@@ -1250,6 +1315,8 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 	struct value *toc = p->doc && p->doc->toc ? value_copy(p->doc->toc) : value_new_list();
 	size_t i, ntoc = 0;
 
+	dep(p->record);
+	dep(p->other);
 	if (!summary && p->record)
 		summary = value_text(p->record->v, "summary");
 	for (i = 0; i < toc->n; i++) {
@@ -1303,6 +1370,7 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 		const struct record_list *l = &e->model->all[RECORD_FRAMEWORK];
 		struct value *list = value_new_list();
 
+		dep_kind(RECORD_FRAMEWORK);
 		for (i = 0; i < l->n; i++) {
 			struct value *tmp = value_new_map();
 
@@ -1325,6 +1393,7 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 		crosswalk_data(e, p, ctx);
 		break;
 	case PAGE_LIFECYCLE:
+		dep_order(RECORD_STAGE);
 		put_list(ctx, "stages", rec_list(e, &e->model->all[RECORD_STAGE]));
 		for (i = 0; i < e->model->all[RECORD_STAGE].n; i++) {
 			struct value *sv = value_get(ctx, "stages")->items[i];
@@ -1340,6 +1409,7 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 		const struct record_list *l = &e->model->all[RECORD_SECTOR];
 		struct value *secs = value_new_list(), *rest;
 
+		dep_kind(RECORD_SECTOR);
 		for (i = 0; i < l->n; i++) {
 			struct value *sv = sector_summary(e, l->items[i]);
 
@@ -1364,6 +1434,7 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 		const struct record_list *l = &e->model->all[RECORD_SECTOR];
 		struct value *secs = value_new_list();
 
+		dep_kind(RECORD_SECTOR);
 		for (i = 0; i < l->n; i++)
 			value_list_push(secs, sector_summary(e, l->items[i]));
 		put_list(ctx, "sectors", secs);
@@ -1387,6 +1458,7 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 		const struct record_list *l = &e->model->all[RECORD_GUIDE];
 		struct value *list = value_new_list();
 
+		dep_kind(RECORD_GUIDE);
 		for (i = 0; i < l->n; i++)
 			value_list_push(list, guide_summary(e, l->items[i]));
 		put_list(ctx, "guides", list);
@@ -1414,6 +1486,7 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 		const struct record_list *l = &e->model->all[RECORD_STAGE];
 		struct value *stages = value_new_list();
 
+		dep_order(RECORD_STAGE);
 		for (i = 0; i < l->n; i++) {
 			struct value *sv = rec(e, l->items[i]);
 
@@ -1429,4 +1502,234 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 		break;
 	}
 	return ctx;
+}
+
+/* ------------------------------------------------------------ fingerprints */
+
+struct value *pages_context_deps(const struct pages_env *env, const struct page *p,
+				 struct pages_deps *deps)
+{
+	struct value *ctx;
+
+	deps_now = deps;
+	ctx = pages_context(env, p);
+	deps_now = NULL;
+	return ctx;
+}
+
+void pages_deps_release(struct pages_deps *deps)
+{
+	free(deps->recs);
+	memset(deps, 0, sizeof *deps);
+}
+
+static unsigned long long hash_str(const char *s, unsigned long long h)
+{
+	return s ? value_hash_bytes(s, strlen(s) + 1, h) : value_hash_bytes("\377", 1, h);
+}
+
+static unsigned long long hash_num(unsigned long long n, unsigned long long h)
+{
+	return value_hash_bytes(&n, sizeof n, h);
+}
+
+/* Which record: its kind and id (not what it holds). */
+static unsigned long long hash_id(const struct record *r, unsigned long long h)
+{
+	if (!r)
+		return hash_num(~0ull, h);
+	return hash_str(r->id, hash_num((unsigned long long)r->kind, h));
+}
+
+static unsigned long long hash_ids(const struct record_list *l, unsigned long long h)
+{
+	size_t i;
+
+	h = hash_num(l->n, h);
+	for (i = 0; i < l->n; i++)
+		h = hash_id(l->items[i], h);
+	return h;
+}
+
+/* Everything a context can read of a record: its fields, what the model
+ * worked out (URL, order), and which records it names and is named by
+ * (their ids; what they hold is theirs). Not its body: only its own page
+ * shows that (see page_print). */
+static unsigned long long record_print(const struct record *r)
+{
+	unsigned long long h = hash_id(r, VALUE_HASH_SEED);
+	size_t i;
+
+	h = hash_str(r->title, h);
+	h = hash_str(r->url, h);
+	h = value_hash(r->v, h);
+	h = hash_id(r->parent, h);
+	h = hash_id(r->sector, h);
+	h = hash_id(r->pathway, h);
+	h = hash_id(r->group, h);
+	h = hash_id(r->stage, h);
+	h = hash_num((unsigned long long)r->order, h);
+	h = hash_ids(&r->children, h);
+	for (i = 0; i < RECORD_KINDS; i++)
+		h = hash_ids(&r->refs[i], h);
+	h = hash_num(r->nuses, h);
+	for (i = 0; i < r->nuses; i++) {
+		h = hash_id(r->uses[i].by, h);
+		h = r->uses[i].step ? value_hash(r->uses[i].step, h) : hash_num(0, h);
+	}
+	return h;
+}
+
+/* A page's plan: what it is, its document (body and fields), its charts,
+ * and for a guide's one-page edition every chapter's body. */
+static unsigned long long page_print(const struct page *p)
+{
+	unsigned long long h = hash_num((unsigned long long)p->kind, VALUE_HASH_SEED);
+	size_t i;
+
+	if (p->kind == PAGE_GUIDE_ALL && p->record) {
+		const struct record *g = p->record;
+
+		h = hash_num(g->doc ? g->doc->body_key : 0, h);
+		for (i = 0; i < g->children.n; i++) {
+			const struct doc *d = g->children.items[i]->doc;
+
+			h = hash_num(d ? d->body_key : 0, h);
+		}
+	}
+	h = hash_str(p->url, h);
+	h = hash_str(p->out, h);
+	h = hash_str(p->title, h);
+	h = hash_num((unsigned long long)p->number, h);
+	h = hash_num((unsigned long long)p->pages, h);
+	h = hash_id(p->record, h);
+	h = hash_id(p->other, h);
+	if (p->doc) {
+		h = hash_str(p->doc->rel, h);
+		h = p->doc->is_markdown ? hash_num(p->doc->body_key, h) : value_hash(p->doc->meta, h);
+	}
+	return p->figures ? value_hash(p->figures, h) : h;
+}
+
+void pages_fingerprint(struct model *m, struct page_list *pl)
+{
+	size_t k, i;
+
+	for (k = 0; k < RECORD_KINDS; k++) {
+		unsigned long long kh = VALUE_HASH_SEED, oh = VALUE_HASH_SEED;
+
+		for (i = 0; i < m->all[k].n; i++) {
+			struct record *r = m->all[k].items[i];
+
+			r->print = record_print(r);
+			kh = hash_num(r->print, kh);
+			oh = hash_id(r, oh);
+		}
+		pl->kind_print[k] = kh;
+		pl->order_print[k] = oh;
+	}
+	pl->set_print = VALUE_HASH_SEED;
+	for (i = 0; i < pl->n; i++) {
+		pl->items[i].print = page_print(&pl->items[i]);
+		pl->set_print = hash_num(pl->items[i].print, pl->set_print);
+	}
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	const void *x = *(const void *const *)a, *y = *(const void *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void pages_deps_text(const struct pages_deps *deps, struct strbuf *out)
+{
+	const struct record **recs = xmalloc((deps->n + 1) * sizeof *recs);
+	char **tokens = xmalloc((deps->n + 2 * RECORD_KINDS + 2) * sizeof *tokens);
+	size_t i, n = 0, nt = 0;
+	struct strbuf t = STRBUF_INIT;
+
+	memcpy(recs, deps->recs, deps->n * sizeof *recs);
+	qsort(recs, deps->n, sizeof *recs, cmp_ptr);
+	for (i = 0; i < deps->n; i++)
+		if (!n || recs[n - 1] != recs[i])
+			recs[n++] = recs[i];
+	for (i = 0; i < n; i++) {
+		strbuf_reset(&t);
+		strbuf_addf(&t, "r%d:%s", (int)recs[i]->kind, recs[i]->id);
+		tokens[nt++] = xstrdup(t.buf);
+	}
+	for (i = 0; i < RECORD_KINDS; i++) {
+		if (deps->kinds & (1u << i)) {
+			strbuf_reset(&t);
+			strbuf_addf(&t, "k%d", (int)i);
+			tokens[nt++] = xstrdup(t.buf);
+		}
+		if (deps->orders & (1u << i)) {
+			strbuf_reset(&t);
+			strbuf_addf(&t, "o%d", (int)i);
+			tokens[nt++] = xstrdup(t.buf);
+		}
+	}
+	if (deps->pages)
+		tokens[nt++] = xstrdup("p");
+	qsort(tokens, nt, sizeof *tokens, cmp_str);
+	for (i = 0; i < nt; i++) {
+		if (i)
+			strbuf_addch(out, ' ');
+		strbuf_adds(out, tokens[i]);
+		free(tokens[i]);
+	}
+	strbuf_release(&t);
+	free(tokens);
+	free(recs);
+}
+
+int pages_deps_key(const struct pages_env *env, const struct page *p, const char *text,
+		   unsigned long long seed, unsigned long long *key)
+{
+	const struct page_list *pl = env->pages;
+	unsigned long long h = hash_str(text, hash_num(p->print, seed));
+	const char *s = p->url + 1, *t;
+	char id[512];
+
+	/* the breadcrumb trail: each ancestor page's title and URL */
+	for (; (s = strchr(s, '/')) && s[1]; s++) {
+		char *anc = xstrndup(p->url, (size_t)(s - p->url + 1));
+		const struct page *a = pages_find(pl, anc);
+
+		h = hash_num(a ? a->print : 0, h);
+		free(anc);
+	}
+	for (t = text; *t; t += strspn(t, " ")) {
+		size_t len = strcspn(t, " ");
+		int k = atoi(t + 1);
+
+		if (*t == 'p') {
+			h = hash_num(pl->set_print, h);
+		} else if ((*t == 'k' || *t == 'o') && k >= 0 && k < RECORD_KINDS) {
+			h = hash_num(*t == 'k' ? pl->kind_print[k] : pl->order_print[k], h);
+		} else if (*t == 'r' && k >= 0 && k < RECORD_KINDS && memchr(t, ':', len) &&
+			   len < sizeof id) {
+			const char *colon = memchr(t, ':', len);
+			const struct record *r;
+
+			memcpy(id, colon + 1, (size_t)(t + len - colon - 1));
+			id[t + len - colon - 1] = '\0';
+			r = model_find(env->model, (enum record_kind)k, id);
+			if (!r)
+				return -1;
+			h = hash_num(r->print, h);
+		} else {
+			return -1;
+		}
+		t += len;
+	}
+	*key = h;
+	return 0;
 }

@@ -38,12 +38,16 @@ struct page {
 	struct chart *charts;    /* the charts it shows (see figures.h) */
 	size_t ncharts;
 	struct value *figures;   /* their HTML: a list of {id, html} */
+	unsigned long long print; /* its plan, its document and charts (pages_fingerprint) */
 };
 
 struct page_list {
 	struct page *items;
 	size_t n, alloc;
 	struct page **by_url;    /* sorted by url, for breadcrumbs */
+	/* set by pages_fingerprint: the prints of every record of a kind in
+	 * display order, of their ids in order, and of every page's print */
+	unsigned long long kind_print[RECORD_KINDS], order_print[RECORD_KINDS], set_print;
 };
 
 /* What every page's context shares. */
@@ -77,5 +81,40 @@ const struct page *pages_find(const struct page_list *pl, const char *url);
  * must have been rendered into doc->html beforehand. The caller frees it.
  */
 struct value *pages_context(const struct pages_env *env, const struct page *p);
+
+/*
+ * Dependencies: what a page's context read, so that a later build can tell
+ * that a page is unchanged without building its context. A context reads
+ * records (each through its print: its fields, its body, its links to and
+ * from other records), the whole of a kind or just the order of its
+ * records, and every page's plan (the search page lists them all). Every
+ * context also reads the site settings and theme (the caller's `seed`),
+ * its own page's plan and its breadcrumb trail's.
+ */
+struct pages_deps {
+	const struct record **recs;
+	size_t n, alloc;
+	unsigned kinds;  /* bit k: every record of kind k, in order */
+	unsigned orders; /* bit k: the order of the ids of kind k */
+	int pages;       /* every page's print */
+};
+
+/* pages_context, noting into `deps` what it read. */
+struct value *pages_context_deps(const struct pages_env *env, const struct page *p,
+				 struct pages_deps *deps);
+void pages_deps_release(struct pages_deps *deps);
+/* The deps as text, to keep until the next build: "k3 o5 p r2:nursing..."
+ * (sorted, so equal sets give equal text). */
+void pages_deps_text(const struct pages_deps *deps, struct strbuf *out);
+/*
+ * The hash of everything `p` depends on in this build, with dependencies
+ * `text` (from pages_deps_text, maybe of an earlier build). Returns 0, or
+ * -1 when the text names a record this build does not have.
+ */
+int pages_deps_key(const struct pages_env *env, const struct page *p, const char *text,
+		   unsigned long long seed, unsigned long long *key);
+/* Set the prints of every record and page, and the page list's kind,
+ * order and set prints. Bodies must have been rendered (doc->body_key). */
+void pages_fingerprint(struct model *m, struct page_list *pl);
 
 #endif

@@ -1,0 +1,109 @@
+#!/bin/sh
+# Rebuilds equal fresh builds: after each kind of edit, an incremental
+# build of the default site (which skips pages by what they read last time)
+# must leave exactly the output that a build from nothing makes. Each edit
+# is one that moves a page between lists, renames what other pages show, or
+# only touches a body, so a dependency the page skipping misses shows up as
+# a difference here.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+w="$top/bin/waymark"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+site="$tmp/site"
+
+# edit NAME FILE SED-SCRIPT: change FILE (which must change), rebuild,
+# build afresh elsewhere, compare every output file
+edit() {
+	name=$1 file=$2 script=$3
+	cp "$file" "$tmp/before"
+	sed -i "$script" "$file"
+	if cmp -s "$file" "$tmp/before"; then
+		echo "FAIL rebuilds: $mode: $name: the edit changed nothing in $file"; fail=$((fail + 1)); return
+	fi
+	compare "$name"
+}
+
+compare() {
+	name=$1
+	if ! "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
+		echo "FAIL rebuilds: $mode: $name: rebuild failed:"; sed 's/^/    /' "$tmp/log"; fail=$((fail + 1)); return
+	fi
+	rm -rf "$tmp/fresh" "$tmp"/.waymark-*
+	if ! "$w" build -s "$site" -o "$tmp/fresh" --quiet >"$tmp/log" 2>&1; then
+		echo "FAIL rebuilds: $mode: $name: fresh build failed:"; sed 's/^/    /' "$tmp/log"; fail=$((fail + 1)); return
+	fi
+	if diff -rq "$site/public" "$tmp/fresh" >"$tmp/diff" 2>&1; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL rebuilds: $mode: $name: the rebuild differs from a fresh build in:"
+		sed -e "s|$site/public|public|g" -e "s|$tmp/fresh|fresh|g" -e 's/^/    /' "$tmp/diff" | head -8
+		fail=$((fail + 1))
+	fi
+}
+
+# run MODE: the edits, on the default site with its Lua hooks ("hooks") or
+# without them ("plain": a site hook that can hand Markdown hooks anything
+# makes every body depend on every file, which would hide a missing
+# dependency of the pages that show bodies)
+run() {
+	mode=$1
+	rm -rf "$site" "$tmp/fresh" "$tmp"/.waymark-*
+	mkdir -p "$site"
+	cp -R "$top/content" "$top/site.yaml" "$top/themes" "$site/"
+	[ "$mode" = hooks ] && cp -R "$top/lua" "$site/"
+	c="$site/content"
+	# 30 more stories on another pathway, so the story list runs to two pages
+	i=10
+	while [ $i -lt 40 ]; do
+		sed -e "s/^title: .*/title: Story number $i/" -e "s/^date: .*/date: 2024-01-$((i - 10 + 1))/" \
+			-e 's/^date: \(2024-01-\)\([1-9]\)$/date: \10\2/' \
+			-e 's/^pathway: .*/pathway: culinary/' -e 's/^sector: .*/sector: retail-hospitality/' \
+			"$c/stories/aisha-help-desk-to-security.md" >"$c/stories/extra-$i.md"
+		i=$((i + 1))
+	done
+
+	"$w" build -s "$site" --quiet >"$tmp/log" 2>&1 || { cat "$tmp/log"; echo "FAIL rebuilds: $mode: first build"; fail=$((fail + 1)); return; }
+
+	story="$c/stories/aisha-help-desk-to-security.md"
+	edit "a story's body" "$story" 's/She got the job\./She got the job that week./'
+	edit "a story's title" "$story" 's/^title: From Retail to the Help Desk to Cybersecurity/title: From a Phone Store to Cybersecurity/'
+	edit "a story's date (its place in the list)" "$story" 's/^date: 2025-06-18/date: 2020-01-02/'
+	edit "a story's pathway" "$story" 's/^pathway: it-support/pathway: nursing/'
+	edit "a story's sector" "$story" 's/^sector: information-technology/sector: healthcare/'
+	edit "a story's stages" "$story" 's/^stages: \[recruit, develop, advance\]/stages: [onboard]/'
+	edit "a story's skills" "$story" 's|  - employability/technology|  - employability/integrity|'
+	edit "a skill's definition" "$c/frameworks/employability.yaml" \
+		's/Being honest and doing the right thing, even when no one is watching\./Being honest, even when no one is watching./'
+	edit "a skill's title" "$c/frameworks/employability.yaml" 's/^        title: Integrity$/        title: Honesty/'
+	edit "a category's title" "$c/frameworks/employability.yaml" 's/^    title: Personal Qualities$/    title: Personal Strengths/'
+	edit "a pathway step's wage" "$c/pathways/it-support.md" 's/wage: {hourly: 22}/wage: {hourly: 23}/'
+	edit "a pathway's title" "$c/pathways/it-support.md" 's/^title: "Information Technology: Help Desk to Cybersecurity"/title: "IT: Help Desk to Security"/'
+	edit "a pathway's sector" "$c/pathways/it-support.md" 's/^sector: information-technology/sector: advanced-manufacturing/'
+	edit "a stage's questions" "$c/lifecycle/02-onboard.md" 's/What training will I get, and is it paid?/What training will I get?/'
+	edit "a stage's title" "$c/lifecycle/02-onboard.md" 's/^title: Starting a New Job/title: Your First Weeks/'
+	edit "a sector's title" "$c/sectors.yaml" 's/^    title: Healthcare$/    title: Health Care/'
+	edit "an organization's sector" "$c/organizations.yaml" '0,/^    sector: healthcare$/s//    sector: advanced-manufacturing/'
+	chapter=$(ls "$c/guides/career-advancement/"0*.md | head -n 1)
+	edit "a guide chapter's body" "$chapter" '$s/$/ One more sentence./'
+	edit "a guide chapter's title" "$chapter" '0,/^title: /s/^title: \(.*\)/title: New \1/'
+	edit "a section's introduction" "$c/stories/_index.md" '$s/$/ More words./'
+	edit "a plain page's title" "$c/pages/about.md" '0,/^title: /s/^title: .*/title: About this site/'
+
+	# a new story, then the story gone again
+	sed -e 's/^title: .*/title: A New Story/' -e 's/^date: .*/date: 2026-11-01/' "$story" >"$c/stories/zz-new.md"
+	compare "a story added"
+	rm "$c/stories/zz-new.md"
+	compare "a story removed"
+
+	# settings and templates
+	edit "the site's title" "$site/site.yaml" '0,/^title: /s/^title: \(.*\)/title: New \1/'
+	edit "a template" "$site/themes/default/templates/story.mustache" '$s/$/\n<!-- changed -->/'
+
+}
+
+if [ -d "$top/lua" ]; then run hooks; else echo "FAIL rebuilds: no lua/ directory"; fail=$((fail + 1)); fi
+run plain
+echo "rebuilds: $pass passed, $fail failed"
+[ $fail = 0 ]
