@@ -33,7 +33,7 @@ TESTS    = $(TESTSRC:tests/unit/%.c=build/tests/%)
 ASANTESTS= $(TESTSRC:tests/unit/%.c=build/asan-tests/%)
 ASAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all site check deps unit unit-asan regress bad themes valgrind a11y a11y-deps screenshots install clean bench \
+.PHONY: all site check deps unit unit-asan regress bad rebuilds themes valgrind a11y a11y-deps screenshots install clean bench \
         incremental scaffold serve install-test weight parallel exports
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -160,6 +160,9 @@ build/bench:
 incremental: all
 	@sh tests/incremental.sh
 
+rebuilds: all
+	@sh tests/rebuilds.sh
+
 scaffold: all
 	@sh tests/scaffold.sh
 
@@ -184,6 +187,7 @@ check: all
 	@$(MAKE) --no-print-directory regress
 	@$(MAKE) --no-print-directory bad
 	@$(MAKE) --no-print-directory incremental
+	@$(MAKE) --no-print-directory rebuilds
 	@$(MAKE) --no-print-directory scaffold
 	@$(MAKE) --no-print-directory serve
 	@$(MAKE) --no-print-directory install-test
