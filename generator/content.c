@@ -2,8 +2,11 @@
 #include "content.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "frontmatter.h"
 #include "fsutil.h"
@@ -165,6 +168,35 @@ fail:
 	return NULL;
 }
 
+/*
+ * Files are read and parsed on threads (libyaml keeps no shared state):
+ * each takes the next file and keeps its own diagnostics; the documents
+ * land in their files' order, so the result does not depend on timing.
+ */
+struct load_job {
+	const char *content_dir;
+	const struct fs_list *files;
+	struct doc **docs;       /* per file: the document, or NULL */
+	struct diag_list *dls;   /* per thread */
+	atomic_size_t next;
+};
+
+struct loader {
+	struct load_job *job;
+	size_t index;
+};
+
+static void *load_worker(void *arg)
+{
+	struct loader *w = arg;
+	struct load_job *job = w->job;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&job->next, 1)) < job->files->n)
+		job->docs[i] = load_one(job->content_dir, job->files->paths[i], &job->dls[w->index]);
+	return NULL;
+}
+
 int content_load(struct content *c, const char *site_dir, int drafts,
 		 struct diag_list *dl)
 {
@@ -172,14 +204,39 @@ int content_load(struct content *c, const char *site_dir, int drafts,
 	char *content_dir = fs_join(site_dir, "content");
 	struct fs_list files = { NULL, 0, 0 };
 	struct strbuf failed = STRBUF_INIT;
-	size_t before = dl->errors, i;
+	size_t before = dl->errors, i, nthreads;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct load_job job;
+	struct loader *workers;
+	pthread_t *threads;
 
 	memset(c, 0, sizeof *c);
 	if (fs_list(content_dir, exts, &files, &failed) < 0)
 		diag_io_error(dl, NULL, "unable to read directory '%s': %s", failed.buf,
 			      strerror(errno));
+	nthreads = cpus > 1 && files.n >= 64 ? (size_t)cpus : 1;
+	job.content_dir = content_dir;
+	job.files = &files;
+	job.docs = xcalloc(files.n + 1, sizeof *job.docs);
+	job.dls = xcalloc(nthreads, sizeof *job.dls);
+	atomic_init(&job.next, 0);
+	workers = xcalloc(nthreads, sizeof *workers);
+	threads = xcalloc(nthreads, sizeof *threads);
+	for (i = 0; i < nthreads; i++) {
+		workers[i].job = &job;
+		workers[i].index = i;
+	}
+	for (i = 1; i < nthreads; i++)
+		if (pthread_create(&threads[i], NULL, load_worker, &workers[i]) != 0)
+			break; /* the calling thread does what is left */
+	nthreads = i;
+	load_worker(&workers[0]);
+	for (i = 1; i < nthreads; i++)
+		pthread_join(threads[i], NULL);
+	for (i = 0; i < nthreads; i++)
+		diag_list_move(dl, &job.dls[i]);
 	for (i = 0; i < files.n; i++) {
-		struct doc *d = load_one(content_dir, files.paths[i], dl);
+		struct doc *d = job.docs[i];
 
 		if (!d)
 			continue;
@@ -192,6 +249,10 @@ int content_load(struct content *c, const char *site_dir, int drafts,
 	}
 	/* two files that would make one page are found when pages are
 	 * planned, after the model has given records their own URLs */
+	free(job.docs);
+	free(job.dls);
+	free(workers);
+	free(threads);
 	fs_list_release(&files);
 	strbuf_release(&failed);
 	free(content_dir);
