@@ -48,6 +48,8 @@ struct build {
 	unsigned long long inputs; /* hash of what every page depends on */
 	unsigned long long program; /* which waymark this is (its size and time) */
 	atomic_size_t skipped;     /* pages whose inputs had not changed */
+	pthread_mutex_t body_lock; /* fetching bodies left in the cache */
+	atomic_int cache_damaged;  /* a body left in the cache could not be read */
 };
 
 static double now(void)
@@ -164,7 +166,8 @@ static void pack_body(struct strbuf *blob, const char *html, const struct readab
 			    value_string(value_get(toc->items[i], "title")));
 }
 
-/* 0, or -1 when blob is not a body packed with a measure iff r. */
+/* 0, or -1 when blob is not a packed body, or has no measure when r asks
+ * for one. */
 static int unpack_body(const struct strbuf *blob, char **html, struct readability *r,
 		       char **longest, struct value **toc)
 {
@@ -173,8 +176,8 @@ static int unpack_body(const struct strbuf *blob, char **html, struct readabilit
 	z1 = memchr(p, '\0', blob->len);
 	z2 = z1 ? memchr(z1 + 1, '\0', (size_t)(end - z1 - 1)) : NULL;
 	z3 = z2 ? memchr(z2 + 1, '\0', (size_t)(end - z2 - 1)) : NULL;
-	if (!z3 || (r != NULL) != (z3 > z2 + 1))
-		return -1;
+	if (!z3 || (r && z3 == z2 + 1))
+		return -1; /* no measure in it */
 	if (r) {
 		memset(r, 0, sizeof *r);
 		if (sscanf(z2 + 1, "%zu %zu %zu %d %la %la %zu", &r->sentences, &r->words,
@@ -222,7 +225,8 @@ static int unpack_body(const struct strbuf *blob, char **html, struct readabilit
  */
 static void render_body(struct build *b, struct doc *d, unsigned long long depends,
 			const char *prefix, int shift, char **html_out, struct readability *r,
-			char **longest, struct value **toc_out, struct diag_list *dl)
+			char **longest, struct value **toc_out, unsigned long long *later,
+			struct diag_list *dl)
 {
 	struct markdown_opts mo = { .path = d->path, .rel = d->rel,
 				    .line_offset = d->body_line - 1,
@@ -236,12 +240,16 @@ static void render_body(struct build *b, struct doc *d, unsigned long long depen
 	unsigned long long key = depends;
 	size_t before = dl->n;
 
-	key = value_hash_bytes(d->body, d->body_len, key);
+	key = value_hash_fast(d->body, d->body_len, key);
 	key = value_hash(d->meta, key);
 	key = value_hash_bytes(prefix ? prefix : "", prefix ? strlen(prefix) + 1 : 1, key);
 	key = value_hash_bytes(&shift, sizeof shift, key);
 	if (!prefix)
 		d->body_key = key;
+	if (later && b->cache && !b->opts->dry_run && cache_blob_has(b->cache, key)) {
+		*later = key; /* fetched by load_body when a page shows it */
+		return;
+	}
 	if (b->cache && !b->opts->dry_run && cache_blob_get(b->cache, key, &blob) &&
 	    unpack_body(&blob, html_out, r, longest, toc_out) == 0) {
 		strbuf_release(&blob);
@@ -286,8 +294,10 @@ static void render_bodies(struct build *b)
 
 		if (!d->is_markdown)
 			continue;
+		/* without a reading measure to take, a cached body stays in
+		 * the cache until a page that is rendered needs it */
 		render_body(b, d, depends, NULL, 0, &d->html, measure ? &r : NULL, &longest,
-			    &d->toc, b->dl);
+			    &d->toc, measure ? NULL : &d->html_later, b->dl);
 		if (measure)
 			judge_reading(b, d, &r);
 		free(longest);
@@ -301,10 +311,34 @@ static void render_bodies(struct build *b)
 
 		strbuf_addf(&prefix, "c%d-", c->order);
 		render_body(b, c->doc, depends, prefix.buf, 1, &c->doc->html_joined, NULL, NULL,
-			    NULL, &ignored);
+			    NULL, &c->doc->joined_later, &ignored);
 		diag_list_release(&ignored);
 		strbuf_release(&prefix);
 	}
+}
+
+/* pages_env.load_body: a body left in the cache, when a page needs it. */
+static void load_body(void *ctx, struct doc *d)
+{
+	struct build *b = ctx;
+	struct strbuf blob = STRBUF_INIT;
+
+	pthread_mutex_lock(&b->body_lock);
+	if (d->html_later) {
+		if (!cache_blob_get(b->cache, d->html_later, &blob) ||
+		    unpack_body(&blob, &d->html, NULL, NULL, &d->toc) < 0)
+			atomic_store(&b->cache_damaged, 1);
+		d->html_later = 0;
+	}
+	if (d->joined_later) {
+		strbuf_reset(&blob);
+		if (!cache_blob_get(b->cache, d->joined_later, &blob) ||
+		    unpack_body(&blob, &d->html_joined, NULL, NULL, NULL) < 0)
+			atomic_store(&b->cache_damaged, 1);
+		d->joined_later = 0;
+	}
+	pthread_mutex_unlock(&b->body_lock);
+	strbuf_release(&blob);
 }
 
 static struct value *site_context(const struct config *cfg, const char *base_path)
@@ -601,6 +635,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	memset(&b, 0, sizeof b);
 	memset(st, 0, sizeof *st);
 	atomic_init(&b.skipped, 0);
+	atomic_init(&b.cache_damaged, 0);
+	pthread_mutex_init(&b.body_lock, NULL);
 	b.opts = opts;
 	b.dl = dl;
 	b.stats = st;
@@ -656,9 +692,12 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	figures_draw(&b.pages, &b.out, b.cache, b.base_path, b.cfg.chart_font, dl);
 	phase("charts", &tp);
 	b.env = (struct pages_env){ b.base_path, b.site, b.theme.asset_urls, b.cfg.menu,
-				    &b.model, &b.pages };
+				    &b.model, &b.pages, load_body, &b };
 	pages_fingerprint(&b.model, &b.pages);
 	render_pages(&b, st);
+	if (atomic_load(&b.cache_damaged))
+		diag_error(dl, NULL, "the build cache beside '%s' is damaged: delete the "
+			   ".waymark-cache-* files there and build again", out_dir);
 	phase("pages", &tp);
 	feeds_write(&b.env, b.cfg.base_url, b.cfg.title, &b.out, dl);
 	exports_write(&b.model, b.cfg.base_url, b.cfg.title, b.cfg.lang, &b.out, dl);
@@ -689,6 +728,7 @@ finish:
 	free(b.base_path);
 	config_release(&b.cfg);
 	strbuf_release(&b.link);
+	pthread_mutex_destroy(&b.body_lock);
 	free(out_dir);
 	st->seconds = now() - t0;
 	return status;

@@ -257,7 +257,8 @@ static void pack_load(struct cache *c)
 	c->used = xcalloc(n + 1, 1);
 }
 
-int cache_blob_get(struct cache *c, unsigned long long key, struct strbuf *out)
+/* The pack's record for key, marked as used; NULL when there is none. */
+static const struct blob *blob_find(struct cache *c, unsigned long long key)
 {
 	size_t lo = 0, hi = c->nblobs;
 
@@ -269,14 +270,27 @@ int cache_blob_get(struct cache *c, unsigned long long key, struct strbuf *out)
 		} else if (c->blobs[mid].key > key) {
 			hi = mid;
 		} else {
-			strbuf_add(out, c->map + c->blobs[mid].off, c->blobs[mid].len);
 			pthread_mutex_lock(&c->lock);
 			c->used[mid] = 1;
 			pthread_mutex_unlock(&c->lock);
-			return 1;
+			return &c->blobs[mid];
 		}
 	}
-	return 0;
+	return NULL;
+}
+
+int cache_blob_get(struct cache *c, unsigned long long key, struct strbuf *out)
+{
+	const struct blob *b = blob_find(c, key);
+
+	if (b)
+		strbuf_add(out, c->map + b->off, b->len);
+	return b != NULL;
+}
+
+int cache_blob_has(struct cache *c, unsigned long long key)
+{
+	return blob_find(c, key) != NULL;
 }
 
 /* Append one record to an open pack file. 0 or -1. */

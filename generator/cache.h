@@ -50,6 +50,9 @@ void cache_note_put(struct cache *c, const char *key, const char *text);
  */
 int cache_blob_get(struct cache *c, unsigned long long key, struct strbuf *out);
 void cache_blob_put(struct cache *c, unsigned long long key, const void *data, size_t len);
+/* 1 when last build kept a blob under key (which is then kept for the
+ * next build too), without reading it; else 0. */
+int cache_blob_has(struct cache *c, unsigned long long key);
 
 /* Write this build's entries beside `out_dir`. 0 or -1 (errno). */
 int cache_save(struct cache *c, const char *out_dir);

@@ -26,6 +26,9 @@ struct doc {
 	int claimed;      /* rendered by the model as part of a typed page */
 	char *html;       /* the rendered body, once the build has rendered it */
 	unsigned long long body_key; /* hash of all that made html and toc */
+	/* when not 0: html and toc, or html_joined, are still in the build
+	 * cache under this key, until a page needs them */
+	unsigned long long html_later, joined_later;
 	struct value *toc; /* its table of contents, likewise */
 	char *html_joined; /* a guide chapter's body with ids made unique for
 			    * the page that joins every chapter */

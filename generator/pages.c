@@ -376,6 +376,13 @@ static void dep_pages(void)
 
 /* --------------------------------------------------------- context pieces */
 
+/* Make sure d's rendered body is there (it may still be in the cache). */
+static void need_body(const struct pages_env *e, struct doc *d)
+{
+	if (d && e->load_body)
+		e->load_body(e->load_ctx, d);
+}
+
 static char *href(const struct pages_env *e, const char *url)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -1023,6 +1030,7 @@ static void guide_all_data(const struct pages_env *e, const struct record *g, st
 	struct value *chapters = value_new_list(), *gv = guide_summary(e, g);
 	size_t i;
 
+	need_body(e, g->doc);
 	if (g->doc && g->doc->html)
 		value_map_set_str(gv, "content", g->doc->html);
 	for (i = 0; i < g->children.n; i++) {
@@ -1031,6 +1039,7 @@ static void guide_all_data(const struct pages_env *e, const struct record *g, st
 		struct strbuf id = STRBUF_INIT;
 
 		strbuf_addf(&id, "chapter-%d", c->order);
+		need_body(e, c->doc);
 		value_map_set_str(v, "anchor", id.buf);
 		value_map_set_num(v, "number", c->order);
 		value_map_set_str(v, "content", c->doc && c->doc->html_joined ? c->doc->html_joined : "");
@@ -1312,9 +1321,11 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 	struct value *ctx = value_new_map(), *page = value_new_map(), *site, *menu, *crumbs;
 	const struct value *meta = p->doc ? p->doc->meta : NULL;
 	const char *summary = value_text(meta, "summary");
-	struct value *toc = p->doc && p->doc->toc ? value_copy(p->doc->toc) : value_new_list();
+	struct value *toc;
 	size_t i, ntoc = 0;
 
+	need_body(e, p->doc);
+	toc = p->doc && p->doc->toc ? value_copy(p->doc->toc) : value_new_list();
 	dep(p->record);
 	dep(p->other);
 	if (!summary && p->record)

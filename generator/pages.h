@@ -58,6 +58,10 @@ struct pages_env {
 	const struct value *menu;     /* site.yaml's menu, or NULL */
 	const struct model *model;
 	const struct page_list *pages;
+	/* fetch a document's body (doc->html_later, joined_later) when a
+	 * context needs it; called from several threads */
+	void (*load_body)(void *ctx, struct doc *d);
+	void *load_ctx;
 };
 
 /* Plan every page of the site. Two pages with one URL is an error.

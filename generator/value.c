@@ -2,6 +2,7 @@
 #include "value.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,23 @@ unsigned long long value_hash_bytes(const void *data, size_t len, unsigned long 
 	return h;
 }
 
+unsigned long long value_hash_fast(const void *data, size_t len, unsigned long long h)
+{
+	const unsigned char *p = data;
+	uint64_t w;
+
+	h ^= (uint64_t)len * 0x9e3779b97f4a7c15ULL;
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, p, len);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
+}
+
 unsigned long long value_hash(const struct value *v, unsigned long long h)
 {
 	unsigned char kind;
@@ -260,7 +278,7 @@ unsigned long long value_hash(const struct value *v, unsigned long long h)
 	kind = (unsigned char)('0' + v->kind);
 	h = value_hash_bytes(&kind, 1, h);
 	if (v->str)
-		h = value_hash_bytes(v->str, v->len + 1, h); /* the NUL ends it */
+		h = value_hash_fast(v->str, v->len, h); /* the length is in it */
 	if (v->kind == VALUE_LIST) {
 		h = value_hash_bytes(&v->n, sizeof v->n, h);
 		for (i = 0; i < v->n; i++)
@@ -269,7 +287,7 @@ unsigned long long value_hash(const struct value *v, unsigned long long h)
 	if (v->kind == VALUE_MAP) {
 		h = value_hash_bytes(&v->n, sizeof v->n, h);
 		for (i = 0; i < v->n; i++) {
-			h = value_hash_bytes(v->members[i].key, strlen(v->members[i].key) + 1, h);
+			h = value_hash_fast(v->members[i].key, strlen(v->members[i].key), h);
 			h = value_hash(v->members[i].val, h);
 		}
 	}

@@ -89,6 +89,48 @@ START_TEST(json_keeps_key_order_and_escapes_for_script)
 }
 END_TEST
 
+START_TEST(hash_fast_sees_every_byte_and_the_length)
+{
+	char a[64], b[64];
+	size_t i, n;
+
+	memset(a, 'x', sizeof a);
+	/* every length across the 8-byte steps, every position in it */
+	for (n = 1; n <= sizeof a; n++)
+		for (i = 0; i < n; i++) {
+			memcpy(b, a, sizeof b);
+			b[i] = 'y';
+			ck_assert_uint_ne(value_hash_fast(a, n, VALUE_HASH_SEED),
+					  value_hash_fast(b, n, VALUE_HASH_SEED));
+		}
+	/* a trailing NUL is not nothing, and the seed chains */
+	ck_assert_uint_ne(value_hash_fast("ab", 2, VALUE_HASH_SEED),
+			  value_hash_fast("ab", 3, VALUE_HASH_SEED));
+	ck_assert_uint_ne(value_hash_fast("", 0, 1), value_hash_fast("", 0, 2));
+	ck_assert_uint_eq(value_hash_fast("same text", 9, 7), value_hash_fast("same text", 9, 7));
+}
+END_TEST
+
+START_TEST(hash_of_tree_tells_text_and_structure_apart)
+{
+	struct value *m1 = value_new_map(), *m2 = value_new_map(), *l = value_new_list();
+
+	value_map_set_str(m1, "ab", "c");
+	value_map_set_str(m2, "a", "bc");
+	ck_assert_uint_ne(value_hash(m1, VALUE_HASH_SEED), value_hash(m2, VALUE_HASH_SEED));
+	value_list_push(l, value_new_cstr("ab"));
+	value_list_push(l, value_new_cstr("c"));
+	value_free(m2);
+	m2 = value_new_list();
+	value_list_push(m2, value_new_cstr("a"));
+	value_list_push(m2, value_new_cstr("bc"));
+	ck_assert_uint_ne(value_hash(l, VALUE_HASH_SEED), value_hash(m2, VALUE_HASH_SEED));
+	value_free(m1);
+	value_free(m2);
+	value_free(l);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("value");
@@ -100,6 +142,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, truthiness_follows_mustache);
 	tcase_add_test(tc, numbers_render_without_trailing_zeros);
 	tcase_add_test(tc, json_keeps_key_order_and_escapes_for_script);
+	tcase_add_test(tc, hash_fast_sees_every_byte_and_the_length);
+	tcase_add_test(tc, hash_of_tree_tells_text_and_structure_apart);
 	suite_add_tcase(s, tc);
 	return s;
 }
