@@ -73,17 +73,19 @@ int fs_mkdirs(const char *path)
 int fs_write(const char *path, const void *data, size_t len)
 {
 	const char *slash = strrchr(path, '/');
-	int fd;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 
-	if (slash && slash != path) {
+	/* the directories are made only when missing: most writes go where
+	 * an earlier one already made them */
+	if (fd < 0 && errno == ENOENT && slash && slash != path) {
 		char *dir = xstrndup(path, (size_t)(slash - path));
 		int r = fs_mkdirs(dir);
 
 		free(dir);
 		if (r)
 			return -1;
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 	if (fd < 0)
 		return -1;
 	if (fs_write_fd(fd, data, len) < 0) {
