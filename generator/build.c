@@ -41,7 +41,6 @@ struct build {
 	struct diag_list *dl;
 	char *base_path;    /* "/" or "/sub/": the path part of base_url */
 	struct value *site; /* the `site` map every page context shares */
-	struct strbuf link; /* the last URL the link resolver handed out */
 	struct cache *cache; /* what each output was made from last time */
 	struct hookrun *hooks; /* the site's Lua hooks */
 	struct build_stats *stats;
@@ -72,20 +71,26 @@ static char *path_of(const char *base_url)
 	return xstrdup(base_url);
 }
 
-/* Markdown links between content files: "pathways/nursing.md" → its URL. */
+/* Markdown links between content files: "pathways/nursing.md" → its URL,
+ * in the calling thread's own buffer. */
+struct linker {
+	struct build *b;
+	struct strbuf url; /* the last URL handed out */
+};
+
 static const char *resolve(void *ctx, const char *rel, const char **suggest)
 {
-	struct build *b = ctx;
-	struct doc *d = content_find(&b->content, rel);
+	struct linker *l = ctx;
+	struct doc *d = content_find(&l->b->content, rel);
 
 	if (!d || !d->is_markdown || !d->url) {
-		*suggest = content_suggest(&b->content, rel);
+		*suggest = content_suggest(&l->b->content, rel);
 		return NULL;
 	}
-	strbuf_reset(&b->link);
-	strbuf_adds(&b->link, b->base_path);
-	strbuf_adds(&b->link, d->url + 1);
-	return b->link.buf;
+	strbuf_reset(&l->url);
+	strbuf_adds(&l->url, l->b->base_path);
+	strbuf_adds(&l->url, d->url + 1);
+	return l->url.buf;
 }
 
 /* Plain language: warn about a page above site.yaml's readability.max_grade,
@@ -223,15 +228,16 @@ static int unpack_body(const struct strbuf *blob, char **html, struct readabilit
  * renders that reported nothing are kept, so a cached body has no
  * diagnostics to repeat.
  */
-static void render_body(struct build *b, struct doc *d, unsigned long long depends,
+static void render_body(struct linker *lk, struct doc *d, unsigned long long depends,
 			const char *prefix, int shift, char **html_out, struct readability *r,
 			char **longest, struct value **toc_out, unsigned long long *later,
 			struct diag_list *dl)
 {
+	struct build *b = lk->b;
 	struct markdown_opts mo = { .path = d->path, .rel = d->rel,
 				    .line_offset = d->body_line - 1,
 				    .unsafe = b->cfg.unsafe, .resolve = resolve,
-				    .resolve_ctx = b, .base_path = b->base_path,
+				    .resolve_ctx = lk, .base_path = b->base_path,
 				    .id_prefix = prefix, .heading_shift = shift,
 				    .reserved = (const char *const *)b->theme.ids,
 				    .nreserved = b->theme.nids };
@@ -279,42 +285,113 @@ static void render_body(struct build *b, struct doc *d, unsigned long long depen
 	strbuf_release(&blob);
 }
 
-/* Render every Markdown body once; pages then only read the results.
- * (cmark-gfm is not thread-safe, so this stays on one thread.) */
+/*
+ * Every Markdown body is rendered once, before pages; pages then only read
+ * the results. Bodies render on one thread per CPU (-j): markdown_render
+ * parses under a lock of its own, since cmark-gfm's parser keeps a
+ * process-wide table that every parse changes, and renders the parsed tree
+ * outside it, which is most of the work. Lua hooks that see Markdown
+ * (markdown hooks, shortcodes) share one Lua state, so with them bodies
+ * render on one thread. Each thread keeps its own diagnostics; reading
+ * grades are judged afterwards in file order.
+ */
+struct body_job {
+	struct build *b;
+	unsigned long long depends;
+	int measure;
+	size_t nitems;             /* documents, then guide chapters */
+	struct readability *reads; /* per document, when measuring */
+	char **longest;            /* per document: its measure's longest sentence */
+	struct diag_list *dls;     /* per thread */
+	atomic_size_t next;
+};
+
+struct body_worker {
+	struct body_job *job;
+	size_t index;
+};
+
+static void *body_worker(void *arg)
+{
+	struct body_worker *w = arg;
+	struct body_job *job = w->job;
+	struct build *b = job->b;
+	struct linker lk = { b, STRBUF_INIT };
+	size_t i, n = b->content.n;
+
+	while ((i = atomic_fetch_add(&job->next, 1)) < job->nitems) {
+		if (i < n) {
+			struct doc *d = b->content.docs[i];
+
+			if (!d->is_markdown)
+				continue;
+			/* without a reading measure to take, a cached body stays
+			 * in the cache until a page that is rendered needs it */
+			render_body(&lk, d, job->depends, NULL, 0, &d->html,
+				    job->measure ? &job->reads[i] : NULL, &job->longest[i], &d->toc,
+				    job->measure ? NULL : &d->html_later, &job->dls[w->index]);
+		} else {
+			/* a guide's one-page edition joins its chapters: number
+			 * their ids, and put their headings under each chapter's
+			 * own h2 */
+			const struct record *c = b->model.all[RECORD_CHAPTER].items[i - n];
+			struct strbuf prefix = STRBUF_INIT;
+			struct diag_list ignored = DIAG_LIST_INIT; /* reported with the doc */
+
+			strbuf_addf(&prefix, "c%d-", c->order);
+			render_body(&lk, c->doc, job->depends, prefix.buf, 1, &c->doc->html_joined,
+				    NULL, NULL, NULL, &c->doc->joined_later, &ignored);
+			diag_list_release(&ignored);
+			strbuf_release(&prefix);
+		}
+	}
+	strbuf_release(&lk.url);
+	return NULL;
+}
+
 static void render_bodies(struct build *b)
 {
-	unsigned long long depends = bodies_depend_on(b);
-	int measure = b->cfg.max_grade || b->stats->grades;
-	size_t i;
+	struct body_job job;
+	struct body_worker *workers;
+	pthread_t *threads;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = b->opts->jobs > 0 ? (size_t)b->opts->jobs : cpus > 0 ? (size_t)cpus : 1, i;
 
+	if (hookrun_sees_bodies(b->hooks))
+		n = 1;
+	job.b = b;
+	job.depends = bodies_depend_on(b);
+	job.measure = b->cfg.max_grade || b->stats->grades;
+	job.nitems = b->content.n + b->model.all[RECORD_CHAPTER].n;
+	job.reads = xcalloc(b->content.n + 1, sizeof *job.reads);
+	job.longest = xcalloc(b->content.n + 1, sizeof *job.longest);
+	job.dls = xcalloc(n, sizeof *job.dls);
+	atomic_init(&job.next, 0);
+	workers = xcalloc(n, sizeof *workers);
+	threads = xcalloc(n, sizeof *threads);
+	for (i = 0; i < n; i++) {
+		workers[i].job = &job;
+		workers[i].index = i;
+	}
+	for (i = 1; i < n; i++)
+		if (pthread_create(&threads[i], NULL, body_worker, &workers[i]) != 0)
+			break; /* the calling thread does what is left */
+	n = i;
+	body_worker(&workers[0]);
+	for (i = 1; i < n; i++)
+		pthread_join(threads[i], NULL);
+	for (i = 0; i < n; i++)
+		diag_list_move(b->dl, &job.dls[i]);
 	for (i = 0; i < b->content.n; i++) {
-		struct doc *d = b->content.docs[i];
-		struct readability r;
-		char *longest = NULL;
-
-		if (!d->is_markdown)
-			continue;
-		/* without a reading measure to take, a cached body stays in
-		 * the cache until a page that is rendered needs it */
-		render_body(b, d, depends, NULL, 0, &d->html, measure ? &r : NULL, &longest,
-			    &d->toc, measure ? NULL : &d->html_later, b->dl);
-		if (measure)
-			judge_reading(b, d, &r);
-		free(longest);
+		if (job.measure && b->content.docs[i]->is_markdown)
+			judge_reading(b, b->content.docs[i], &job.reads[i]);
+		free(job.longest[i]);
 	}
-	/* a guide's one-page edition joins its chapters: number their ids,
-	 * and put their headings under each chapter's own h2 */
-	for (i = 0; i < b->model.all[RECORD_CHAPTER].n; i++) {
-		const struct record *c = b->model.all[RECORD_CHAPTER].items[i];
-		struct strbuf prefix = STRBUF_INIT;
-		struct diag_list ignored = DIAG_LIST_INIT; /* reported above */
-
-		strbuf_addf(&prefix, "c%d-", c->order);
-		render_body(b, c->doc, depends, prefix.buf, 1, &c->doc->html_joined, NULL, NULL,
-			    NULL, &c->doc->joined_later, &ignored);
-		diag_list_release(&ignored);
-		strbuf_release(&prefix);
-	}
+	free(job.reads);
+	free(job.longest);
+	free(job.dls);
+	free(workers);
+	free(threads);
 }
 
 /* pages_env.load_body: a body left in the cache, when a page needs it. */
@@ -356,8 +433,7 @@ static struct value *site_context(const struct config *cfg, const char *base_pat
 /*
  * Pages render in parallel on threads. Everything a page needs was made
  * before this point and is only read now: the model, every Markdown body
- * (cmark-gfm's parser is not thread-safe, so bodies were rendered on one
- * thread in render_bodies), the compiled templates. Each page builds its
+ * (render_bodies), the compiled templates. Each page builds its
  * own context and output buffer; each thread keeps its own diagnostics,
  * merged and sorted afterwards, so the output does not depend on the
  * number of threads. Threads rather than processes: the per-page work is
@@ -642,7 +718,6 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	b.stats = st;
 	if (opts->grades)
 		st->grades = value_new_list();
-	strbuf_init(&b.link, 0);
 	out_dir = opts->out_dir ? xstrdup(opts->out_dir) : fs_join(opts->site_dir, "public");
 	b.program = program_print();
 	stamp = input_stamp(opts, out_dir, b.program);
@@ -727,7 +802,6 @@ finish:
 	value_free(b.site);
 	free(b.base_path);
 	config_release(&b.cfg);
-	strbuf_release(&b.link);
 	pthread_mutex_destroy(&b.body_lock);
 	free(out_dir);
 	st->seconds = now() - t0;

@@ -133,6 +133,11 @@ int hookrun_has_markdown(const struct hookrun *hr)
 	return hr && hooks_has(hr->h, HOOKS_MARKDOWN);
 }
 
+int hookrun_sees_bodies(const struct hookrun *hr)
+{
+	return hr && (hooks_has(hr->h, HOOKS_MARKDOWN) || hooks_has(hr->h, HOOKS_SHORTCODES));
+}
+
 /* ------------------------------------------------------------ the site hook */
 
 static struct value *documents(const struct content *c)

@@ -56,6 +56,9 @@ int hookrun_markdown(void *ctx, struct cmark_node *doc, struct diag_list *dl);
 int hookrun_sees_everything(const struct hookrun *hr);
 /* 1 when some hook file has a `markdown` hook. */
 int hookrun_has_markdown(const struct hookrun *hr);
+/* 1 when bodies go through Lua (markdown hooks or shortcodes): then they
+ * must be rendered on one thread, the Lua state's. */
+int hookrun_sees_bodies(const struct hookrun *hr);
 
 /* The `page` hook on a page's context `page` map (replaced on success). */
 int hookrun_page(struct hookrun *hr, struct value **page, const char *path,

@@ -4,11 +4,14 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <cmark-gfm-extension_api.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "slug.h"
 #include "xalloc.h"
+
+static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const char *const extensions[] = {
 	"table", "strikethrough", "autolink", "tasklist", "tagfilter",
@@ -344,7 +347,7 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 {
 	int opts = CMARK_OPT_SOURCEPOS | CMARK_OPT_SMART | CMARK_OPT_FOOTNOTES |
 		   CMARK_OPT_GITHUB_PRE_LANG;
-	cmark_parser *parser = cmark_parser_new(opts);
+	cmark_parser *parser;
 	cmark_node *doc, *node;
 	cmark_iter *it;
 	cmark_event_type ev;
@@ -354,6 +357,11 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 	int failed = 0;
 	char *out;
 
+	/* cmark-gfm's inline parser reads a process-wide table of special
+	 * characters that the attached extensions change during every parse,
+	 * so parses take turns; the rest (walking, rendering) runs at once */
+	pthread_mutex_lock(&parse_lock);
+	parser = cmark_parser_new(opts);
 	for (i = 0; i < sizeof extensions / sizeof *extensions; i++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(extensions[i]);
 
@@ -362,6 +370,7 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 	}
 	cmark_parser_feed(parser, text, len);
 	doc = cmark_parser_finish(parser);
+	pthread_mutex_unlock(&parse_lock);
 	if (o->filter && o->filter(o->filter_ctx, doc, dl) < 0)
 		failed = 1;
 

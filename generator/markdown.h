@@ -58,8 +58,9 @@ void markdown_init(void);
  * content files become clean URLs; a link to a missing file is an error
  * at its line. Raw HTML is shown as text unless opts->unsafe.
  *
- * Not thread-safe: cmark-gfm's inline parser shares process-wide state, so
- * callers must not run two renders at once (see ../shared/NOTES.md).
+ * Safe to call from several threads: cmark-gfm's parser shares process-wide
+ * state (see ../shared/NOTES.md), so parses take turns under a lock, and
+ * the rest of the work runs at once. opts->filter must be safe too.
  * Returns 0, or -1 when an error was recorded (the HTML is still written).
  */
 int markdown_render(const char *text, size_t len, const struct markdown_opts *opts,

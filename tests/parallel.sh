@@ -1,7 +1,7 @@
 #!/bin/sh
 # -j N: the output is byte for byte the same for 1, 2 and 8 threads, on the
 # default site and on sites that use every Markdown extension and every
-# page type.
+# page type, and for 1 and 8 threads on 500 pages that use every extension.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 w="$top/bin/waymark"
@@ -22,5 +22,23 @@ for site in "$top" "$top/tests/regress/markdown-extensions/site" \
 		echo "FAIL parallel: $site differs between -j 1 and -j 2 or 8"; fail=$((fail + 1))
 	fi
 done
+# many bodies at once: copies of the page that uses every Markdown
+# extension, so that parses and renders on different threads overlap
+many="$tmp/many" copies=500
+cp -R "$top/tests/regress/markdown-extensions/site" "$many"
+i=0
+while [ $i -lt "$copies" ]; do
+	sed -e "s/^title: .*/title: Copy $i/" "$many/content/_index.md" >"$many/content/copy-$i.md"
+	i=$((i + 1))
+done
+for j in 1 8; do
+	"$w" build -s "$many" -o "$tmp/many-$j" -j $j --quiet >"$tmp/log" 2>&1 ||
+		echo "FAIL parallel: $copies extension pages with -j $j: $(cat "$tmp/log")"
+done
+if [ -d "$tmp/many-1" ] && diff -r "$tmp/many-1" "$tmp/many-8" >/dev/null; then
+	pass=$((pass + 1))
+else
+	echo "FAIL parallel: $copies pages with every Markdown extension differ between -j 1 and -j 8"; fail=$((fail + 1))
+fi
 echo "parallel: $pass passed, $fail failed"
 [ $fail = 0 ]
