@@ -67,14 +67,18 @@ target() {   # target VALUE OP LIMIT → reached / NOT reached
 		print ok ? "reached" : "NOT reached" }'
 }
 
-full_build() {   # full_build SIZE TOOL: RUNS clean builds
-	size=$1 tool=$2 i=0
-	while [ $i -lt "$RUNS" ]; do
-		rm -rf "$TMP/s$size/out-$tool" "$TMP/s$size/.waymark-"*"-out-$tool"*
+# full_build SIZE TOOL: RUNS builds from nothing, each into a new directory
+# (out-TOOL-1, -2, ...). Nothing is deleted until the bench ends: ext4
+# searches past every inode freed in the last 30 seconds each time it makes a
+# file, so a build that follows deleting 10,000 files spends seconds in the
+# kernel, and that would be measured instead of the tool.
+full_build() {
+	size=$1 tool=$2 i=1
+	while [ $i -le "$RUNS" ]; do
 		if [ "$tool" = waymark ]; then
-			run "$size-waymark-full" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$TMP/s$size/out-waymark"
+			run "$size-waymark-full" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$TMP/s$size/out-waymark-$i"
 		else
-			run "$size-hugo-full" "$HUGO" --quiet -s "$TMP/s$size/hugo" -d "$TMP/s$size/out-hugo"
+			run "$size-hugo-full" "$HUGO" --quiet -s "$TMP/s$size/hugo" -d "$TMP/s$size/out-hugo-$i"
 		fi
 		i=$((i + 1))
 	done
@@ -94,25 +98,25 @@ for size in $SIZES; do
 	if [ -z "$HUGO_SKIP" ]; then
 		full_build "$size" hugo
 		# Hugo's pages: every HTML file but the redirect it writes for /stories/page/1/
-		hugo_pages=$(( $(find "$TMP/s$size/out-hugo" -name '*.html' | wc -l) -
-			$(grep -rl 'http-equiv="refresh"' "$TMP/s$size/out-hugo" --include='*.html' | wc -l) ))
+		hugo_pages=$(( $(find "$TMP/s$size/out-hugo-1" -name '*.html' | wc -l) -
+			$(grep -rl 'http-equiv="refresh"' "$TMP/s$size/out-hugo-1" --include='*.html' | wc -l) ))
 	fi
 	# rebuilds into the last full build's output
+	out="$TMP/s$size/out-waymark-$RUNS"
 	i=0
 	while [ $i -lt "$RUNS" ]; do
-		run "$size-waymark-nochange" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$TMP/s$size/out-waymark"
+		run "$size-waymark-nochange" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$out"
 		i=$((i + 1))
 	done
 	story=$(ls "$TMP/s$size/waymark/content/stories/" | grep -v '^_' | sed -n 2p)
 	i=0
 	while [ $i -lt "$RUNS" ]; do
 		printf '\nOne more sentence for edit %d of the benchmark.\n' "$i" >>"$TMP/s$size/waymark/content/stories/$story"
-		run "$size-waymark-onechange" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$TMP/s$size/out-waymark"
+		run "$size-waymark-onechange" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$out"
 		grep -q '(1 rendered' "$TMP/cmd.out" || echo "note: one-file rebuild said: $(cat "$TMP/cmd.out")"
 		i=$((i + 1))
 	done
 	echo "$size $wm_pages ${hugo_pages:-0}" >>"$TMP/sizes"
-	rm -rf "$TMP/s$size"
 done
 
 echo
