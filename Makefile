@@ -8,9 +8,9 @@
 PREFIX   ?= /usr/local
 SHARED   ?= ../shared
 CC       ?= cc
-PKGS      = libcmark-gfm yaml-0.1 lua5.4 gdlib libmicrohttpd
+PKGS      = libcmark-gfm yaml-0.1 lua5.4 gdlib freetype2 fontconfig libmicrohttpd
 DEB_PKGS  = libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev valgrind \
-            libgd-dev fonts-dejavu-core check libmicrohttpd-dev pkg-config
+            libgd-dev libfreetype-dev libfontconfig-dev fonts-dejavu-core check libmicrohttpd-dev pkg-config
 WARN      = -std=c11 -Wall -Wextra -Werror
 DEFS      = -D_DEFAULT_SOURCE -DWAYMARK_DATADIR='"$(PREFIX)/share/waymark"'
 OPT      ?= -O2 -g

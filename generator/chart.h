@@ -22,9 +22,9 @@
  * Pictures are deterministic: the same chart, options and libraries give
  * the same PNG bytes. chart_hash covers everything that changes them.
  *
- * Threads: parsing and HTML are pure. Drawing uses libgd's FreeType font
- * cache, whose set-up is not thread safe: call chart_setup once before
- * any thread starts, and chart_shutdown at exit (both from main).
+ * Threads: parsing and HTML are pure. Drawing may run on several threads
+ * at once: the fonts and glyphs it keeps (charttext.h) are one cache
+ * behind a lock, set up on first use; chart_shutdown frees them at exit.
  */
 
 enum chart_type {
@@ -76,8 +76,7 @@ struct chart_opts {
 };
 #define CHART_OPTS_INIT { 640, 360, NULL }
 
-/* Once per process, before threads / at exit: libgd's font cache. */
-void chart_setup(void);
+/* At exit, once no thread draws: free the cached fonts and glyphs. */
 void chart_shutdown(void);
 
 void chart_init(struct chart *c);
@@ -114,8 +113,8 @@ int chart_render(const struct chart *c, const struct chart_opts *o, int scale,
 
 /*
  * A 64-bit FNV-1a hash of everything that affects the pixels: the chart's
- * drawn content, the options, the drawing code's version and libgd's
- * version (not the id, which is not drawn). Equal hashes mean the cached
+ * drawn content, the options, the drawing code's version and libgd's and
+ * FreeType's versions (not the id, which is not drawn). Equal hashes mean the cached
  * PNG can be reused; name files by it, e.g. "%016llx.png" and
  * "%016llx@2x.png". `o` may be NULL for CHART_OPTS_INIT.
  */

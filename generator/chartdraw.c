@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chartpng.h"
 #include "chartscale.h"
+#include "charttext.h"
 #include "xalloc.h"
 
 /*
@@ -18,13 +20,13 @@
  * round, so a 2x picture is drawn at twice the size, never enlarged.
  *
  * Lines and dots are drawn with our own anti-aliasing (coverage from the
- * distance to the shape, blended with gdImageSetPixel): libgd's own
+ * distance to the shape, blended as gdImageSetPixel does): libgd's own
  * anti-aliased lines are one pixel wide. Everything is deterministic.
  *
  * Bump DRAW_VERSION whenever the pictures change, so chart_hash changes
  * and cached PNGs are redrawn.
  */
-#define DRAW_VERSION 2
+#define DRAW_VERSION 3 /* 3: palette PNGs */
 
 #define PAD 16.0     /* margin round the picture */
 #define LINE_H 15.0  /* line height of 12px text */
@@ -86,6 +88,25 @@ static int dev(const struct canvas *cv, double v)
 	return (int)lround(v * cv->s);
 }
 
+/* Fill [x0, x1) x [y0, y1), in device pixels, clipped to the image, with
+ * an opaque colour: what gdImageFilledRectangle does, without a
+ * gdImageSetPixel call (and its blending arithmetic) for every pixel. */
+static void fill(gdImagePtr im, int x0, int y0, int x1, int y1, int color)
+{
+	int x, y;
+
+	x0 = x0 < 0 ? 0 : x0;
+	y0 = y0 < 0 ? 0 : y0;
+	x1 = x1 > gdImageSX(im) ? gdImageSX(im) : x1;
+	y1 = y1 > gdImageSY(im) ? gdImageSY(im) : y1;
+	for (y = y0; y < y1; y++) {
+		int *row = im->tpixels[y];
+
+		for (x = x0; x < x1; x++)
+			row[x] = color;
+	}
+}
+
 /* Fill [x0, x1) x [y0, y1), in CSS pixels, with crisp edges. */
 static void rect(struct canvas *cv, double x0, double y0, double x1, double y1, int color)
 {
@@ -97,7 +118,7 @@ static void rect(struct canvas *cv, double x0, double y0, double x1, double y1, 
 		c = a + 1;
 	if (d <= b)
 		d = b + 1;
-	gdImageFilledRectangle(cv->im, a, b, c - 1, d - 1, color);
+	fill(cv->im, a, b, c, d, color);
 }
 
 static void hline(struct canvas *cv, double x0, double x1, double y, int color)
@@ -118,9 +139,11 @@ static void blend(struct canvas *cv, int x, int y, int color, double cover)
 	if (cover <= 0 || x < 0 || y < 0 || x >= gdImageSX(cv->im) || y >= gdImageSY(cv->im))
 		return;
 	alpha = gdAlphaTransparent - (int)lround((cover > 1 ? 1 : cover) * gdAlphaTransparent);
-	gdImageSetPixel(cv->im, x, y,
-			gdTrueColorAlpha(gdTrueColorGetRed(color), gdTrueColorGetGreen(color),
-					 gdTrueColorGetBlue(color), alpha));
+	/* as gdImageSetPixel blends, on a truecolor image */
+	cv->im->tpixels[y][x] = gdAlphaBlend(cv->im->tpixels[y][x],
+					     gdTrueColorAlpha(gdTrueColorGetRed(color),
+							      gdTrueColorGetGreen(color),
+							      gdTrueColorGetBlue(color), alpha));
 }
 
 /* A line from (x0,y0) to (x1,y1), `width` wide with round ends (a dot
@@ -198,52 +221,48 @@ static void arrow(struct canvas *cv, double x0, double y0, double x1, double y1,
 	triangle(cv, x, y, color);
 }
 
-/* libgd's text call with fontconfig names and 72 dpi, so a size in
- * points is a size in pixels. 0, or -1 after noting libgd's message. */
-static int ft(struct canvas *cv, gdImagePtr im, int *br, int color, int bold, double px,
-	      int x, int y, const char *s)
+/* Lay `s` out at `px` device pixels; 0, or -1 after noting why not. */
+static int layout(struct canvas *cv, struct chart_text *t, int bold, double px, const char *s)
 {
-	gdFTStringExtra ex;
-	char *e;
+	const char *e;
 
-	memset(&ex, 0, sizeof ex);
-	/* fontconfig per call, not the process-wide gdFTUseFontConfig(1) */
-	ex.flags = gdFTEX_RESOLUTION | gdFTEX_FONTCONFIG;
-	ex.hdpi = ex.vdpi = 72;
-	e = gdImageStringFTEx(im, br, color, bold ? cv->bold : cv->font, px, 0, x, y,
-			      (char *)s, &ex);
-	if (e) {
-		if (!cv->err)
-			cv->err = e;
-		memset(br, 0, 8 * sizeof *br);
-		return -1;
-	}
-	return 0;
+	if (chart_text_layout(t, bold ? cv->bold : cv->font, px, s, &e) == 0)
+		return 0;
+	if (!cv->err)
+		cv->err = e;
+	return -1;
 }
 
 /* Width of `s` at `size` px, in CSS pixels at 1x. */
 static double text_width(struct canvas *cv, int bold, double size, const char *s)
 {
-	int br[8];
+	struct chart_text t;
+	double w;
 
-	if (!*s || ft(cv, NULL, br, 0, bold, size, 0, 0, s))
+	if (!*s || layout(cv, &t, bold, size, s))
 		return 0;
-	return br[2] - br[0];
+	w = chart_text_width(&t);
+	chart_text_release(&t);
+	return w;
 }
 
-/* Text with its baseline at y; x is its left end, middle or right end. */
+/* Text with its baseline at y; x is its left end, middle or right end.
+ * Laid out once at the drawing size (hinting makes 2x not quite twice
+ * 1x), for its width and its glyphs. */
 static void text(struct canvas *cv, double x, double y, enum align align, int bold,
 		 double size, int color, const char *s)
 {
-	int br[8], px, w = 0;
+	struct chart_text t;
+	const char *e;
+	int w, px;
 
-	if (!cv->im || !*s)
+	if (!cv->im || !*s || layout(cv, &t, bold, size * cv->s, s))
 		return;
-	/* measured at the drawing size: hinting makes 2x not quite twice 1x */
-	if (align != LEFT && !ft(cv, NULL, br, 0, bold, size * cv->s, 0, 0, s))
-		w = br[2] - br[0];
+	w = chart_text_width(&t);
 	px = dev(cv, x) - (align == CENTER ? w / 2 : align == RIGHT ? w : 0);
-	ft(cv, cv->im, br, color, bold, size * cv->s, px, dev(cv, y), s);
+	if (chart_text_draw(&t, cv->im, px, dev(cv, y), color, &e) && !cv->err)
+		cv->err = e;
+	chart_text_release(&t);
 }
 
 /* ---- wrapping --------------------------------------------------------- */
@@ -802,14 +821,9 @@ static void draw_steps(struct canvas *cv)
 
 /* ---- the API ---------------------------------------------------------- */
 
-void chart_setup(void)
-{
-	gdFontCacheSetup();
-}
-
 void chart_shutdown(void)
 {
-	gdFontCacheShutdown();
+	chart_text_shutdown();
 }
 
 static void canvas_init(struct canvas *cv, const struct chart *c, const struct chart_opts *o,
@@ -866,8 +880,7 @@ int chart_render(const struct chart *c, const struct chart_opts *o, int scale,
 		 struct strbuf *png, struct diag_list *dl)
 {
 	struct canvas cv;
-	void *bytes;
-	int size;
+	int rc;
 
 	if (scale < 1 || scale > 4) {
 		diag_error(dl, &c->pos, "unable to draw chart '%s' at scale %d (use 1 or 2)", c->id,
@@ -884,22 +897,18 @@ int chart_render(const struct chart *c, const struct chart_opts *o, int scale,
 		diag_error(dl, &c->pos, "unable to draw chart '%s': out of image memory", c->id);
 		return -1;
 	}
-	gdImageFilledRectangle(cv.im, 0, 0, gdImageSX(cv.im) - 1, gdImageSY(cv.im) - 1, WHITE);
+	fill(cv.im, 0, 0, gdImageSX(cv.im), gdImageSY(cv.im), WHITE);
 	draw(&cv);
 	if (failed(&cv, dl)) {
 		gdImageDestroy(cv.im);
 		return -1;
 	}
-	/* zlib's fastest level: writing the PNG was most of a chart's cost
-	 * at the default level, for files about a third larger */
-	bytes = gdImagePngPtrEx(cv.im, &size, 1);
+	rc = chart_png_encode(cv.im, png);
 	gdImageDestroy(cv.im);
-	if (!bytes) {
+	if (rc < 0) {
 		diag_error(dl, &c->pos, "unable to draw chart '%s': libgd wrote no PNG", c->id);
 		return -1;
 	}
-	strbuf_add(png, bytes, (size_t)size);
-	gdFree(bytes);
 	return 0;
 }
 
@@ -950,6 +959,7 @@ uint64_t chart_hash(const struct chart *c, const struct chart_opts *o)
 		o = &defaults;
 	fnv_num(&f, DRAW_VERSION);
 	fnv_num(&f, GD_MAJOR_VERSION * 10000 + GD_MINOR_VERSION * 100 + GD_RELEASE_VERSION);
+	fnv_num(&f, chart_text_version());
 	fnv_num(&f, o->width);
 	fnv_num(&f, o->height);
 	fnv_str(&f, o->font ? o->font : "DejaVu Sans");

@@ -286,9 +286,9 @@ static void *draw_worker(void *arg)
 
 /*
  * Pictures are drawn on threads (one per CPU): most of the time goes to
- * compressing PNGs, which shares nothing; libgd serialises its font cache
- * itself once chart_setup has run. Everything else here stays on the
- * calling thread.
+ * filling pixels and compressing PNGs, which shares nothing; text takes
+ * the glyph cache's lock only to look glyphs up. Everything else here
+ * stays on the calling thread.
  */
 static int draw_all(struct jobs *js)
 {

@@ -20,9 +20,9 @@
  * thread before pages render, writes each picture as
  * charts/<hash>.png and charts/<hash>@2x.png: a picture the previous build
  * already has is carried over, not drawn again; each page's
- * `figures` receives the HTML of its charts. Measuring a chart's text is
- * most of the cost, so each chart's size (and any warning about labels
- * shortened to fit) is kept in the build cache too.
+ * `figures` receives the HTML of its charts. Each chart's size (and any
+ * warning about labels shortened to fit) is kept in the build cache too,
+ * so a build that draws nothing measures nothing either.
  */
 int figures_plan(struct page_list *pl, const struct model *m, struct diag_list *dl);
 int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,

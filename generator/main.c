@@ -192,7 +192,6 @@ static int cmd_build(int argc, char **argv, int dry_run)
 	opts.progress = !quiet && isatty(STDERR_FILENO);
 
 	markdown_init();
-	chart_setup();
 	status = build_run(&opts, &dl, &st);
 	chart_shutdown();
 	diag_list_sort(&dl);

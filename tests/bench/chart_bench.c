@@ -8,12 +8,12 @@
 #include "yamlread.h"
 
 /*
- * Usage: chart_bench [-n COUNT] [GALLERY-DIR]
+ * Usage: chart_bench [-n COUNT] [-s SCALE] [GALLERY-DIR]
  *
  * Draws COUNT charts (default 1000), cycling through the sample specs
- * below at 1x, and prints the time per chart. With GALLERY-DIR, first
- * writes every sample at 1x and 2x there (NAME.png, NAME@2x.png) so
- * people can look at them.
+ * below at 1x (or SCALE), and prints the time per chart. With
+ * GALLERY-DIR, first writes every sample at 1x and 2x there (NAME.png,
+ * NAME@2x.png) so people can look at them.
  */
 
 struct sample {
@@ -162,12 +162,13 @@ int main(int argc, char **argv)
 	size_t i, bytes = 0;
 	long count = 1000;
 	double secs;
-	int argi = 1;
+	int argi = 1, scale = 1;
 
-	chart_setup();
-	if (argi + 1 < argc && !strcmp(argv[argi], "-n")) {
-		count = atol(argv[argi + 1]);
-		argi += 2;
+	for (; argi + 1 < argc && argv[argi][0] == '-'; argi += 2) {
+		if (!strcmp(argv[argi], "-n"))
+			count = atol(argv[argi + 1]);
+		else if (!strcmp(argv[argi], "-s"))
+			scale = atoi(argv[argi + 1]);
 	}
 	if (argi < argc && gallery(argv[argi]))
 		return 1;
@@ -182,7 +183,7 @@ int main(int argc, char **argv)
 		struct diag_list dl = DIAG_LIST_INIT;
 
 		opts_for(s, &o);
-		if (chart_render(&charts[i % N_SAMPLES], &o, 1, &png, &dl)) {
+		if (chart_render(&charts[i % N_SAMPLES], &o, scale, &png, &dl)) {
 			diag_list_print(&dl, stderr);
 			return 1;
 		}
@@ -191,8 +192,8 @@ int main(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("chart_bench: %ld charts at 1x (%zu kinds) in %.2f s: %.2f ms a chart, %.1f KB a PNG\n",
-	       count, N_SAMPLES, secs, secs * 1000 / (double)count,
+	printf("chart_bench: %ld charts at %dx (%zu kinds) in %.2f s: %.2f ms a chart, %.1f KB a PNG\n",
+	       count, scale, N_SAMPLES, secs, secs * 1000 / (double)count,
 	       (double)bytes / (double)count / 1024);
 	for (i = 0; i < N_SAMPLES; i++)
 		chart_release(&charts[i]);

@@ -1,0 +1,31 @@
+/* chartpng: a drawn chart as PNG bytes, with a palette of its own colours. */
+#ifndef WAYMARK_CHARTPNG_H
+#define WAYMARK_CHARTPNG_H
+
+#include <gd.h>
+
+#include "strbuf.h"
+
+/*
+ * A chart is a few flat colours and their anti-aliased edges: a couple of
+ * hundred colours in all. Written as an 8-bit palette PNG (one byte a
+ * pixel, no row filters for libpng to try) it is less than half the size
+ * of the same picture in truecolor, and quicker to compress.
+ *
+ * The palette is the picture's own colours, the most frequent first (ties
+ * by value, so the bytes depend only on the pixels). A picture with more
+ * than 256 colours (a line chart or a step diagram can have 300 or so)
+ * loses those that cost least to replace, pixels times squared red, green
+ * and blue distance: edge pixels where anti-aliased marks cross, which
+ * take the nearest colour kept, a few shades off. A picture with more
+ * than 2,048 colours (a photograph, say) stays truecolor. Alpha is
+ * ignored: charts are drawn opaque.
+ */
+
+/*
+ * Append `im` (a truecolor image) as PNG to `png`. Returns 0, or -1 when
+ * libgd writes nothing (png unchanged).
+ */
+int chart_png_encode(gdImagePtr im, struct strbuf *png);
+
+#endif

@@ -1,0 +1,151 @@
+/* check_chartpng: pictures written with a palette of their own colours. */
+#include "test.h"
+
+#include <gd.h>
+#include <string.h>
+
+#include "chartpng.h"
+
+static gdImagePtr decode(const struct strbuf *png)
+{
+	gdImagePtr im = gdImageCreateFromPngPtr((int)png->len, png->buf);
+
+	ck_assert_ptr_nonnull(im);
+	return im;
+}
+
+/* Every pixel of `png` is the colour it has in `im`. */
+static void same_pixels(gdImagePtr im, const struct strbuf *png)
+{
+	gdImagePtr back = decode(png);
+	int x, y;
+
+	for (y = 0; y < gdImageSY(im); y++)
+		for (x = 0; x < gdImageSX(im); x++)
+			ck_assert_int_eq(gdImageGetTrueColorPixel(back, x, y) & 0xffffff,
+					 gdImageGetTrueColorPixel(im, x, y) & 0xffffff);
+	gdImageDestroy(back);
+}
+
+/* IHDR's colour type: 2 truecolor, 3 palette. */
+static int color_type(const struct strbuf *png)
+{
+	ck_assert_uint_gt(png->len, 26);
+	return (unsigned char)png->buf[25];
+}
+
+static long long distance(int a, int b)
+{
+	long long dr = ((a >> 16) & 0xff) - ((b >> 16) & 0xff);
+	long long dg = ((a >> 8) & 0xff) - ((b >> 8) & 0xff), db = (a & 0xff) - (b & 0xff);
+
+	return dr * dr + dg * dg + db * db;
+}
+
+/* A white picture with a blue bar and a ramp of `ramp` greys, two pixels
+ * each, then `rare` single pixels of blues a shade apart, near the bar's. */
+static gdImagePtr picture(int ramp, int rare)
+{
+	gdImagePtr im = gdImageCreateTrueColor(300, 120);
+	int i;
+
+	gdImageFilledRectangle(im, 0, 0, 299, 119, gdTrueColor(255, 255, 255));
+	gdImageFilledRectangle(im, 20, 30, 80, 110, gdTrueColor(0, 0x72, 0xb2));
+	for (i = 0; i < ramp; i++) {
+		gdImageSetPixel(im, i % 300, 5 + i / 300, gdTrueColor(i, i, i));
+		gdImageSetPixel(im, i % 300, 10 + i / 300, gdTrueColor(i, i, i));
+	}
+	for (i = 0; i < rare; i++)
+		gdImageSetPixel(im, 100 + i, 60, gdTrueColor(0, 0x72 + 1 + i / 64, 0xb2 + i % 64));
+	return im;
+}
+
+START_TEST(few_colours_are_kept_exactly)
+{
+	gdImagePtr im = picture(200, 0);
+	struct strbuf png = STRBUF_INIT;
+
+	ck_assert_int_eq(chart_png_encode(im, &png), 0);
+	ck_assert_int_eq(color_type(&png), 3);
+	same_pixels(im, &png);
+	gdImageDestroy(im);
+	strbuf_release(&png);
+}
+END_TEST
+
+START_TEST(rare_colours_take_the_nearest)
+{
+	gdImagePtr im = picture(250, 40), back;
+	struct strbuf png = STRBUF_INIT;
+	int x, y, changed = 0;
+
+	ck_assert_int_eq(chart_png_encode(im, &png), 0);
+	ck_assert_int_eq(color_type(&png), 3);
+	back = decode(&png);
+	ck_assert_int_le(gdImageColorsTotal(back), 256);
+	for (y = 0; y < gdImageSY(im); y++)
+		for (x = 0; x < gdImageSX(im); x++) {
+			int a = gdImageGetTrueColorPixel(im, x, y) & 0xffffff;
+			int b = gdImageGetTrueColorPixel(back, x, y) & 0xffffff;
+
+			/* the white and the bar stay; what changes moves a
+			 * few shades at most */
+			if (a == 0xffffff || a == 0x0072b2)
+				ck_assert_int_eq(b, a);
+			ck_assert_int_le(distance(a, b), 4 * 4);
+			changed += a != b;
+		}
+	ck_assert_int_ge(changed, 292 - 256);
+	gdImageDestroy(im);
+	gdImageDestroy(back);
+	strbuf_release(&png);
+}
+END_TEST
+
+START_TEST(same_pixels_give_the_same_bytes)
+{
+	gdImagePtr a = picture(250, 40), b = picture(250, 40);
+	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+
+	ck_assert_int_eq(chart_png_encode(a, &x), 0);
+	ck_assert_int_eq(chart_png_encode(b, &y), 0);
+	ck_assert_uint_eq(x.len, y.len);
+	ck_assert_int_eq(memcmp(x.buf, y.buf, x.len), 0);
+	gdImageDestroy(a);
+	gdImageDestroy(b);
+	strbuf_release(&x);
+	strbuf_release(&y);
+}
+END_TEST
+
+START_TEST(photograph_stays_truecolor)
+{
+	gdImagePtr im = gdImageCreateTrueColor(120, 100);
+	struct strbuf png = STRBUF_INIT;
+	int x, y;
+
+	for (y = 0; y < 100; y++)
+		for (x = 0; x < 120; x++)
+			gdImageSetPixel(im, x, y, gdTrueColor(x * 2, y * 2, (x * y) & 0xff));
+	ck_assert_int_eq(chart_png_encode(im, &png), 0);
+	ck_assert_int_eq(color_type(&png), 2);
+	same_pixels(im, &png);
+	gdImageDestroy(im);
+	strbuf_release(&png);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("chartpng");
+	TCase *tc = tcase_create("palette");
+
+	tcase_add_test(tc, few_colours_are_kept_exactly);
+	tcase_add_test(tc, rare_colours_take_the_nearest);
+	tcase_add_test(tc, same_pixels_give_the_same_bytes);
+	tcase_add_test(tc, photograph_stays_truecolor);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN
