@@ -463,7 +463,7 @@ static void progress(const struct build *b, size_t done, size_t total)
 
 /*
  * A page is skipped, without building its context, when what it read last
- * time (its dependencies, kept in the cache note "@<out>" with their hash)
+ * time (its dependencies, kept in the cache beside its hash, with their own)
  * hashes the same in this build. Otherwise its context is built, noting
  * what it reads; when the context hashes as last time, the page is still
  * not rendered again.
@@ -472,9 +472,9 @@ static void render_one(struct build *b, const struct pages_env *env, const struc
 		       struct strbuf *html, struct diag_list *dl)
 {
 	const char *layout = pages_layout(p);
-	unsigned long long hash, seed, key, was;
+	unsigned long long hash, seed, key, was, was_hash;
 	struct value *ctx;
-	struct strbuf note_key = STRBUF_INIT, note = STRBUF_INIT, tokens = STRBUF_INIT;
+	struct strbuf note = STRBUF_INIT, tokens = STRBUF_INIT;
 	struct pages_deps deps = { NULL, 0, 0, 0, 0, 0 };
 	const char *old;
 	int kept = 0;
@@ -489,16 +489,13 @@ static void render_one(struct build *b, const struct pages_env *env, const struc
 	}
 	seed = value_hash_bytes(layout, strlen(layout) + 1, b->inputs);
 	seed = value_hash_bytes(&b->program, sizeof b->program, seed);
-	strbuf_addf(&note_key, "@%s", p->out);
-	old = cache_note_get(b->cache, note_key.buf);
-	if (old && sscanf(old, "%llx", &was) == 1 && strlen(old) >= 16 &&
+	was_hash = cache_get(b->cache, p->out, &old);
+	if (was_hash && sscanf(old, "%llx", &was) == 1 && strlen(old) >= 16 &&
 	    pages_deps_key(env, p, old + 16 + (old[16] == ' '), seed, &key) == 0 && key == was &&
-	    (hash = cache_get(b->cache, p->out)) != 0 && output_keep(&b->out, p->out) == 0) {
+	    output_keep(&b->out, p->out) == 0) {
 		/* nothing it read has changed: keep last build's file */
-		cache_put(b->cache, p->out, hash);
-		cache_note_put(b->cache, note_key.buf, old);
+		cache_put(b->cache, p->out, was_hash, old);
 		atomic_fetch_add(&b->skipped, 1);
-		strbuf_release(&note_key);
 		return;
 	}
 	ctx = pages_context_deps(env, p, &deps);
@@ -508,7 +505,7 @@ static void render_one(struct build *b, const struct pages_env *env, const struc
 		strbuf_addf(&note, "%016llx %s", key, tokens.buf);
 	strbuf_release(&tokens);
 	hash = value_hash(ctx, seed);
-	if (hash == cache_get(b->cache, p->out) && output_keep(&b->out, p->out) == 0) {
+	if (hash == was_hash && output_keep(&b->out, p->out) == 0) {
 		/* nothing this page shows has changed: keep last build's file */
 		atomic_fetch_add(&b->skipped, 1);
 		kept = 1;
@@ -523,13 +520,9 @@ static void render_one(struct build *b, const struct pages_env *env, const struc
 		       hookrun_html(b->hooks, page->val, path, html, dl) == 0 &&
 		       output_write(&b->out, p->out, html->buf, html->len, dl) == 0;
 	}
-	if (kept) {
-		cache_put(b->cache, p->out, hash);
-		if (note.len)
-			cache_note_put(b->cache, note_key.buf, note.buf);
-	}
+	if (kept)
+		cache_put(b->cache, p->out, hash, note.buf);
 	value_free(ctx);
-	strbuf_release(&note_key);
 	strbuf_release(&note);
 }
 
@@ -597,6 +590,48 @@ done:
 	free(job.dls);
 	free(workers);
 	free(threads);
+}
+
+/*
+ * The extras (search index, robots, sitemap and feed, open data, theme
+ * assets) are made from the settings, the theme, every record and every
+ * page's plan and fields, but no page's body. When none of those changed
+ * since the last build (say only a story's text did), last build's files
+ * are kept without making them again. The cache
+ * note "extras" holds their hash and, a line each, the files.
+ */
+static void write_extras(struct build *b)
+{
+	unsigned long long key = value_hash_bytes(&b->program, sizeof b->program, b->inputs);
+	const char *old = cache_note_get(b->cache, "extras"), *p;
+	struct strbuf note = STRBUF_INIT, file = STRBUF_INIT;
+	size_t i, mark;
+	int kept = 1;
+
+	key = value_hash_bytes(&b->pages.plan_print, sizeof b->pages.plan_print, key);
+	key = value_hash_bytes(b->pages.kind_print, sizeof b->pages.kind_print, key);
+	strbuf_addf(&note, "%016llx", key);
+	if (old && !strncmp(old, note.buf, note.len) && old[note.len] == '\n') {
+		for (p = old + note.len + 1; *p && kept; p += strcspn(p, "\n"), p += *p == '\n') {
+			strbuf_reset(&file);
+			strbuf_add(&file, p, strcspn(p, "\n"));
+			kept = output_keep(&b->out, file.buf) == 0;
+		}
+		if (kept) {
+			cache_note_put(b->cache, "extras", old);
+			goto done;
+		}
+	}
+	mark = b->out.nmade;
+	feeds_write(&b->env, b->cfg.base_url, b->cfg.title, &b->out, b->dl);
+	exports_write(&b->model, b->cfg.base_url, b->cfg.title, b->cfg.lang, &b->out, b->dl);
+	theme_write_assets(&b->theme, &b->out, b->dl);
+	for (i = mark; i < b->out.nmade; i++)
+		strbuf_addf(&note, "\n%s", b->out.made[i]);
+	cache_note_put(b->cache, "extras", note.buf);
+done:
+	strbuf_release(&note);
+	strbuf_release(&file);
 }
 
 /*
@@ -774,9 +809,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		diag_error(dl, NULL, "the build cache beside '%s' is damaged: delete the "
 			   ".waymark-cache-* files there and build again", out_dir);
 	phase("pages", &tp);
-	feeds_write(&b.env, b.cfg.base_url, b.cfg.title, &b.out, dl);
-	exports_write(&b.model, b.cfg.base_url, b.cfg.title, b.cfg.lang, &b.out, dl);
-	theme_write_assets(&b.theme, &b.out, dl);
+	write_extras(&b);
 	phase("extras", &tp);
 	if (dl->errors) {
 		output_abort(&b.out);

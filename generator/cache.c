@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -15,11 +16,18 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-/* An output and its hash, or (when text is not NULL) a note and its text. */
+/* A note ("=key") and its text, or an output, its hash and its deps (text). */
 struct entry {
 	char *out;
 	unsigned long long hash;
 	char *text;
+};
+
+/* An output of the last build, pointing into the loaded text. */
+struct page_entry {
+	const char *out;
+	unsigned long long hash;
+	const char *deps;
 };
 
 /* A blob in the pack: its key and where its bytes are in the mapping. */
@@ -29,8 +37,12 @@ struct blob {
 };
 
 struct cache {
-	struct entry *old;     /* from the last build, sorted by out */
+	struct entry *old;     /* notes from the last build, sorted by key */
 	size_t nold;
+	char *pages_text;      /* the last build's outputs, until parsed */
+	struct page_entry *pages; /* ... then, sorted by out */
+	size_t npages;
+	atomic_int pages_ready;
 	struct entry *now;     /* this build's, in any order */
 	size_t nnow, anow;
 	pthread_mutex_t lock;
@@ -46,7 +58,8 @@ struct cache {
 	int new_failed;        /* writing new_path failed: keep nothing new */
 };
 
-#define CACHE_MAGIC "waymark-cache 1"
+#define CACHE_MAGIC "waymark-cache 2"
+#define PAGES_MARK "\n%pages\n"
 
 static void pack_load(struct cache *c);
 
@@ -117,22 +130,23 @@ struct cache *cache_load(const char *out_dir)
 		pack_load(c);
 	if (fs_is_dir(out_dir) && fs_read(path, &text) == 0 &&
 	    !strncmp(text.buf, CACHE_MAGIC "\n", strlen(CACHE_MAGIC) + 1)) {
+		char *pages = strstr(text.buf, PAGES_MARK);
+
+		if (pages) { /* parsed when first asked for (pages_parse) */
+			c->pages_text = xstrdup(pages + strlen(PAGES_MARK));
+			*pages = '\0';
+		}
 		for (line = strtok_r(text.buf + strlen(CACHE_MAGIC) + 1, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save)) {
 			char *sp = strchr(line, ' ');
 
-			if (!sp)
+			if (!sp || line[0] != '=')
 				continue;
 			*sp = '\0';
 			XGROW(c->old, alloc, c->nold + 1);
-			memset(&c->old[c->nold], 0, sizeof *c->old);
-			if (line[0] == '=') { /* "=key text" */
-				c->old[c->nold].out = xstrdup(line);
-				c->old[c->nold].text = unescape(sp + 1);
-			} else {
-				c->old[c->nold].hash = strtoull(line, NULL, 16);
-				c->old[c->nold].out = xstrdup(sp + 1);
-			}
+			c->old[c->nold].out = xstrdup(line); /* "=key text" */
+			c->old[c->nold].text = unescape(sp + 1);
+			c->old[c->nold].hash = 0;
 			c->nold++;
 		}
 		qsort(c->old, c->nold, sizeof *c->old, cmp_entry);
@@ -142,23 +156,63 @@ struct cache *cache_load(const char *out_dir)
 	return c;
 }
 
-unsigned long long cache_get(const struct cache *c, const char *out)
+static int cmp_page(const void *a, const void *b)
 {
-	struct entry key = { (char *)out, 0, NULL }, *e;
+	return strcmp(((const struct page_entry *)a)->out, ((const struct page_entry *)b)->out);
+}
 
-	if (!c->nold)
-		return 0;
-	e = bsearch(&key, c->old, c->nold, sizeof *c->old, cmp_entry);
+/* The last build's outputs: a line each, "hash\tout\tdeps", split in place
+ * by the first thread that asks. */
+static void pages_parse(struct cache *c)
+{
+	size_t alloc = 0;
+	char *p, *nl;
+
+	if (atomic_load_explicit(&c->pages_ready, memory_order_acquire))
+		return;
+	pthread_mutex_lock(&c->lock);
+	if (!atomic_load_explicit(&c->pages_ready, memory_order_relaxed)) {
+		for (p = c->pages_text; p && (nl = strchr(p, '\n')); p = nl + 1) {
+			char *t1, *t2;
+
+			*nl = '\0';
+			t1 = strchr(p, '\t');
+			t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+			if (!t2)
+				continue;
+			*t1 = *t2 = '\0';
+			XGROW(c->pages, alloc, c->npages + 1);
+			c->pages[c->npages].hash = strtoull(p, NULL, 16);
+			c->pages[c->npages].out = t1 + 1;
+			c->pages[c->npages].deps = t2 + 1;
+			c->npages++;
+		}
+		qsort(c->pages, c->npages, sizeof *c->pages, cmp_page);
+		atomic_store_explicit(&c->pages_ready, 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+unsigned long long cache_get(struct cache *c, const char *out, const char **deps)
+{
+	struct page_entry key = { out, 0, NULL }, *e;
+
+	pages_parse(c);
+	e = c->npages ? bsearch(&key, c->pages, c->npages, sizeof *c->pages, cmp_page) : NULL;
+	if (deps)
+		*deps = e ? e->deps : "";
 	return e ? e->hash : 0;
 }
 
-void cache_put(struct cache *c, const char *out, unsigned long long hash)
+void cache_put(struct cache *c, const char *out, unsigned long long hash, const char *deps)
 {
+	if (out[0] == '=' || strpbrk(out, "\t\n"))
+		return; /* not kept: the page is rendered next time */
 	pthread_mutex_lock(&c->lock);
 	XGROW(c->now, c->anow, c->nnow + 1);
 	c->now[c->nnow].out = xstrdup(out);
 	c->now[c->nnow].hash = hash;
-	c->now[c->nnow].text = NULL;
+	c->now[c->nnow].text = deps && !strchr(deps, '\n') ? xstrdup(deps) : xstrdup("");
 	c->nnow++;
 	pthread_mutex_unlock(&c->lock);
 }
@@ -383,15 +437,17 @@ int cache_save(struct cache *c, const char *out_dir)
 	memcpy(sorted, c->now, c->nnow * sizeof *sorted);
 	qsort(sorted, c->nnow, sizeof *sorted, cmp_entry);
 	strbuf_adds(&text, CACHE_MAGIC "\n");
-	for (i = 0; i < c->nnow; i++) {
-		if (sorted[i].text) {
+	for (i = 0; i < c->nnow; i++)
+		if (sorted[i].out[0] == '=') {
 			strbuf_addf(&text, "%s ", sorted[i].out);
 			add_escaped(&text, sorted[i].text);
 			strbuf_addch(&text, '\n');
-		} else {
-			strbuf_addf(&text, "%016llx %s\n", sorted[i].hash, sorted[i].out);
 		}
-	}
+	strbuf_adds(&text, PAGES_MARK + 1);
+	for (i = 0; i < c->nnow; i++)
+		if (sorted[i].out[0] != '=')
+			strbuf_addf(&text, "%016llx\t%s\t%s\n", sorted[i].hash, sorted[i].out,
+				    sorted[i].text);
 	ret = fs_write(path, text.buf, text.len);
 	pack_save(c);
 	/* blobs were a file each in a directory before waymark 0.2 */
@@ -425,6 +481,8 @@ void cache_free(struct cache *c)
 	}
 	free(c->old);
 	free(c->now);
+	free(c->pages_text);
+	free(c->pages);
 	if (c->new_fd >= 0) { /* a build that did not save */
 		close(c->new_fd);
 		unlink(c->new_path);

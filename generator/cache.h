@@ -9,28 +9,32 @@
 
 /*
  * A cache maps an output path ("about/index.html") to the hash of
- * everything that made it: the page's whole template context (which holds
- * every record, back-link and body it shows), the theme's templates, the
- * site's settings and hooks. If the hash is unchanged and the previous
- * output file is there, the page is neither rendered nor written again.
+ * everything that made it (the page's template context, the theme's
+ * templates, the site's settings and hooks) and to the text of what its
+ * context read (see pages_deps_text). If they say nothing changed and the
+ * previous output file is there, the page is neither rendered nor written
+ * again.
  *
  * It lives in one file beside the output directory
  * (".waymark-cache-public") and is replaced only after a successful build,
  * so it never describes an output that does not exist. A missing or
- * unreadable cache just means every page is rendered.
+ * unreadable cache just means every page is rendered. The pages' part is
+ * only parsed when first asked for: a build that finds nothing changed
+ * reads just the notes.
  *
- * cache_get may be called from several threads at once; cache_put may
- * too (it takes a lock).
+ * Every function may be called from several threads at once.
  */
 struct cache;
 
 /* Read the cache that belongs to output directory `out_dir` (an empty
  * cache when there is none). Never NULL. */
 struct cache *cache_load(const char *out_dir);
-/* The hash recorded for `out` at the last build, or 0 when none. */
-unsigned long long cache_get(const struct cache *c, const char *out);
-/* Record `hash` for `out` in this build's cache. */
-void cache_put(struct cache *c, const char *out, unsigned long long hash);
+/* The hash recorded for `out` at the last build, or 0 when none; and in
+ * *deps (when not NULL) what it read, or "" (owned by the cache). */
+unsigned long long cache_get(struct cache *c, const char *out, const char **deps);
+/* Record `hash` and `deps` (NULL for none; no newlines) for `out` in this
+ * build's cache. */
+void cache_put(struct cache *c, const char *out, unsigned long long hash, const char *deps);
 /*
  * Notes: any text kept from one build to the next under a key (a chart's
  * measured size and warnings, say). cache_note_get returns last build's

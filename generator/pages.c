@@ -1639,10 +1639,18 @@ void pages_fingerprint(struct model *m, struct page_list *pl)
 		pl->kind_print[k] = kh;
 		pl->order_print[k] = oh;
 	}
-	pl->set_print = VALUE_HASH_SEED;
+	pl->set_print = pl->plan_print = VALUE_HASH_SEED;
 	for (i = 0; i < pl->n; i++) {
-		pl->items[i].print = page_print(&pl->items[i]);
-		pl->set_print = hash_num(pl->items[i].print, pl->set_print);
+		const struct page *p = &pl->items[i];
+		unsigned long long h = pl->plan_print;
+
+		pl->items[i].print = page_print(p);
+		pl->set_print = hash_num(p->print, pl->set_print);
+		h = hash_str(p->url, hash_num((unsigned long long)p->kind, h));
+		h = hash_str(p->out, hash_str(p->title, h));
+		h = hash_num((unsigned long long)p->number, hash_num((unsigned long long)p->pages, h));
+		h = hash_id(p->record, h);
+		pl->plan_print = p->doc ? value_hash(p->doc->meta, h) : h;
 	}
 }
 

@@ -46,8 +46,11 @@ struct page_list {
 	size_t n, alloc;
 	struct page **by_url;    /* sorted by url, for breadcrumbs */
 	/* set by pages_fingerprint: the prints of every record of a kind in
-	 * display order, of their ids in order, and of every page's print */
+	 * display order, of their ids in order, of every page's print, and of
+	 * every page's plan and fields without its body (what lists of pages
+	 * such as the search index read) */
 	unsigned long long kind_print[RECORD_KINDS], order_print[RECORD_KINDS], set_print;
+	unsigned long long plan_print;
 };
 
 /* What every page's context shares. */

@@ -2,6 +2,7 @@
  * the next. */
 #include "test.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,17 +52,72 @@ static off_t size_of(const char *path)
 START_TEST(hashes_and_notes_reach_the_next_build)
 {
 	struct cache *c = cache_load(out);
+	const char *deps = NULL;
 
-	ck_assert_uint_eq(cache_get(c, "a/index.html"), 0);
-	cache_put(c, "a/index.html", 0x1234);
+	ck_assert_uint_eq(cache_get(c, "a/index.html", &deps), 0);
+	ck_assert_str_eq(deps, "");
+	cache_put(c, "a/index.html", 0x1234, "r4:nursing p");
+	cache_put(c, "b/index.html", 0x99, NULL);
+	cache_put(c, "tab\there.html", 0x5, NULL); /* not kept */
 	cache_note_put(c, "chart", "line one\nline \\two");
 	ck_assert_int_eq(cache_save(c, out), 0);
 	cache_free(c);
 	c = cache_load(out);
-	ck_assert_uint_eq(cache_get(c, "a/index.html"), 0x1234);
-	ck_assert_uint_eq(cache_get(c, "b/index.html"), 0);
 	ck_assert_str_eq(cache_note_get(c, "chart"), "line one\nline \\two");
 	ck_assert_ptr_null(cache_note_get(c, "other"));
+	ck_assert_uint_eq(cache_get(c, "a/index.html", &deps), 0x1234);
+	ck_assert_str_eq(deps, "r4:nursing p");
+	ck_assert_uint_eq(cache_get(c, "b/index.html", &deps), 0x99);
+	ck_assert_str_eq(deps, "");
+	ck_assert_uint_eq(cache_get(c, "c/index.html", NULL), 0);
+	ck_assert_uint_eq(cache_get(c, "tab\there.html", NULL), 0);
+	cache_free(c);
+}
+END_TEST
+
+/* Threads asking at once all find what the first one parsed. */
+struct asker {
+	struct cache *c;
+	int found;
+};
+
+static void *ask(void *arg)
+{
+	struct asker *a = arg;
+	char name[32];
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof name, "p%03d.html", i);
+		a->found += cache_get(a->c, name, NULL) == (unsigned long long)i + 1;
+	}
+	return NULL;
+}
+
+START_TEST(pages_are_parsed_once_for_every_thread)
+{
+	struct cache *c = cache_load(out);
+	struct asker a[4];
+	pthread_t t[4];
+	char name[32];
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof name, "p%03d.html", i);
+		cache_put(c, name, (unsigned long long)i + 1, "o5");
+	}
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	c = cache_load(out);
+	for (i = 0; i < 4; i++) {
+		a[i].c = c;
+		a[i].found = 0;
+		ck_assert_int_eq(pthread_create(&t[i], NULL, ask, &a[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		ck_assert_int_eq(a[i].found, 200);
+	}
 	cache_free(c);
 }
 END_TEST
@@ -194,13 +250,13 @@ START_TEST(no_output_directory_means_an_empty_cache)
 {
 	struct cache *c = cache_load(out);
 
-	cache_put(c, "x.html", 7);
+	cache_put(c, "x.html", 7, NULL);
 	cache_blob_put(c, 1, "one", 4);
 	ck_assert_int_eq(cache_save(c, out), 0);
 	cache_free(c);
 	ck_assert_int_eq(fs_remove_tree(out), 0);
 	c = cache_load(out);
-	ck_assert_uint_eq(cache_get(c, "x.html"), 0);
+	ck_assert_uint_eq(cache_get(c, "x.html", NULL), 0);
 	ck_assert_str_eq(got(c, 1), "(none)");
 	cache_free(c);
 }
@@ -213,6 +269,7 @@ static Suite *suite(void)
 
 	tcase_add_checked_fixture(tc, make_tmp, remove_tmp);
 	tcase_add_test(tc, hashes_and_notes_reach_the_next_build);
+	tcase_add_test(tc, pages_are_parsed_once_for_every_thread);
 	tcase_add_test(tc, blobs_reach_the_next_build);
 	tcase_add_test(tc, a_build_that_does_not_save_adds_no_blob);
 	tcase_add_test(tc, new_blobs_are_appended_while_most_are_in_use);
