@@ -149,7 +149,8 @@ struct cache *cache_load(const char *out_dir)
 			c->old[c->nold].hash = 0;
 			c->nold++;
 		}
-		qsort(c->old, c->nold, sizeof *c->old, cmp_entry);
+		if (c->nold)
+			qsort(c->old, c->nold, sizeof *c->old, cmp_entry);
 	}
 	strbuf_release(&text);
 	free(path);
@@ -187,7 +188,8 @@ static void pages_parse(struct cache *c)
 			c->pages[c->npages].deps = t2 + 1;
 			c->npages++;
 		}
-		qsort(c->pages, c->npages, sizeof *c->pages, cmp_page);
+		if (c->npages)
+			qsort(c->pages, c->npages, sizeof *c->pages, cmp_page);
 		atomic_store_explicit(&c->pages_ready, 1, memory_order_release);
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -301,7 +303,8 @@ static void pack_load(struct cache *c)
 	}
 	c->valid_end = off;
 	/* sorted by key; of two records with one key, the later one wins */
-	qsort(c->blobs, c->nblobs, sizeof *c->blobs, cmp_blob);
+	if (c->nblobs)
+		qsort(c->blobs, c->nblobs, sizeof *c->blobs, cmp_blob);
 	for (i = n = 0; i < c->nblobs; i++) {
 		if (n && c->blobs[n - 1].key == c->blobs[i].key)
 			n--;
@@ -434,8 +437,10 @@ int cache_save(struct cache *c, const char *out_dir)
 	int ret;
 
 	/* sorted, so the file is the same whatever order threads finished in */
-	memcpy(sorted, c->now, c->nnow * sizeof *sorted);
-	qsort(sorted, c->nnow, sizeof *sorted, cmp_entry);
+	if (c->nnow) {
+		memcpy(sorted, c->now, c->nnow * sizeof *sorted);
+		qsort(sorted, c->nnow, sizeof *sorted, cmp_entry);
+	}
 	strbuf_adds(&text, CACHE_MAGIC "\n");
 	for (i = 0; i < c->nnow; i++)
 		if (sorted[i].out[0] == '=') {

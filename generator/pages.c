@@ -1673,8 +1673,10 @@ void pages_deps_text(const struct pages_deps *deps, struct strbuf *out)
 	size_t i, n = 0, nt = 0;
 	struct strbuf t = STRBUF_INIT;
 
-	memcpy(recs, deps->recs, deps->n * sizeof *recs);
-	qsort(recs, deps->n, sizeof *recs, cmp_ptr);
+	if (deps->n) {
+		memcpy(recs, deps->recs, deps->n * sizeof *recs);
+		qsort(recs, deps->n, sizeof *recs, cmp_ptr);
+	}
 	for (i = 0; i < deps->n; i++)
 		if (!n || recs[n - 1] != recs[i])
 			recs[n++] = recs[i];
@@ -1697,7 +1699,8 @@ void pages_deps_text(const struct pages_deps *deps, struct strbuf *out)
 	}
 	if (deps->pages)
 		tokens[nt++] = xstrdup("p");
-	qsort(tokens, nt, sizeof *tokens, cmp_str);
+	if (nt)
+		qsort(tokens, nt, sizeof *tokens, cmp_str);
 	for (i = 0; i < nt; i++) {
 		if (i)
 			strbuf_addch(out, ' ');
