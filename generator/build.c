@@ -28,6 +28,12 @@
 #include "value.h"
 #include "xalloc.h"
 
+/* A layout and the hash of the templates rendering it can use. */
+struct layout_print {
+	const char *name;
+	unsigned long long print;
+};
+
 /* Everything one build needs, passed down instead of kept in globals. */
 struct build {
 	const struct build_opts *opts;
@@ -45,6 +51,8 @@ struct build {
 	struct hookrun *hooks; /* the site's Lua hooks */
 	struct build_stats *stats;
 	unsigned long long inputs; /* hash of what every page depends on */
+	struct layout_print *layouts; /* the templates each layout can use */
+	size_t nlayouts;
 	unsigned long long program; /* which waymark this is (its size and time) */
 	atomic_size_t skipped;     /* pages whose inputs had not changed */
 	pthread_mutex_t body_lock; /* fetching bodies left in the cache */
@@ -430,6 +438,27 @@ static struct value *site_context(const struct config *cfg, const char *base_pat
 	return s;
 }
 
+/* The print of every layout a page uses: a page depends on the templates
+ * its layout can reach, not on every template of the theme. */
+static void print_layouts(struct build *b)
+{
+	size_t i, k, alloc = 0;
+	int all = hookrun_lambdas(b->hooks) != NULL;
+
+	for (i = 0; i < b->pages.n; i++) {
+		const char *name = pages_layout(&b->pages.items[i]);
+
+		for (k = 0; k < b->nlayouts && strcmp(b->layouts[k].name, name); k++)
+			;
+		if (k < b->nlayouts)
+			continue;
+		XGROW(b->layouts, alloc, b->nlayouts + 1);
+		b->layouts[b->nlayouts].name = name;
+		b->layouts[b->nlayouts].print = theme_print(&b->theme, name, all);
+		b->nlayouts++;
+	}
+}
+
 /*
  * Pages render in parallel on threads. Everything a page needs was made
  * before this point and is only read now: the model, every Markdown body
@@ -478,6 +507,7 @@ static void render_one(struct build *b, const struct pages_env *env, const struc
 	struct pages_deps deps = { NULL, 0, 0, 0, 0, 0 };
 	const char *old;
 	int kept = 0;
+	size_t i;
 
 	if (!theme_has(&b->theme, layout)) {
 		const struct value *lv = p->doc ? value_get(p->doc->meta, "layout") : NULL;
@@ -488,6 +518,9 @@ static void render_one(struct build *b, const struct pages_env *env, const struc
 		return;
 	}
 	seed = value_hash_bytes(layout, strlen(layout) + 1, b->inputs);
+	for (i = 0; i < b->nlayouts; i++)
+		if (!strcmp(b->layouts[i].name, layout))
+			seed = value_hash_bytes(&b->layouts[i].print, sizeof b->layouts[i].print, seed);
 	seed = value_hash_bytes(&b->program, sizeof b->program, seed);
 	was_hash = cache_get(b->cache, p->out, &old);
 	if (was_hash && sscanf(old, "%llx", &was) == 1 && strlen(old) >= 16 &&
@@ -789,7 +822,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	if (output_begin(&b.out, out_dir, opts->site_dir, opts->dry_run, dl) < 0)
 		goto finish;
 	/* everything every page depends on besides its own context */
-	b.inputs = value_hash(b.cfg.raw, b.theme.fingerprint);
+	b.inputs = value_hash(b.cfg.raw, VALUE_HASH_SEED);
 	b.inputs = value_hash(b.theme.asset_urls, b.inputs);
 	b.inputs = value_hash_bytes(&opts->strict, sizeof opts->strict, b.inputs);
 	{
@@ -804,6 +837,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	b.env = (struct pages_env){ b.base_path, b.site, b.theme.asset_urls, b.cfg.menu,
 				    &b.model, &b.pages, load_body, &b };
 	pages_fingerprint(&b.model, &b.pages);
+	print_layouts(&b);
 	render_pages(&b, st);
 	if (atomic_load(&b.cache_damaged))
 		diag_error(dl, NULL, "the build cache beside '%s' is damaged: delete the "
@@ -834,6 +868,7 @@ finish:
 	theme_release(&b.theme);
 	value_free(b.site);
 	free(b.base_path);
+	free(b.layouts);
 	config_release(&b.cfg);
 	pthread_mutex_destroy(&b.body_lock);
 	free(out_dir);

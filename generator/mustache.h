@@ -115,6 +115,13 @@ const struct mustache_template *mustache_set_get(const struct mustache_set *set,
 						 const char *name);
 /* How many templates the set holds. */
 size_t mustache_set_count(const struct mustache_set *set);
+/*
+ * A hash of what rendering `name` can read of the set: its text and the
+ * text of every template its fixed-name partials and parents reach, in
+ * turn. When one of them has a dynamic name ({{>*x}}), or `all`, it is
+ * the hash of every template in the set (a name could pick any of them).
+ */
+unsigned long long mustache_set_print(const struct mustache_set *set, const char *name, int all);
 
 /*
  * Render template `name` with `context` as the bottom of the context stack

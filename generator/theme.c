@@ -153,8 +153,6 @@ static void add_templates(struct theme *t, const char *dir, const char *sub,
 		} else {
 			mustache_set_add(t->templates, name, path, text.buf, text.len, dl);
 			collect_ids(t, text.buf, text.len);
-			t->fingerprint = value_hash_bytes(name, strlen(name) + 1, t->fingerprint);
-			t->fingerprint = value_hash_bytes(text.buf, text.len, t->fingerprint);
 		}
 		strbuf_release(&text);
 		free(name);
@@ -272,7 +270,6 @@ int theme_load(struct theme *t, const char *site_dir, const char *name,
 	t->dirs = xcalloc(MAX_CHAIN + 1, sizeof *t->dirs);
 	t->templates = mustache_set_new();
 	t->asset_urls = value_new_map();
-	t->fingerprint = VALUE_HASH_SEED;
 	nroots = theme_roots(site_dir, roots);
 	/* follow `extends` from the site's theme up to `default` */
 	want = xstrdup(name);
@@ -362,6 +359,11 @@ void theme_release(struct theme *t)
 int theme_has(const struct theme *t, const char *name)
 {
 	return mustache_set_get(t->templates, name) != NULL;
+}
+
+unsigned long long theme_print(const struct theme *t, const char *layout, int all)
+{
+	return mustache_set_print(t->templates, layout, all);
 }
 
 int theme_render(const struct theme *t, const char *name, const struct value *ctx,

@@ -34,7 +34,6 @@ struct theme {
 	struct theme_asset *assets;
 	size_t nassets, aassets;
 	struct value *asset_urls; /* map: "site_css" → "/assets/site.3f2a9c1e.css" */
-	unsigned long long fingerprint; /* changes when any template changes */
 	char **ids;    /* the literal id="..." values templates use, which */
 	size_t nids;   /* headings in Markdown must not take */
 };
@@ -54,6 +53,10 @@ void theme_release(struct theme *t);
 unsigned long long theme_stamp(const char *site_dir, unsigned long long h);
 /* 1 when the theme has a template called `name`. */
 int theme_has(const struct theme *t, const char *name);
+/* A hash of the templates rendering `layout` can use (its partials and
+ * parents), or of every template when `all` (Mustache lambdas, whose text
+ * may name any partial). See mustache_set_print. */
+unsigned long long theme_print(const struct theme *t, const char *layout, int all);
 struct mustache_lambdas;
 /* Render template `name` with `ctx` into `out`; `lambdas` (may be NULL)
  * are the site's helpers. 0, or -1 (recorded). */

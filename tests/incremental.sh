@@ -95,5 +95,18 @@ else
 	bad "build after removing a story failed: $(cat "$tmp/log")"
 fi
 
+# a template renders again only the pages whose layout can use it (on a
+# site without Lua helpers: a helper's text may name any partial, so with
+# helpers every page depends on every template)
+plain="$tmp/plain"
+mkdir -p "$plain"
+cp -R "$top/content" "$top/site.yaml" "$top/themes" "$plain/"
+"$w" build -s "$plain" --quiet >"$tmp/log" 2>&1 || bad "site without hooks: $(cat "$tmp/log")"
+printf '<!-- story template changed -->\n' >>"$plain/themes/default/templates/story.mustache"
+"$w" build -s "$plain" >"$tmp/log" 2>&1
+stories=$(ls "$plain/content/stories/" | grep -vc '^_')
+grep -q "($stories rendered;" "$tmp/log" && ok ||
+	bad "story template: expected $stories pages rendered (the stories), got: $(tail -n 1 "$tmp/log")"
+
 echo "incremental: $pass passed, $fail failed"
 [ $fail = 0 ]

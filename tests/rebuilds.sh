@@ -100,6 +100,8 @@ run() {
 	# settings and templates
 	edit "the site's title" "$site/site.yaml" '0,/^title: /s/^title: \(.*\)/title: New \1/'
 	edit "a template" "$site/themes/default/templates/story.mustache" '$s/$/\n<!-- changed -->/'
+	edit "a partial" "$site/themes/default/partials/story-card.mustache" '$s/$/\n<!-- changed -->/'
+	edit "the base layout" "$site/themes/default/templates/baseof.mustache" '$s/$/\n<!-- changed -->/'
 
 }
 

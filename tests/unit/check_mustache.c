@@ -612,6 +612,42 @@ START_TEST(threads_render_one_set_at_once)
 }
 END_TEST
 
+/* The print of "page" in a set of page (which calls `call`), card, base
+ * (page's parent) and other, with `changed` given other text. */
+static unsigned long long print_with(const char *call, const char *changed, int all)
+{
+	struct mustache_set *set = mustache_set_new();
+	struct diag_list dl = DIAG_LIST_INIT;
+	const char *names[] = { "card", "base", "other" };
+	unsigned long long h;
+	size_t i;
+
+	ck_assert_int_eq(add(set, "page", call, &dl), 0);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(add(set, names[i], !strcmp(names[i], changed) ? "new" : "old",
+				     &dl), 0);
+	h = mustache_set_print(set, "page", all);
+	mustache_set_free(set);
+	diag_list_release(&dl);
+	return h;
+}
+
+START_TEST(print_covers_what_a_template_reaches)
+{
+	const char *call = "{{<base}}{{$b}}{{>card}}{{/b}}{{/base}}";
+	unsigned long long same = print_with(call, "", 0);
+
+	ck_assert_uint_eq(print_with(call, "", 0), same);
+	ck_assert_uint_ne(print_with(call, "card", 0), same);  /* a partial */
+	ck_assert_uint_ne(print_with(call, "base", 0), same);  /* a parent */
+	ck_assert_uint_eq(print_with(call, "other", 0), same); /* not reached */
+	ck_assert_uint_ne(print_with(call, "other", 1), print_with(call, "", 1));
+	/* a dynamic name could reach anything */
+	call = "{{>*which}}";
+	ck_assert_uint_ne(print_with(call, "other", 0), print_with(call, "", 0));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("mustache");
@@ -647,6 +683,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, standalone_tags_indent_what_they_render);
 	tcase_add_test(tc, rendering_twice_gives_the_same_output);
 	tcase_add_test(tc, threads_render_one_set_at_once);
+	tcase_add_test(tc, print_covers_what_a_template_reaches);
 	suite_add_tcase(s, tc);
 	return s;
 }
