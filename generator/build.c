@@ -143,8 +143,7 @@ static unsigned long long bodies_depend_on(const struct build *b)
 			h = value_hash_bytes(d->url, strlen(d->url) + 1, h);
 		if (hookrun_sees_everything(b->hooks)) {
 			h = value_hash(d->meta, h);
-			if (d->body)
-				h = value_hash_bytes(d->body, d->body_len, h);
+			h = value_hash_bytes(&d->body_hash, sizeof d->body_hash, h);
 		}
 	}
 	return h;
@@ -254,7 +253,7 @@ static void render_body(struct linker *lk, struct doc *d, unsigned long long dep
 	unsigned long long key = depends;
 	size_t before = dl->n;
 
-	key = value_hash_fast(d->body, d->body_len, key);
+	key = value_hash_bytes(&d->body_hash, sizeof d->body_hash, key);
 	key = value_hash(d->meta, key);
 	key = value_hash_bytes(prefix ? prefix : "", prefix ? strlen(prefix) + 1 : 1, key);
 	key = value_hash_bytes(&shift, sizeof shift, key);
@@ -275,8 +274,10 @@ static void render_body(struct linker *lk, struct doc *d, unsigned long long dep
 		mo.filter = hookrun_markdown;
 		mo.filter_ctx = &hd;
 	}
-	hookrun_expand(b->hooks, d, &src, dl);
-	markdown_render(src.buf, src.len, &mo, &html, toc_out, dl);
+	if (content_body(d, dl) == 0) {
+		hookrun_expand(b->hooks, d, &src, dl);
+		markdown_render(src.buf, src.len, &mo, &html, toc_out, dl);
+	}
 	if (r) {
 		readability_measure(r, text.buf, text.len);
 		*longest = xstrndup(r->longest ? r->longest : "", r->longest_len);
@@ -801,7 +802,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	theme_load(&b.theme, opts->site_dir, b.cfg.theme, theme_where ? &theme_where->pos : NULL,
 		   b.base_path, dl);
 	phase("config", &tp);
-	content_load(&b.content, opts->site_dir, opts->drafts, dl);
+	content_load(&b.content, opts->site_dir, opts->drafts, opts->dry_run ? NULL : b.cache,
+		     b.program, dl);
 	phase("load", &tp);
 	if (!dl->errors)
 		b.hooks = hookrun_new(&b.cfg, opts->site_dir, dl);

@@ -4,10 +4,13 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "slug.h"
@@ -126,20 +129,252 @@ static struct doc *load_markdown(struct doc *d, struct strbuf *text, struct diag
 	d->draft = draft && draft->boolean;
 	d->body_len = text->len - fm.body_off;
 	d->body = xstrndup(text->buf + fm.body_off, d->body_len);
+	content_hash_body(d);
 	d->body_line = fm.body_line;
 	d->is_markdown = 1;
 	slug_url_of(d->rel, &d->url, &d->out);
 	return d;
 }
 
-static struct doc *load_one(const char *content_dir, const char *rel, struct diag_list *dl)
+/*
+ * Parsed documents are kept in the build cache, a blob per file named by
+ * the program, the file's name, size, times and inode, and without the
+ * Markdown body (its hash only): a build parses only the files that
+ * changed since the last one, and reads a body again only to render it
+ * (content_body). A blob: is_markdown, draft, body_line, body_len,
+ * body_hash, then the front matter or data as a tree, each node its kind,
+ * line, column, whether it has the file's position, its text and children.
+ */
+static unsigned long long doc_key(unsigned long long seed, const char *rel, const struct stat *st)
+{
+	unsigned long long h = value_hash_bytes("doc", 4, seed);
+	uint64_t f[7] = { (uint64_t)st->st_size, (uint64_t)st->st_mtim.tv_sec,
+			  (uint64_t)st->st_mtim.tv_nsec, (uint64_t)st->st_ctim.tv_sec,
+			  (uint64_t)st->st_ctim.tv_nsec, (uint64_t)st->st_ino,
+			  (uint64_t)st->st_dev };
+
+	h = value_hash_bytes(rel, strlen(rel) + 1, h);
+	return value_hash_bytes(f, sizeof f, h);
+}
+
+static void put_u32(struct strbuf *sb, uint32_t v)
+{
+	strbuf_add(sb, &v, sizeof v);
+}
+
+static void put_value(struct strbuf *sb, const struct value *v, const char *path)
+{
+	unsigned char head[2] = { (unsigned char)v->kind, v->pos.file == path };
+	size_t i;
+
+	strbuf_add(sb, head, sizeof head);
+	put_u32(sb, (uint32_t)v->pos.line);
+	put_u32(sb, (uint32_t)v->pos.col);
+	put_u32(sb, v->str ? (uint32_t)v->len : UINT32_MAX);
+	if (v->str)
+		strbuf_add(sb, v->str, v->len);
+	strbuf_add(sb, &v->number, sizeof v->number);
+	put_u32(sb, (uint32_t)v->boolean);
+	if (v->kind != VALUE_LIST && v->kind != VALUE_MAP)
+		return;
+	put_u32(sb, (uint32_t)v->n);
+	for (i = 0; i < v->n; i++) {
+		if (v->kind == VALUE_LIST) {
+			put_value(sb, v->items[i], path);
+			continue;
+		}
+		put_u32(sb, (uint32_t)strlen(v->members[i].key));
+		strbuf_adds(sb, v->members[i].key);
+		put_u32(sb, (uint32_t)v->members[i].key_pos.line);
+		put_u32(sb, (uint32_t)v->members[i].key_pos.col);
+		put_value(sb, v->members[i].val, path);
+	}
+}
+
+static void pack_doc(const struct doc *d, struct strbuf *sb)
+{
+	unsigned char flags[2] = { (unsigned char)d->is_markdown, (unsigned char)d->draft };
+	uint64_t body[2] = { d->body_len, d->body_hash };
+
+	strbuf_add(sb, flags, sizeof flags);
+	put_u32(sb, (uint32_t)d->body_line);
+	strbuf_add(sb, body, sizeof body);
+	put_value(sb, d->meta, d->path);
+}
+
+/* Reading a blob back; `bad` is set at the first byte it cannot make sense of. */
+struct unpacker {
+	const char *p, *end;
+	const char *path;
+	int bad;
+};
+
+static const char *take(struct unpacker *u, size_t n)
+{
+	const char *p = u->p;
+
+	if (u->bad || (size_t)(u->end - u->p) < n) {
+		u->bad = 1;
+		return NULL;
+	}
+	u->p += n;
+	return p;
+}
+
+static uint32_t get_u32(struct unpacker *u)
+{
+	const char *p = take(u, 4);
+	uint32_t v = 0;
+
+	if (p)
+		memcpy(&v, p, 4);
+	return v;
+}
+
+static struct value *get_value(struct unpacker *u, int depth)
+{
+	const char *head = take(u, 2), *p;
+	struct pos pos = { NULL, 0, 0 };
+	struct value *v;
+	uint32_t len, n, i;
+
+	if (!head || head[0] > VALUE_MAP || depth > 1000) {
+		u->bad = 1;
+		return NULL;
+	}
+	pos.file = head[1] ? u->path : NULL;
+	pos.line = (int)get_u32(u);
+	pos.col = (int)get_u32(u);
+	v = value_new((enum value_kind)head[0], &pos);
+	len = get_u32(u);
+	if (len != UINT32_MAX && (p = take(u, len))) {
+		v->str = xstrndup(p, len);
+		v->len = len;
+	}
+	if ((p = take(u, sizeof v->number)))
+		memcpy(&v->number, p, sizeof v->number);
+	v->boolean = (int)get_u32(u);
+	if (v->kind == VALUE_LIST || v->kind == VALUE_MAP) {
+		n = get_u32(u);
+		for (i = 0; i < n && !u->bad; i++) {
+			if (v->kind == VALUE_LIST) {
+				struct value *item = get_value(u, depth + 1);
+
+				if (item)
+					value_list_push(v, item);
+			} else {
+				struct pos kpos = { pos.file, 0, 0 };
+				char *key;
+				struct value *val;
+
+				len = get_u32(u);
+				p = take(u, len);
+				kpos.line = (int)get_u32(u);
+				kpos.col = (int)get_u32(u);
+				val = p ? get_value(u, depth + 1) : NULL;
+				if (!val)
+					break;
+				key = xstrndup(p, len);
+				value_map_set(v, key, val, &kpos);
+				free(key);
+			}
+		}
+	}
+	return v;
+}
+
+/* 0, or -1 when the blob is not a packed document (d is then unchanged). */
+static int unpack_doc(struct doc *d, const struct strbuf *blob)
+{
+	struct unpacker u = { blob->buf, blob->buf + blob->len, d->path, 0 };
+	const char *flags = take(&u, 2), *body;
+	uint32_t line = get_u32(&u);
+	uint64_t b[2] = { 0, 0 };
+	struct value *meta;
+
+	if ((body = take(&u, sizeof b)))
+		memcpy(b, body, sizeof b);
+	meta = u.bad ? NULL : get_value(&u, 0);
+	if (u.bad || u.p != u.end || !meta) {
+		value_free(meta);
+		return -1;
+	}
+	d->is_markdown = flags[0];
+	d->draft = flags[1];
+	d->body_line = (int)line;
+	d->body_len = (size_t)b[0];
+	d->body_hash = b[1];
+	d->meta = meta;
+	if (d->is_markdown)
+		slug_url_of(d->rel, &d->url, &d->out);
+	return 0;
+}
+
+void content_hash_body(struct doc *d)
+{
+	d->body_hash = value_hash_fast(d->body ? d->body : "", d->body ? d->body_len : 0,
+				       VALUE_HASH_SEED);
+}
+
+static pthread_mutex_t body_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int content_body(struct doc *d, struct diag_list *dl)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct frontmatter fm;
+	int ret = 0;
+
+	pthread_mutex_lock(&body_lock);
+	if (d->is_markdown && !d->body) {
+		if (fs_read(d->path, &text) < 0) {
+			diag_io_error(dl, NULL, "unable to read '%s': %s", d->path, strerror(errno));
+			ret = -1;
+		} else if (frontmatter_split(text.buf, text.len, &fm) < 0 ||
+			   text.len - fm.body_off != d->body_len ||
+			   value_hash_fast(text.buf + fm.body_off, d->body_len, VALUE_HASH_SEED) !=
+				   d->body_hash) {
+			struct pos p = { d->path, 1, 1 };
+
+			diag_error(dl, &p, "the file changed while waymark was building; build again");
+			ret = -1;
+		} else {
+			d->body = xstrndup(text.buf + fm.body_off, d->body_len);
+		}
+	}
+	pthread_mutex_unlock(&body_lock);
+	strbuf_release(&text);
+	return ret;
+}
+
+int content_bodies(struct content *c, struct diag_list *dl)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < c->n; i++)
+		ret |= content_body(c->docs[i], dl);
+	return ret;
+}
+
+static struct doc *load_one(const char *content_dir, const char *rel, struct cache *cache,
+			    unsigned long long seed, struct diag_list *dl)
 {
 	struct doc *d = xcalloc(1, sizeof *d);
 	struct strbuf text = STRBUF_INIT;
+	struct stat st;
+	unsigned long long key = 0;
 	size_t bad;
 
 	d->rel = xstrdup(rel);
 	d->path = fs_join(content_dir, rel);
+	if (cache && stat(d->path, &st) == 0 && S_ISREG(st.st_mode)) {
+		key = doc_key(seed, rel, &st);
+		if (cache_blob_get(cache, key, &text) && unpack_doc(d, &text) == 0) {
+			strbuf_release(&text);
+			return d;
+		}
+		strbuf_reset(&text);
+	}
 	if (fs_read(d->path, &text) < 0) {
 		diag_io_error(dl, NULL, "unable to read '%s': %s", d->path, strerror(errno));
 		goto fail;
@@ -160,6 +395,11 @@ static struct doc *load_one(const char *content_dir, const char *rel, struct dia
 		if (!d->meta)
 			goto fail;
 	}
+	if (key) {
+		strbuf_reset(&text);
+		pack_doc(d, &text);
+		cache_blob_put(cache, key, text.buf, text.len);
+	}
 	strbuf_release(&text);
 	return d;
 fail:
@@ -175,6 +415,8 @@ fail:
  */
 struct load_job {
 	const char *content_dir;
+	struct cache *cache;
+	unsigned long long seed;
 	const struct fs_list *files;
 	struct doc **docs;       /* per file: the document, or NULL */
 	struct diag_list *dls;   /* per thread */
@@ -193,12 +435,13 @@ static void *load_worker(void *arg)
 	size_t i;
 
 	while ((i = atomic_fetch_add(&job->next, 1)) < job->files->n)
-		job->docs[i] = load_one(job->content_dir, job->files->paths[i], &job->dls[w->index]);
+		job->docs[i] = load_one(job->content_dir, job->files->paths[i], job->cache, job->seed,
+					&job->dls[w->index]);
 	return NULL;
 }
 
-int content_load(struct content *c, const char *site_dir, int drafts,
-		 struct diag_list *dl)
+int content_load(struct content *c, const char *site_dir, int drafts, struct cache *cache,
+		 unsigned long long seed, struct diag_list *dl)
 {
 	static const char *const exts[] = { ".md", ".yaml", ".yml", NULL };
 	char *content_dir = fs_join(site_dir, "content");
@@ -216,6 +459,8 @@ int content_load(struct content *c, const char *site_dir, int drafts,
 			      strerror(errno));
 	nthreads = cpus > 1 && files.n >= 64 ? (size_t)cpus : 1;
 	job.content_dir = content_dir;
+	job.cache = cache;
+	job.seed = seed;
 	job.files = &files;
 	job.docs = xcalloc(files.n + 1, sizeof *job.docs);
 	job.dls = xcalloc(nthreads, sizeof *job.dls);

@@ -19,8 +19,12 @@ struct doc {
 	char *path;       /* "content/pages/about.md", or "site/content/..." */
 	int is_markdown;
 	struct value *meta; /* front matter (a map, empty when none) or YAML data */
-	char *body;       /* Markdown body (NULL for YAML) */
+	/* Markdown body (NULL for YAML). NULL too for a document read from
+	 * the build cache until content_body() reads it again; body_len and
+	 * body_hash (value_hash_fast, see content_hash_body) are always set. */
+	char *body;
 	size_t body_len;
+	unsigned long long body_hash;
 	int body_line;    /* line of the body's first line in the file */
 	int draft;
 	int claimed;      /* rendered by the model as part of a typed page */
@@ -41,14 +45,29 @@ struct content {
 	size_t n, alloc;
 };
 
+struct cache;
+
 /*
  * Read every .md, .yaml and .yml file below `site_dir`/content. Drafts are
  * left out unless `drafts`. Every problem found is recorded (unreadable
  * files as I/O errors); documents that could not be read or parsed are
  * left out. Returns 0 when nothing went wrong, -1 otherwise.
+ *
+ * With a `cache` (else NULL), a file unchanged since the build that
+ * cached it is not parsed again: its fields come from the cache and its
+ * body is left to content_body. `seed` names the program (a new waymark
+ * parses everything again).
  */
-int content_load(struct content *c, const char *site_dir, int drafts,
-		 struct diag_list *dl);
+int content_load(struct content *c, const char *site_dir, int drafts, struct cache *cache,
+		 unsigned long long seed, struct diag_list *dl);
+/* Make sure d->body is there, reading the file again if need be (safe
+ * from several threads). 0, or -1 recorded (the file is gone, or changed
+ * since it was loaded). */
+int content_body(struct doc *d, struct diag_list *dl);
+/* content_body for every document. */
+int content_bodies(struct content *c, struct diag_list *dl);
+/* Set d->body_hash from d->body (after changing the body). */
+void content_hash_body(struct doc *d);
 void content_release(struct content *c);
 /* Free one document (its tree too); NULL is a no-op. */
 void content_free_doc(struct doc *d);

@@ -219,6 +219,8 @@ static int apply(struct content *c, const struct value *docs, const char *site_d
 		}
 		if (d->is_markdown && !d->body)
 			d->body = xstrdup("");
+		if (d->is_markdown)
+			content_hash_body(d);
 		kept[n++] = d;
 		free(norm);
 	}
@@ -248,6 +250,8 @@ int hookrun_site(struct hookrun *hr, struct content *c, const struct config *cfg
 
 	if (!hr || !hooks_has(hr->h, HOOKS_SITE))
 		return 0;
+	if (content_bodies(c, dl) < 0)
+		return -1;
 	tree = value_new_map();
 	value_map_set(tree, "config", value_copy(cfg->raw), NULL);
 	value_map_set(tree, "documents", documents(c), NULL);

@@ -4,7 +4,7 @@
 # inode: waymark links it over from the previous build).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-w="$top/bin/waymark"
+w="${WAYMARK:-$top/bin/waymark}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
@@ -94,6 +94,17 @@ if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
 else
 	bad "build after removing a story failed: $(cat "$tmp/log")"
 fi
+
+# an error found in a file read from the cache (not parsed again) is
+# reported at the same line and column as when it is parsed
+mv "$site/content/pathways/it-support.md" "$tmp/it-support.md"
+"$w" build -s "$site" >"$tmp/cached.log" 2>&1 && bad "a build with a story's pathway gone succeeded"
+"$w" build -s "$site" -o "$tmp/fresh-errors" >"$tmp/fresh.log" 2>&1
+if grep -q "error: .*it-support" "$tmp/fresh.log" && cmp -s "$tmp/cached.log" "$tmp/fresh.log"; then ok; else
+	bad "errors differ between cached and parsed files:"
+	diff "$tmp/fresh.log" "$tmp/cached.log" | head -6 | sed 's/^/    /'
+fi
+mv "$tmp/it-support.md" "$site/content/pathways/it-support.md"
 
 # a template renders again only the pages whose layout can use it (on a
 # site without Lua helpers: a helper's text may name any partial, so with
