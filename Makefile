@@ -33,7 +33,7 @@ TESTS    = $(TESTSRC:tests/unit/%.c=build/tests/%)
 ASANTESTS= $(TESTSRC:tests/unit/%.c=build/asan-tests/%)
 ASAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all site check deps unit unit-asan regress bad rebuilds themes valgrind a11y a11y-deps screenshots install clean bench \
+.PHONY: all site check deps unit unit-asan e2e-asan regress bad rebuilds themes valgrind a11y a11y-deps screenshots install clean bench \
         incremental scaffold serve install-test weight parallel exports
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -76,6 +76,11 @@ build/tests/%: tests/unit/%.c $(LIBOBJ) tests/unit/test.h | build/tests
 build/asan-tests/%: tests/unit/%.c $(ASANOBJ) tests/unit/test.h | build/asan-tests
 	@echo "  TEST    $@"; $(CC) $(CFLAGS_ALL) $(ASAN) -Igenerator -o $@ $< $(ASANOBJ) $(CHECK_LIBS) $(PKG_LIBS)
 
+# waymark itself built with ASan and UBSan, for e2e-asan
+bin/waymark-asan: $(ASANOBJ) build/asan/main.o
+	@mkdir -p bin
+	@echo "  LINK    $@"; $(CC) $(CFLAGS_ALL) $(ASAN) -o $@ $(ASANOBJ) build/asan/main.o $(PKG_LIBS)
+
 build/obj build/asan build/tests build/asan-tests:
 	@mkdir -p $@
 
@@ -83,6 +88,16 @@ build/obj build/asan build/tests build/asan-tests:
 unit: deps
 	@$(MAKE) --no-print-directory $(TESTS)
 	@set -e; for t in $(TESTS); do WAYMARK_SHARED=$(SHARED) CK_FORK=yes $$t; done
+
+# The rebuild, incremental and thread tests again with bin/waymark-asan: every build and
+# rebuild they make must be free of memory errors, undefined behaviour and
+# leaks (but fontconfig's own, tests/lsan.supp).
+e2e-asan: deps
+	@$(MAKE) --no-print-directory bin/waymark-asan
+	@set -e; for t in rebuilds incremental parallel; do \
+	  WAYMARK=$(CURDIR)/bin/waymark-asan ASAN_OPTIONS=detect_leaks=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1 sh tests/$$t.sh; done
 
 unit-asan: deps
 	@$(MAKE) --no-print-directory $(ASANTESTS)
@@ -184,6 +199,7 @@ exports: all
 check: all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory e2e-asan
 	@$(MAKE) --no-print-directory regress
 	@$(MAKE) --no-print-directory bad
 	@$(MAKE) --no-print-directory incremental

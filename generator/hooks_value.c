@@ -231,7 +231,8 @@ static struct value *convert_map(struct conv *c, int t, int order, int depth)
 		n++;
 		lua_pop(L, 1);
 	}
-	qsort(pairs, n, sizeof *pairs, pair_cmp);
+	if (n)
+		qsort(pairs, n, sizeof *pairs, pair_cmp);
 	map = value_new_map();
 	map->members = xcalloc(n ? n : 1, sizeof *map->members);
 	map->alloc = n ? n : 1;

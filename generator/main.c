@@ -129,7 +129,8 @@ static void print_grades(struct value *grades)
 {
 	size_t i;
 
-	qsort(grades->items, grades->n, sizeof *grades->items, cmp_grade);
+	if (grades->n)
+		qsort(grades->items, grades->n, sizeof *grades->items, cmp_grade);
 	printf("%6s %6s  %s\n", "grade", "words", "page");
 	for (i = 0; i < grades->n; i++) {
 		const struct value *g = grades->items[i];

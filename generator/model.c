@@ -881,8 +881,12 @@ int model_build(struct model *m, struct content *c, struct diag_list *dl)
 	}
 	build_index(m, dl);
 	resolve_refs(m, dl);
-	qsort(m->all[RECORD_STAGE].items, m->all[RECORD_STAGE].n, sizeof(struct record *), cmp_stage);
-	qsort(m->all[RECORD_STORY].items, m->all[RECORD_STORY].n, sizeof(struct record *), cmp_story);
+	if (m->all[RECORD_STAGE].n)
+		qsort(m->all[RECORD_STAGE].items, m->all[RECORD_STAGE].n, sizeof(struct record *),
+		      cmp_stage);
+	if (m->all[RECORD_STORY].n)
+		qsort(m->all[RECORD_STORY].items, m->all[RECORD_STORY].n, sizeof(struct record *),
+		      cmp_story);
 	return dl->errors > before ? -1 : 0;
 }
 

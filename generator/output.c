@@ -239,7 +239,8 @@ static int update_in_place(struct output *o, struct diag_list *dl)
 		free(from);
 		free(to);
 	}
-	qsort(o->made, o->nmade, sizeof *o->made, cmp_str);
+	if (o->nmade)
+		qsort(o->made, o->nmade, sizeof *o->made, cmp_str);
 	/* what the last build made (its manifest), or else what is there */
 	if (read_manifest(o, &old) < 0)
 		fs_list(o->final, NULL, &old, NULL);
@@ -293,7 +294,8 @@ int output_commit(struct output *o, struct diag_list *dl)
 		diag_io_error(dl, NULL, "unable to create '%s': %s", o->final, strerror(errno));
 		return -1;
 	}
-	qsort(o->made, o->nmade, sizeof *o->made, cmp_str);
+	if (o->nmade)
+		qsort(o->made, o->nmade, sizeof *o->made, cmp_str);
 	write_manifest(o);
 	return 0;
 }

@@ -203,7 +203,8 @@ int pages_plan(struct page_list *pl, const struct model *m, const struct content
 	pl->by_url = xmalloc((pl->n + 1) * sizeof *pl->by_url);
 	for (i = 0; i < pl->n; i++)
 		pl->by_url[i] = &pl->items[i];
-	qsort(pl->by_url, pl->n, sizeof *pl->by_url, cmp_url);
+	if (pl->n)
+		qsort(pl->by_url, pl->n, sizeof *pl->by_url, cmp_url);
 	for (i = 1; i < pl->n; i++)
 		if (!strcmp(pl->by_url[i - 1]->url, pl->by_url[i]->url)) {
 			const struct page *a = pl->by_url[i - 1], *b = pl->by_url[i];

@@ -4,7 +4,7 @@
 # page type, and for 1 and 8 threads on 500 pages that use every extension.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-w="$top/bin/waymark"
+w="${WAYMARK:-$top/bin/waymark}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0

@@ -7,7 +7,7 @@
 # a difference here.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-w="$top/bin/waymark"
+w="${WAYMARK:-$top/bin/waymark}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
