@@ -693,7 +693,7 @@ static unsigned long long program_print(void)
 }
 
 static unsigned long long input_stamp(const struct build_opts *opts, const char *out_dir,
-				      unsigned long long program)
+				      unsigned long long program, struct fs_list *content_files)
 {
 	unsigned long long h = program;
 	struct stat sb;
@@ -709,7 +709,7 @@ static unsigned long long input_stamp(const struct build_opts *opts, const char 
 	}
 	free(p);
 	p = fs_join(opts->site_dir, "content");
-	h = fs_stamp(p, h);
+	h = fs_stamp_list(p, h, content_files); /* content_load reads what it listed */
 	free(p);
 	p = fs_join(opts->site_dir, "lua");
 	h = fs_stamp(p, h);
@@ -773,6 +773,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	struct build b;
 	const struct value *theme_where;
 	unsigned long long stamp;
+	struct fs_list content_files = { NULL, 0, 0, NULL };
 	char *out_dir;
 	double t0 = now();
 	int status;
@@ -789,7 +790,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		st->grades = value_new_list();
 	out_dir = opts->out_dir ? xstrdup(opts->out_dir) : fs_join(opts->site_dir, "public");
 	b.program = program_print();
-	stamp = input_stamp(opts, out_dir, b.program);
+	stamp = input_stamp(opts, out_dir, b.program, &content_files);
 	b.cache = cache_load(out_dir);
 	phase("stamp", &tp);
 	if (unchanged(&b, out_dir, stamp, st))
@@ -803,7 +804,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		   b.base_path, dl);
 	phase("config", &tp);
 	content_load(&b.content, opts->site_dir, opts->drafts, opts->dry_run ? NULL : b.cache,
-		     b.program, dl);
+		     b.program, &content_files, dl);
+	fs_list_release(&content_files);
 	phase("load", &tp);
 	if (!dl->errors)
 		b.hooks = hookrun_new(&b.cfg, opts->site_dir, dl);
@@ -871,6 +873,7 @@ finish:
 	value_free(b.site);
 	free(b.base_path);
 	free(b.layouts);
+	fs_list_release(&content_files);
 	config_release(&b.cfg);
 	pthread_mutex_destroy(&b.body_lock);
 	free(out_dir);

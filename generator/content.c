@@ -356,8 +356,8 @@ int content_bodies(struct content *c, struct diag_list *dl)
 	return ret;
 }
 
-static struct doc *load_one(const char *content_dir, const char *rel, struct cache *cache,
-			    unsigned long long seed, struct diag_list *dl)
+static struct doc *load_one(const char *content_dir, const char *rel, const struct stat *listed,
+			    struct cache *cache, unsigned long long seed, struct diag_list *dl)
 {
 	struct doc *d = xcalloc(1, sizeof *d);
 	struct strbuf text = STRBUF_INIT;
@@ -367,7 +367,9 @@ static struct doc *load_one(const char *content_dir, const char *rel, struct cac
 
 	d->rel = xstrdup(rel);
 	d->path = fs_join(content_dir, rel);
-	if (cache && stat(d->path, &st) == 0 && S_ISREG(st.st_mode)) {
+	if (listed)
+		st = *listed;
+	if (cache && (listed || stat(d->path, &st) == 0) && S_ISREG(st.st_mode)) {
 		key = doc_key(seed, rel, &st);
 		if (cache_blob_get(cache, key, &text) && unpack_doc(d, &text) == 0) {
 			strbuf_release(&text);
@@ -435,17 +437,18 @@ static void *load_worker(void *arg)
 	size_t i;
 
 	while ((i = atomic_fetch_add(&job->next, 1)) < job->files->n)
-		job->docs[i] = load_one(job->content_dir, job->files->paths[i], job->cache, job->seed,
-					&job->dls[w->index]);
+		job->docs[i] = load_one(job->content_dir, job->files->paths[i],
+					job->files->stats ? &job->files->stats[i] : NULL, job->cache,
+					job->seed, &job->dls[w->index]);
 	return NULL;
 }
 
 int content_load(struct content *c, const char *site_dir, int drafts, struct cache *cache,
-		 unsigned long long seed, struct diag_list *dl)
+		 unsigned long long seed, const struct fs_list *listed, struct diag_list *dl)
 {
 	static const char *const exts[] = { ".md", ".yaml", ".yml", NULL };
 	char *content_dir = fs_join(site_dir, "content");
-	struct fs_list files = { NULL, 0, 0 };
+	struct fs_list files = { NULL, 0, 0, NULL };
 	struct strbuf failed = STRBUF_INIT;
 	size_t before = dl->errors, i, nthreads;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -454,9 +457,23 @@ int content_load(struct content *c, const char *site_dir, int drafts, struct cac
 	pthread_t *threads;
 
 	memset(c, 0, sizeof *c);
-	if (fs_list(content_dir, exts, &files, &failed) < 0)
+	if (listed && fs_is_dir(content_dir)) { /* the stamp's listing: the content files */
+		for (i = 0; i < listed->n; i++) {
+			const char *p = listed->paths[i];
+			size_t n = strlen(p);
+
+			if ((n > 3 && !strcmp(p + n - 3, ".md")) || (n > 5 && !strcmp(p + n - 5, ".yaml")) ||
+			    (n > 4 && !strcmp(p + n - 4, ".yml"))) {
+				XGROW(files.paths, files.alloc, files.n + 1);
+				files.stats = xrealloc(files.stats, files.alloc * sizeof *files.stats);
+				files.paths[files.n] = xstrdup(p);
+				files.stats[files.n++] = listed->stats[i];
+			}
+		}
+	} else if (fs_list(content_dir, exts, &files, &failed) < 0) {
 		diag_io_error(dl, NULL, "unable to read directory '%s': %s", failed.buf,
 			      strerror(errno));
+	}
 	nthreads = cpus > 1 && files.n >= 64 ? (size_t)cpus : 1;
 	job.content_dir = content_dir;
 	job.cache = cache;

@@ -46,6 +46,7 @@ struct content {
 };
 
 struct cache;
+struct fs_list;
 
 /*
  * Read every .md, .yaml and .yml file below `site_dir`/content. Drafts are
@@ -56,10 +57,11 @@ struct cache;
  * With a `cache` (else NULL), a file unchanged since the build that
  * cached it is not parsed again: its fields come from the cache and its
  * body is left to content_body. `seed` names the program (a new waymark
- * parses everything again).
+ * parses everything again). `listed`, when not NULL, is every file below
+ * content/ with its stat (see fs_stamp_list), so they are not listed again.
  */
 int content_load(struct content *c, const char *site_dir, int drafts, struct cache *cache,
-		 unsigned long long seed, struct diag_list *dl);
+		 unsigned long long seed, const struct fs_list *listed, struct diag_list *dl);
 /* Make sure d->body is there, reading the file again if need be (safe
  * from several threads). 0, or -1 recorded (the file is gone, or changed
  * since it was loaded). */

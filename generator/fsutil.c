@@ -204,9 +204,15 @@ static int has_ext(const char *name, const char *const *exts)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+static void add_file(struct fs_list *out, char *path, const struct stat *st)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	size_t alloc = out->alloc;
+
+	XGROW(out->paths, out->alloc, out->n + 1);
+	if (out->alloc != alloc || !out->stats)
+		out->stats = xrealloc(out->stats, out->alloc * sizeof *out->stats);
+	out->paths[out->n] = path;
+	out->stats[out->n++] = *st;
 }
 
 static int walk(const char *root, const char *rel, const char *const *exts,
@@ -236,15 +242,14 @@ static int walk(const char *root, const char *rel, const char *const *exts,
 		if (stat(full, &st) < 0) {
 			/* a dangling link: list it, so reading it reports why */
 			if (has_ext(e->d_name, exts)) {
-				XGROW(out->paths, out->alloc, out->n + 1);
-				out->paths[out->n++] = crel;
+				memset(&st, 0, sizeof st);
+				add_file(out, crel, &st);
 				crel = NULL;
 			}
 		} else if (S_ISDIR(st.st_mode)) {
 			ret = walk(root, crel, exts, out, failed);
 		} else if (S_ISREG(st.st_mode) && has_ext(e->d_name, exts)) {
-			XGROW(out->paths, out->alloc, out->n + 1);
-			out->paths[out->n++] = crel;
+			add_file(out, crel, &st);
 			crel = NULL;
 		}
 		free(crel);
@@ -255,13 +260,38 @@ static int walk(const char *root, const char *rel, const char *const *exts,
 	return ret;
 }
 
+/* Sort a listing by path, its stats along. */
+struct listed {
+	char *path;
+	struct stat st;
+};
+
+static int cmp_listed(const void *a, const void *b)
+{
+	return strcmp(((const struct listed *)a)->path, ((const struct listed *)b)->path);
+}
+
 int fs_list(const char *dir, const char *const *exts, struct fs_list *out,
 	    struct strbuf *failed)
 {
+	size_t first = out->n, n, i;
 	int ret = walk(dir, NULL, exts, out, failed);
+	struct listed *l;
 
-	if (out->n)
-		qsort(out->paths, out->n, sizeof *out->paths, cmp_str);
+	n = out->n - first;
+	if (n < 2)
+		return ret;
+	l = xmalloc(n * sizeof *l);
+	for (i = 0; i < n; i++) {
+		l[i].path = out->paths[first + i];
+		l[i].st = out->stats[first + i];
+	}
+	qsort(l, n, sizeof *l, cmp_listed);
+	for (i = 0; i < n; i++) {
+		out->paths[first + i] = l[i].path;
+		out->stats[first + i] = l[i].st;
+	}
+	free(l);
 	return ret;
 }
 
@@ -272,30 +302,40 @@ void fs_list_release(struct fs_list *l)
 	for (i = 0; i < l->n; i++)
 		free(l->paths[i]);
 	free(l->paths);
+	free(l->stats);
 	memset(l, 0, sizeof *l);
+}
+
+unsigned long long fs_stamp_list(const char *dir, unsigned long long h, struct fs_list *keep)
+{
+	struct fs_list files = { NULL, 0, 0, NULL };
+	size_t i;
+
+	if (!fs_is_dir(dir)) {
+		if (keep)
+			*keep = files;
+		return h;
+	}
+	fs_list(dir, NULL, &files, NULL);
+	h = value_hash_bytes(dir, strlen(dir) + 1, h);
+	for (i = 0; i < files.n; i++) {
+		const struct stat *st = &files.stats[i];
+
+		h = value_hash_bytes(files.paths[i], strlen(files.paths[i]) + 1, h);
+		if (st->st_mode) {
+			h = value_hash_bytes(&st->st_size, sizeof st->st_size, h);
+			h = value_hash_bytes(&st->st_mtim.tv_sec, sizeof st->st_mtim.tv_sec, h);
+			h = value_hash_bytes(&st->st_mtim.tv_nsec, sizeof st->st_mtim.tv_nsec, h);
+		}
+	}
+	if (keep)
+		*keep = files;
+	else
+		fs_list_release(&files);
+	return h;
 }
 
 unsigned long long fs_stamp(const char *dir, unsigned long long h)
 {
-	struct fs_list files = { NULL, 0, 0 };
-	size_t i;
-
-	if (!fs_is_dir(dir))
-		return h;
-	fs_list(dir, NULL, &files, NULL);
-	h = value_hash_bytes(dir, strlen(dir) + 1, h);
-	for (i = 0; i < files.n; i++) {
-		char *path = fs_join(dir, files.paths[i]);
-		struct stat st;
-
-		h = value_hash_bytes(files.paths[i], strlen(files.paths[i]) + 1, h);
-		if (stat(path, &st) == 0) {
-			h = value_hash_bytes(&st.st_size, sizeof st.st_size, h);
-			h = value_hash_bytes(&st.st_mtim.tv_sec, sizeof st.st_mtim.tv_sec, h);
-			h = value_hash_bytes(&st.st_mtim.tv_nsec, sizeof st.st_mtim.tv_nsec, h);
-		}
-		free(path);
-	}
-	fs_list_release(&files);
-	return h;
+	return fs_stamp_list(dir, h, NULL);
 }

@@ -6,10 +6,14 @@
 
 #include "strbuf.h"
 
-/* Paths found by fs_list: relative to the listed directory, sorted. */
+#include <sys/stat.h>
+
+/* Paths found by fs_list: relative to the listed directory, sorted, each
+ * with what stat() said of it (all zero for a link that points nowhere). */
 struct fs_list {
 	char **paths;
 	size_t n, alloc;
+	struct stat *stats;
 };
 
 /* Append the whole file to `out`. Returns 0, or -1 with errno set. */
@@ -45,9 +49,12 @@ void fs_list_release(struct fs_list *l);
  * Chain into `h` the name, size and modification time of every file below
  * `dir` (recursively, sorted, dot-files skipped): a cheap fingerprint that
  * changes whenever a file is added, removed or written. A missing
- * directory adds nothing. Returns the new hash.
+ * directory adds nothing. Returns the new hash. fs_stamp_list does the
+ * same and hands the listing it made to `keep` (to release), so that the
+ * files need not be listed again.
  */
 unsigned long long fs_stamp(const char *dir, unsigned long long h);
+unsigned long long fs_stamp_list(const char *dir, unsigned long long h, struct fs_list *keep);
 
 /* "a" + "b" → "a/b"; "." + "b" → "b". The caller frees the result. */
 char *fs_join(const char *a, const char *b);

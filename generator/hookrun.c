@@ -49,7 +49,7 @@ static int call_helper(void *ctx, const char *name, const char *text, size_t len
 static unsigned long long fingerprint(const char *site_dir)
 {
 	char *dir = fs_join(site_dir, "lua");
-	struct fs_list files = { NULL, 0, 0 };
+	struct fs_list files = { NULL, 0, 0, NULL };
 	unsigned long long h = VALUE_HASH_SEED;
 	size_t i;
 

@@ -220,7 +220,7 @@ static void write_manifest(const struct output *o)
  * no longer makes. */
 static int update_in_place(struct output *o, struct diag_list *dl)
 {
-	struct fs_list old = { NULL, 0, 0 };
+	struct fs_list old = { NULL, 0, 0, NULL };
 	size_t i;
 	int ret = 0;
 

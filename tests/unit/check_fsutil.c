@@ -172,7 +172,7 @@ END_TEST
 
 START_TEST(list_is_recursive_and_sorted)
 {
-	struct fs_list l = { NULL, 0, 0 };
+	struct fs_list l = { NULL, 0, 0, NULL };
 
 	put("b.md", "");
 	put("a/z.md", "");
@@ -194,7 +194,7 @@ END_TEST
 
 START_TEST(list_filters_by_extension)
 {
-	struct fs_list l = { NULL, 0, 0 };
+	struct fs_list l = { NULL, 0, 0, NULL };
 	static const char *const exts[] = { ".md", ".yaml", NULL };
 
 	put("page.md", "");
@@ -215,7 +215,7 @@ END_TEST
 
 START_TEST(list_skips_dot_files_and_directories)
 {
-	struct fs_list l = { NULL, 0, 0 };
+	struct fs_list l = { NULL, 0, 0, NULL };
 
 	put(".hidden.md", "");
 	put(".git/config.md", "");
@@ -230,7 +230,7 @@ END_TEST
 
 START_TEST(list_includes_dangling_links)
 {
-	struct fs_list l = { NULL, 0, 0 };
+	struct fs_list l = { NULL, 0, 0, NULL };
 	static const char *const exts[] = { ".md", NULL };
 	char *link = at("broken.md"), *other = at("broken.txt");
 	char *nowhere = at("nowhere");
@@ -251,7 +251,7 @@ END_TEST
 
 START_TEST(list_of_empty_directory)
 {
-	struct fs_list l = { NULL, 0, 0 };
+	struct fs_list l = { NULL, 0, 0, NULL };
 
 	ck_assert_int_eq(fs_list(tmp, NULL, &l, NULL), 0);
 	ck_assert_uint_eq(l.n, 0);
@@ -261,7 +261,7 @@ END_TEST
 
 START_TEST(list_of_missing_directory_names_it)
 {
-	struct fs_list l = { NULL, 0, 0 };
+	struct fs_list l = { NULL, 0, 0, NULL };
 	struct strbuf failed = STRBUF_INIT;
 	char *p = at("nope");
 
@@ -350,6 +350,34 @@ START_TEST(join_with_dot_or_empty_is_the_second)
 }
 END_TEST
 
+START_TEST(list_keeps_each_file_stat_in_path_order)
+{
+	struct fs_list l = { NULL, 0, 0, NULL };
+	unsigned long long h1, h2;
+
+	put("c.md", "ccc");
+	put("a.md", "a");
+	put("sub/b.md", "bb");
+	ck_assert_int_eq(fs_list(tmp, NULL, &l, NULL), 0);
+	ck_assert_uint_eq(l.n, 3);
+	ck_assert_str_eq(l.paths[0], "a.md");
+	ck_assert_int_eq(l.stats[0].st_size, 1);
+	ck_assert_str_eq(l.paths[1], "c.md");
+	ck_assert_int_eq(l.stats[1].st_size, 3);
+	ck_assert_str_eq(l.paths[2], "sub/b.md");
+	ck_assert_int_eq(l.stats[2].st_size, 2);
+	fs_list_release(&l);
+	/* the stamp with a listing kept is the stamp without */
+	h1 = fs_stamp(tmp, 1);
+	h2 = fs_stamp_list(tmp, 1, &l);
+	ck_assert_uint_eq(h1, h2);
+	ck_assert_uint_eq(l.n, 3);
+	fs_list_release(&l);
+	put("a.md", "aa");
+	ck_assert_uint_ne(fs_stamp(tmp, 1), h1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("fsutil");
@@ -367,6 +395,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, mkdirs_creates_every_level);
 	tcase_add_test(tc, same_compares_content);
 	tcase_add_test(tc, list_is_recursive_and_sorted);
+	tcase_add_test(tc, list_keeps_each_file_stat_in_path_order);
 	tcase_add_test(tc, list_filters_by_extension);
 	tcase_add_test(tc, list_skips_dot_files_and_directories);
 	tcase_add_test(tc, list_includes_dangling_links);
