@@ -439,6 +439,23 @@ static struct value *site_context(const struct config *cfg, const char *base_pat
 	return s;
 }
 
+/* Drawing the charts on a thread of its own, with its own diagnostics. */
+struct chart_run {
+	struct build *b;
+	pthread_t thread;
+	struct diag_list dl;
+	int started;
+};
+
+static void *draw_charts(void *arg)
+{
+	struct chart_run *c = arg;
+	struct build *b = c->b;
+
+	figures_draw(&b->pages, &b->out, b->cache, b->base_path, b->cfg.chart_font, &c->dl);
+	return NULL;
+}
+
 /* The print of every layout a page uses: a page depends on the templates
  * its layout can reach, not on every template of the theme. */
 static void print_layouts(struct build *b)
@@ -774,6 +791,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	const struct value *theme_where;
 	unsigned long long stamp;
 	struct fs_list content_files = { NULL, 0, 0, NULL };
+	struct chart_run charts = { NULL, 0, DIAG_LIST_INIT, 0 };
 	char *out_dir;
 	double t0 = now();
 	int status;
@@ -816,15 +834,28 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	phase("model", &tp);
 	if (dl->errors)
 		goto finish;
-	render_bodies(&b);
-	phase("bodies", &tp);
 	pages_plan(&b.pages, &b.model, &b.content, dl);
 	if (!dl->errors)
 		figures_plan(&b.pages, &b.model, dl);
-	if (dl->errors)
+	phase("plan", &tp);
+	/* charts are drawn (on threads of their own) while bodies render:
+	 * they need only the plan, and the parse lock leaves cores idle */
+	if (!dl->errors && output_begin(&b.out, out_dir, opts->site_dir, opts->dry_run, dl) == 0) {
+		charts.b = &b;
+		charts.started = pthread_create(&charts.thread, NULL, draw_charts, &charts) == 0;
+		if (!charts.started)
+			draw_charts(&charts);
+	}
+	render_bodies(&b);
+	phase("bodies", &tp);
+	if (charts.started)
+		pthread_join(charts.thread, NULL);
+	diag_list_move(dl, &charts.dl);
+	phase("charts", &tp);
+	if (dl->errors) {
+		output_abort(&b.out); /* begun for the charts */
 		goto finish;
-	if (output_begin(&b.out, out_dir, opts->site_dir, opts->dry_run, dl) < 0)
-		goto finish;
+	}
 	/* everything every page depends on besides its own context */
 	b.inputs = value_hash(b.cfg.raw, VALUE_HASH_SEED);
 	b.inputs = value_hash(b.theme.asset_urls, b.inputs);
@@ -834,10 +865,6 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 
 		b.inputs = value_hash_bytes(&lua, sizeof lua, b.inputs);
 	}
-	/* charts draw here (on threads of their own), before the pages that show them */
-	phase("plan", &tp);
-	figures_draw(&b.pages, &b.out, b.cache, b.base_path, b.cfg.chart_font, dl);
-	phase("charts", &tp);
 	b.env = (struct pages_env){ b.base_path, b.site, b.theme.asset_urls, b.cfg.menu,
 				    &b.model, &b.pages, load_body, &b };
 	pages_fingerprint(&b.model, &b.pages);
