@@ -142,7 +142,7 @@ static unsigned long long bodies_depend_on(const struct build *b)
 		if (d->url)
 			h = value_hash_bytes(d->url, strlen(d->url) + 1, h);
 		if (hookrun_sees_everything(b->hooks)) {
-			h = value_hash(d->meta, h);
+			h = value_hash_bytes(&d->meta_hash, sizeof d->meta_hash, h);
 			h = value_hash_bytes(&d->body_hash, sizeof d->body_hash, h);
 		}
 	}
@@ -254,7 +254,7 @@ static void render_body(struct linker *lk, struct doc *d, unsigned long long dep
 	size_t before = dl->n;
 
 	key = value_hash_bytes(&d->body_hash, sizeof d->body_hash, key);
-	key = value_hash(d->meta, key);
+	key = value_hash_bytes(&d->meta_hash, sizeof d->meta_hash, key);
 	key = value_hash_bytes(prefix ? prefix : "", prefix ? strlen(prefix) + 1 : 1, key);
 	key = value_hash_bytes(&shift, sizeof shift, key);
 	if (!prefix)
@@ -869,6 +869,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 				    &b.model, &b.pages, load_body, &b };
 	pages_fingerprint(&b.model, &b.pages);
 	print_layouts(&b);
+	phase("prints", &tp);
 	render_pages(&b, st);
 	if (atomic_load(&b.cache_damaged))
 		diag_error(dl, NULL, "the build cache beside '%s' is damaged: delete the "

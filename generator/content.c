@@ -142,7 +142,7 @@ static struct doc *load_markdown(struct doc *d, struct strbuf *text, struct diag
  * Markdown body (its hash only): a build parses only the files that
  * changed since the last one, and reads a body again only to render it
  * (content_body). A blob: is_markdown, draft, body_line, body_len,
- * body_hash, then the front matter or data as a tree, each node its kind,
+ * body_hash, meta_hash, then the front matter or data as a tree, each node its kind,
  * line, column, whether it has the file's position, its text and children.
  */
 static unsigned long long doc_key(unsigned long long seed, const char *rel, const struct stat *st)
@@ -194,7 +194,7 @@ static void put_value(struct strbuf *sb, const struct value *v, const char *path
 static void pack_doc(const struct doc *d, struct strbuf *sb)
 {
 	unsigned char flags[2] = { (unsigned char)d->is_markdown, (unsigned char)d->draft };
-	uint64_t body[2] = { d->body_len, d->body_hash };
+	uint64_t body[3] = { d->body_len, d->body_hash, d->meta_hash };
 
 	strbuf_add(sb, flags, sizeof flags);
 	put_u32(sb, (uint32_t)d->body_line);
@@ -289,7 +289,7 @@ static int unpack_doc(struct doc *d, const struct strbuf *blob)
 	struct unpacker u = { blob->buf, blob->buf + blob->len, d->path, 0 };
 	const char *flags = take(&u, 2), *body;
 	uint32_t line = get_u32(&u);
-	uint64_t b[2] = { 0, 0 };
+	uint64_t b[3] = { 0, 0, 0 };
 	struct value *meta;
 
 	if ((body = take(&u, sizeof b)))
@@ -304,10 +304,16 @@ static int unpack_doc(struct doc *d, const struct strbuf *blob)
 	d->body_line = (int)line;
 	d->body_len = (size_t)b[0];
 	d->body_hash = b[1];
+	d->meta_hash = b[2];
 	d->meta = meta;
 	if (d->is_markdown)
 		slug_url_of(d->rel, &d->url, &d->out);
 	return 0;
+}
+
+void content_hash_meta(struct doc *d)
+{
+	d->meta_hash = value_hash(d->meta, VALUE_HASH_SEED);
 }
 
 void content_hash_body(struct doc *d)
@@ -397,6 +403,7 @@ static struct doc *load_one(const char *content_dir, const char *rel, const stru
 		if (!d->meta)
 			goto fail;
 	}
+	content_hash_meta(d);
 	if (key) {
 		strbuf_reset(&text);
 		pack_doc(d, &text);

@@ -19,6 +19,7 @@ struct doc {
 	char *path;       /* "content/pages/about.md", or "site/content/..." */
 	int is_markdown;
 	struct value *meta; /* front matter (a map, empty when none) or YAML data */
+	unsigned long long meta_hash; /* value_hash(meta): see content_hash_meta */
 	/* Markdown body (NULL for YAML). NULL too for a document read from
 	 * the build cache until content_body() reads it again; body_len and
 	 * body_hash (value_hash_fast, see content_hash_body) are always set. */
@@ -70,6 +71,8 @@ int content_body(struct doc *d, struct diag_list *dl);
 int content_bodies(struct content *c, struct diag_list *dl);
 /* Set d->body_hash from d->body (after changing the body). */
 void content_hash_body(struct doc *d);
+/* Set d->meta_hash from d->meta (after changing the fields). */
+void content_hash_meta(struct doc *d);
 void content_release(struct content *c);
 /* Free one document (its tree too); NULL is a no-op. */
 void content_free_doc(struct doc *d);

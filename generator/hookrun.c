@@ -221,6 +221,7 @@ static int apply(struct content *c, const struct value *docs, const char *site_d
 			d->body = xstrdup("");
 		if (d->is_markdown)
 			content_hash_body(d);
+		content_hash_meta(d);
 		kept[n++] = d;
 		free(norm);
 	}

@@ -1574,7 +1574,8 @@ static unsigned long long record_print(const struct record *r)
 
 	h = hash_str(r->title, h);
 	h = hash_str(r->url, h);
-	h = value_hash(r->v, h);
+	/* a record that is a whole file's fields has that file's hash */
+	h = r->doc && r->v == r->doc->meta ? hash_num(r->doc->meta_hash, h) : value_hash(r->v, h);
 	h = hash_id(r->parent, h);
 	h = hash_id(r->sector, h);
 	h = hash_id(r->pathway, h);
@@ -1586,8 +1587,13 @@ static unsigned long long record_print(const struct record *r)
 		h = hash_ids(&r->refs[i], h);
 	h = hash_num(r->nuses, h);
 	for (i = 0; i < r->nuses; i++) {
+		const struct value *step = r->uses[i].step;
+
+		/* which step of `by` (what it says is in by's own print, and a
+		 * page that shows it reads `by`) */
 		h = hash_id(r->uses[i].by, h);
-		h = r->uses[i].step ? value_hash(r->uses[i].step, h) : hash_num(0, h);
+		h = hash_num(step ? ((unsigned long long)step->pos.line << 32) | (unsigned)step->pos.col
+				  : 0, h);
 	}
 	return h;
 }
@@ -1618,7 +1624,7 @@ static unsigned long long page_print(const struct page *p)
 	h = hash_id(p->other, h);
 	if (p->doc) {
 		h = hash_str(p->doc->rel, h);
-		h = p->doc->is_markdown ? hash_num(p->doc->body_key, h) : value_hash(p->doc->meta, h);
+		h = hash_num(p->doc->is_markdown ? p->doc->body_key : p->doc->meta_hash, h);
 	}
 	return p->figures ? value_hash(p->figures, h) : h;
 }
@@ -1651,7 +1657,7 @@ void pages_fingerprint(struct model *m, struct page_list *pl)
 		h = hash_str(p->out, hash_str(p->title, h));
 		h = hash_num((unsigned long long)p->number, hash_num((unsigned long long)p->pages, h));
 		h = hash_id(p->record, h);
-		pl->plan_print = p->doc ? value_hash(p->doc->meta, h) : h;
+		pl->plan_print = p->doc ? hash_num(p->doc->meta_hash, h) : h;
 	}
 }
 
