@@ -79,6 +79,7 @@ run() {
 	edit "a skill's title" "$c/frameworks/employability.yaml" 's/^        title: Integrity$/        title: Honesty/'
 	edit "a category's title" "$c/frameworks/employability.yaml" 's/^    title: Personal Qualities$/    title: Personal Strengths/'
 	edit "a pathway step's wage" "$c/pathways/it-support.md" 's/wage: {hourly: 22}/wage: {hourly: 23}/'
+	edit "a pathway step's title (skill pages show it)" "$c/pathways/it-support.md" 's/- title: Help Desk Technician$/- title: Help Desk Tech/'
 	edit "a pathway's title" "$c/pathways/it-support.md" 's/^title: "Information Technology: Help Desk to Cybersecurity"/title: "IT: Help Desk to Security"/'
 	edit "a pathway's sector" "$c/pathways/it-support.md" 's/^sector: information-technology/sector: advanced-manufacturing/'
 	edit "a stage's questions" "$c/lifecycle/02-onboard.md" 's/What training will I get, and is it paid?/What training will I get?/'
