@@ -14,6 +14,7 @@
 
 #include "fsutil.h"
 #include "strbuf.h"
+#include "value.h"
 #include "xalloc.h"
 
 /* A note ("=key") and its text, or an output, its hash and its deps (text). */
@@ -34,6 +35,7 @@ struct page_entry {
 struct blob {
 	unsigned long long key;
 	size_t off, len;
+	unsigned long long check; /* value_hash_fast of the bytes, from the key */
 };
 
 struct cache {
@@ -250,14 +252,16 @@ void cache_note_put(struct cache *c, const char *key, const char *text)
 /*
  * Blobs live in one pack file beside the cache rather than a file each (a
  * build of 10,000 pages would otherwise create 10,000 files just for its
- * cache): "waymark-pack 1\n", then records of an 8-byte key, a 4-byte
- * length and that many bytes, in this machine's byte order. Blobs put in
+ * cache): "waymark-pack 2\n", then records of an 8-byte key, a 4-byte
+ * length, an 8-byte check of the bytes and the bytes, in this machine's
+ * byte order. A blob whose bytes do not match its check (a damaged file)
+ * is not given out. Blobs put in
  * a build go to "<pack>.new" and join the pack only in cache_save, so a
  * failed build adds nothing. The pack is appended to, and rewritten with
  * only the blobs in use once more than half of it is unused.
  */
-#define PACK_MAGIC "waymark-pack 1\n"
-#define PACK_HEAD (sizeof(unsigned long long) + sizeof(uint32_t))
+#define PACK_MAGIC "waymark-pack 2\n"
+#define PACK_HEAD (2 * sizeof(unsigned long long) + sizeof(uint32_t))
 
 static int cmp_blob(const void *a, const void *b)
 {
@@ -293,6 +297,7 @@ static void pack_load(struct cache *c)
 
 		memcpy(&b.key, c->map + off, sizeof b.key);
 		memcpy(&len, c->map + off + sizeof b.key, sizeof len);
+		memcpy(&b.check, c->map + off + sizeof b.key + sizeof len, sizeof b.check);
 		if (len > c->map_len - off - PACK_HEAD)
 			break; /* cut short (a build stopped while appending) */
 		b.off = off + PACK_HEAD;
@@ -314,8 +319,8 @@ static void pack_load(struct cache *c)
 	c->used = xcalloc(n + 1, 1);
 }
 
-/* The pack's record for key, marked as used; NULL when there is none. */
-static const struct blob *blob_find(struct cache *c, unsigned long long key)
+/* The pack's record for key, or NULL. */
+static const struct blob *blob_find(const struct cache *c, unsigned long long key)
 {
 	size_t lo = 0, hi = c->nblobs;
 
@@ -327,37 +332,50 @@ static const struct blob *blob_find(struct cache *c, unsigned long long key)
 		} else if (c->blobs[mid].key > key) {
 			hi = mid;
 		} else {
-			pthread_mutex_lock(&c->lock);
-			c->used[mid] = 1;
-			pthread_mutex_unlock(&c->lock);
 			return &c->blobs[mid];
 		}
 	}
 	return NULL;
 }
 
+/* Keep b for the next build. */
+static void blob_used(struct cache *c, const struct blob *b)
+{
+	pthread_mutex_lock(&c->lock);
+	c->used[b - c->blobs] = 1;
+	pthread_mutex_unlock(&c->lock);
+}
+
 int cache_blob_get(struct cache *c, unsigned long long key, struct strbuf *out)
 {
 	const struct blob *b = blob_find(c, key);
 
-	if (b)
-		strbuf_add(out, c->map + b->off, b->len);
-	return b != NULL;
+	if (!b || value_hash_fast(c->map + b->off, b->len, key) != b->check)
+		return 0;
+	blob_used(c, b);
+	strbuf_add(out, c->map + b->off, b->len);
+	return 1;
 }
 
 int cache_blob_has(struct cache *c, unsigned long long key)
 {
-	return blob_find(c, key) != NULL;
+	const struct blob *b = blob_find(c, key);
+
+	if (b)
+		blob_used(c, b);
+	return b != NULL;
 }
 
-/* Append one record to an open pack file. 0 or -1. */
-static int put_record(int fd, unsigned long long key, const void *data, size_t len)
+/* Append one record to an open pack file, with its check. 0 or -1. */
+static int put_record(int fd, unsigned long long key, const void *data, size_t len,
+		      unsigned long long check)
 {
 	unsigned char head[PACK_HEAD];
 	uint32_t n = (uint32_t)len;
 
 	memcpy(head, &key, sizeof key);
 	memcpy(head + sizeof key, &n, sizeof n);
+	memcpy(head + sizeof key + sizeof n, &check, sizeof check);
 	return fs_write_fd(fd, head, sizeof head) < 0 || fs_write_fd(fd, data, len) < 0 ? -1 : 0;
 }
 
@@ -371,7 +389,8 @@ void cache_blob_put(struct cache *c, unsigned long long key, const void *data, s
 		c->new_failed = c->new_fd < 0 ||
 				fs_write_fd(c->new_fd, PACK_MAGIC, strlen(PACK_MAGIC)) < 0;
 	}
-	if (!c->new_failed && put_record(c->new_fd, key, data, len) < 0)
+	if (!c->new_failed &&
+	    put_record(c->new_fd, key, data, len, value_hash_fast(data, len, key)) < 0)
 		c->new_failed = 1;
 	pthread_mutex_unlock(&c->lock);
 }
@@ -420,8 +439,9 @@ static void pack_save(struct cache *c)
 			return;
 	}
 	for (i = 0; i < c->nblobs; i++)
+		/* the old check, so a damaged record stays one */
 		if (c->used[i] && put_record(c->new_fd, c->blobs[i].key, c->map + c->blobs[i].off,
-					     c->blobs[i].len) < 0)
+					     c->blobs[i].len, c->blobs[i].check) < 0)
 			return;
 	if (close(c->new_fd) == 0)
 		rename(c->new_path, c->pack_path);

@@ -51,6 +51,7 @@ void cache_note_put(struct cache *c, const char *key, const char *text);
  * bytes to `out` and returns 1, or returns 0 when there are none;
  * cache_blob_put stores this build's. Blobs neither got nor put in a build
  * are dropped when the pack is next rewritten (once they are half of it).
+ * Each blob is checked as it is got: damaged bytes count as no blob.
  */
 int cache_blob_get(struct cache *c, unsigned long long key, struct strbuf *out);
 void cache_blob_put(struct cache *c, unsigned long long key, const void *data, size_t len);

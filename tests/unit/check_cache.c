@@ -176,8 +176,9 @@ START_TEST(new_blobs_are_appended_while_most_are_in_use)
 	cache_blob_put(c, 4, "four", 5);
 	ck_assert_int_eq(cache_save(c, out), 0);
 	cache_free(c);
-	/* the pack grew by one record: an 8-byte key, 4-byte length, 5 bytes */
-	ck_assert_int_eq(size_of(pack), before + 8 + 4 + 5);
+	/* the pack grew by one record: 8-byte key, 4-byte length, 8-byte
+	 * check, 5 bytes */
+	ck_assert_int_eq(size_of(pack), before + 8 + 4 + 8 + 5);
 	c = cache_load(out);
 	ck_assert_str_eq(got(c, 3), "three"); /* unused last time, still there */
 	ck_assert_str_eq(got(c, 4), "four");
@@ -200,7 +201,7 @@ START_TEST(pack_is_rewritten_when_most_is_unused)
 	ck_assert_str_eq(got(c, 2), "small"); /* 1 is not used: most is dead */
 	ck_assert_int_eq(cache_save(c, out), 0);
 	cache_free(c);
-	ck_assert_int_eq(size_of(pack), (off_t)strlen("waymark-pack 1\n") + 8 + 4 + 6);
+	ck_assert_int_eq(size_of(pack), (off_t)strlen("waymark-pack 2\n") + 8 + 4 + 8 + 6);
 	c = cache_load(out);
 	ck_assert_str_eq(got(c, 1), "(none)");
 	ck_assert_str_eq(got(c, 2), "small");
@@ -226,6 +227,36 @@ START_TEST(a_pack_cut_short_keeps_its_whole_records)
 	c = cache_load(out);
 	ck_assert_str_eq(got(c, 1), "one");
 	ck_assert_str_eq(got(c, 3), "three");
+	cache_free(c);
+}
+END_TEST
+
+START_TEST(a_damaged_blob_is_not_given_out)
+{
+	struct cache *c = cache_load(out);
+	FILE *f;
+	long at;
+
+	cache_blob_put(c, 1, "first", 6);
+	cache_blob_put(c, 2, "second", 7);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	/* one byte of the first blob's text ("first") changes */
+	at = (long)strlen("waymark-pack 2\n") + 8 + 4 + 8 + 2;
+	f = fopen(pack, "r+b");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, at, SEEK_SET), 0);
+	ck_assert_int_eq(fputc('X', f), 'X');
+	fclose(f);
+	c = cache_load(out);
+	ck_assert_str_eq(got(c, 1), "(none)");
+	ck_assert_str_eq(got(c, 2), "second");
+	/* put again, it is good again */
+	cache_blob_put(c, 1, "first", 6);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	c = cache_load(out);
+	ck_assert_str_eq(got(c, 1), "first");
 	cache_free(c);
 }
 END_TEST
@@ -276,6 +307,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, pack_is_rewritten_when_most_is_unused);
 	tcase_add_test(tc, a_pack_cut_short_keeps_its_whole_records);
 	tcase_add_test(tc, a_file_that_is_not_a_pack_is_replaced);
+	tcase_add_test(tc, a_damaged_blob_is_not_given_out);
 	tcase_add_test(tc, no_output_directory_means_an_empty_cache);
 	suite_add_tcase(s, tc);
 	return s;
