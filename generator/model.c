@@ -737,13 +737,35 @@ static int cmp_stage(const void *a, const void *b)
 	return x->order != y->order ? (x->order < y->order ? -1 : 1) : strcmp(x->id, y->id);
 }
 
+/* A story and its date, looked up once for sorting. */
+struct dated {
+	struct record *r;
+	const char *date;
+};
+
 static int cmp_story(const void *a, const void *b)
 {
-	const struct record *x = *(struct record *const *)a, *y = *(struct record *const *)b;
-	const char *dx = value_text(x->v, "date"), *dy = value_text(y->v, "date");
-	int c = strcmp(dy ? dy : "", dx ? dx : ""); /* newest first */
+	const struct dated *x = a, *y = b;
+	int c = strcmp(y->date, x->date); /* newest first */
 
-	return c ? c : strcmp(x->id, y->id);
+	return c ? c : strcmp(x->r->id, y->r->id);
+}
+
+static void sort_stories(struct record_list *l)
+{
+	struct dated *d = xmalloc((l->n + 1) * sizeof *d);
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const char *date = value_text(l->items[i]->v, "date");
+
+		d[i].r = l->items[i];
+		d[i].date = date ? date : "";
+	}
+	qsort(d, l->n, sizeof *d, cmp_story);
+	for (i = 0; i < l->n; i++)
+		l->items[i] = d[i].r;
+	free(d);
 }
 
 /* ---------------------------------------------------------------- build */
@@ -885,8 +907,7 @@ int model_build(struct model *m, struct content *c, struct diag_list *dl)
 		qsort(m->all[RECORD_STAGE].items, m->all[RECORD_STAGE].n, sizeof(struct record *),
 		      cmp_stage);
 	if (m->all[RECORD_STORY].n)
-		qsort(m->all[RECORD_STORY].items, m->all[RECORD_STORY].n, sizeof(struct record *),
-		      cmp_story);
+		sort_stories(&m->all[RECORD_STORY]);
 	return dl->errors > before ? -1 : 0;
 }
 

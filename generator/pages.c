@@ -2,9 +2,12 @@
 #include "pages.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "exports.h"
 #include "strbuf.h"
@@ -1629,19 +1632,67 @@ static unsigned long long page_print(const struct page *p)
 	return p->figures ? value_hash(p->figures, h) : h;
 }
 
+/*
+ * Prints are worked out on one thread per CPU (each record's and page's
+ * on its own, a chunk at a time), then chained in order on this one.
+ */
+struct print_job {
+	struct model *m;
+	struct page_list *pl;
+	size_t nrecords;     /* every kind's records, then the pages */
+	atomic_size_t next;
+};
+
+#define PRINT_CHUNK 256
+
+static void *print_worker(void *arg)
+{
+	struct print_job *job = arg;
+	size_t total = job->nrecords + job->pl->n, first, i, k;
+
+	while ((first = atomic_fetch_add(&job->next, PRINT_CHUNK)) < total)
+		for (i = first; i < total && i < first + PRINT_CHUNK; i++) {
+			size_t at = i;
+
+			if (at >= job->nrecords) {
+				struct page *p = &job->pl->items[at - job->nrecords];
+
+				p->print = page_print(p);
+				continue;
+			}
+			for (k = 0; at >= job->m->all[k].n; k++)
+				at -= job->m->all[k].n;
+			job->m->all[k].items[at]->print = record_print(job->m->all[k].items[at]);
+		}
+	return NULL;
+}
+
 void pages_fingerprint(struct model *m, struct page_list *pl)
 {
-	size_t k, i;
+	struct print_job job = { m, pl, 0, 0 };
+	pthread_t threads[16];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t k, i, n = cpus > 1 ? (size_t)cpus : 1;
+
+	if (n > sizeof threads / sizeof *threads)
+		n = sizeof threads / sizeof *threads;
+	for (k = 0; k < RECORD_KINDS; k++)
+		job.nrecords += m->all[k].n;
+	atomic_init(&job.next, 0);
+	for (i = 1; i < n; i++)
+		if (pthread_create(&threads[i], NULL, print_worker, &job) != 0)
+			break;
+	n = i;
+	print_worker(&job);
+	for (i = 1; i < n; i++)
+		pthread_join(threads[i], NULL);
 
 	for (k = 0; k < RECORD_KINDS; k++) {
 		unsigned long long kh = VALUE_HASH_SEED, oh = VALUE_HASH_SEED;
 
 		for (i = 0; i < m->all[k].n; i++) {
-			struct record *r = m->all[k].items[i];
-
-			r->print = record_print(r);
-			kh = hash_num(r->print, kh);
-			oh = hash_id(r, oh);
+			kh = hash_num(m->all[k].items[i]->print, kh);
+			oh = hash_id(m->all[k].items[i], oh);
 		}
 		pl->kind_print[k] = kh;
 		pl->order_print[k] = oh;
@@ -1651,7 +1702,6 @@ void pages_fingerprint(struct model *m, struct page_list *pl)
 		const struct page *p = &pl->items[i];
 		unsigned long long h = pl->plan_print;
 
-		pl->items[i].print = page_print(p);
 		pl->set_print = hash_num(p->print, pl->set_print);
 		h = hash_str(p->url, hash_num((unsigned long long)p->kind, h));
 		h = hash_str(p->out, hash_str(p->title, h));
