@@ -439,6 +439,18 @@ static struct value *site_context(const struct config *cfg, const char *base_pat
 	return s;
 }
 
+/* What only the rendering needed: pages, model, content (in that order:
+ * each points into the next). */
+static void *release_content(void *arg)
+{
+	struct build *b = arg;
+
+	pages_release(&b->pages);
+	model_release(&b->model);
+	content_release(&b->content);
+	return NULL;
+}
+
 /* Drawing the charts on a thread of its own, with its own diagnostics. */
 struct chart_run {
 	struct build *b;
@@ -792,6 +804,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	unsigned long long stamp;
 	struct fs_list content_files = { NULL, 0, 0, NULL };
 	struct chart_run charts = { NULL, 0, DIAG_LIST_INIT, 0 };
+	pthread_t releaser;
+	int released = 0;
 	char *out_dir;
 	double t0 = now();
 	int status;
@@ -877,6 +891,9 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	phase("pages", &tp);
 	write_extras(&b);
 	phase("extras", &tp);
+	/* pages, model and content are done with: freed while the output
+	 * and cache are committed */
+	released = pthread_create(&releaser, NULL, release_content, &b) == 0;
 	if (dl->errors) {
 		output_abort(&b.out);
 	} else if (output_commit(&b.out, dl) == 0 && !opts->dry_run &&
@@ -894,9 +911,10 @@ finish:
 	output_release(&b.out);
 	cache_free(b.cache);
 	hookrun_free(b.hooks);
-	pages_release(&b.pages);
-	model_release(&b.model);
-	content_release(&b.content);
+	if (released)
+		pthread_join(releaser, NULL);
+	else
+		release_content(&b);
 	theme_release(&b.theme);
 	value_free(b.site);
 	free(b.base_path);
