@@ -41,7 +41,10 @@ struct blob {
 struct cache {
 	struct entry *old;     /* notes from the last build, sorted by key */
 	size_t nold;
-	char *pages_text;      /* the last build's outputs, until parsed */
+	char *pages_path;      /* "<cache>.pages": the last build's outputs */
+	unsigned long long pages_check; /* what the main file says that holds */
+	int has_pages;         /* the main file names a pages file */
+	char *pages_text;      /* read and parsed when first asked for */
 	struct page_entry *pages; /* ... then, sorted by out */
 	size_t npages;
 	atomic_int pages_ready;
@@ -60,8 +63,8 @@ struct cache {
 	int new_failed;        /* writing new_path failed: keep nothing new */
 };
 
-#define CACHE_MAGIC "waymark-cache 2"
-#define PAGES_MARK "\n%pages\n"
+#define CACHE_MAGIC "waymark-cache 3"
+#define PAGES_LINE "%pages "
 
 static void pack_load(struct cache *c);
 
@@ -130,18 +133,19 @@ struct cache *cache_load(const char *out_dir)
 	c->new_fd = -1;
 	if (fs_is_dir(out_dir))
 		pack_load(c);
+	c->pages_path = xmalloc(strlen(path) + 7);
+	sprintf(c->pages_path, "%s.pages", path);
 	if (fs_is_dir(out_dir) && fs_read(path, &text) == 0 &&
 	    !strncmp(text.buf, CACHE_MAGIC "\n", strlen(CACHE_MAGIC) + 1)) {
-		char *pages = strstr(text.buf, PAGES_MARK);
-
-		if (pages) { /* parsed when first asked for (pages_parse) */
-			c->pages_text = xstrdup(pages + strlen(PAGES_MARK));
-			*pages = '\0';
-		}
 		for (line = strtok_r(text.buf + strlen(CACHE_MAGIC) + 1, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save)) {
 			char *sp = strchr(line, ' ');
 
+			if (!strncmp(line, PAGES_LINE, strlen(PAGES_LINE))) {
+				c->pages_check = strtoull(line + strlen(PAGES_LINE), NULL, 16);
+				c->has_pages = 1;
+				continue;
+			}
 			if (!sp || line[0] != '=')
 				continue;
 			*sp = '\0';
@@ -164,8 +168,13 @@ static int cmp_page(const void *a, const void *b)
 	return strcmp(((const struct page_entry *)a)->out, ((const struct page_entry *)b)->out);
 }
 
-/* The last build's outputs: a line each, "hash\tout\tdeps", split in place
- * by the first thread that asks. */
+/*
+ * The last build's outputs, in their own file so that a build that finds
+ * nothing changed never reads them: a line each, "hash\tout\tdeps", read
+ * and split in place by the first thread that asks. The main file holds
+ * their check: written first, a pages file is only believed with the main
+ * file written after it.
+ */
 static void pages_parse(struct cache *c)
 {
 	size_t alloc = 0;
@@ -175,6 +184,12 @@ static void pages_parse(struct cache *c)
 		return;
 	pthread_mutex_lock(&c->lock);
 	if (!atomic_load_explicit(&c->pages_ready, memory_order_relaxed)) {
+		struct strbuf sb = STRBUF_INIT;
+
+		if (c->has_pages && fs_read(c->pages_path, &sb) == 0 &&
+		    value_hash_fast(sb.buf, sb.len, VALUE_HASH_SEED) == c->pages_check)
+			c->pages_text = strbuf_detach(&sb, NULL);
+		strbuf_release(&sb);
 		for (p = c->pages_text; p && (nl = strchr(p, '\n')); p = nl + 1) {
 			char *t1, *t2;
 
@@ -453,6 +468,7 @@ int cache_save(struct cache *c, const char *out_dir)
 	char *path = cache_path(out_dir);
 	struct strbuf text = STRBUF_INIT;
 	struct entry *sorted = xmalloc((c->nnow + 1) * sizeof *sorted);
+	unsigned long long check;
 	size_t i;
 	int ret;
 
@@ -461,19 +477,23 @@ int cache_save(struct cache *c, const char *out_dir)
 		memcpy(sorted, c->now, c->nnow * sizeof *sorted);
 		qsort(sorted, c->nnow, sizeof *sorted, cmp_entry);
 	}
+	for (i = 0; i < c->nnow; i++)
+		if (sorted[i].out[0] != '=')
+			strbuf_addf(&text, "%016llx\t%s\t%s\n", sorted[i].hash, sorted[i].out,
+				    sorted[i].text);
+	ret = fs_write(c->pages_path, text.buf, text.len);
+	check = value_hash_fast(text.buf, text.len, VALUE_HASH_SEED);
+	strbuf_reset(&text);
 	strbuf_adds(&text, CACHE_MAGIC "\n");
+	if (ret == 0)
+		strbuf_addf(&text, "%%pages %016llx\n", check); /* PAGES_LINE */
 	for (i = 0; i < c->nnow; i++)
 		if (sorted[i].out[0] == '=') {
 			strbuf_addf(&text, "%s ", sorted[i].out);
 			add_escaped(&text, sorted[i].text);
 			strbuf_addch(&text, '\n');
 		}
-	strbuf_adds(&text, PAGES_MARK + 1);
-	for (i = 0; i < c->nnow; i++)
-		if (sorted[i].out[0] != '=')
-			strbuf_addf(&text, "%016llx\t%s\t%s\n", sorted[i].hash, sorted[i].out,
-				    sorted[i].text);
-	ret = fs_write(path, text.buf, text.len);
+	ret |= fs_write(path, text.buf, text.len);
 	pack_save(c);
 	/* blobs were a file each in a directory before waymark 0.2 */
 	{
@@ -507,6 +527,7 @@ void cache_free(struct cache *c)
 	free(c->old);
 	free(c->now);
 	free(c->pages_text);
+	free(c->pages_path);
 	free(c->pages);
 	if (c->new_fd >= 0) { /* a build that did not save */
 		close(c->new_fd);

@@ -261,6 +261,30 @@ START_TEST(a_damaged_blob_is_not_given_out)
 }
 END_TEST
 
+START_TEST(pages_from_another_build_are_not_believed)
+{
+	struct cache *c = cache_load(out);
+	char pages[400];
+	FILE *f;
+
+	cache_put(c, "a/index.html", 0x1234, "p");
+	cache_note_put(c, "stamp", "1");
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	/* the pages file changes after the main file named it */
+	snprintf(pages, sizeof pages, "%s/.waymark-cache-public.pages", tmp);
+	f = fopen(pages, "a");
+	ck_assert_ptr_nonnull(f);
+	fputs("0000000000000001\tb/index.html\t\n", f);
+	fclose(f);
+	c = cache_load(out);
+	ck_assert_str_eq(cache_note_get(c, "stamp"), "1");
+	ck_assert_uint_eq(cache_get(c, "a/index.html", NULL), 0);
+	ck_assert_uint_eq(cache_get(c, "b/index.html", NULL), 0);
+	cache_free(c);
+}
+END_TEST
+
 START_TEST(a_file_that_is_not_a_pack_is_replaced)
 {
 	struct cache *c;
@@ -308,6 +332,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, a_pack_cut_short_keeps_its_whole_records);
 	tcase_add_test(tc, a_file_that_is_not_a_pack_is_replaced);
 	tcase_add_test(tc, a_damaged_blob_is_not_given_out);
+	tcase_add_test(tc, pages_from_another_build_are_not_believed);
 	tcase_add_test(tc, no_output_directory_means_an_empty_cache);
 	suite_add_tcase(s, tc);
 	return s;
