@@ -232,14 +232,15 @@ static int walk(const char *root, const char *rel, const char *const *exts,
 		return -1;
 	}
 	while ((e = readdir(d)) && !ret) {
-		char *crel, *full;
+		char *crel;
 		struct stat st;
 
 		if (e->d_name[0] == '.')
 			continue;
 		crel = rel ? fs_join(rel, e->d_name) : xstrdup(e->d_name);
-		full = fs_join(root, crel);
-		if (stat(full, &st) < 0) {
+		/* relative to the open directory: the kernel looks up one name,
+		 * not the whole path again */
+		if (fstatat(dirfd(d), e->d_name, &st, 0) < 0) {
 			/* a dangling link: list it, so reading it reports why */
 			if (has_ext(e->d_name, exts)) {
 				memset(&st, 0, sizeof st);
@@ -253,7 +254,6 @@ static int walk(const char *root, const char *rel, const char *const *exts,
 			crel = NULL;
 		}
 		free(crel);
-		free(full);
 	}
 	closedir(d);
 	free(dir);
