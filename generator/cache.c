@@ -53,12 +53,20 @@ struct cache {
 	pthread_mutex_t lock;
 	char *pack_path;       /* "<parent>/.waymark-cache-<name>.pack" */
 	char *new_path;        /* this build's new blobs, until cache_save */
+	atomic_int pack_ready; /* the pack is read (when first needed) */
+	char *index_path;      /* "<pack>.idx": where each record is */
+	struct blob *recs;     /* the pack's records in file order */
+	size_t nrecs;
+	struct blob *fresh;    /* this build's, at their offsets in new_path */
+	size_t nfresh, afresh;
+	size_t new_size;       /* bytes in new_path */
 	const char *map;       /* the pack, mapped; NULL when there is none */
 	size_t map_len;
 	size_t valid_end;      /* where the last whole record of the pack ends */
 	struct blob *blobs;    /* the pack's records, sorted by key */
 	size_t nblobs;
 	unsigned char *used;   /* per record: got in this build */
+	int out_exists;        /* the output directory is there (else no pack) */
 	int new_fd;            /* new_path, open once a blob is put */
 	int new_failed;        /* writing new_path failed: keep nothing new */
 };
@@ -131,8 +139,9 @@ struct cache *cache_load(const char *out_dir)
 	c->new_path = xmalloc(strlen(path) + 10);
 	sprintf(c->new_path, "%s.pack.new", path);
 	c->new_fd = -1;
-	if (fs_is_dir(out_dir))
-		pack_load(c);
+	c->index_path = xmalloc(strlen(path) + 10);
+	sprintf(c->index_path, "%s.pack.idx", path);
+	c->out_exists = fs_is_dir(out_dir);
 	c->pages_path = xmalloc(strlen(path) + 7);
 	sprintf(c->pages_path, "%s.pages", path);
 	if (fs_is_dir(out_dir) && fs_read(path, &text) == 0 &&
@@ -287,25 +296,63 @@ static int cmp_blob(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-static void pack_load(struct cache *c)
-{
-	int fd = open(c->pack_path, O_RDONLY);
-	struct stat st;
-	size_t off, alloc = 0, i, n;
-	void *m;
+/*
+ * The index beside the pack: "waymark-pack-index 1\n", the pack's size,
+ * the number of records, then per record its key, offset, length and
+ * check (8, 8, 4 and 8 bytes). It spares reading every record's head, all
+ * through the pack, to find them; it is believed only when the pack has
+ * the size it says.
+ */
+#define INDEX_MAGIC "waymark-pack-index 1\n"
+#define INDEX_REC 28
 
-	if (fd < 0)
-		return;
-	if (fstat(fd, &st) < 0 || (size_t)st.st_size < strlen(PACK_MAGIC) ||
-	    (m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
-		close(fd);
-		return;
+static int index_load(struct cache *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	uint64_t size, n, i;
+	const char *p;
+	int ok = 0;
+
+	if (fs_read(c->index_path, &sb) == 0 && sb.len >= strlen(INDEX_MAGIC) + 16 &&
+	    !memcmp(sb.buf, INDEX_MAGIC, strlen(INDEX_MAGIC))) {
+		p = sb.buf + strlen(INDEX_MAGIC);
+		memcpy(&size, p, 8);
+		memcpy(&n, p + 8, 8);
+		p += 16;
+		if (size == c->map_len && n <= (sb.len - (size_t)(p - sb.buf)) / INDEX_REC &&
+		    sb.len == (size_t)(p - sb.buf) + n * INDEX_REC) {
+			c->recs = xmalloc((n + 1) * sizeof *c->recs);
+			for (i = 0; i < n; i++, p += INDEX_REC) {
+				struct blob *b = &c->recs[i];
+				uint64_t off;
+				uint32_t len;
+
+				memcpy(&b->key, p, 8);
+				memcpy(&off, p + 8, 8);
+				memcpy(&len, p + 16, 4);
+				memcpy(&b->check, p + 20, 8);
+				if (off > c->map_len || len > c->map_len - off)
+					break;
+				b->off = (size_t)off;
+				b->len = len;
+			}
+			c->nrecs = (size_t)i;
+			ok = i == n;
+			c->valid_end = c->map_len;
+		}
 	}
-	close(fd);
-	c->map = m;
-	c->map_len = (size_t)st.st_size;
-	if (memcmp(c->map, PACK_MAGIC, strlen(PACK_MAGIC)))
-		return; /* not a pack: cache_save replaces it */
+	strbuf_release(&sb);
+	return ok ? 0 : -1;
+}
+
+/* Every record's head, from the start of the pack. */
+static void pack_scan(struct cache *c)
+{
+	size_t off, alloc = 0;
+
+	free(c->recs);
+	c->recs = NULL;
+	c->nrecs = 0;
 	for (off = strlen(PACK_MAGIC); off + PACK_HEAD <= c->map_len;) {
 		struct blob b;
 		uint32_t len;
@@ -317,12 +364,47 @@ static void pack_load(struct cache *c)
 			break; /* cut short (a build stopped while appending) */
 		b.off = off + PACK_HEAD;
 		b.len = len;
-		XGROW(c->blobs, alloc, c->nblobs + 1);
-		c->blobs[c->nblobs++] = b;
+		XGROW(c->recs, alloc, c->nrecs + 1);
+		c->recs[c->nrecs++] = b;
 		off = b.off + b.len;
 	}
 	c->valid_end = off;
+}
+
+/* Map the pack and find its records: once, when a blob is first asked for
+ * or the cache is saved (a build that finds nothing changed never does). */
+static void pack_load(struct cache *c)
+{
+	int fd;
+	struct stat st;
+	size_t i, n;
+	void *m;
+
+	if (atomic_load_explicit(&c->pack_ready, memory_order_acquire))
+		return;
+	pthread_mutex_lock(&c->lock);
+	if (atomic_load_explicit(&c->pack_ready, memory_order_relaxed) || !c->out_exists)
+		goto done;
+	fd = open(c->pack_path, O_RDONLY);
+	if (fd < 0)
+		goto done;
+	if (fstat(fd, &st) < 0 || (size_t)st.st_size < strlen(PACK_MAGIC) ||
+	    (m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		close(fd);
+		goto done;
+	}
+	close(fd);
+	c->map = m;
+	c->map_len = (size_t)st.st_size;
+	if (memcmp(c->map, PACK_MAGIC, strlen(PACK_MAGIC)))
+		goto done; /* not a pack: cache_save replaces it */
+	if (index_load(c) < 0)
+		pack_scan(c);
 	/* sorted by key; of two records with one key, the later one wins */
+	c->blobs = xmalloc((c->nrecs + 1) * sizeof *c->blobs);
+	if (c->nrecs)
+		memcpy(c->blobs, c->recs, c->nrecs * sizeof *c->blobs);
+	c->nblobs = c->nrecs;
 	if (c->nblobs)
 		qsort(c->blobs, c->nblobs, sizeof *c->blobs, cmp_blob);
 	for (i = n = 0; i < c->nblobs; i++) {
@@ -332,12 +414,19 @@ static void pack_load(struct cache *c)
 	}
 	c->nblobs = n;
 	c->used = xcalloc(n + 1, 1);
+done:
+	atomic_store_explicit(&c->pack_ready, 1, memory_order_release);
+	pthread_mutex_unlock(&c->lock);
 }
 
 /* The pack's record for key, or NULL. */
-static const struct blob *blob_find(const struct cache *c, unsigned long long key)
+static const struct blob *blob_find(struct cache *c, unsigned long long key)
 {
-	size_t lo = 0, hi = c->nblobs;
+	size_t lo, hi;
+
+	pack_load(c);
+	lo = 0;
+	hi = c->nblobs;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -403,10 +492,19 @@ void cache_blob_put(struct cache *c, unsigned long long key, const void *data, s
 		c->new_fd = open(c->new_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 		c->new_failed = c->new_fd < 0 ||
 				fs_write_fd(c->new_fd, PACK_MAGIC, strlen(PACK_MAGIC)) < 0;
+		c->new_size = strlen(PACK_MAGIC);
 	}
-	if (!c->new_failed &&
-	    put_record(c->new_fd, key, data, len, value_hash_fast(data, len, key)) < 0)
-		c->new_failed = 1;
+	if (!c->new_failed) {
+		struct blob b = { key, c->new_size + PACK_HEAD, len, value_hash_fast(data, len, key) };
+
+		if (put_record(c->new_fd, key, data, len, b.check) < 0) {
+			c->new_failed = 1;
+		} else {
+			XGROW(c->fresh, c->afresh, c->nfresh + 1);
+			c->fresh[c->nfresh++] = b;
+			c->new_size += PACK_HEAD + len;
+		}
+	}
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -422,13 +520,44 @@ static int append_file(int fd, const char *from)
 	return ret;
 }
 
+/* Write the index of a pack of `size` bytes: `a` then `b` (either may be
+ * NULL), each record's offset moved by its list's `shift`. */
+static void index_write(const struct cache *c, size_t size, const struct blob *a, size_t na,
+			size_t shift_a, const struct blob *b, size_t nb, size_t shift_b)
+{
+	struct strbuf sb = STRBUF_INIT;
+	uint64_t v;
+	size_t i;
+
+	strbuf_adds(&sb, INDEX_MAGIC);
+	v = size;
+	strbuf_add(&sb, &v, 8);
+	v = na + nb;
+	strbuf_add(&sb, &v, 8);
+	for (i = 0; i < na + nb; i++) {
+		const struct blob *r = i < na ? &a[i] : &b[i - na];
+		uint64_t off = r->off + (i < na ? shift_a : shift_b);
+		uint32_t len = (uint32_t)r->len;
+
+		strbuf_add(&sb, &r->key, 8);
+		strbuf_add(&sb, &off, 8);
+		strbuf_add(&sb, &len, 4);
+		strbuf_add(&sb, &r->check, 8);
+	}
+	if (fs_write(c->index_path, sb.buf, sb.len) < 0)
+		unlink(c->index_path); /* a wrong index is only ever ignored, but still */
+	strbuf_release(&sb);
+}
+
 /* Make the pack this build's: the blobs got or put in it, and maybe
  * others from earlier builds while they are fewer than half. */
 static void pack_save(struct cache *c)
 {
-	size_t live = 0, dead, i;
+	size_t live = 0, dead, i, nkept = 0;
+	struct blob *kept;
 	int fd;
 
+	pack_load(c);
 	for (i = 0; i < c->nblobs; i++)
 		if (c->used[i])
 			live += PACK_HEAD + c->blobs[i].len;
@@ -436,13 +565,20 @@ static void pack_save(struct cache *c)
 	if (c->new_failed)
 		return; /* the pack stays as it was: only costs time */
 	if (c->map && c->nblobs && dead <= live) {
-		if (c->new_fd < 0)
+		if (c->new_fd < 0) {
+			if (!fs_is_file(c->index_path))
+				index_write(c, c->valid_end, c->recs, c->nrecs, 0, NULL, 0, 0);
 			return; /* nothing new */
+		}
 		/* append: after the last whole record, in case one was cut short */
 		fd = open(c->pack_path, O_WRONLY);
 		if (fd >= 0 && ftruncate(fd, (off_t)c->valid_end) == 0 &&
-		    lseek(fd, 0, SEEK_END) >= 0)
-			append_file(fd, c->new_path);
+		    lseek(fd, 0, SEEK_END) >= 0 && append_file(fd, c->new_path) == 0)
+			index_write(c, c->valid_end + c->new_size - strlen(PACK_MAGIC), c->recs,
+				    c->nrecs, 0, c->fresh, c->nfresh,
+				    c->valid_end - strlen(PACK_MAGIC));
+		else
+			unlink(c->index_path);
 		if (fd >= 0)
 			close(fd);
 		return;
@@ -452,15 +588,27 @@ static void pack_save(struct cache *c)
 		c->new_fd = open(c->new_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 		if (c->new_fd < 0 || fs_write_fd(c->new_fd, PACK_MAGIC, strlen(PACK_MAGIC)) < 0)
 			return;
+		c->new_size = strlen(PACK_MAGIC);
 	}
-	for (i = 0; i < c->nblobs; i++)
+	kept = xmalloc((c->nblobs + 1) * sizeof *kept);
+	for (i = 0; i < c->nblobs; i++) {
+		if (!c->used[i])
+			continue;
 		/* the old check, so a damaged record stays one */
-		if (c->used[i] && put_record(c->new_fd, c->blobs[i].key, c->map + c->blobs[i].off,
-					     c->blobs[i].len, c->blobs[i].check) < 0)
+		if (put_record(c->new_fd, c->blobs[i].key, c->map + c->blobs[i].off,
+			       c->blobs[i].len, c->blobs[i].check) < 0) {
+			free(kept);
 			return;
-	if (close(c->new_fd) == 0)
-		rename(c->new_path, c->pack_path);
+		}
+		kept[nkept] = c->blobs[i];
+		kept[nkept++].off = c->new_size + PACK_HEAD;
+		c->new_size += PACK_HEAD + c->blobs[i].len;
+	}
+	unlink(c->index_path);
+	if (close(c->new_fd) == 0 && rename(c->new_path, c->pack_path) == 0)
+		index_write(c, c->new_size, c->fresh, c->nfresh, 0, kept, nkept, 0);
 	c->new_fd = -1;
+	free(kept);
 }
 
 int cache_save(struct cache *c, const char *out_dir)
@@ -537,6 +685,9 @@ void cache_free(struct cache *c)
 		munmap((void *)c->map, c->map_len);
 	free(c->new_path);
 	free(c->pack_path);
+	free(c->index_path);
+	free(c->recs);
+	free(c->fresh);
 	free(c->blobs);
 	free(c->used);
 	pthread_mutex_destroy(&c->lock);

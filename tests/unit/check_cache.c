@@ -285,6 +285,48 @@ START_TEST(pages_from_another_build_are_not_believed)
 }
 END_TEST
 
+START_TEST(the_index_finds_blobs_and_a_wrong_one_is_ignored)
+{
+	struct cache *c = cache_load(out);
+	char index[400];
+	int round;
+
+	snprintf(index, sizeof index, "%s.idx", pack);
+	cache_blob_put(c, 1, "one", 4);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	ck_assert_int_eq(fs_is_file(index), 1);
+	{
+		/* the index is what is read: spoil the check it gives (its
+		 * last 8 bytes) and the blob is not found */
+		struct strbuf sb = STRBUF_INIT;
+
+		ck_assert_int_eq(fs_read(index, &sb), 0);
+		sb.buf[sb.len - 1] ^= 1;
+		ck_assert_int_eq(fs_write(index, sb.buf, sb.len), 0);
+		c = cache_load(out);
+		ck_assert_str_eq(got(c, 1), "(none)");
+		cache_free(c);
+		sb.buf[sb.len - 1] ^= 1;
+		ck_assert_int_eq(fs_write(index, sb.buf, sb.len), 0);
+		strbuf_release(&sb);
+	}
+	c = cache_load(out);
+	ck_assert_str_eq(got(c, 1), "one");
+	cache_blob_put(c, 2, "two", 4); /* appended: the index follows */
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	for (round = 0; round < 2; round++) {
+		c = cache_load(out);
+		ck_assert_str_eq(got(c, 1), "one");
+		ck_assert_str_eq(got(c, 2), "two");
+		cache_free(c);
+		/* then an index that does not fit the pack: the pack is read */
+		ck_assert_int_eq(fs_write(index, "waymark-pack-index 1\nnonsense", 29), 0);
+	}
+}
+END_TEST
+
 START_TEST(a_file_that_is_not_a_pack_is_replaced)
 {
 	struct cache *c;
@@ -332,6 +374,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, a_pack_cut_short_keeps_its_whole_records);
 	tcase_add_test(tc, a_file_that_is_not_a_pack_is_replaced);
 	tcase_add_test(tc, a_damaged_blob_is_not_given_out);
+	tcase_add_test(tc, the_index_finds_blobs_and_a_wrong_one_is_ignored);
 	tcase_add_test(tc, pages_from_another_build_are_not_believed);
 	tcase_add_test(tc, no_output_directory_means_an_empty_cache);
 	suite_add_tcase(s, tc);
