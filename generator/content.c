@@ -464,23 +464,11 @@ int content_load(struct content *c, const char *site_dir, int drafts, struct cac
 	pthread_t *threads;
 
 	memset(c, 0, sizeof *c);
-	if (listed && fs_is_dir(content_dir)) { /* the stamp's listing: the content files */
-		for (i = 0; i < listed->n; i++) {
-			const char *p = listed->paths[i];
-			size_t n = strlen(p);
-
-			if ((n > 3 && !strcmp(p + n - 3, ".md")) || (n > 5 && !strcmp(p + n - 5, ".yaml")) ||
-			    (n > 4 && !strcmp(p + n - 4, ".yml"))) {
-				XGROW(files.paths, files.alloc, files.n + 1);
-				files.stats = xrealloc(files.stats, files.alloc * sizeof *files.stats);
-				files.paths[files.n] = xstrdup(p);
-				files.stats[files.n++] = listed->stats[i];
-			}
-		}
-	} else if (fs_list(content_dir, exts, &files, &failed) < 0) {
+	if (listed && fs_is_dir(content_dir)) /* the stamp's listing: the content files */
+		fs_list_filter(listed, exts, &files);
+	else if (fs_list(content_dir, exts, &files, &failed) < 0)
 		diag_io_error(dl, NULL, "unable to read directory '%s': %s", failed.buf,
 			      strerror(errno));
-	}
 	nthreads = cpus > 1 && files.n >= 64 ? (size_t)cpus : 1;
 	job.content_dir = content_dir;
 	job.cache = cache;

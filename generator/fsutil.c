@@ -295,6 +295,15 @@ int fs_list(const char *dir, const char *const *exts, struct fs_list *out,
 	return ret;
 }
 
+void fs_list_filter(const struct fs_list *from, const char *const *exts, struct fs_list *out)
+{
+	size_t i;
+
+	for (i = 0; i < from->n; i++)
+		if (has_ext(from->paths[i], exts))
+			add_file(out, xstrdup(from->paths[i]), &from->stats[i]);
+}
+
 void fs_list_release(struct fs_list *l)
 {
 	size_t i;

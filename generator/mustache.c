@@ -132,21 +132,17 @@ size_t mustache_set_count(const struct mustache_set *set)
 	return set ? set->n : 0;
 }
 
-/* FNV-1a over 64 bits, chained. */
-static uint64_t hash64(const char *s, size_t len, uint64_t h)
+/* One template's name and text, chained into h. */
+static unsigned long long hash_entry(const struct mustache_set *set, size_t e, unsigned long long h)
 {
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
+	h = value_hash_fast(set->entries[e].name, strlen(set->entries[e].name), h);
+	return value_hash_fast(set->entries[e].t->src, set->entries[e].t->src_len, h);
 }
 
-/* Add template t (entry index) and what it reaches to `seen` and the hash;
- * -1 at a dynamic name. */
-static int reach(const struct mustache_set *set, size_t e, unsigned char *seen, uint64_t *h)
+/* Add template e and what it reaches to `seen` and the hash; -1 at a
+ * dynamic name. */
+static int reach(const struct mustache_set *set, size_t e, unsigned char *seen,
+		 unsigned long long *h)
 {
 	const struct mustache_template *t = set->entries[e].t;
 	size_t i;
@@ -154,8 +150,7 @@ static int reach(const struct mustache_set *set, size_t e, unsigned char *seen, 
 	if (seen[e])
 		return 0;
 	seen[e] = 1;
-	*h = hash64(set->entries[e].name, strlen(set->entries[e].name) + 1, *h);
-	*h = hash64(t->src, t->src_len + 1, *h);
+	*h = hash_entry(set, e, *h);
 	for (i = 0; i < t->n; i++) {
 		const struct node *nd = &t->nodes[i];
 		size_t *slot;
@@ -173,21 +168,17 @@ static int reach(const struct mustache_set *set, size_t e, unsigned char *seen, 
 
 unsigned long long mustache_set_print(const struct mustache_set *set, const char *name, int all)
 {
-	unsigned char *seen = xcalloc(set->n + 1, 1);
-	size_t *slot = slot_for(set, name, strlen(name)), i;
-	uint64_t h = 14695981039346656037ULL;
+	unsigned long long h = VALUE_HASH_SEED;
+	unsigned char *seen;
+	size_t *slot, i;
 
-	if (!set->n) {
-		free(seen);
+	if (!set->n)
 		return h;
-	}
-	if (all || !*slot || reach(set, *slot - 1, seen, &h) < 0) {
-		h = 14695981039346656037ULL;
-		for (i = 0; i < set->n; i++) {
-			h = hash64(set->entries[i].name, strlen(set->entries[i].name) + 1, h);
-			h = hash64(set->entries[i].t->src, set->entries[i].t->src_len + 1, h);
-		}
-	}
+	seen = xcalloc(set->n, 1);
+	slot = slot_for(set, name, strlen(name));
+	if (all || !*slot || reach(set, *slot - 1, seen, &h) < 0)
+		for (h = VALUE_HASH_SEED, i = 0; i < set->n; i++)
+			h = hash_entry(set, i, h);
 	free(seen);
 	return h;
 }

@@ -1773,7 +1773,7 @@ int pages_deps_key(const struct pages_env *env, const struct page *p, const char
 		   unsigned long long seed, unsigned long long *key)
 {
 	const struct page_list *pl = env->pages;
-	unsigned long long h = hash_str(text, hash_num(p->print, seed));
+	unsigned long long h = value_hash_fast(text, strlen(text), hash_num(p->print, seed));
 	const char *s = p->url + 1, *t;
 	char id[512];
 
