@@ -534,12 +534,18 @@ static int cmp_record(const void *a, const void *b)
 	return strcmp((*(struct record *const *)a)->id, (*(struct record *const *)b)->id);
 }
 
+static size_t slot_of(const char *id, size_t mask)
+{
+	return (size_t)value_hash_fast(id, strlen(id), VALUE_HASH_SEED) & mask;
+}
+
 static void build_index(struct model *m, struct diag_list *dl)
 {
 	size_t k, i;
 
 	for (k = 0; k < RECORD_KINDS; k++) {
 		struct record_list *ix = &m->index[k];
+		size_t size = 16;
 
 		ix->n = ix->alloc = m->all[k].n;
 		ix->items = xmalloc((ix->n + 1) * sizeof *ix->items);
@@ -560,25 +566,31 @@ static void build_index(struct model *m, struct diag_list *dl)
 					   aidv ? aidv->pos.line : 1);
 			}
 		}
+		/* the first of equal ids is the one found, as in the sorted index */
+		while (size < 2 * ix->n)
+			size *= 2;
+		m->table[k] = xcalloc(size, sizeof *m->table[k]);
+		m->table_mask[k] = size - 1;
+		for (i = 0; i < ix->n; i++) {
+			size_t h = slot_of(ix->items[i]->id, size - 1);
+
+			while (m->table[k][h] && strcmp(m->table[k][h]->id, ix->items[i]->id))
+				h = (h + 1) & (size - 1);
+			if (!m->table[k][h])
+				m->table[k][h] = ix->items[i];
+		}
 	}
 }
 
 struct record *model_find(const struct model *m, enum record_kind kind, const char *id)
 {
-	const struct record_list *ix = &m->index[kind];
-	size_t lo = 0, hi = ix->n;
+	size_t mask = m->table_mask[kind], h;
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(id, ix->items[mid]->id);
-
-		if (!c)
-			return ix->items[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
+	if (!m->table[kind])
+		return NULL;
+	for (h = slot_of(id, mask); m->table[kind][h]; h = (h + 1) & mask)
+		if (!strcmp(m->table[kind][h]->id, id))
+			return m->table[kind][h];
 	return NULL;
 }
 
@@ -615,8 +627,10 @@ static void use(struct record *target, struct record *by, const struct value *st
 	size_t i;
 
 	list_push(&by->refs[target->kind], target);
-	for (i = 0; i < target->nuses; i++)
-		if (target->uses[i].by == by && target->uses[i].step == step)
+	/* each record's references are resolved together, so its uses of
+	 * target so far are the last ones */
+	for (i = target->nuses; i > 0 && target->uses[i - 1].by == by; i--)
+		if (target->uses[i - 1].step == step)
 			return;
 	XGROW(target->uses, target->auses, target->nuses + 1);
 	target->uses[target->nuses].by = by;
@@ -929,6 +943,7 @@ void model_release(struct model *m)
 		}
 		free(m->all[k].items);
 		free(m->index[k].items);
+		free(m->table[k]);
 	}
 	memset(m, 0, sizeof *m);
 }

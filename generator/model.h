@@ -66,7 +66,11 @@ struct record {
 
 struct model {
 	struct record_list all[RECORD_KINDS]; /* in display order */
-	struct record_list index[RECORD_KINDS]; /* sorted by id, for lookups */
+	struct record_list index[RECORD_KINDS]; /* sorted by id: duplicates, suggestions */
+	/* by id, for model_find: open addressing on the id's hash, a power
+	 * of two at least twice the records (NULL: an empty slot) */
+	struct record **table[RECORD_KINDS];
+	size_t table_mask[RECORD_KINDS];
 	/* Markdown that introduces a section page ("pathways/_index.md"), by
 	 * section name; NULL when the site has none. */
 	struct doc *intro_frameworks, *intro_lifecycle, *intro_pathways,
