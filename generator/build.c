@@ -1,6 +1,7 @@
 /* build: the pipeline from a site directory to a written site. */
 #include "build.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <stdatomic.h>
@@ -22,6 +23,7 @@
 #include "model.h"
 #include "output.h"
 #include "pages.h"
+#include "quick.h"
 #include "readability.h"
 #include "strbuf.h"
 #include "theme.h"
@@ -57,6 +59,16 @@ struct build {
 	atomic_size_t skipped;     /* pages whose inputs had not changed */
 	pthread_mutex_t body_lock; /* fetching bodies left in the cache */
 	atomic_int cache_damaged;  /* a body left in the cache could not be read */
+	/* for the quick path (see quick_build) */
+	int quick;                 /* this site can take it: no Lua */
+	int quick_path;            /* this build is taking it */
+	unsigned long long frame;  /* the stamp without the Markdown files' bytes */
+	unsigned long long depends; /* what every body depends on (bodies_depend_on) */
+	struct fs_list listed;     /* the content files, with their stats */
+	struct quick_splice *splices; /* per page: where its body is */
+	char **dirty;              /* pages a quick build changed, sorted */
+	size_t ndirty;
+	struct quick next_quick;   /* for the next build (gather_quick) */
 };
 
 static double now(void)
@@ -252,6 +264,9 @@ static void render_body(struct linker *lk, struct doc *d, unsigned long long dep
 	struct hookrun_doc hd = { b->hooks, d };
 	unsigned long long key = depends;
 	size_t before = dl->n;
+	/* the quick path leaves the pack alone: reading its index would cost
+	 * more than the few bodies it renders */
+	int blobs = b->cache && !b->opts->dry_run && !b->quick_path;
 
 	key = value_hash_bytes(&d->body_hash, sizeof d->body_hash, key);
 	key = value_hash_bytes(&d->meta_hash, sizeof d->meta_hash, key);
@@ -259,11 +274,11 @@ static void render_body(struct linker *lk, struct doc *d, unsigned long long dep
 	key = value_hash_bytes(&shift, sizeof shift, key);
 	if (!prefix)
 		d->body_key = key;
-	if (later && b->cache && !b->opts->dry_run && cache_blob_has(b->cache, key)) {
+	if (later && blobs && cache_blob_has(b->cache, key)) {
 		*later = key; /* fetched by load_body when a page shows it */
 		return;
 	}
-	if (b->cache && !b->opts->dry_run && cache_blob_get(b->cache, key, &blob) &&
+	if (blobs && cache_blob_get(b->cache, key, &blob) &&
 	    unpack_body(&blob, html_out, r, longest, toc_out) == 0) {
 		strbuf_release(&blob);
 		return;
@@ -283,7 +298,7 @@ static void render_body(struct linker *lk, struct doc *d, unsigned long long dep
 		*longest = xstrndup(r->longest ? r->longest : "", r->longest_len);
 		r->longest = r->longest ? *longest : NULL;
 	}
-	if (dl->n == before && b->cache && !b->opts->dry_run) {
+	if (dl->n == before && blobs) {
 		strbuf_reset(&blob);
 		pack_body(&blob, html.buf, r, toc_out ? *toc_out : NULL);
 		cache_blob_put(b->cache, key, blob.buf, blob.len);
@@ -369,7 +384,7 @@ static void render_bodies(struct build *b)
 	if (hookrun_sees_bodies(b->hooks))
 		n = 1;
 	job.b = b;
-	job.depends = bodies_depend_on(b);
+	job.depends = b->depends = bodies_depend_on(b);
 	job.measure = b->cfg.max_grade || b->stats->grades;
 	job.nitems = b->content.n + b->model.all[RECORD_CHAPTER].n;
 	job.reads = xcalloc(b->content.n + 1, sizeof *job.reads);
@@ -527,15 +542,65 @@ static void progress(const struct build *b, size_t done, size_t total)
  * what it reads; when the context hashes as last time, the page is still
  * not rendered again.
  */
-static void render_one(struct build *b, const struct pages_env *env, const struct page *p,
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Pages a quick build has written since the last full one: what the
+ * cache says of them describes older files. */
+static int is_dirty(const struct build *b, const char *out)
+{
+	return b->ndirty && bsearch(&out, b->dirty, b->ndirty, sizeof *b->dirty, cmp_str);
+}
+
+/* The pages quick builds wrote since the last full build ("quick-dirty"). */
+static void read_dirty(struct build *b)
+{
+	const char *text = cache_note_get(b->cache, "quick-dirty");
+	size_t alloc = 0;
+
+	while (text && *text) {
+		size_t n = strcspn(text, " ");
+
+		if (n) {
+			XGROW(b->dirty, alloc, b->ndirty + 1);
+			b->dirty[b->ndirty++] = xstrndup(text, n);
+		}
+		text += n + (text[n] == ' ');
+	}
+	if (b->ndirty)
+		qsort(b->dirty, b->ndirty, sizeof *b->dirty, cmp_str);
+}
+
+/* Where `html` (just rendered) shows p's body, watched as it rendered. */
+static void note_splice(const struct page *p, const struct mustache_watch *w,
+			const struct strbuf *html, struct quick_splice *s)
+{
+	const char *body = p->doc->html;
+	size_t len = strlen(body);
+
+	memset(s, 0, sizeof *s);
+	if (w->count != 1 || w->escaped || w->len != len || w->at + len > html->len ||
+	    memcmp(html->buf + w->at, body, len))
+		return;
+	s->at = w->at;
+	s->len = len;
+	s->html = value_hash_fast(body, len, VALUE_HASH_SEED);
+	s->toc = value_hash(p->doc->toc, VALUE_HASH_SEED);
+	s->ok = 1;
+}
+
+static void render_one(struct build *b, const struct pages_env *env, struct page *p,
 		       struct strbuf *html, struct diag_list *dl)
 {
 	const char *layout = pages_layout(p);
-	unsigned long long hash, seed, key, was, was_hash;
+	unsigned long long hash, seed, key, was = 0, was_hash;
 	struct value *ctx;
 	struct strbuf note = STRBUF_INIT, tokens = STRBUF_INIT;
 	struct pages_deps deps = { NULL, 0, 0, 0, 0, 0 };
-	const char *old;
+	struct quick_splice *splice = &b->splices[p - b->pages.items], old_splice = { 0, 0, 0, 0, 0 };
+	const char *old, *old_deps = NULL;
 	int kept = 0;
 	size_t i;
 
@@ -553,38 +618,55 @@ static void render_one(struct build *b, const struct pages_env *env, const struc
 			seed = value_hash_bytes(&b->layouts[i].print, sizeof b->layouts[i].print, seed);
 	seed = value_hash_bytes(&b->program, sizeof b->program, seed);
 	was_hash = cache_get(b->cache, p->out, &old);
-	if (was_hash && sscanf(old, "%llx", &was) == 1 && strlen(old) >= 16 &&
-	    pages_deps_key(env, p, old + 16 + (old[16] == ' '), seed, &key) == 0 && key == was &&
+	if (was_hash && is_dirty(b, p->out))
+		was_hash = 0;
+	if (was_hash && sscanf(old, "%llx", &was) == 1 && strlen(old) >= 16)
+		old_deps = quick_note_parse(old + 16 + (old[16] == ' '), &old_splice);
+	if (old_deps && pages_deps_key(env, p, old_deps, seed, &key) == 0 && key == was &&
 	    output_keep(&b->out, p->out) == 0) {
 		/* nothing it read has changed: keep last build's file */
 		cache_put(b->cache, p->out, was_hash, old);
+		*splice = old_splice;
 		atomic_fetch_add(&b->skipped, 1);
 		return;
 	}
 	ctx = pages_context_deps(env, p, &deps);
 	pages_deps_text(&deps, &tokens);
 	pages_deps_release(&deps);
-	if (pages_deps_key(env, p, tokens.buf, seed, &key) == 0)
-		strbuf_addf(&note, "%016llx %s", key, tokens.buf);
-	strbuf_release(&tokens);
 	hash = value_hash(ctx, seed);
 	if (hash == was_hash && output_keep(&b->out, p->out) == 0) {
 		/* nothing this page shows has changed: keep last build's file */
 		atomic_fetch_add(&b->skipped, 1);
+		*splice = old_splice;
 		kept = 1;
 	} else {
 		struct value_member *page = value_member(ctx, "page");
 		const char *path = p->doc ? p->doc->path : p->url;
+		/* where the body goes, for a later quick build */
+		struct mustache_watch watch = { NULL, 0, 0, 0, 0 };
+		int watching = b->quick && p->doc && p->doc->is_markdown && p->kind != PAGE_GUIDE_ALL;
 
+		if (watching)
+			watch.value = value_get(page->val, "content");
 		strbuf_reset(html);
 		kept = hookrun_page(b->hooks, &page->val, path, dl) == 0 &&
 		       theme_render(&b->theme, layout, ctx, b->opts->strict,
-				    hookrun_lambdas(b->hooks), html, dl) == 0 &&
+				    hookrun_lambdas(b->hooks), watching ? &watch : NULL, html, dl) == 0 &&
 		       hookrun_html(b->hooks, page->val, path, html, dl) == 0 &&
 		       output_write(&b->out, p->out, html->buf, html->len, dl) == 0;
+		memset(splice, 0, sizeof *splice);
+		if (kept && watching)
+			note_splice(p, &watch, html, splice);
 	}
-	if (kept)
+	if (kept && pages_deps_key(env, p, tokens.buf, seed, &key) == 0) {
+		strbuf_addf(&note, "%016llx ", key);
+		quick_note(&note, splice);
+		strbuf_adds(&note, tokens.buf);
 		cache_put(b->cache, p->out, hash, note.buf);
+	} else if (kept) {
+		cache_put(b->cache, p->out, hash, "");
+	}
+	strbuf_release(&tokens);
 	value_free(ctx);
 	strbuf_release(&note);
 }
@@ -721,13 +803,28 @@ static unsigned long long program_print(void)
 	return h;
 }
 
-static unsigned long long input_stamp(const struct build_opts *opts, const char *out_dir,
-				      unsigned long long program, struct fs_list *content_files)
+static int is_markdown_name(const char *rel)
 {
-	unsigned long long h = program;
+	size_t n = strlen(rel);
+
+	return n > 3 && !strcmp(rel + n - 3, ".md");
+}
+
+/*
+ * The stamp: a hash of the name, size and time of every file the build
+ * reads, and of waymark itself. *frame is the same without the Markdown
+ * files' sizes and times (their names stay in it): when only it matches
+ * the last build's, only Markdown files were written (see quick_build).
+ */
+static unsigned long long input_stamp(const struct build_opts *opts, const char *out_dir,
+				      unsigned long long program, struct fs_list *content_files,
+				      unsigned long long *frame)
+{
+	unsigned long long h = program, stamp;
 	struct stat sb;
 	char *p;
 	int flags[2] = { opts->drafts, opts->strict };
+	size_t i;
 
 	h = value_hash_bytes(flags, sizeof flags, h);
 	h = value_hash_bytes(out_dir, strlen(out_dir) + 1, h);
@@ -737,13 +834,104 @@ static unsigned long long input_stamp(const struct build_opts *opts, const char 
 		h = value_hash_bytes(&sb.st_mtim, sizeof sb.st_mtim, h);
 	}
 	free(p);
-	p = fs_join(opts->site_dir, "content");
-	h = fs_stamp_list(p, h, content_files); /* content_load reads what it listed */
-	free(p);
 	p = fs_join(opts->site_dir, "lua");
 	h = fs_stamp(p, h);
 	free(p);
-	return theme_stamp(opts->site_dir, h);
+	h = theme_stamp(opts->site_dir, h);
+	p = fs_join(opts->site_dir, "content");
+	stamp = fs_stamp_list(p, h, content_files); /* content_load reads what it listed */
+	free(p);
+	for (i = 0; i < content_files->n; i++) {
+		const char *rel = content_files->paths[i];
+
+		h = value_hash_bytes(rel, strlen(rel) + 1, h);
+		if (!is_markdown_name(rel)) {
+			unsigned long long st = quick_stat(&content_files->stats[i]);
+
+			h = value_hash_bytes(&st, sizeof st, h);
+		}
+	}
+	*frame = h;
+	return stamp;
+}
+
+static int cmp_quick_file(const void *a, const void *b)
+{
+	return strcmp(((const struct quick_file *)a)->rel, ((const struct quick_file *)b)->rel);
+}
+
+/* A name the quick file can hold: no tab, newline or space. */
+static int plain_name(const char *s)
+{
+	return s && !strpbrk(s, "\t\n ");
+}
+
+/* What the next build's quick path needs (see quick_build): every Markdown
+ * file's stat, front matter hash and URL, and where each page shows its
+ * body; gathered before content and pages are freed, saved with the cache.
+ * A site with Lua hooks (which may read or change bodies anywhere) has
+ * none. */
+static void gather_quick(struct build *b)
+{
+	struct quick *q = &b->next_quick;
+	size_t i, j;
+
+	if (!b->quick)
+		return;
+	q->frame = b->frame;
+	q->depends = b->depends;
+	for (i = 0; i < b->listed.n; i++) {
+		const char *rel = b->listed.paths[i];
+		const struct doc *d;
+		struct quick_file *f;
+
+		if (!is_markdown_name(rel) || !plain_name(rel))
+			continue; /* without a line, a change to it takes the full path */
+		f = quick_add(q, rel, quick_stat(&b->listed.stats[i]));
+		d = content_find(&b->content, rel);
+		if (d && d->is_markdown && plain_name(d->url)) {
+			f->built = 1;
+			f->meta = d->meta_hash;
+			f->url = xstrdup(d->url);
+		}
+	}
+	if (q->n)
+		qsort(q->items, q->n, sizeof *q->items, cmp_quick_file);
+	for (i = 0; i < b->pages.n; i++) {
+		const struct page *p = &b->pages.items[i];
+		struct quick_file *f = p->doc ? quick_find(q, p->doc->rel) : NULL;
+		struct quick_splice none = { 0, 0, 0, 0, 0 };
+
+		if (f && f->built)
+			quick_add_page(f, p->out, plain_name(p->out) ? &b->splices[i] : &none);
+	}
+	/* a guide's one-page edition shows its chapters' bodies too, joined */
+	for (i = 0; i < b->pages.n; i++) {
+		const struct page *p = &b->pages.items[i];
+		const struct record *g = p->record;
+		struct quick_splice joined = { 0, 0, 0, 0, 0 };
+		struct quick_file *f;
+
+		if (p->kind != PAGE_GUIDE_ALL || !g)
+			continue;
+		if (g->doc && (f = quick_find(q, g->doc->rel)) && f->built)
+			quick_add_page(f, p->out, &joined);
+		for (j = 0; j < g->children.n; j++)
+			if (g->children.items[j]->doc &&
+			    (f = quick_find(q, g->children.items[j]->doc->rel)) && f->built)
+				quick_add_page(f, p->out, &joined);
+	}
+}
+
+static void save_quick(struct build *b, const struct build_stats *st)
+{
+	char *path = cache_file(b->out.final, ".quick");
+
+	b->next_quick.pages = st->pages;
+	b->next_quick.files = atomic_load(&b->out.written) + atomic_load(&b->out.kept);
+	if (!b->quick || quick_save(&b->next_quick, path) < 0)
+		unlink(path);
+	free(path);
 }
 
 /* Keep this build's stamp, page count and warnings for the next one, then
@@ -762,6 +950,7 @@ static int remember(struct build *b, unsigned long long stamp, const struct buil
 	cache_note_put(b->cache, "warnings", w.buf);
 	strbuf_release(&w);
 	ret = cache_save(b->cache, b->out.final);
+	save_quick(b, st);
 	return ret;
 }
 
@@ -785,6 +974,243 @@ static int unchanged(struct build *b, const char *out_dir, unsigned long long st
 	return 1;
 }
 
+/* A page's new file, waiting until every changed body has been checked. */
+struct quick_write {
+	char *path;
+	struct strbuf bytes;
+	struct quick_splice *splice; /* its entry, updated once written */
+	size_t len;
+	unsigned long long html;
+};
+
+/* Add every out of f to the "quick-dirty" list in `dirty` (space-separated). */
+static void add_dirty(struct strbuf *dirty, const struct quick_file *f)
+{
+	size_t j;
+
+	for (j = 0; j < f->npages; j++) {
+		const char *out = f->outs[j], *at = dirty->buf;
+		size_t n = strlen(out);
+
+		while ((at = strstr(at, out)) &&
+		       !((at == dirty->buf || at[-1] == ' ') && (at[n] == ' ' || !at[n])))
+			at++;
+		if (at)
+			continue; /* there already */
+		if (dirty->len)
+			strbuf_addch(dirty, ' ');
+		strbuf_adds(dirty, out);
+	}
+}
+
+/*
+ * The quick path. When every file that changed since the last build is a
+ * Markdown file whose front matter is what it was (the words of a story or
+ * a page were edited), nothing that the model, the page plan or any list
+ * reads has changed: only the pages that show those bodies, and in them
+ * only the body. Each such page's new file is its old one with the new body
+ * where the old one was (noted as it rendered, see note_splice), so
+ * neither the other files nor the model are loaded.
+ *
+ * Anything else takes the full path: another kind of change, Lua hooks, a
+ * body that now has a diagnostic or had a warning, different headings (the
+ * table of contents shows them), an old file that is not what the last
+ * build wrote, a body shown other than once as it is. Returns 1 when the
+ * build is done, 0 to build in full (nothing was written).
+ */
+static int quick_build(struct build *b, const char *out_dir, unsigned long long stamp,
+		       struct build_stats *st)
+{
+	struct quick q;
+	char *path = cache_file(out_dir, ".quick"), *content_dir;
+	struct quick_file **changed = NULL;
+	struct quick_write *writes = NULL;
+	size_t nchanged = 0, nwrites = 0, awrites = 0, i, j, written = 0;
+	struct diag_list dl = DIAG_LIST_INIT, old = DIAG_LIST_INIT;
+	struct strbuf dirty = STRBUF_INIT;
+	struct linker lk = { b, STRBUF_INIT };
+	const char *was_dirty = cache_note_get(b->cache, "quick-dirty");
+	char buf[32];
+	int done = 0;
+	const char *why = "a check, a dry run or a first build";
+
+	memset(&q, 0, sizeof q);
+	b->quick_path = 1;
+	if (b->opts->dry_run || b->opts->grades || !fs_is_dir(out_dir))
+		goto out;
+	why = "no quick file from the last build (Lua hooks?)";
+	if (quick_load(&q, path) < 0)
+		goto out;
+	why = "files other than Markdown changed, or were added or removed";
+	if (q.frame != b->frame)
+		goto out;
+	/* which Markdown files changed: all must be built, shown and spliceable */
+	changed = xcalloc(b->listed.n + 1, sizeof *changed);
+	for (i = 0; i < b->listed.n; i++) {
+		const char *rel = b->listed.paths[i];
+		struct quick_file *f;
+
+		if (!is_markdown_name(rel))
+			continue;
+		why = "a Markdown file the last build did not note";
+		if (!(f = quick_find(&q, rel)))
+			goto out;
+		if (f->stat == quick_stat(&b->listed.stats[i]))
+			continue;
+		why = "a changed body that pages show in other ways";
+		if (!f->built || !f->npages)
+			goto out;
+		for (j = 0; j < f->npages; j++)
+			if (!f->splices[j].ok)
+				goto out;
+		f->stat = quick_stat(&b->listed.stats[i]);
+		changed[nchanged++] = f;
+	}
+	why = "no Markdown file changed";
+	if (!nchanged)
+		goto out;
+	why = "the last build warned about a changed file";
+	/* the last build's warnings about them: the full path says them again */
+	diag_list_load(&old, DIAG_WARNING, cache_note_get(b->cache, "warnings"));
+	for (i = 0; i < old.n; i++)
+		for (j = 0; j < nchanged; j++) {
+			const char *file = old.items[i].file;
+			size_t n = file ? strlen(file) : 0, r = strlen(changed[j]->rel);
+
+			if (n >= r && !strcmp(file + n - r, changed[j]->rel))
+				goto out;
+		}
+	/* what links resolve against: every built Markdown file, as it was */
+	content_dir = fs_join(b->opts->site_dir, "content");
+	for (i = 0; i < q.n; i++) {
+		struct doc *d;
+
+		if (!q.items[i].built)
+			continue;
+		d = xcalloc(1, sizeof *d);
+		d->rel = xstrdup(q.items[i].rel);
+		d->path = fs_join(content_dir, d->rel);
+		d->is_markdown = 1;
+		d->url = xstrdup(q.items[i].url);
+		XGROW(b->content.docs, b->content.alloc, b->content.n + 1);
+		b->content.docs[b->content.n++] = d;
+	}
+	free(content_dir);
+	for (i = 0; i < nchanged; i++) {
+		struct quick_file *f = changed[i];
+		struct doc **slot, *d = content_load_file(b->opts->site_dir, f->rel, &dl);
+		struct readability r;
+		char *longest = NULL;
+		struct strbuf msg = STRBUF_INIT;
+		unsigned long long toc;
+		int bad;
+
+		why = "a changed file's front matter changed";
+		if (!d || dl.n || d->draft || d->meta_hash != f->meta) {
+			content_free_doc(d);
+			goto out;
+		}
+		for (slot = b->content.docs; strcmp((*slot)->rel, f->rel); slot++)
+			;
+		content_free_doc(*slot);
+		*slot = d;
+		free(d->url);
+		d->url = xstrdup(f->url);
+		render_body(&lk, d, q.depends, NULL, 0, &d->html, b->cfg.max_grade ? &r : NULL,
+			    &longest, &d->toc, NULL, &dl);
+		bad = dl.n || !d->html || !*d->html ||
+		      (b->cfg.max_grade && readability_warning(&msg, &r, b->cfg.max_grade));
+		free(longest);
+		strbuf_release(&msg);
+		why = "a changed body has a diagnostic";
+		if (bad)
+			goto out;
+		toc = value_hash(d->toc, VALUE_HASH_SEED);
+		why = "a page is not as the last build wrote it, or its headings changed";
+		for (j = 0; j < f->npages; j++) {
+			struct quick_splice *s = &f->splices[j];
+			struct quick_write *w;
+			struct strbuf was = STRBUF_INIT;
+			size_t len = strlen(d->html);
+
+			if (!output_confined(f->outs[j])) {
+				strbuf_release(&was);
+				goto out;
+			}
+			XGROW(writes, awrites, nwrites + 1);
+			w = &writes[nwrites++];
+			memset(w, 0, sizeof *w);
+			w->path = fs_join(out_dir, f->outs[j]);
+			strbuf_init(&w->bytes, 0);
+			if (fs_read(w->path, &was) < 0 || s->toc != toc || s->at + s->len > was.len ||
+			    value_hash_fast(was.buf + s->at, s->len, VALUE_HASH_SEED) != s->html) {
+				strbuf_release(&was);
+				goto out;
+			}
+			strbuf_add(&w->bytes, was.buf, s->at);
+			strbuf_add(&w->bytes, d->html, len);
+			strbuf_add(&w->bytes, was.buf + s->at + s->len, was.len - s->at - s->len);
+			w->splice = s;
+			w->len = len;
+			w->html = value_hash_fast(d->html, len, VALUE_HASH_SEED);
+			strbuf_release(&was);
+		}
+	}
+	/* the cache learns first which files stop matching its pages... */
+	if (was_dirty)
+		strbuf_adds(&dirty, was_dirty);
+	for (i = 0; i < nchanged; i++)
+		add_dirty(&dirty, changed[i]);
+	cache_note_put(b->cache, "quick-dirty", dirty.buf);
+	if (cache_save_notes(b->cache, out_dir) < 0)
+		goto out;
+	/* ...then the files change, then the stamp says they are done */
+	for (i = 0; i < nwrites; i++) {
+		struct quick_write *w = &writes[i];
+
+		if (!fs_same(w->path, w->bytes.buf, w->bytes.len)) {
+			if (fs_replace(w->path, w->bytes.buf, w->bytes.len) < 0) {
+				diag_io_error(b->dl, NULL, "unable to write '%s': %s", w->path,
+					      strerror(errno));
+				done = 1; /* not worth a full build: it would fail too */
+				goto out;
+			}
+			written++;
+		}
+		w->splice->len = w->len;
+		w->splice->html = w->html;
+	}
+	if (quick_save(&q, path) < 0)
+		unlink(path);
+	snprintf(buf, sizeof buf, "%016llx", stamp);
+	cache_note_put(b->cache, "stamp", buf);
+	cache_save_notes(b->cache, out_dir);
+	diag_list_load(b->dl, DIAG_WARNING, cache_note_get(b->cache, "warnings"));
+	st->pages = q.pages;
+	st->rendered = nwrites;
+	st->written = written;
+	st->kept = q.files - written;
+	done = 1;
+out:
+	b->quick_path = 0;
+	if (!done && getenv("WAYMARK_TIMINGS"))
+		fprintf(stderr, "no quick build: %s\n", why);
+	for (i = 0; i < nwrites; i++) {
+		free(writes[i].path);
+		strbuf_release(&writes[i].bytes);
+	}
+	free(writes);
+	free(changed);
+	strbuf_release(&lk.url);
+	strbuf_release(&dirty);
+	diag_list_release(&dl);
+	diag_list_release(&old);
+	content_release(&b->content);
+	quick_release(&q);
+	free(path);
+	return done;
+}
+
 /* WAYMARK_TIMINGS=1 in the environment prints how long each phase took,
  * on stderr, for profiling. */
 static void phase(const char *name, double *last)
@@ -802,7 +1228,6 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	struct build b;
 	const struct value *theme_where;
 	unsigned long long stamp;
-	struct fs_list content_files = { NULL, 0, 0, NULL };
 	struct chart_run charts = { NULL, 0, DIAG_LIST_INIT, 0 };
 	pthread_t releaser;
 	int released = 0;
@@ -822,7 +1247,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		st->grades = value_new_list();
 	out_dir = opts->out_dir ? xstrdup(opts->out_dir) : fs_join(opts->site_dir, "public");
 	b.program = program_print();
-	stamp = input_stamp(opts, out_dir, b.program, &content_files);
+	stamp = input_stamp(opts, out_dir, b.program, &b.listed, &b.frame);
 	b.cache = cache_load(out_dir);
 	phase("stamp", &tp);
 	if (unchanged(&b, out_dir, stamp, st))
@@ -835,12 +1260,16 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	theme_load(&b.theme, opts->site_dir, b.cfg.theme, theme_where ? &theme_where->pos : NULL,
 		   b.base_path, dl);
 	phase("config", &tp);
+	if (!dl->errors && quick_build(&b, out_dir, stamp, st)) {
+		phase("quick", &tp);
+		goto finish;
+	}
 	content_load(&b.content, opts->site_dir, opts->drafts, opts->dry_run ? NULL : b.cache,
-		     b.program, &content_files, dl);
-	fs_list_release(&content_files);
+		     b.program, &b.listed, dl);
 	phase("load", &tp);
 	if (!dl->errors)
 		b.hooks = hookrun_new(&b.cfg, opts->site_dir, dl);
+	b.quick = !dl->errors && !hookrun_any(b.hooks);
 	if (!dl->errors)
 		hookrun_site(b.hooks, &b.content, &b.cfg, dl);
 	if (!dl->errors)
@@ -883,6 +1312,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 				    &b.model, &b.pages, load_body, &b };
 	pages_fingerprint(&b.model, &b.pages);
 	print_layouts(&b);
+	b.splices = xcalloc(b.pages.n + 1, sizeof *b.splices);
+	read_dirty(&b);
 	phase("prints", &tp);
 	render_pages(&b, st);
 	if (atomic_load(&b.cache_damaged))
@@ -890,6 +1321,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 			   ".waymark-cache-* files there and build again", out_dir);
 	phase("pages", &tp);
 	write_extras(&b);
+	gather_quick(&b);
 	phase("extras", &tp);
 	/* pages, model and content are done with: freed while the output
 	 * and cache are committed */
@@ -919,7 +1351,12 @@ finish:
 	value_free(b.site);
 	free(b.base_path);
 	free(b.layouts);
-	fs_list_release(&content_files);
+	fs_list_release(&b.listed);
+	free(b.splices);
+	for (size_t i = 0; i < b.ndirty; i++)
+		free(b.dirty[i]);
+	free(b.dirty);
+	quick_release(&b.next_quick);
 	config_release(&b.cfg);
 	pthread_mutex_destroy(&b.body_lock);
 	free(out_dir);

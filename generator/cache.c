@@ -658,6 +658,54 @@ int cache_save(struct cache *c, const char *out_dir)
 	return ret;
 }
 
+/*
+ * After a build that rendered no page through the cache (the quick path):
+ * the main file again, with this build's notes over the last build's; the
+ * pages file and the pack stay as they are.
+ */
+int cache_save_notes(struct cache *c, const char *out_dir)
+{
+	char *path = cache_path(out_dir);
+	struct strbuf text = STRBUF_INIT;
+	size_t i, j;
+	int ret;
+
+	strbuf_adds(&text, CACHE_MAGIC "\n");
+	if (c->has_pages) {
+		strbuf_adds(&text, PAGES_LINE);
+		strbuf_addf(&text, "%016llx\n", c->pages_check);
+	}
+	for (i = 0; i < c->nold; i++) {
+		for (j = 0; j < c->nnow && strcmp(c->now[j].out, c->old[i].out); j++)
+			;
+		if (j < c->nnow)
+			continue; /* this build's is written below */
+		strbuf_addf(&text, "%s ", c->old[i].out);
+		add_escaped(&text, c->old[i].text);
+		strbuf_addch(&text, '\n');
+	}
+	for (i = 0; i < c->nnow; i++)
+		if (c->now[i].out[0] == '=') {
+			strbuf_addf(&text, "%s ", c->now[i].out);
+			add_escaped(&text, c->now[i].text);
+			strbuf_addch(&text, '\n');
+		}
+	ret = fs_write(path, text.buf, text.len);
+	strbuf_release(&text);
+	free(path);
+	return ret;
+}
+
+char *cache_file(const char *out_dir, const char *suffix)
+{
+	char *path = cache_path(out_dir);
+	char *full = xmalloc(strlen(path) + strlen(suffix) + 1);
+
+	sprintf(full, "%s%s", path, suffix);
+	free(path);
+	return full;
+}
+
 void cache_free(struct cache *c)
 {
 	size_t i;

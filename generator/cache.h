@@ -61,6 +61,14 @@ int cache_blob_has(struct cache *c, unsigned long long key);
 
 /* Write this build's entries beside `out_dir`. 0 or -1 (errno). */
 int cache_save(struct cache *c, const char *out_dir);
+/* Write this build's notes (over the last build's), keeping the last
+ * build's page entries and blobs as they are: for a build that rendered
+ * pages without them (the quick path; blobs it put are not kept). 0 or -1
+ * (errno). */
+int cache_save_notes(struct cache *c, const char *out_dir);
+/* "<parent>/.waymark-cache-<name><suffix>", a file of the cache's own that
+ * the caller reads and writes; the caller frees it. */
+char *cache_file(const char *out_dir, const char *suffix);
 void cache_free(struct cache *c);
 
 #endif

@@ -417,6 +417,15 @@ fail:
 	return NULL;
 }
 
+struct doc *content_load_file(const char *site_dir, const char *rel, struct diag_list *dl)
+{
+	char *content_dir = fs_join(site_dir, "content");
+	struct doc *d = load_one(content_dir, rel, NULL, NULL, 0, dl);
+
+	free(content_dir);
+	return d;
+}
+
 /*
  * Files are read and parsed on threads (libyaml keeps no shared state):
  * each takes the next file and keeps its own diagnostics; the documents

@@ -78,6 +78,9 @@ void content_release(struct content *c);
 void content_free_doc(struct doc *d);
 /* Sort the documents by rel again (after adding some). */
 void content_sort(struct content *c);
+/* Read and parse one file, `rel` below `site_dir`/content, as content_load
+ * would (without the cache): the document, or NULL (recorded). */
+struct doc *content_load_file(const char *site_dir, const char *rel, struct diag_list *dl);
 /* The document whose rel is `rel`, or NULL. */
 struct doc *content_find(const struct content *c, const char *rel);
 /* The Markdown document whose rel is nearest to `rel` (for "did you

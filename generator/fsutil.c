@@ -98,6 +98,28 @@ int fs_write(const char *path, const void *data, size_t len)
 	return close(fd);
 }
 
+int fs_replace(const char *path, const void *data, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	struct strbuf tmp = STRBUF_INIT;
+	int ret;
+
+	/* beside it, so that the rename stays on one file system */
+	strbuf_add(&tmp, path, slash ? (size_t)(slash - path + 1) : 0);
+	strbuf_addf(&tmp, ".waymark-new-%s", slash ? slash + 1 : path);
+	ret = fs_write(tmp.buf, data, len);
+	if (ret == 0 && rename(tmp.buf, path) < 0)
+		ret = -1;
+	if (ret < 0) {
+		int e = errno;
+
+		unlink(tmp.buf);
+		errno = e;
+	}
+	strbuf_release(&tmp);
+	return ret;
+}
+
 int fs_write_fd(int fd, const void *data, size_t len)
 {
 	const char *p = data;

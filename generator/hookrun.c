@@ -122,6 +122,13 @@ const struct mustache_lambdas *hookrun_lambdas(const struct hookrun *hr)
 	return hr && hr->has_helpers ? &hr->lambdas : NULL;
 }
 
+int hookrun_any(const struct hookrun *hr)
+{
+	return hr && (hooks_has(hr->h, HOOKS_SITE) || hooks_has(hr->h, HOOKS_PAGE) ||
+		      hooks_has(hr->h, HOOKS_MARKDOWN) || hooks_has(hr->h, HOOKS_HTML) ||
+		      hooks_has(hr->h, HOOKS_SHORTCODES) || hooks_has(hr->h, HOOKS_HELPERS));
+}
+
 int hookrun_sees_everything(const struct hookrun *hr)
 {
 	return hr && hooks_has(hr->h, HOOKS_SITE) &&

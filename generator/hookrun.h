@@ -26,6 +26,8 @@ struct cmark_node;
 struct hookrun *hookrun_new(const struct config *cfg, const char *site_dir,
 			    struct diag_list *dl);
 void hookrun_free(struct hookrun *hr);
+/* 1 when the site defines any hook at all. */
+int hookrun_any(const struct hookrun *hr);
 /* A hash of every hook file's text: pages depend on it. */
 unsigned long long hookrun_fingerprint(const struct hookrun *hr);
 

@@ -346,7 +346,9 @@ struct render {
 	const struct mustache_set *set;
 	int strict;
 	const struct mustache_lambdas *lambdas;
+	struct mustache_watch *watch;
 	struct strbuf *out;
+	struct strbuf *root_out; /* the caller's: a lambda renders elsewhere */
 	struct diag_list *dl;
 	size_t dl_start; /* this call's first diagnostic */
 	int depth;
@@ -634,10 +636,18 @@ static void interpolate(struct render *r, const struct mustache_template *t,
 	if (r->pending && ind)
 		emit_indent(r, ind);
 	r->pending = 0;
+	if (r->watch && v == r->watch->value) {
+		/* inside a lambda's text it may not end up where it was put */
+		r->watch->count += r->out == r->root_out ? 1 : 2;
+		r->watch->at = r->out->len;
+		r->watch->escaped = nd->kind == NODE_ESCAPED;
+	}
 	if (nd->kind == NODE_ESCAPED)
 		strbuf_add_html(r->out, s, len);
 	else
 		strbuf_add(r->out, s, len);
+	if (r->watch && v == r->watch->value)
+		r->watch->len = r->out->len - r->watch->at;
 }
 
 static void render_nodes(struct render *r, const struct mustache_template *t, size_t i,
@@ -862,7 +872,8 @@ int mustache_render(const struct mustache_set *set, const char *name,
 	r.set = set;
 	r.strict = opts && opts->strict;
 	r.lambdas = opts ? opts->lambdas : NULL;
-	r.out = out;
+	r.watch = opts ? opts->watch : NULL;
+	r.out = r.root_out = out;
 	r.dl = dl;
 	r.dl_start = dl->n;
 	r.pending = 1;

@@ -71,6 +71,19 @@ struct mustache_lambdas {
 	void *ctx;
 };
 
+/*
+ * Where a value was interpolated, so that a page can later have a new text
+ * put in its place without rendering it again: mustache_render counts the
+ * interpolations of `value` (the same node of the context, not an equal
+ * text) and notes where the last one is in `out` and whether it was
+ * escaped.
+ */
+struct mustache_watch {
+	const struct value *value;
+	size_t count, at, len;
+	int escaped;
+};
+
 struct mustache_opts {
 	/* Make these errors instead of empty output: an unknown name in a
 	 * `{{x}}`/`{{{x}}}` tag or a dynamic name, a list or map interpolated
@@ -78,6 +91,7 @@ struct mustache_opts {
 	 * stay quietly false: that is what sections are for. */
 	int strict;
 	const struct mustache_lambdas *lambdas; /* may be NULL */
+	struct mustache_watch *watch;           /* may be NULL */
 };
 
 /* An empty set; never NULL. Free it with mustache_set_free. */

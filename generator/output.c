@@ -89,7 +89,7 @@ int output_begin(struct output *o, const char *dir, const char *site_dir, int dr
 	return 0;
 }
 
-static int confined(const char *rel)
+int output_confined(const char *rel)
 {
 	const char *p = rel;
 
@@ -121,7 +121,7 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 	char *dst, *old;
 	int ret = 0;
 
-	if (!confined(rel)) {
+	if (!output_confined(rel)) {
 		diag_error(dl, NULL, "refusing to write '%s': outside the output directory", rel);
 		return -1;
 	}
@@ -153,7 +153,7 @@ int output_keep(struct output *o, const char *rel)
 	char *old;
 	int ret = -1;
 
-	if (o->dry_run || !o->update || !confined(rel))
+	if (o->dry_run || !o->update || !output_confined(rel))
 		return -1;
 	old = fs_join(o->final, rel);
 	if (fs_is_file(old)) {

@@ -61,6 +61,9 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
  * is no such file (then the caller renders the page), recording nothing.
  */
 int output_keep(struct output *o, const char *rel);
+/* 1 when `rel` names a file inside the output directory: relative, with
+ * no "..", "." or empty segment. */
+int output_confined(const char *rel);
 /* Move the build into place. Returns 0 or -1 (recorded). */
 int output_commit(struct output *o, struct diag_list *dl);
 /* Remove the staging directory (after a failed build). */

@@ -367,10 +367,10 @@ unsigned long long theme_print(const struct theme *t, const char *layout, int al
 }
 
 int theme_render(const struct theme *t, const char *name, const struct value *ctx,
-		 int strict, const struct mustache_lambdas *lambdas, struct strbuf *out,
-		 struct diag_list *dl)
+		 int strict, const struct mustache_lambdas *lambdas, struct mustache_watch *watch,
+		 struct strbuf *out, struct diag_list *dl)
 {
-	struct mustache_opts opts = { strict, lambdas };
+	struct mustache_opts opts = { strict, lambdas, watch };
 
 	return mustache_render(t->templates, name, ctx, &opts, out, dl);
 }

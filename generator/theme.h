@@ -58,11 +58,13 @@ int theme_has(const struct theme *t, const char *name);
  * may name any partial). See mustache_set_print. */
 unsigned long long theme_print(const struct theme *t, const char *layout, int all);
 struct mustache_lambdas;
+struct mustache_watch;
 /* Render template `name` with `ctx` into `out`; `lambdas` (may be NULL)
- * are the site's helpers. 0, or -1 (recorded). */
+ * are the site's helpers; `watch` (may be NULL) notes where a value went
+ * (see mustache_watch). 0, or -1 (recorded). */
 int theme_render(const struct theme *t, const char *name, const struct value *ctx,
-		 int strict, const struct mustache_lambdas *lambdas, struct strbuf *out,
-		 struct diag_list *dl);
+		 int strict, const struct mustache_lambdas *lambdas, struct mustache_watch *watch,
+		 struct strbuf *out, struct diag_list *dl);
 /* Copy every asset to its hashed name. 0, or -1 (recorded). */
 int theme_write_assets(const struct theme *t, struct output *o, struct diag_list *dl);
 

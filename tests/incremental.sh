@@ -119,5 +119,33 @@ stories=$(ls "$plain/content/stories/" | grep -vc '^_')
 grep -q "($stories rendered;" "$tmp/log" && ok ||
 	bad "story template: expected $stories pages rendered (the stories), got: $(tail -n 1 "$tmp/log")"
 
+# the quick path (a site without Lua hooks): editing a story's words writes
+# that story's page alone, without loading the model; a new heading, or a
+# changed field, takes the full path; the site stays what a fresh build makes
+story="$plain/content/stories/aisha-help-desk-to-security.md"
+"$w" build -s "$plain" --quiet >"$tmp/log" 2>&1
+sed -i 's/She got the job\./She got the job that week./' "$story"
+WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1
+grep -q '^quick ' "$tmp/log" && grep -q '(1 rendered; 1 files written' "$tmp/log" && ok ||
+	bad "a story's words: expected a quick build of one page, got: $(grep -v '^[a-z]* *[0-9.]* ms$' "$tmp/log")"
+sed -i 's/She got the job that week\./She got the job.\n\n## Afterwards\n\nShe stayed./' "$story"
+WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1
+grep -q 'no quick build: .*headings changed' "$tmp/log" && ok ||
+	bad "a new heading: expected the full path, got: $(grep -v '^[a-z]* *[0-9.]* ms$' "$tmp/log")"
+sed -i 's/She stayed\./She stayed on./' "$story"
+WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1
+grep -q '^quick ' "$tmp/log" && ok || bad "a story's words after a full build: no quick build"
+"$w" build -s "$plain" -o "$tmp/plain-fresh" --quiet >"$tmp/log" 2>&1
+diff -r "$plain/public" "$tmp/plain-fresh" >/dev/null && ok ||
+	bad "after quick builds the site differs from a fresh build: $(diff -rq "$plain/public" "$tmp/plain-fresh" | head -3)"
+# a quick build leaves no half-written file behind, and a page changed
+# by hand in the output is never spliced into
+echo '<!-- edited by hand -->' >"$plain/public/stories/aisha-help-desk-to-security/index.html"
+sed -i 's/She stayed on\./She stayed on for years./' "$story"
+WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1
+grep -q 'no quick build: a page is not as the last build wrote it' "$tmp/log" && ok ||
+	bad "a page edited by hand: expected the full path, got: $(grep -v '^[a-z]* *[0-9.]* ms$' "$tmp/log")"
+find "$plain/public" -name '.waymark-new-*' | grep -q . && bad "a temporary file was left in the output" || ok
+
 echo "incremental: $pass passed, $fail failed"
 [ $fail = 0 ]

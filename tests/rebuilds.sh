@@ -68,6 +68,18 @@ run() {
 
 	story="$c/stories/aisha-help-desk-to-security.md"
 	edit "a story's body" "$story" 's/She got the job\./She got the job that week./'
+	edit "a story's body again" "$story" 's/She got the job that week\./She got the job that month./'
+	# back as it was at the last full build, with a field of another file
+	# changed in the same build: the story page must not be kept as the
+	# last full build left it
+	sed -i 's/She got the job that month\./She got the job./' "$story"
+	edit "a story's body back, with a page's title" "$c/pages/about.md" \
+		'0,/^title: /s/^title: \(.*\)/title: \1 (more)/'
+	edit "a story's body, a new heading (its table of contents)" "$story" 's/She got the job\./She got the job.\n\n## Afterwards\n\nShe stayed./'
+	edit "a stage's body" "$c/lifecycle/02-onboard.md" 's/say so early\./say so as early as you can./'
+	edit "a plain page's body" "$c/pages/about.md" '$s/$/ One more sentence./'
+	edit "a skill's long text" "$c/frameworks/employability/teamwork.md" '$s/$/ One more sentence./'
+	edit "a body with a link to another page" "$c/pages/about.md" '$s|$| See [the stages](../lifecycle/02-onboard.md).|'
 	edit "a story's title" "$story" 's/^title: From Retail to the Help Desk to Cybersecurity/title: From a Phone Store to Cybersecurity/'
 	edit "a story's date (its place in the list)" "$story" 's/^date: 2025-06-18/date: 2020-01-02/'
 	edit "a story's pathway" "$story" 's/^pathway: it-support/pathway: nursing/'

@@ -119,6 +119,14 @@ for size in $SIZES; do
 		grep -q '(1 rendered' "$TMP/cmd.out" || echo "note: one-file rebuild said: $(cat "$TMP/cmd.out")"
 		i=$((i + 1))
 	done
+	# a field instead of the words: the lists and pages that show the
+	# story's title render too (the full incremental path)
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		sed -i "s/^title: \(.*\)/title: \1 $i/" "$TMP/s$size/waymark/content/stories/$story"
+		run "$size-waymark-onefield" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$out"
+		i=$((i + 1))
+	done
 	echo "$size $wm_pages ${hugo_pages:-0}" >>"$TMP/sizes"
 done
 
@@ -144,9 +152,11 @@ while read -r size wm_pages hugo_pages; do
 	printf '%-6s %-8s copying its output with cp -r (making the files, no generating): %s ms\n' "$size" waymark "$cp_ms"
 	eval "copy_$size=$cp_ms"
 	nc=$(median "$TMP/$size-waymark-nochange" 1); oc=$(median "$TMP/$size-waymark-onechange" 1)
-	printf '%-6s %-8s rebuild, no change: %s ms; one story changed: %s ms (peak %s MB)\n' "$size" waymark "$nc" "$oc" \
-		"$(awk -v k="$(median "$TMP/$size-waymark-onechange" 2)" 'BEGIN { printf "%.1f", k / 1024 }')"
-	eval "nochange_$size=$nc onechange_$size=$oc"
+	of=$(median "$TMP/$size-waymark-onefield" 1)
+	printf '%-6s %-8s rebuild, no change: %s ms; one story'"'"'s words changed: %s ms (peak %s MB); its title changed: %s ms\n' \
+		"$size" waymark "$nc" "$oc" \
+		"$(awk -v k="$(median "$TMP/$size-waymark-onechange" 2)" 'BEGIN { printf "%.1f", k / 1024 }')" "$of"
+	eval "nochange_$size=$nc onechange_$size=$oc onefield_$size=$of"
 done <"$TMP/sizes"
 
 echo
@@ -160,7 +170,9 @@ if grep -q '^10000 ' "$TMP/sizes"; then
 		echo "  full build vs Hugo (speed, memory):           not measured (Hugo skipped)"
 	fi
 	echo "  no-change rebuild under 150 ms:               ${nochange_10000} ms   $(target "$nochange_10000" "<" 150)"
-	echo "  one-file change rebuild under 100 ms:         ${onechange_10000} ms   $(target "$onechange_10000" "<" 100)"
+	echo "  one-file change rebuild under 100 ms:"
+	echo "    a story's words (only its page shows them):  ${onechange_10000} ms   $(target "$onechange_10000" "<" 100)"
+	echo "    a story's title (lists show it too):         ${onefield_10000} ms   $(target "$onefield_10000" "<" 100)"
 else
 	echo "  not measured (BENCH_SIZES has no 10000)"
 fi

@@ -85,6 +85,7 @@ static int run(const struct value *test, const char *lua, const char *dir)
 	lam.has = has;
 	lam.call = call;
 	lam.ctx = h;
+	memset(&mo, 0, sizeof mo);
 	mo.strict = 0;
 	mo.lambdas = &lam;
 	if (mustache_set_add(set, "t", "t.mustache", tpl, strlen(tpl), &dl) == 0 &&

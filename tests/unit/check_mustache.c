@@ -82,6 +82,61 @@ START_TEST(missing_name_renders_empty)
 }
 END_TEST
 
+/* Render `text` with {page: {content: "<p>Hi</p>"}}, watching the content. */
+static void watched(const char *text, struct mustache_watch *w, struct strbuf *out)
+{
+	struct mustache_set *set = mustache_set_new();
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct value *ctx = value_new_map(), *page = value_new_map();
+	struct mustache_opts opts = { .watch = w };
+
+	value_map_set_str(page, "content", "<p>Hi</p>");
+	value_map_set(ctx, "page", page, NULL);
+	memset(w, 0, sizeof *w);
+	w->value = value_get(page, "content");
+	ck_assert_int_eq(mustache_set_add(set, "page", PAGE, text, strlen(text), &dl), 0);
+	ck_assert_int_eq(mustache_set_add(set, "body", "body.mustache", "  {{{page.content}}}\n",
+					  strlen("  {{{page.content}}}\n"), &dl), 0);
+	strbuf_reset(out);
+	ck_assert_int_eq(mustache_render(set, "page", ctx, &opts, out, &dl), 0);
+	value_free(ctx);
+	diag_list_release(&dl);
+	mustache_set_free(set);
+}
+
+START_TEST(watch_notes_where_a_value_was_interpolated)
+{
+	struct mustache_watch w;
+	struct strbuf out = STRBUF_INIT;
+
+	watched("<main>{{{page.content}}}</main>", &w, &out);
+	ck_assert_uint_eq(w.count, 1);
+	ck_assert_int_eq(w.escaped, 0);
+	ck_assert_uint_eq(w.at, 6);
+	ck_assert_uint_eq(w.len, 9);
+	ck_assert_int_eq(memcmp(out.buf + w.at, "<p>Hi</p>", w.len), 0);
+	/* through a section, and in an indented partial */
+	watched("{{#page}}<div>{{&content}}</div>{{/page}}", &w, &out);
+	ck_assert_uint_eq(w.count, 1);
+	ck_assert_uint_eq(w.at, 5);
+	watched("<main>\n{{> body}}</main>", &w, &out);
+	ck_assert_uint_eq(w.count, 1);
+	ck_assert_uint_eq(w.len, 9);
+	ck_assert_int_eq(memcmp(out.buf + w.at, "<p>Hi</p>", w.len), 0);
+	/* escaped: noted as such, with the escaped length */
+	watched("{{page.content}}", &w, &out);
+	ck_assert_uint_eq(w.count, 1);
+	ck_assert_int_eq(w.escaped, 1);
+	ck_assert_uint_eq(w.len, strlen("&lt;p&gt;Hi&lt;/p&gt;"));
+	/* twice, or not at all, or only tested in a section */
+	watched("{{{page.content}}}{{{page.content}}}", &w, &out);
+	ck_assert_uint_eq(w.count, 2);
+	watched("{{#page.content}}yes{{/page.content}}", &w, &out);
+	ck_assert_uint_eq(w.count, 0);
+	strbuf_release(&out);
+}
+END_TEST
+
 START_TEST(strict_unknown_name_is_an_error_at_the_tag)
 {
 	struct mustache_set *set = mustache_set_new();
@@ -656,6 +711,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, double_mustache_escapes_html);
 	tcase_add_test(tc, missing_name_renders_empty);
 	tcase_add_test(tc, strict_unknown_name_is_an_error_at_the_tag);
+	tcase_add_test(tc, watch_notes_where_a_value_was_interpolated);
 	tcase_add_test(tc, strict_suggestion_looks_through_the_context_stack);
 	tcase_add_test(tc, strict_dotted_name_suggests_the_whole_path);
 	tcase_add_test(tc, strict_error_is_reported_once_per_tag_in_a_loop);

@@ -1,0 +1,248 @@
+/* quick: the file a build leaves for the next one's quick path. */
+#include "quick.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "value.h"
+#include "xalloc.h"
+
+/*
+ * "<parent>/.waymark-cache-<name>.quick", text:
+ *
+ *   waymark-quick 1
+ *   frame <hex> depends <hex> pages <n> files <n>
+ *   <rel>\t<stat>\t-                                  (not built)
+ *   <rel>\t<stat>\t<meta>\t<url>\t<page>[ <page>...]  (built; no page: "-")
+ *
+ * a page being "<out>,<at>,<len>,<toc>,<html>" in hex, or "<out>,-" when
+ * it shows the body in a way that cannot be spliced. A line per Markdown
+ * file of the site, sorted by rel; rel, url and out have no tabs, spaces
+ * or newlines (they are paths the site made or listed).
+ */
+#define QUICK_MAGIC "waymark-quick 1"
+
+unsigned long long quick_stat(const struct stat *st)
+{
+	uint64_t f[6] = { (uint64_t)st->st_size, (uint64_t)st->st_mtim.tv_sec,
+			  (uint64_t)st->st_mtim.tv_nsec, (uint64_t)st->st_ctim.tv_sec,
+			  (uint64_t)st->st_ctim.tv_nsec, (uint64_t)st->st_ino };
+
+	return value_hash_bytes(f, sizeof f, VALUE_HASH_SEED);
+}
+
+struct quick_file *quick_add(struct quick *q, const char *rel, unsigned long long stat)
+{
+	struct quick_file *f;
+
+	XGROW(q->items, q->alloc, q->n + 1);
+	f = &q->items[q->n++];
+	memset(f, 0, sizeof *f);
+	f->rel = xstrdup(rel);
+	f->stat = stat;
+	return f;
+}
+
+void quick_add_page(struct quick_file *f, const char *out, const struct quick_splice *s)
+{
+	f->outs = xrealloc(f->outs, (f->npages + 1) * sizeof *f->outs);
+	f->splices = xrealloc(f->splices, (f->npages + 1) * sizeof *f->splices);
+	f->outs[f->npages] = xstrdup(out);
+	f->splices[f->npages] = *s;
+	f->npages++;
+}
+
+struct quick_file *quick_find(const struct quick *q, const char *rel)
+{
+	size_t lo = 0, hi = q->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(rel, q->items[mid].rel);
+
+		if (!c)
+			return &q->items[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+void quick_release(struct quick *q)
+{
+	size_t i, j;
+
+	for (i = 0; i < q->n; i++) {
+		struct quick_file *f = &q->items[i];
+
+		free(f->rel);
+		free(f->url);
+		for (j = 0; j < f->npages; j++)
+			free(f->outs[j]);
+		free(f->outs);
+		free(f->splices);
+	}
+	free(q->items);
+	memset(q, 0, sizeof *q);
+}
+
+static int hex(const char *s, unsigned long long *v, const char **end)
+{
+	char *e;
+
+	*v = strtoull(s, &e, 16);
+	*end = e;
+	return e > s ? 0 : -1;
+}
+
+/* "<out>,<at>,<len>,<toc>,<html>" or "<out>,-" */
+static int parse_page(struct quick_file *f, char *tok)
+{
+	char *comma = strchr(tok, ',');
+	struct quick_splice s = { 0, 0, 0, 0, 0 };
+	unsigned long long at, len;
+	const char *p;
+
+	if (!comma || comma == tok)
+		return -1;
+	*comma = '\0';
+	p = comma + 1;
+	if (strcmp(p, "-")) {
+		if (hex(p, &at, &p) || *p++ != ',' || hex(p, &len, &p) || *p++ != ',' ||
+		    hex(p, &s.toc, &p) || *p++ != ',' || hex(p, &s.html, &p) || *p)
+			return -1;
+		s.at = (size_t)at;
+		s.len = (size_t)len;
+		s.ok = 1;
+	}
+	quick_add_page(f, tok, &s);
+	return 0;
+}
+
+static int parse_line(struct quick *q, char *line)
+{
+	char *field[5], *save = NULL, *tok;
+	size_t n = 0;
+	unsigned long long stat, meta;
+	const char *end;
+	struct quick_file *f;
+
+	for (tok = strtok_r(line, "\t", &save); tok && n < 5; tok = strtok_r(NULL, "\t", &save))
+		field[n++] = tok;
+	if (n < 3 || hex(field[1], &stat, &end) || *end ||
+	    (q->n && strcmp(q->items[q->n - 1].rel, field[0]) >= 0))
+		return -1;
+	f = quick_add(q, field[0], stat);
+	if (n == 3 && !strcmp(field[2], "-"))
+		return 0;
+	if (n != 5 || hex(field[2], &meta, &end) || *end)
+		return -1;
+	f->built = 1;
+	f->meta = meta;
+	f->url = xstrdup(field[3]);
+	if (!strcmp(field[4], "-"))
+		return 0;
+	for (tok = strtok_r(field[4], " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		if (parse_page(f, tok) < 0)
+			return -1;
+	return 0;
+}
+
+int quick_load(struct quick *q, const char *path)
+{
+	struct strbuf text = STRBUF_INIT;
+	char *line, *save = NULL;
+	unsigned long long pages, files;
+	int ret = -1, head = 0;
+
+	memset(q, 0, sizeof *q);
+	if (fs_read(path, &text) < 0 || strncmp(text.buf, QUICK_MAGIC "\n", strlen(QUICK_MAGIC) + 1))
+		goto done;
+	for (line = strtok_r(text.buf + strlen(QUICK_MAGIC) + 1, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!head) {
+			if (sscanf(line, "frame %llx depends %llx pages %llx files %llx", &q->frame,
+				   &q->depends, &pages, &files) != 4)
+				goto done;
+			q->pages = (size_t)pages;
+			q->files = (size_t)files;
+			head = 1;
+		} else if (parse_line(q, line) < 0) {
+			goto done;
+		}
+	}
+	ret = head ? 0 : -1;
+done:
+	if (ret < 0)
+		quick_release(q);
+	strbuf_release(&text);
+	return ret;
+}
+
+int quick_save(const struct quick *q, const char *path)
+{
+	struct strbuf text = STRBUF_INIT;
+	size_t i, j;
+	int ret;
+
+	strbuf_addf(&text, QUICK_MAGIC "\nframe %016llx depends %016llx pages %zx files %zx\n",
+		    q->frame, q->depends, q->pages, q->files);
+	for (i = 0; i < q->n; i++) {
+		const struct quick_file *f = &q->items[i];
+
+		strbuf_addf(&text, "%s\t%016llx\t", f->rel, f->stat);
+		if (!f->built) {
+			strbuf_adds(&text, "-\n");
+			continue;
+		}
+		strbuf_addf(&text, "%016llx\t%s\t", f->meta, f->url);
+		if (!f->npages)
+			strbuf_addch(&text, '-');
+		for (j = 0; j < f->npages; j++) {
+			const struct quick_splice *s = &f->splices[j];
+
+			if (j)
+				strbuf_addch(&text, ' ');
+			if (s->ok)
+				strbuf_addf(&text, "%s,%zx,%zx,%llx,%llx", f->outs[j], s->at, s->len,
+					    s->toc, s->html);
+			else
+				strbuf_addf(&text, "%s,-", f->outs[j]);
+		}
+		strbuf_addch(&text, '\n');
+	}
+	ret = fs_replace(path, text.buf, text.len);
+	strbuf_release(&text);
+	return ret;
+}
+
+void quick_note(struct strbuf *sb, const struct quick_splice *s)
+{
+	if (s->ok)
+		strbuf_addf(sb, "s%zx,%zx,%llx,%llx ", s->at, s->len, s->toc, s->html);
+}
+
+const char *quick_note_parse(const char *text, struct quick_splice *s)
+{
+	unsigned long long at, len;
+	const char *p = text + 1;
+
+	memset(s, 0, sizeof *s);
+	if (*text != 's')
+		return text;
+	if (hex(p, &at, &p) || *p++ != ',' || hex(p, &len, &p) || *p++ != ',' ||
+	    hex(p, &s->toc, &p) || *p++ != ',' || hex(p, &s->html, &p) || (*p && *p != ' ')) {
+		memset(s, 0, sizeof *s);
+		return text; /* not a splice: a dependency, which the caller checks */
+	}
+	s->at = (size_t)at;
+	s->len = (size_t)len;
+	s->ok = 1;
+	return *p ? p + 1 : p;
+}

@@ -1,0 +1,60 @@
+/* quick: what a rebuild needs to put a Markdown file's new body into the
+ * pages that show it, without the model (see build.c, quick_build). */
+#ifndef WAYMARK_QUICK_H
+#define WAYMARK_QUICK_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "strbuf.h"
+
+/* Where a page shows its document's body: bytes [at, at + len) of the
+ * page's file, which hash to `html`, with the headings that hash to `toc`
+ * around them. */
+struct quick_splice {
+	size_t at, len;
+	unsigned long long html, toc;
+	int ok; /* 0: the page shows the body some other way (escaped, twice...) */
+};
+
+/* A Markdown file of the site as the last build left it. */
+struct quick_file {
+	char *rel;                  /* below content/, as listed */
+	unsigned long long stat;    /* quick_stat of the file */
+	int built;                  /* 0: a draft, or a body shown in other ways */
+	unsigned long long meta;    /* its front matter's hash */
+	char *url;                  /* its URL, as links to it resolve */
+	char **outs;                /* the pages that show its body... */
+	struct quick_splice *splices; /* ...and where */
+	size_t npages;
+};
+
+struct quick {
+	unsigned long long frame;   /* everything but the Markdown files' bytes */
+	unsigned long long depends; /* what every body depends on */
+	size_t pages, files;        /* the last build's counts, to report */
+	struct quick_file *items;   /* sorted by rel */
+	size_t n, alloc;
+};
+
+/* The size, times and inode of a file, as one hash. */
+unsigned long long quick_stat(const struct stat *st);
+
+/* Read `path`; 0, or -1 when it is missing or not a quick file. */
+int quick_load(struct quick *q, const char *path);
+/* Write `q` to `path` (through a temporary file). 0 or -1 (errno). */
+int quick_save(const struct quick *q, const char *path);
+/* The entry for `rel`, or NULL. */
+struct quick_file *quick_find(const struct quick *q, const char *rel);
+/* Add an entry (copying rel and url); entries must come sorted by rel. */
+struct quick_file *quick_add(struct quick *q, const char *rel, unsigned long long stat);
+void quick_add_page(struct quick_file *f, const char *out, const struct quick_splice *s);
+void quick_release(struct quick *q);
+
+/* A page's splice as a token of its cache note ("s<at>,<len>,<toc>,<html>"),
+ * and back: quick_note_parse reads one at `text` if there is one, and
+ * returns where the rest of the note starts. */
+void quick_note(struct strbuf *sb, const struct quick_splice *s);
+const char *quick_note_parse(const char *text, struct quick_splice *s);
+
+#endif

@@ -1,0 +1,216 @@
+/* check_quick: the quick path's file and its splice notes. */
+#include "test.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "quick.h"
+
+static char tmp[256], path[300];
+
+static void make_tmp(void)
+{
+	const char *base = getenv("TMPDIR");
+
+	snprintf(tmp, sizeof tmp, "%s/waymark-quick-XXXXXX", base && *base ? base : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	snprintf(path, sizeof path, "%s/.waymark-cache-public.quick", tmp);
+}
+
+static void remove_tmp(void)
+{
+	fs_remove_tree(tmp);
+}
+
+/* Two built files (one shown on two pages, one of which cannot be
+ * spliced) and a draft. */
+static void sample(struct quick *q)
+{
+	struct quick_splice s1 = { .at = 0x812, .len = 0x4f0, .toc = 0x1234, .html = 0xabcdef, .ok = 1 };
+	struct quick_splice s2 = { .at = 3, .len = 4, .toc = 5, .html = 6, .ok = 1 }, none = { .ok = 0 };
+	struct quick_file *f;
+
+	memset(q, 0, sizeof *q);
+	q->frame = 0xfeedfacecafebeefULL;
+	q->depends = 42;
+	q->pages = 95;
+	q->files = 138;
+	f = quick_add(q, "pages/about.md", 7);
+	f->built = 1;
+	f->meta = 99;
+	f->url = strdup("/about/");
+	quick_add_page(f, "about/index.html", &s1);
+	quick_add(q, "stories/draft.md", 8);
+	f = quick_add(q, "stories/x.md", 9);
+	f->built = 1;
+	f->meta = 100;
+	f->url = strdup("/stories/x/");
+	quick_add_page(f, "stories/x/index.html", &s2);
+	quick_add_page(f, "guides/g/all/index.html", &none);
+}
+
+START_TEST(save_then_load_gives_the_same)
+{
+	struct quick q, back;
+	struct quick_file *f;
+
+	sample(&q);
+	ck_assert_int_eq(quick_save(&q, path), 0);
+	ck_assert_int_eq(quick_load(&back, path), 0);
+	ck_assert_uint_eq(back.frame, q.frame);
+	ck_assert_uint_eq(back.depends, 42);
+	ck_assert_uint_eq(back.pages, 95);
+	ck_assert_uint_eq(back.files, 138);
+	ck_assert_uint_eq(back.n, 3);
+	f = quick_find(&back, "pages/about.md");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->built, 1);
+	ck_assert_uint_eq(f->stat, 7);
+	ck_assert_uint_eq(f->meta, 99);
+	ck_assert_str_eq(f->url, "/about/");
+	ck_assert_uint_eq(f->npages, 1);
+	ck_assert_str_eq(f->outs[0], "about/index.html");
+	ck_assert_int_eq(f->splices[0].ok, 1);
+	ck_assert_uint_eq(f->splices[0].at, 0x812);
+	ck_assert_uint_eq(f->splices[0].len, 0x4f0);
+	ck_assert_uint_eq(f->splices[0].toc, 0x1234);
+	ck_assert_uint_eq(f->splices[0].html, 0xabcdef);
+	f = quick_find(&back, "stories/draft.md");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->built, 0);
+	ck_assert_uint_eq(f->stat, 8);
+	f = quick_find(&back, "stories/x.md");
+	ck_assert_uint_eq(f->npages, 2);
+	ck_assert_int_eq(f->splices[0].ok, 1);
+	ck_assert_int_eq(f->splices[1].ok, 0);
+	ck_assert_str_eq(f->outs[1], "guides/g/all/index.html");
+	ck_assert_ptr_null(quick_find(&back, "stories/y.md"));
+	quick_release(&q);
+	quick_release(&back);
+}
+END_TEST
+
+START_TEST(missing_or_damaged_files_are_refused)
+{
+	static const char *const bad[] = {
+		"",
+		"waymark-quick 2\nframe 1 depends 2 pages 3 files 4\n",
+		"waymark-quick 1\n",
+		"waymark-quick 1\nframe 1 depends 2\n",
+		/* out of order */
+		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\nb.md\t1\t-\na.md\t1\t-\n",
+		/* a built file without its URL */
+		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t1\t5\n",
+		/* a page cut short */
+		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t1\t5\t/a/\ta/index.html,1,2\n",
+		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\tzz\t-\n",
+	};
+	struct quick q;
+	size_t i;
+
+	ck_assert_int_eq(quick_load(&q, path), -1); /* no file */
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		ck_assert_int_eq(fs_write(path, bad[i], strlen(bad[i])), 0);
+		ck_assert_msg(quick_load(&q, path) == -1, "accepted bad file %zu", i);
+		ck_assert_uint_eq(q.n, 0);
+	}
+}
+END_TEST
+
+START_TEST(save_replaces_the_file_whole)
+{
+	struct quick q;
+	char *tmpname;
+
+	sample(&q);
+	ck_assert_int_eq(fs_write(path, "old", 3), 0);
+	ck_assert_int_eq(quick_save(&q, path), 0);
+	tmpname = fs_join(tmp, ".waymark-new-.waymark-cache-public.quick");
+	ck_assert_int_eq(access(tmpname, F_OK), -1);
+	free(tmpname);
+	quick_release(&q);
+	ck_assert_int_eq(quick_load(&q, path), 0);
+	quick_release(&q);
+}
+END_TEST
+
+START_TEST(notes_carry_a_splice_before_the_dependencies)
+{
+	struct quick_splice s = { .at = 10, .len = 20, .toc = 0xaa, .html = 0xbb, .ok = 1 }, got;
+	struct strbuf sb = STRBUF_INIT;
+	const char *rest;
+
+	quick_note(&sb, &s);
+	strbuf_adds(&sb, "k3 r2:aisha");
+	rest = quick_note_parse(sb.buf, &got);
+	ck_assert_str_eq(rest, "k3 r2:aisha");
+	ck_assert_int_eq(got.ok, 1);
+	ck_assert_uint_eq(got.at, 10);
+	ck_assert_uint_eq(got.len, 20);
+	ck_assert_uint_eq(got.toc, 0xaa);
+	ck_assert_uint_eq(got.html, 0xbb);
+	/* no splice: the note is all dependencies */
+	rest = quick_note_parse("r2:aisha", &got);
+	ck_assert_str_eq(rest, "r2:aisha");
+	ck_assert_int_eq(got.ok, 0);
+	/* a splice and nothing after it */
+	strbuf_reset(&sb);
+	quick_note(&sb, &s);
+	rest = quick_note_parse(sb.buf, &got);
+	ck_assert_str_eq(rest, "");
+	ck_assert_int_eq(got.ok, 1);
+	/* a page that cannot be spliced notes nothing */
+	strbuf_reset(&sb);
+	s.ok = 0;
+	quick_note(&sb, &s);
+	ck_assert_uint_eq(sb.len, 0);
+	/* half a splice is not one */
+	rest = quick_note_parse("s1,2 k3", &got);
+	ck_assert_str_eq(rest, "s1,2 k3");
+	ck_assert_int_eq(got.ok, 0);
+	strbuf_release(&sb);
+}
+END_TEST
+
+START_TEST(stat_changes_with_size_time_or_inode)
+{
+	struct stat a, b;
+
+	memset(&a, 0, sizeof a);
+	a.st_size = 10;
+	a.st_mtim.tv_sec = 100;
+	a.st_ino = 5;
+	b = a;
+	ck_assert_uint_eq(quick_stat(&a), quick_stat(&b));
+	b.st_size = 11;
+	ck_assert_uint_ne(quick_stat(&a), quick_stat(&b));
+	b = a;
+	b.st_mtim.tv_nsec = 1;
+	ck_assert_uint_ne(quick_stat(&a), quick_stat(&b));
+	b = a;
+	b.st_ctim.tv_sec = 1;
+	ck_assert_uint_ne(quick_stat(&a), quick_stat(&b));
+	b = a;
+	b.st_ino = 6;
+	ck_assert_uint_ne(quick_stat(&a), quick_stat(&b));
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("quick");
+	TCase *tc = tcase_create("quick");
+
+	tcase_add_checked_fixture(tc, make_tmp, remove_tmp);
+	tcase_add_test(tc, save_then_load_gives_the_same);
+	tcase_add_test(tc, missing_or_damaged_files_are_refused);
+	tcase_add_test(tc, save_replaces_the_file_whole);
+	tcase_add_test(tc, notes_carry_a_splice_before_the_dependencies);
+	tcase_add_test(tc, stat_changes_with_size_time_or_inode);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN
