@@ -103,7 +103,7 @@ int main(int argc, char **argv)
 	t1 = now();
 	for (i = 0; i < PAGES; i++) {
 		strbuf_reset(&out);
-		if (theme_render(&t, "page", ctx[i], 0, NULL, &out, &dl) < 0) {
+		if (theme_render(&t, "page", ctx[i], 0, NULL, NULL, &out, &dl) < 0) {
 			diag_list_print(&dl, stderr);
 			return 1;
 		}
