@@ -123,7 +123,7 @@ for size in $SIZES; do
 	# story's title render too (the full incremental path)
 	i=0
 	while [ $i -lt "$RUNS" ]; do
-		sed -i "s/^title: \(.*\)/title: \1 $i/" "$TMP/s$size/waymark/content/stories/$story"
+		sed -i "s/^title: \"/title: \"$i /" "$TMP/s$size/waymark/content/stories/$story"
 		run "$size-waymark-onefield" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$out"
 		i=$((i + 1))
 	done
