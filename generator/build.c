@@ -96,20 +96,30 @@ static char *path_of(const char *base_url)
 struct linker {
 	struct build *b;
 	struct strbuf url; /* the last URL handed out */
+	const struct quick *quick; /* the quick path's files, instead of the content */
 };
 
 static const char *resolve(void *ctx, const char *rel, const char **suggest)
 {
 	struct linker *l = ctx;
-	struct doc *d = content_find(&l->b->content, rel);
+	const char *url = NULL;
 
-	if (!d || !d->is_markdown || !d->url) {
-		*suggest = content_suggest(&l->b->content, rel);
-		return NULL;
+	if (l->quick) {
+		const struct quick_file *f = quick_find(l->quick, rel);
+
+		url = f && f->built ? f->url : NULL; /* else the full path says why */
+	} else {
+		const struct doc *d = content_find(&l->b->content, rel);
+
+		url = d && d->is_markdown ? d->url : NULL;
+		if (!url)
+			*suggest = content_suggest(&l->b->content, rel);
 	}
+	if (!url)
+		return NULL;
 	strbuf_reset(&l->url);
 	strbuf_adds(&l->url, l->b->base_path);
-	strbuf_adds(&l->url, d->url + 1);
+	strbuf_adds(&l->url, url + 1);
 	return l->url.buf;
 }
 
@@ -340,7 +350,7 @@ static void *body_worker(void *arg)
 	struct body_worker *w = arg;
 	struct body_job *job = w->job;
 	struct build *b = job->b;
-	struct linker lk = { b, STRBUF_INIT };
+	struct linker lk = { b, STRBUF_INIT, NULL };
 	size_t i, n = b->content.n;
 
 	while ((i = atomic_fetch_add(&job->next, 1)) < job->nitems) {
@@ -1022,13 +1032,13 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 		       struct build_stats *st)
 {
 	struct quick q;
-	char *path = cache_file(out_dir, ".quick"), *content_dir;
+	char *path = cache_file(out_dir, ".quick");
 	struct quick_file **changed = NULL;
 	struct quick_write *writes = NULL;
 	size_t nchanged = 0, nwrites = 0, awrites = 0, i, j, written = 0;
 	struct diag_list dl = DIAG_LIST_INIT, old = DIAG_LIST_INIT;
 	struct strbuf dirty = STRBUF_INIT;
-	struct linker lk = { b, STRBUF_INIT };
+	struct linker lk = { b, STRBUF_INIT, NULL };
 	const char *was_dirty = cache_note_get(b->cache, "quick-dirty");
 	char buf[32];
 	int done = 0;
@@ -1044,32 +1054,33 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 	why = "files other than Markdown changed, or were added or removed";
 	if (q.frame != b->frame)
 		goto out;
-	/* which Markdown files changed: all must be built, shown and spliceable */
+	/* which Markdown files changed: all must be built, shown and spliceable
+	 * (the listing and the quick file are both sorted by name) */
 	changed = xcalloc(b->listed.n + 1, sizeof *changed);
-	for (i = 0; i < b->listed.n; i++) {
+	for (i = j = 0; i < b->listed.n; i++) {
 		const char *rel = b->listed.paths[i];
 		struct quick_file *f;
+		size_t k;
 
 		if (!is_markdown_name(rel))
 			continue;
+		while (j < q.n && strcmp(q.items[j].rel, rel) < 0)
+			j++;
 		why = "a Markdown file the last build did not note";
-		if (!(f = quick_find(&q, rel)))
+		if (j == q.n || strcmp(q.items[j].rel, rel))
 			goto out;
+		f = &q.items[j++];
 		if (f->stat == quick_stat(&b->listed.stats[i]))
 			continue;
 		why = "a changed body that pages show in other ways";
 		if (!f->built || !f->npages)
 			goto out;
-		for (j = 0; j < f->npages; j++)
-			if (!f->splices[j].ok)
+		for (k = 0; k < f->npages; k++)
+			if (!f->splices[k].ok)
 				goto out;
 		f->stat = quick_stat(&b->listed.stats[i]);
 		changed[nchanged++] = f;
 	}
-	why = "no Markdown file changed";
-	if (!nchanged)
-		goto out;
-	why = "the last build warned about a changed file";
 	/* the last build's warnings about them: the full path says them again */
 	diag_list_load(&old, DIAG_WARNING, cache_note_get(b->cache, "warnings"));
 	for (i = 0; i < old.n; i++)
@@ -1080,25 +1091,10 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 			if (n >= r && !strcmp(file + n - r, changed[j]->rel))
 				goto out;
 		}
-	/* what links resolve against: every built Markdown file, as it was */
-	content_dir = fs_join(b->opts->site_dir, "content");
-	for (i = 0; i < q.n; i++) {
-		struct doc *d;
-
-		if (!q.items[i].built)
-			continue;
-		d = xcalloc(1, sizeof *d);
-		d->rel = xstrdup(q.items[i].rel);
-		d->path = fs_join(content_dir, d->rel);
-		d->is_markdown = 1;
-		d->url = xstrdup(q.items[i].url);
-		XGROW(b->content.docs, b->content.alloc, b->content.n + 1);
-		b->content.docs[b->content.n++] = d;
-	}
-	free(content_dir);
+	lk.quick = &q; /* what links resolve against: the files as they were */
 	for (i = 0; i < nchanged; i++) {
 		struct quick_file *f = changed[i];
-		struct doc **slot, *d = content_load_file(b->opts->site_dir, f->rel, &dl);
+		struct doc *d = content_load_file(b->opts->site_dir, f->rel, &dl);
 		struct readability r;
 		char *longest = NULL;
 		struct strbuf msg = STRBUF_INIT;
@@ -1106,14 +1102,12 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 		int bad;
 
 		why = "a changed file's front matter changed";
-		if (!d || dl.n || d->draft || d->meta_hash != f->meta) {
-			content_free_doc(d);
-			goto out;
+		if (d) {
+			XGROW(b->content.docs, b->content.alloc, b->content.n + 1);
+			b->content.docs[b->content.n++] = d; /* freed with the content */
 		}
-		for (slot = b->content.docs; strcmp((*slot)->rel, f->rel); slot++)
-			;
-		content_free_doc(*slot);
-		*slot = d;
+		if (!d || dl.n || d->draft || d->meta_hash != f->meta)
+			goto out;
 		free(d->url);
 		d->url = xstrdup(f->url);
 		render_body(&lk, d, q.depends, NULL, 0, &d->html, b->cfg.max_grade ? &r : NULL,

@@ -185,6 +185,21 @@ done:
 	return ret;
 }
 
+/* v in hex: 16 digits when `pad`, else as few as it takes (a quick file
+ * has 10,000 lines and more at 10,000 pages: printf would be most of
+ * writing it) */
+static void add_hex(struct strbuf *sb, unsigned long long v, int pad)
+{
+	char buf[16];
+	int n = 16;
+
+	do {
+		buf[--n] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v || (pad && n > 0));
+	strbuf_add(sb, buf + n, (size_t)(16 - n));
+}
+
 int quick_save(const struct quick *q, const char *path)
 {
 	struct strbuf text = STRBUF_INIT;
@@ -196,12 +211,18 @@ int quick_save(const struct quick *q, const char *path)
 	for (i = 0; i < q->n; i++) {
 		const struct quick_file *f = &q->items[i];
 
-		strbuf_addf(&text, "%s\t%016llx\t", f->rel, f->stat);
+		strbuf_adds(&text, f->rel);
+		strbuf_addch(&text, '\t');
+		add_hex(&text, f->stat, 1);
+		strbuf_addch(&text, '\t');
 		if (!f->built) {
 			strbuf_adds(&text, "-\n");
 			continue;
 		}
-		strbuf_addf(&text, "%016llx\t%s\t", f->meta, f->url);
+		add_hex(&text, f->meta, 1);
+		strbuf_addch(&text, '\t');
+		strbuf_adds(&text, f->url);
+		strbuf_addch(&text, '\t');
 		if (!f->npages)
 			strbuf_addch(&text, '-');
 		for (j = 0; j < f->npages; j++) {
@@ -209,11 +230,19 @@ int quick_save(const struct quick *q, const char *path)
 
 			if (j)
 				strbuf_addch(&text, ' ');
-			if (s->ok)
-				strbuf_addf(&text, "%s,%zx,%zx,%llx,%llx", f->outs[j], s->at, s->len,
-					    s->toc, s->html);
-			else
-				strbuf_addf(&text, "%s,-", f->outs[j]);
+			strbuf_adds(&text, f->outs[j]);
+			if (!s->ok) {
+				strbuf_adds(&text, ",-");
+				continue;
+			}
+			strbuf_addch(&text, ',');
+			add_hex(&text, s->at, 0);
+			strbuf_addch(&text, ',');
+			add_hex(&text, s->len, 0);
+			strbuf_addch(&text, ',');
+			add_hex(&text, s->toc, 0);
+			strbuf_addch(&text, ',');
+			add_hex(&text, s->html, 0);
 		}
 		strbuf_addch(&text, '\n');
 	}
