@@ -28,7 +28,10 @@
 #include "watch.h"
 #include "xalloc.h"
 
-#define SERVE_DEBOUNCE_MS 100  /* quiet time after a change before rebuilding */
+/* quiet time after a change before rebuilding: an editor's save (a write, a
+ * rename) and a "save all" arrive within a few ms; the reader waits for
+ * this on top of the rebuild itself */
+#define SERVE_DEBOUNCE_MS 40
 #define SERVE_KEEPALIVE_S 15   /* an idle event stream sends a comment this often */
 #define SERVE_HTML "text/html; charset=utf-8"
 
