@@ -12,12 +12,18 @@ PKGS      = libcmark-gfm yaml-0.1 lua5.4 gdlib freetype2 fontconfig libmicrohttp
 DEB_PKGS  = libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev valgrind \
             libgd-dev libfreetype-dev libfontconfig-dev fonts-dejavu-core check libmicrohttpd-dev pkg-config
 WARN      = -std=c11 -Wall -Wextra -Werror
-DEFS      = -D_DEFAULT_SOURCE -DWAYMARK_DATADIR='"$(PREFIX)/share/waymark"'
+DEFS      = -D_DEFAULT_SOURCE -DWAYMARK_DATADIR='"$(PREFIX)/share/waymark"' \
+            $(if $(GD_SONAME),-DWAYMARK_GD_SONAME='"$(GD_SONAME)"')
 OPT      ?= -O2 -g
 
 # pkg-config is asked only once the deps step has made sure it is there.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lcmark-gfm -lpthread -lm
+# waymark itself opens libgd only when it draws a chart (generator/gdlib.h):
+# linked, it and its sixty libraries load on every run. Its file name comes
+# from the library being built against.
+BIN_LIBS   = $(shell pkg-config --libs $(filter-out gdlib,$(PKGS)) 2>/dev/null) -lcmark-gfm-extensions -lcmark-gfm -lpthread -lm -ldl
+GD_SONAME  = $(shell readelf -d "$$(pkg-config --variable=libdir gdlib 2>/dev/null)/libgd.so" 2>/dev/null | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 CFLAGS_ALL = $(WARN) $(OPT) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
@@ -62,7 +68,7 @@ site: all
 
 bin/waymark: $(OBJ)
 	@mkdir -p bin
-	@echo "  LINK    $@"; $(CC) $(CFLAGS_ALL) -o $@ $(OBJ) $(PKG_LIBS)
+	@echo "  LINK    $@"; $(CC) $(CFLAGS_ALL) -o $@ $(OBJ) $(BIN_LIBS)
 
 build/obj/%.o: generator/%.c $(wildcard generator/*.h) | build/obj
 	@echo "  CC      $<"; $(CC) $(CFLAGS_ALL) -MMD -c -o $@ $<

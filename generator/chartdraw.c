@@ -10,6 +10,7 @@
 #include "chartpng.h"
 #include "chartscale.h"
 #include "charttext.h"
+#include "gdlib.h"
 #include "xalloc.h"
 
 /*
@@ -59,6 +60,7 @@ enum align { LEFT, CENTER, RIGHT };
 struct canvas {
 	const struct chart *c;
 	gdImagePtr im;        /* NULL while measuring */
+	const struct gdlib *gd; /* libgd, once drawing */
 	double s;             /* scale: device pixels per CSS pixel */
 	double w, h;          /* size at 1x */
 	char font[128], bold[160];
@@ -140,7 +142,7 @@ static void blend(struct canvas *cv, int x, int y, int color, double cover)
 		return;
 	alpha = gdAlphaTransparent - (int)lround((cover > 1 ? 1 : cover) * gdAlphaTransparent);
 	/* as gdImageSetPixel blends, on a truecolor image */
-	cv->im->tpixels[y][x] = gdAlphaBlend(cv->im->tpixels[y][x],
+	cv->im->tpixels[y][x] = cv->gd->alpha_blend(cv->im->tpixels[y][x],
 					     gdTrueColorAlpha(gdTrueColorGetRed(color),
 							      gdTrueColorGetGreen(color),
 							      gdTrueColorGetBlue(color), alpha));
@@ -880,6 +882,7 @@ int chart_render(const struct chart *c, const struct chart_opts *o, int scale,
 		 struct strbuf *png, struct diag_list *dl)
 {
 	struct canvas cv;
+	const char *why = NULL;
 	int rc;
 
 	if (scale < 1 || scale > 4) {
@@ -892,7 +895,11 @@ int chart_render(const struct chart *c, const struct chart_opts *o, int scale,
 	if (failed(&cv, dl))
 		return -1;
 	cv.h = lround(cv.h);
-	cv.im = gdImageCreateTrueColor(dev(&cv, cv.w), dev(&cv, cv.h));
+	if (!(cv.gd = gdlib(&why))) {
+		diag_error(dl, &c->pos, "unable to draw chart '%s': cannot open libgd (%s)", c->id, why);
+		return -1;
+	}
+	cv.im = cv.gd->create_truecolor(dev(&cv, cv.w), dev(&cv, cv.h));
 	if (!cv.im) {
 		diag_error(dl, &c->pos, "unable to draw chart '%s': out of image memory", c->id);
 		return -1;
@@ -900,11 +907,11 @@ int chart_render(const struct chart *c, const struct chart_opts *o, int scale,
 	fill(cv.im, 0, 0, gdImageSX(cv.im), gdImageSY(cv.im), WHITE);
 	draw(&cv);
 	if (failed(&cv, dl)) {
-		gdImageDestroy(cv.im);
+		cv.gd->destroy(cv.im);
 		return -1;
 	}
 	rc = chart_png_encode(cv.im, png);
-	gdImageDestroy(cv.im);
+	cv.gd->destroy(cv.im);
 	if (rc < 0) {
 		diag_error(dl, &c->pos, "unable to draw chart '%s': libgd wrote no PNG", c->id);
 		return -1;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gdlib.h"
 #include "xalloc.h"
 
 /*
@@ -387,7 +388,8 @@ int chart_text_width(const struct chart_text *t)
 
 /* libgd's gdft_draw_bitmap for a truecolor image and a colour that is
  * not negative (anti-aliased). */
-static void blit(gdImagePtr im, const struct chart_glyph *g, int color, int pen_x, int pen_y)
+static void blit(const struct gdlib *gd, gdImagePtr im, const struct chart_glyph *g, int color,
+		 int pen_x, int pen_y)
 {
 	int row, col;
 
@@ -407,7 +409,7 @@ static void blit(gdImagePtr im, const struct chart_glyph *g, int color, int pen_
 				continue;
 			tpixel = &im->tpixels[y][x];
 			if (im->alphaBlendingFlag && gdTrueColorGetAlpha(*tpixel) != gdAlphaTransparent)
-				*tpixel = gdAlphaBlend(*tpixel, (level << 24) + (color & 0xffffff));
+				*tpixel = gd->alpha_blend(*tpixel, (level << 24) + (color & 0xffffff));
 			else
 				*tpixel = (level << 24) + (color & 0xffffff);
 		}
@@ -418,8 +420,11 @@ int chart_text_draw(const struct chart_text *t, gdImagePtr im, int x, int y, int
 		    const char **err)
 {
 	const double cos_a = 1, sin_a = 0;
+	const struct gdlib *gd = gdlib(err);
 	size_t i;
 
+	if (!gd)
+		return -1;
 	if (!im->trueColor) {
 		*err = "text is drawn on truecolor images only";
 		return -1;
@@ -430,7 +435,7 @@ int chart_text_draw(const struct chart_text *t, gdImagePtr im, int x, int y, int
 
 		if (!g)
 			continue;
-		blit(im, g, color,
+		blit(gd, im, g, color,
 		     (int)(x + (pen_x * cos_a + pen_y * sin_a) * PIXEL_RES / (METRIC_RES * 64) + g->left),
 		     (int)(y - (pen_x * sin_a - pen_y * cos_a) * PIXEL_RES / (METRIC_RES * 64) - g->top));
 	}
