@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,13 +238,47 @@ static void add_file(struct fs_list *out, char *path, const struct stat *st)
 	out->stats[out->n++] = *st;
 }
 
+/* A directory's entries, and their stats once taken (ok: 0, or -1 for a
+ * dangling link). */
+struct entries {
+	int fd;
+	char **names;
+	struct stat *st;
+	int *ok;
+	size_t n, alloc;
+};
+
+/* Stat entries [from, to) of a directory, relative to it: the kernel looks
+ * up one name, not the whole path again. */
+struct stat_job {
+	struct entries *e;
+	size_t from, to;
+};
+
+static void *stat_range(void *arg)
+{
+	struct stat_job *j = arg;
+	size_t i;
+
+	for (i = j->from; i < j->to; i++)
+		j->e->ok[i] = fstatat(j->e->fd, j->e->names[i], &j->e->st[i], 0);
+	return NULL;
+}
+
+/* Below this many entries a second thread costs more than it saves. */
+#define STAT_THREAD_MIN 512
+
 static int walk(const char *root, const char *rel, const char *const *exts,
 		struct fs_list *out, struct strbuf *failed)
 {
 	char *dir = rel ? fs_join(root, rel) : xstrdup(root);
 	DIR *d = opendir(dir);
-	struct dirent *e;
-	int ret = 0;
+	struct dirent *de;
+	struct entries e = { -1, NULL, NULL, NULL, 0, 0 };
+	struct stat_job half[2];
+	pthread_t helper;
+	int ret = 0, threaded = 0;
+	size_t i;
 
 	if (!d) {
 		if (failed) {
@@ -253,30 +288,51 @@ static int walk(const char *root, const char *rel, const char *const *exts,
 		free(dir);
 		return -1;
 	}
-	while ((e = readdir(d)) && !ret) {
-		char *crel;
-		struct stat st;
-
-		if (e->d_name[0] == '.')
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
 			continue;
-		crel = rel ? fs_join(rel, e->d_name) : xstrdup(e->d_name);
-		/* relative to the open directory: the kernel looks up one name,
-		 * not the whole path again */
-		if (fstatat(dirfd(d), e->d_name, &st, 0) < 0) {
+		XGROW(e.names, e.alloc, e.n + 1);
+		e.names[e.n++] = xstrdup(de->d_name);
+	}
+	e.fd = dirfd(d);
+	e.st = xcalloc(e.n + 1, sizeof *e.st);
+	e.ok = xcalloc(e.n + 1, sizeof *e.ok);
+	/* the stats of a big directory (6,000 stories) on two threads */
+	half[0] = (struct stat_job){ &e, 0, e.n };
+	if (e.n >= STAT_THREAD_MIN && sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+		half[0].to = half[1].from = e.n / 2;
+		half[1].e = &e;
+		half[1].to = e.n;
+		threaded = pthread_create(&helper, NULL, stat_range, &half[1]) == 0;
+		if (!threaded)
+			half[0].to = e.n;
+	}
+	stat_range(&half[0]);
+	if (threaded)
+		pthread_join(helper, NULL);
+	for (i = 0; i < e.n && !ret; i++) {
+		char *crel = rel ? fs_join(rel, e.names[i]) : xstrdup(e.names[i]);
+
+		if (e.ok[i] < 0) {
 			/* a dangling link: list it, so reading it reports why */
-			if (has_ext(e->d_name, exts)) {
-				memset(&st, 0, sizeof st);
-				add_file(out, crel, &st);
+			if (has_ext(e.names[i], exts)) {
+				memset(&e.st[i], 0, sizeof e.st[i]);
+				add_file(out, crel, &e.st[i]);
 				crel = NULL;
 			}
-		} else if (S_ISDIR(st.st_mode)) {
+		} else if (S_ISDIR(e.st[i].st_mode)) {
 			ret = walk(root, crel, exts, out, failed);
-		} else if (S_ISREG(st.st_mode) && has_ext(e->d_name, exts)) {
-			add_file(out, crel, &st);
+		} else if (S_ISREG(e.st[i].st_mode) && has_ext(e.names[i], exts)) {
+			add_file(out, crel, &e.st[i]);
 			crel = NULL;
 		}
 		free(crel);
 	}
+	for (i = 0; i < e.n; i++)
+		free(e.names[i]);
+	free(e.names);
+	free(e.st);
+	free(e.ok);
 	closedir(d);
 	free(dir);
 	return ret;
