@@ -146,6 +146,26 @@ WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1
 grep -q 'no quick build: a page is not as the last build wrote it' "$tmp/log" && ok ||
 	bad "a page edited by hand: expected the full path, got: $(grep -v '^[a-z]* *[0-9.]* ms$' "$tmp/log")"
 find "$plain/public" -name '.waymark-new-*' | grep -q . && bad "a temporary file was left in the output" || ok
+# a quick file that is damaged, or names a page outside the output, is not
+# followed: the build takes the full path and writes only inside the output
+quick="$plain/.waymark-cache-public.quick"
+"$w" build -s "$plain" --quiet >"$tmp/log" 2>&1
+sed -i 's|\tstories/aisha-help-desk-to-security/index.html,|\t../../escaped/index.html,|' "$quick"
+grep -q 'escaped/index.html' "$quick" && ok || bad "no page of the story's in the quick file to point elsewhere"
+# (a copy of the page there, so that only the check of the name stops it)
+mkdir -p "$tmp/escaped"
+cp "$plain/public/stories/aisha-help-desk-to-security/index.html" "$tmp/escaped/index.html"
+cp "$tmp/escaped/index.html" "$tmp/escaped.before"
+sed -i 's/She stayed on for years\./She stayed on for two years./' "$story"
+WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1
+grep -q 'no quick build' "$tmp/log" && ok || bad "a page outside the output: expected the full path"
+cmp -s "$tmp/escaped/index.html" "$tmp/escaped.before" && ok || bad "a quick build wrote outside the output"
+head -c 300 "$quick" >"$quick.cut" && mv "$quick.cut" "$quick"
+sed -i 's/for two years\./for three years./' "$story"
+WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1 && grep -q 'no quick build: no quick file' "$tmp/log" && ok ||
+	bad "a damaged quick file: expected the full path, got: $(grep -v '^[a-z]* *[0-9.]* ms$' "$tmp/log")"
+"$w" build -s "$plain" -o "$tmp/plain-fresh2" --quiet >"$tmp/log" 2>&1
+diff -r "$plain/public" "$tmp/plain-fresh2" >/dev/null && ok || bad "after a damaged quick file the site differs from a fresh build"
 
 echo "incremental: $pass passed, $fail failed"
 [ $fail = 0 ]
