@@ -1081,7 +1081,11 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 		f->stat = quick_stat(&b->listed.stats[i]);
 		changed[nchanged++] = f;
 	}
+	why = "no Markdown file changed (the stamp did for another reason)";
+	if (!nchanged)
+		goto out;
 	/* the last build's warnings about them: the full path says them again */
+	why = "the last build warned about a changed file";
 	diag_list_load(&old, DIAG_WARNING, cache_note_get(b->cache, "warnings"));
 	for (i = 0; i < old.n; i++)
 		for (j = 0; j < nchanged; j++) {
@@ -1156,6 +1160,7 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 	for (i = 0; i < nchanged; i++)
 		add_dirty(&dirty, changed[i]);
 	cache_note_put(b->cache, "quick-dirty", dirty.buf);
+	why = "the cache could not be written";
 	if (cache_save_notes(b->cache, out_dir) < 0)
 		goto out;
 	/* ...then the files change, then the stamp says they are done */

@@ -146,6 +146,22 @@ WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1
 grep -q 'no quick build: a page is not as the last build wrote it' "$tmp/log" && ok ||
 	bad "a page edited by hand: expected the full path, got: $(grep -v '^[a-z]* *[0-9.]* ms$' "$tmp/log")"
 find "$plain/public" -name '.waymark-new-*' | grep -q . && bad "a temporary file was left in the output" || ok
+# a body the last build warned about takes the full path, which says
+# whether the warning still holds (a quick build would repeat it blindly)
+sed -i 's/max_grade: 8/max_grade: 3/' "$plain/site.yaml"
+"$w" build -s "$plain" --quiet >"$tmp/log" 2>&1
+grep -q 'aisha-help-desk-to-security.md.*warning: reading grade' "$tmp/log" && ok ||
+	bad "max_grade 3: no reading-grade warning for the story to work with"
+cp "$story" "$tmp/story.md"
+# (the same headings, so that only the warning stops the quick path)
+awk '/^---$/ { n++; print; next } n < 2 || /^#/ || /^$/ { print; next } { print "I got a job. I like it." }' \
+	"$tmp/story.md" >"$story"
+WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1
+grep -q 'no quick build: the last build warned' "$tmp/log" &&
+	! grep -q 'aisha-help-desk-to-security.md.*warning: reading grade' "$tmp/log" && ok ||
+	bad "a body that no longer warns: expected the full path without the warning, got: $(grep -v '^[a-z]* *[0-9.]* ms$' "$tmp/log")"
+cp "$tmp/story.md" "$story"
+sed -i 's/max_grade: 3/max_grade: 8/' "$plain/site.yaml"
 # a quick file that is damaged, or names a page outside the output, is not
 # followed: the build takes the full path and writes only inside the output
 quick="$plain/.waymark-cache-public.quick"
