@@ -99,6 +99,55 @@ int fs_write(const char *path, const void *data, size_t len)
 	return close(fd);
 }
 
+/* Make the directories of `rel` (all but its last name) below dirfd. */
+static int mkdirs_at(int dirfd, const char *rel)
+{
+	char *p = xstrdup(rel), *s = strrchr(p, '/');
+	int ret = 0;
+
+	if (!s) {
+		free(p);
+		return 0;
+	}
+	*s = '\0';
+	/* mostly only the last one is missing: try it first */
+	if (mkdirat(dirfd, p, 0777) == 0 || errno == EEXIST) {
+		free(p);
+		return 0;
+	}
+	for (s = p; (s = strchr(s + 1, '/'));) {
+		*s = '\0';
+		if (mkdirat(dirfd, p, 0777) < 0 && errno != EEXIST)
+			ret = -1;
+		*s = '/';
+	}
+	if (ret == 0 && mkdirat(dirfd, p, 0777) < 0 && errno != EEXIST)
+		ret = -1;
+	free(p);
+	return ret;
+}
+
+int fs_write_at(int dirfd, const char *rel, const void *data, size_t len)
+{
+	int fd = openat(dirfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+	if (fd < 0 && errno == ENOENT) {
+		if (mkdirs_at(dirfd, rel) < 0)
+			return -1;
+		fd = openat(dirfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	}
+	if (fd < 0)
+		return -1;
+	if (fs_write_fd(fd, data, len) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return close(fd);
+}
+
 int fs_replace(const char *path, const void *data, size_t len)
 {
 	const char *slash = strrchr(path, '/');

@@ -22,6 +22,8 @@ int fs_read(const char *path, struct strbuf *out);
 int fs_mkdirs(const char *path);
 /* Create the parent directories of `path`, then write it. 0 or -1/errno. */
 int fs_write(const char *path, const void *data, size_t len);
+/* fs_write for `rel` below the open directory `dirfd`. 0 or -1/errno. */
+int fs_write_at(int dirfd, const char *rel, const void *data, size_t len);
 /* Write `path` whole or not at all: a new file beside it
  * (".waymark-new-<name>"), renamed over it. 0 or -1/errno. */
 int fs_replace(const char *path, const void *data, size_t len);

@@ -49,6 +49,7 @@ int output_begin(struct output *o, const char *dir, const char *site_dir, int dr
 	size_t n = strlen(clean);
 
 	memset(o, 0, sizeof *o);
+	o->staging_fd = -1;
 	atomic_init(&o->written, 0);
 	atomic_init(&o->kept, 0);
 	pthread_mutex_init(&o->lock, NULL);
@@ -82,7 +83,8 @@ int output_begin(struct output *o, const char *dir, const char *site_dir, int dr
 		}
 	}
 	o->update = fs_is_dir(dir);
-	if (fs_remove_tree(o->staging) < 0 || fs_mkdirs(o->staging) < 0) {
+	if (fs_remove_tree(o->staging) < 0 || fs_mkdirs(o->staging) < 0 ||
+	    (o->staging_fd = open(o->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		diag_io_error(dl, NULL, "unable to create '%s': %s", o->staging, strerror(errno));
 		return -1;
 	}
@@ -135,7 +137,8 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 		return 0;
 	}
 	dst = fs_join(o->staging, rel);
-	if (fs_write(dst, data, len) < 0) {
+	/* relative to the open staging directory: the kernel walks only rel */
+	if (fs_write_at(o->staging_fd, rel, data, len) < 0) {
 		diag_io_error(dl, NULL, "unable to write '%s': %s", dst, strerror(errno));
 		ret = -1;
 	} else {
@@ -264,8 +267,16 @@ static int update_in_place(struct output *o, struct diag_list *dl)
 	return ret;
 }
 
+static void close_staging(struct output *o)
+{
+	if (o->staging_fd >= 0)
+		close(o->staging_fd);
+	o->staging_fd = -1;
+}
+
 int output_commit(struct output *o, struct diag_list *dl)
 {
+	close_staging(o);
 	if (o->dry_run)
 		return 0;
 	if (o->update)
@@ -302,6 +313,7 @@ int output_commit(struct output *o, struct diag_list *dl)
 
 void output_abort(struct output *o)
 {
+	close_staging(o);
 	if (!o->dry_run && o->staging)
 		fs_remove_tree(o->staging);
 }
@@ -310,6 +322,8 @@ void output_release(struct output *o)
 {
 	size_t i;
 
+	if (o->final)
+		close_staging(o);
 	for (i = 0; i < o->nmade; i++)
 		free(o->made[i]);
 	for (i = 0; i < o->nstaged; i++)
