@@ -71,34 +71,6 @@ int fs_mkdirs(const char *path)
 	return ret;
 }
 
-int fs_write(const char *path, const void *data, size_t len)
-{
-	const char *slash = strrchr(path, '/');
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-
-	/* the directories are made only when missing: most writes go where
-	 * an earlier one already made them */
-	if (fd < 0 && errno == ENOENT && slash && slash != path) {
-		char *dir = xstrndup(path, (size_t)(slash - path));
-		int r = fs_mkdirs(dir);
-
-		free(dir);
-		if (r)
-			return -1;
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-	}
-	if (fd < 0)
-		return -1;
-	if (fs_write_fd(fd, data, len) < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return close(fd);
-}
-
 /* Make the directories of `rel` (all but its last name) below dirfd. */
 static int mkdirs_at(int dirfd, const char *rel)
 {
@@ -110,7 +82,8 @@ static int mkdirs_at(int dirfd, const char *rel)
 		return 0;
 	}
 	*s = '\0';
-	/* mostly only the last one is missing: try it first */
+	/* most writes go where an earlier one made the directories, and
+	 * then mostly only the last one is missing: try it first */
 	if (mkdirat(dirfd, p, 0777) == 0 || errno == EEXIST) {
 		free(p);
 		return 0;
@@ -146,6 +119,11 @@ int fs_write_at(int dirfd, const char *rel, const void *data, size_t len)
 		return -1;
 	}
 	return close(fd);
+}
+
+int fs_write(const char *path, const void *data, size_t len)
+{
+	return fs_write_at(AT_FDCWD, path, data, len);
 }
 
 int fs_replace(const char *path, const void *data, size_t len)
