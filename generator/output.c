@@ -49,7 +49,7 @@ int output_begin(struct output *o, const char *dir, const char *site_dir, int dr
 	size_t n = strlen(clean);
 
 	memset(o, 0, sizeof *o);
-	o->staging_fd = -1;
+	o->staging_fd = o->final_fd = -1;
 	atomic_init(&o->written, 0);
 	atomic_init(&o->kept, 0);
 	pthread_mutex_init(&o->lock, NULL);
@@ -83,6 +83,8 @@ int output_begin(struct output *o, const char *dir, const char *site_dir, int dr
 		}
 	}
 	o->update = fs_is_dir(dir);
+	if (o->update)
+		o->final_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fs_remove_tree(o->staging) < 0 || fs_mkdirs(o->staging) < 0 ||
 	    (o->staging_fd = open(o->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		diag_io_error(dl, NULL, "unable to create '%s': %s", o->staging, strerror(errno));
@@ -158,13 +160,20 @@ int output_keep(struct output *o, const char *rel)
 
 	if (o->dry_run || !o->update || !output_confined(rel))
 		return -1;
-	old = fs_join(o->final, rel);
-	if (fs_is_file(old)) {
+	/* relative to the open output directory, when it could be opened */
+	if (o->final_fd >= 0) {
+		struct stat st;
+
+		ret = fstatat(o->final_fd, rel, &st, 0) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
+	} else {
+		old = fs_join(o->final, rel);
+		ret = fs_is_file(old) ? 0 : -1;
+		free(old);
+	}
+	if (ret == 0) {
 		note(o, &o->made, &o->nmade, &o->amade, rel);
 		atomic_fetch_add(&o->kept, 1);
-		ret = 0;
 	}
-	free(old);
 	return ret;
 }
 
@@ -267,11 +276,14 @@ static int update_in_place(struct output *o, struct diag_list *dl)
 	return ret;
 }
 
+/* The build has written everything: the directories need not stay open. */
 static void close_staging(struct output *o)
 {
 	if (o->staging_fd >= 0)
 		close(o->staging_fd);
-	o->staging_fd = -1;
+	if (o->final_fd >= 0)
+		close(o->final_fd);
+	o->staging_fd = o->final_fd = -1;
 }
 
 int output_commit(struct output *o, struct diag_list *dl)

@@ -31,6 +31,7 @@ struct output {
 	char *final;    /* the output directory: "public" */
 	char *staging;  /* "<parent>/.waymark-staging-<name>" */
 	int staging_fd; /* open on it while the build writes; -1 otherwise */
+	int final_fd;   /* open on the output directory when updating it; else -1 */
 	int dry_run;
 	int update;     /* the output directory exists: update it in place */
 	atomic_size_t written; /* files written anew */
