@@ -933,6 +933,7 @@ void model_release(struct model *m)
 		for (i = 0; i < m->all[k].n; i++) {
 			struct record *r = m->all[k].items[i];
 
+			value_free(atomic_load(&r->summary));
 			free(r->id);
 			free(r->url);
 			free(r->children.items);

@@ -62,6 +62,9 @@ struct record {
 	size_t nuses, auses;
 	int order;                /* stage order; chapter number */
 	unsigned long long print; /* everything a page can read of it (pages_fingerprint) */
+	/* a story's summary, as every list shows it: made by the first page
+	 * that needs it and shared by the rest (pages.c); freed with the model */
+	_Atomic(struct value *) summary;
 };
 
 struct model {

@@ -536,7 +536,7 @@ static struct value *pathway_summary(const struct pages_env *e, const struct rec
 	return v;
 }
 
-static struct value *story_summary(const struct pages_env *e, const struct record *s)
+static struct value *new_story_summary(const struct pages_env *e, const struct record *s)
 {
 	struct value *v = rec(e, s);
 	struct strbuf sb = STRBUF_INIT;
@@ -553,6 +553,32 @@ static struct value *story_summary(const struct pages_env *e, const struct recor
 	value_map_set(v, "pathway", s->pathway ? rec(e, s->pathway) : value_new_bool(0), NULL);
 	strbuf_release(&sb);
 	return v;
+}
+
+/*
+ * A story's summary is the same in every list that shows it (the story
+ * list, its sector, stages, skills and pathway, the indexes): made once a
+ * build and shared, not made again for each of them. It reads the story,
+ * its sector and its pathway, which each page that shows it depends on.
+ */
+static struct value *story_summary(const struct pages_env *e, const struct record *s)
+{
+	/* the record is the model's, and the model const here: the summary is
+	 * a cache beside it, filled by whichever thread gets there first */
+	_Atomic(struct value *) *slot = &((struct record *)s)->summary;
+	struct value *v = atomic_load(slot), *none = NULL;
+
+	if (!v) {
+		v = new_story_summary(e, s);
+		if (!atomic_compare_exchange_strong(slot, &none, v)) {
+			value_free(v);
+			v = none;
+		}
+	}
+	dep(s);
+	dep(s->sector);
+	dep(s->pathway);
+	return value_share(v);
 }
 
 /* ------------------------------------------------------------ page data */
@@ -975,7 +1001,7 @@ static void stories_data(const struct pages_env *e, const struct page *p, struct
 
 static void story_data(const struct pages_env *e, const struct record *s, struct value *ctx)
 {
-	struct value *v = story_summary(e, s);
+	struct value *v = new_story_summary(e, s); /* its own, with more in it */
 	const struct value *img = value_get(s->v, "image");
 
 	put_list(v, "stages", rec_list(e, &s->refs[RECORD_STAGE]));

@@ -71,12 +71,24 @@ struct value *value_new_map(void)
 	return value_new(VALUE_MAP, NULL);
 }
 
+struct value *value_share(struct value *v)
+{
+	if (v)
+		atomic_fetch_add(&v->shares, 1);
+	return v;
+}
+
 void value_free(struct value *v)
 {
 	size_t i;
+	int shares;
 
 	if (!v)
 		return;
+	/* another owner holds it: one fewer, and nothing freed */
+	for (shares = atomic_load(&v->shares); shares > 0;)
+		if (atomic_compare_exchange_weak(&v->shares, &shares, shares - 1))
+			return;
 	if (v->kind == VALUE_LIST)
 		for (i = 0; i < v->n; i++)
 			value_free(v->items[i]);

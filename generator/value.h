@@ -2,6 +2,7 @@
 #ifndef WAYMARK_VALUE_H
 #define WAYMARK_VALUE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 struct strbuf;
@@ -48,6 +49,9 @@ struct value {
 	size_t n, alloc;
 	struct value **items;
 	struct value_member *members;
+	/* owners besides the first (value_share): value_free only counts one
+	 * off until none is left. A shared value is never changed. */
+	atomic_int shares;
 };
 
 struct value_member {
@@ -57,6 +61,10 @@ struct value_member {
 };
 
 struct value *value_new(enum value_kind kind, const struct pos *pos);
+/* One more owner of `v`, which from now on nobody changes: the same tree in
+ * several places (a story's summary in every list that shows it). Returns v.
+ * Safe on several threads at once, as is value_free of a shared value. */
+struct value *value_share(struct value *v);
 struct value *value_new_null(void);
 struct value *value_new_bool(int b);
 struct value *value_new_number(double d);
