@@ -1355,7 +1355,8 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 	size_t i, ntoc = 0;
 
 	need_body(e, p->doc);
-	toc = p->doc && p->doc->toc ? value_copy(p->doc->toc) : value_new_list();
+	/* shared, not copied, here and below: the page only reads them */
+	toc = p->doc && p->doc->toc ? value_share(p->doc->toc) : value_new_list();
 	dep(p->record);
 	dep(p->other);
 	if (!summary && p->record)
@@ -1379,7 +1380,7 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 	value_map_set_bool(page, "has_breadcrumbs", strcmp(p->url, "/") != 0);
 	value_map_set(page, "breadcrumbs", crumbs, NULL);
 	if (meta && value_get(meta, "params"))
-		value_map_set(page, "params", value_copy(value_get(meta, "params")), NULL);
+		value_map_set(page, "params", value_share(value_get(meta, "params")), NULL);
 	if (meta && value_text(meta, "date")) {
 		struct strbuf d = STRBUF_INIT;
 
@@ -1388,7 +1389,7 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 		value_map_set_str(page, "date_label", d.buf);
 		strbuf_release(&d);
 	}
-	put_list(page, "charts", p->figures ? value_copy(p->figures) : value_new_list());
+	put_list(page, "charts", p->figures ? value_share(p->figures) : value_new_list());
 	{
 		char *json = jsonld(e, p);
 
@@ -1397,12 +1398,16 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 	}
 	value_map_set(ctx, "page", page, NULL);
 
-	site = value_copy(e->site);
+	/* the site's fields as they are, and this page's menu */
+	site = value_new_map();
+	for (i = 0; i < e->site->n; i++)
+		value_map_set(site, e->site->members[i].key, value_share(e->site->members[i].val),
+			      &e->site->members[i].key_pos);
 	menu = menu_for(e, p->url);
 	value_map_set_bool(site, "has_menu", menu->n > 0);
 	value_map_set(site, "menu", menu, NULL);
 	value_map_set(ctx, "site", site, NULL);
-	value_map_set(ctx, "assets", value_copy(e->assets), NULL);
+	value_map_set(ctx, "assets", value_share(e->assets), NULL);
 
 	switch (p->kind) {
 	case PAGE_PLAIN:

@@ -71,11 +71,13 @@ struct value *value_new_map(void)
 	return value_new(VALUE_MAP, NULL);
 }
 
-struct value *value_share(struct value *v)
+struct value *value_share(const struct value *v)
 {
-	if (v)
-		atomic_fetch_add(&v->shares, 1);
-	return v;
+	struct value *owned = (struct value *)v;
+
+	if (owned)
+		atomic_fetch_add(&owned->shares, 1);
+	return owned;
 }
 
 void value_free(struct value *v)
@@ -280,30 +282,52 @@ unsigned long long value_hash_fast(const void *data, size_t len, unsigned long l
 	return h ^ (h >> 29);
 }
 
-unsigned long long value_hash(const struct value *v, unsigned long long h)
+/*
+ * A tree's hash is built from its nodes' own hashes (each node: its kind,
+ * text and its children's hashes), so that a node's hash does not depend
+ * on where it hangs: a shared node, which never changes, keeps its own
+ * once worked out (a story's summary is in dozens of page contexts).
+ */
+static unsigned long long node_hash(const struct value *v)
 {
+	_Atomic unsigned long long *memo;
+	unsigned long long h = VALUE_HASH_SEED, c;
 	unsigned char kind;
+	int shared;
 	size_t i;
 
 	if (!v)
 		return value_hash_bytes("\0", 1, h);
+	memo = &((struct value *)v)->self_hash;
+	shared = atomic_load(&((struct value *)v)->shares) > 0;
+	if (shared && (c = atomic_load(memo)))
+		return c;
 	kind = (unsigned char)('0' + v->kind);
 	h = value_hash_bytes(&kind, 1, h);
 	if (v->str)
 		h = value_hash_fast(v->str, v->len, h); /* the length is in it */
-	if (v->kind == VALUE_LIST) {
+	if (v->kind == VALUE_LIST || v->kind == VALUE_MAP)
 		h = value_hash_bytes(&v->n, sizeof v->n, h);
-		for (i = 0; i < v->n; i++)
-			h = value_hash(v->items[i], h);
+	for (i = 0; v->kind == VALUE_LIST && i < v->n; i++) {
+		c = node_hash(v->items[i]);
+		h = value_hash_bytes(&c, sizeof c, h);
 	}
-	if (v->kind == VALUE_MAP) {
-		h = value_hash_bytes(&v->n, sizeof v->n, h);
-		for (i = 0; i < v->n; i++) {
-			h = value_hash_fast(v->members[i].key, strlen(v->members[i].key), h);
-			h = value_hash(v->members[i].val, h);
-		}
+	for (i = 0; v->kind == VALUE_MAP && i < v->n; i++) {
+		h = value_hash_fast(v->members[i].key, strlen(v->members[i].key), h);
+		c = node_hash(v->members[i].val);
+		h = value_hash_bytes(&c, sizeof c, h);
 	}
+	h |= 1; /* never 0, which means "not worked out" */
+	if (shared)
+		atomic_store(memo, h);
 	return h;
+}
+
+unsigned long long value_hash(const struct value *v, unsigned long long h)
+{
+	unsigned long long self = node_hash(v);
+
+	return value_hash_bytes(&self, sizeof self, h);
 }
 
 void value_json(const struct value *v, struct strbuf *out)

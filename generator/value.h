@@ -50,8 +50,10 @@ struct value {
 	struct value **items;
 	struct value_member *members;
 	/* owners besides the first (value_share): value_free only counts one
-	 * off until none is left. A shared value is never changed. */
+	 * off until none is left. A shared value is never changed, so its
+	 * hash is worked out once (self_hash; 0 until then). */
 	atomic_int shares;
+	_Atomic unsigned long long self_hash;
 };
 
 struct value_member {
@@ -62,9 +64,11 @@ struct value_member {
 
 struct value *value_new(enum value_kind kind, const struct pos *pos);
 /* One more owner of `v`, which from now on nobody changes: the same tree in
- * several places (a story's summary in every list that shows it). Returns v.
- * Safe on several threads at once, as is value_free of a shared value. */
-struct value *value_share(struct value *v);
+ * several places (a story's summary in every list that shows it). Returns v,
+ * to put in a tree that will be freed (a const value too: its owners are
+ * counted beside what it holds, which stays as it is). Safe on several
+ * threads at once, as is value_free of a shared value. */
+struct value *value_share(const struct value *v);
 struct value *value_new_null(void);
 struct value *value_new_bool(int b);
 struct value *value_new_number(double d);

@@ -179,6 +179,38 @@ START_TEST(shared_value_is_freed_by_its_last_owner)
 }
 END_TEST
 
+/* Sharing a node (whose hash is then kept) does not change a tree's hash:
+ * the quick path compares a table of contents hashed while a page held it
+ * shared with one hashed on its own. */
+START_TEST(hash_is_the_same_shared_or_not)
+{
+	struct value *toc = value_new_list(), *entry = value_new_map(), *page = value_new_map();
+	unsigned long long alone, in_page, again;
+
+	value_map_set_str(entry, "id", "pay");
+	value_map_set_num(entry, "level", 2);
+	value_list_push(toc, entry);
+	alone = value_hash(toc, VALUE_HASH_SEED);
+	value_map_set(page, "toc", value_share(toc), NULL);
+	in_page = value_hash(toc, VALUE_HASH_SEED);
+	again = value_hash(toc, VALUE_HASH_SEED); /* from the kept hash */
+	ck_assert_uint_eq(alone, in_page);
+	ck_assert_uint_eq(alone, again);
+	/* and the page's hash is what it would be with a copy in it */
+	{
+		struct value *copy = value_new_map();
+		unsigned long long with_copy;
+
+		value_map_set(copy, "toc", value_copy(toc), NULL);
+		with_copy = value_hash(copy, 7);
+		ck_assert_uint_eq(value_hash(page, 7), with_copy);
+		value_free(copy);
+	}
+	value_free(page);
+	value_free(toc);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("value");
@@ -193,6 +225,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, hash_fast_sees_every_byte_and_the_length);
 	tcase_add_test(tc, hash_of_tree_tells_text_and_structure_apart);
 	tcase_add_test(tc, shared_value_is_freed_by_its_last_owner);
+	tcase_add_test(tc, hash_is_the_same_shared_or_not);
 	suite_add_tcase(s, tc);
 	return s;
 }
