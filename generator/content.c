@@ -274,9 +274,10 @@ static struct value *get_value(struct unpacker *u, int depth)
 				val = p ? get_value(u, depth + 1) : NULL;
 				if (!val)
 					break;
+				/* appended as they were written: the keys were checked
+				 * (and found distinct) when the file was parsed */
 				key = xstrndup(p, len);
-				value_map_set(v, key, val, &kpos);
-				free(key);
+				value_map_append(v, key, val, &kpos);
 			}
 		}
 	}

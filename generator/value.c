@@ -155,6 +155,21 @@ struct value *value_get(const struct value *map, const char *key)
 	return m ? m->val : NULL;
 }
 
+void value_map_append(struct value *map, char *key, struct value *val,
+		      const struct pos *key_pos)
+{
+	struct value_member *m;
+
+	XGROW(map->members, map->alloc, map->n + 1);
+	m = &map->members[map->n++];
+	m->key = key;
+	m->val = val;
+	if (key_pos)
+		m->key_pos = *key_pos;
+	else
+		memset(&m->key_pos, 0, sizeof m->key_pos);
+}
+
 void value_map_set(struct value *map, const char *key, struct value *val,
 		   const struct pos *key_pos)
 {

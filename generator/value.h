@@ -89,6 +89,10 @@ void value_map_set(struct value *map, const char *key, struct value *val,
 		   const struct pos *key_pos);
 /* The member named `key`, or NULL (also when `map` is NULL or not a map). */
 struct value *value_get(const struct value *map, const char *key);
+/* Add `key` (which the map takes, and must not have yet) with `val` at the
+ * end of `map`, without looking for it first. */
+void value_map_append(struct value *map, char *key, struct value *val,
+		      const struct pos *key_pos);
 struct value_member *value_member(const struct value *map, const char *key);
 /* Follow a dotted path ("site.title"); NULL when any step is missing. */
 struct value *value_path(const struct value *v, const char *dotted);
