@@ -204,7 +204,10 @@ static struct value *collection(struct reader *r, yaml_event_t *start)
 			value_free(val);
 			goto fail;
 		}
-		value_map_set(v, key->str, val, &key->pos);
+		/* looked for just above: add it without looking again, the
+		 * key's text handed over */
+		value_map_append(v, key->str, val, &key->pos);
+		key->str = NULL;
 		value_free(key);
 	}
 	r->depth--;
