@@ -807,9 +807,40 @@ static struct doc **intro_slot(struct model *m, const char *rel)
 	return NULL;
 }
 
+/* frameworks/<fw>/<skill>.md: the long text of skill "<fw>/<skill>". */
+static void claim_skill_text(struct model *m, struct doc *d, struct diag_list *dl)
+{
+	char *sid = stem(d->rel);
+	const char *fw = d->rel + 11, *fs = strchr(fw, '/');
+	struct strbuf full = STRBUF_INIT;
+	struct record *sk;
+
+	if (fs)
+		strbuf_add(&full, fw, (size_t)(fs - fw));
+	strbuf_addf(&full, "/%s", sid);
+	sk = model_find(m, RECORD_SKILL, full.buf);
+	if (!sk) {
+		struct pos p = { d->path, 1, 1 };
+
+		diag_error(dl, &p, "'%s' is the long text of skill '%s', which no framework defines",
+			   d->rel, full.buf);
+	} else {
+		schema_check(page_fields, d->meta, d->path, dl);
+		sk->text = d;
+		free(d->url);
+		free(d->out);
+		d->url = xstrdup(sk->url);
+		d->out = NULL;
+		d->claimed = 1;
+	}
+	strbuf_release(&full);
+	free(sid);
+}
+
 int model_build(struct model *m, struct content *c, struct diag_list *dl)
 {
-	size_t before = dl->errors, i;
+	size_t before = dl->errors, i, ntexts = 0, atexts = 0;
+	struct doc **texts = NULL; /* skills' long texts */
 
 	memset(m, 0, sizeof *m);
 	/* sectors, lists and frameworks first: markdown records refer to them */
@@ -867,36 +898,10 @@ int model_build(struct model *m, struct content *c, struct diag_list *dl)
 		if (!strcmp(section, "guides")) {
 			load_guide(m, d, dl);
 		} else if (!strcmp(section, "frameworks")) {
-			/* frameworks/<fw>/<skill>.md: a skill's long text */
-			char *sid = stem(d->rel);
-			const char *fw = d->rel + 11, *fs = strchr(fw, '/');
-			struct strbuf full = STRBUF_INIT;
-			struct record *sk;
-
-			if (fs)
-				strbuf_add(&full, fw, (size_t)(fs - fw));
-			strbuf_addf(&full, "/%s", sid);
-			/* the index is not built yet: look through the skills */
-			sk = NULL;
-			for (size_t j = 0; j < m->all[RECORD_SKILL].n; j++)
-				if (!strcmp(m->all[RECORD_SKILL].items[j]->id, full.buf))
-					sk = m->all[RECORD_SKILL].items[j];
-			if (!sk) {
-				struct pos p = { d->path, 1, 1 };
-
-				diag_error(dl, &p, "'%s' is the long text of skill '%s', which no framework defines",
-					   d->rel, full.buf);
-			} else {
-				schema_check(page_fields, d->meta, d->path, dl);
-				sk->text = d;
-				free(d->url);
-				free(d->out);
-				d->url = xstrdup(sk->url);
-				d->out = NULL;
-				d->claimed = 1;
-			}
-			strbuf_release(&full);
-			free(sid);
+			/* frameworks/<fw>/<skill>.md: a skill's long text, claimed
+			 * once the skills can be found by id */
+			XGROW(texts, atexts, ntexts + 1);
+			texts[ntexts++] = d;
 		} else if (!strcmp(section, "lifecycle") || !strcmp(section, "pathways") ||
 			   !strcmp(section, "stories")) {
 			load_markdown_record(m, d, section, dl);
@@ -916,6 +921,9 @@ int model_build(struct model *m, struct content *c, struct diag_list *dl)
 		}
 	}
 	build_index(m, dl);
+	for (i = 0; i < ntexts; i++)
+		claim_skill_text(m, texts[i], dl);
+	free(texts);
 	resolve_refs(m, dl);
 	if (m->all[RECORD_STAGE].n)
 		qsort(m->all[RECORD_STAGE].items, m->all[RECORD_STAGE].n, sizeof(struct record *),
