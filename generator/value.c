@@ -312,25 +312,25 @@ static unsigned long long node_hash(const struct value *v)
 	size_t i;
 
 	if (!v)
-		return value_hash_bytes("\0", 1, h);
+		return value_hash_fast("\0", 1, h);
 	memo = &((struct value *)v)->self_hash;
 	shared = atomic_load(&((struct value *)v)->shares) > 0;
 	if (shared && (c = atomic_load(memo)))
 		return c;
 	kind = (unsigned char)('0' + v->kind);
-	h = value_hash_bytes(&kind, 1, h);
+	h = value_hash_fast(&kind, 1, h);
 	if (v->str)
 		h = value_hash_fast(v->str, v->len, h); /* the length is in it */
 	if (v->kind == VALUE_LIST || v->kind == VALUE_MAP)
-		h = value_hash_bytes(&v->n, sizeof v->n, h);
+		h = value_hash_fast(&v->n, sizeof v->n, h);
 	for (i = 0; v->kind == VALUE_LIST && i < v->n; i++) {
 		c = node_hash(v->items[i]);
-		h = value_hash_bytes(&c, sizeof c, h);
+		h = value_hash_fast(&c, sizeof c, h);
 	}
 	for (i = 0; v->kind == VALUE_MAP && i < v->n; i++) {
 		h = value_hash_fast(v->members[i].key, strlen(v->members[i].key), h);
 		c = node_hash(v->members[i].val);
-		h = value_hash_bytes(&c, sizeof c, h);
+		h = value_hash_fast(&c, sizeof c, h);
 	}
 	h |= 1; /* never 0, which means "not worked out" */
 	if (shared)
@@ -342,7 +342,7 @@ unsigned long long value_hash(const struct value *v, unsigned long long h)
 {
 	unsigned long long self = node_hash(v);
 
-	return value_hash_bytes(&self, sizeof self, h);
+	return value_hash_fast(&self, sizeof self, h);
 }
 
 void value_json(const struct value *v, struct strbuf *out)
