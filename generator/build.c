@@ -748,23 +748,20 @@ done:
 }
 
 /*
- * The extras (search index, robots, sitemap and feed, open data, theme
- * assets) are made from the settings, the theme, every record and every
- * page's plan and fields, but no page's body. When none of those changed
- * since the last build (say only a story's text did), last build's files
- * are kept without making them again. The cache
- * note "extras" holds their hash and, a line each, the files.
+ * Files made from the whole site rather than a page: when what `key`
+ * hashes is as it was at the last build and the files are all still
+ * there, they are kept without making them again; else `write` makes
+ * them. The cache note `name` holds the key and, a line each, the files.
  */
-static void write_extras(struct build *b)
+static void site_files(struct build *b, const char *name, unsigned long long key,
+		       void (*write)(struct build *b))
 {
-	unsigned long long key = value_hash_bytes(&b->program, sizeof b->program, b->inputs);
-	const char *old = cache_note_get(b->cache, "extras"), *p;
+	const char *old = cache_note_get(b->cache, name), *p;
 	struct strbuf note = STRBUF_INIT, file = STRBUF_INIT;
 	size_t i, mark;
 	int kept = 1;
 
-	key = value_hash_bytes(&b->pages.plan_print, sizeof b->pages.plan_print, key);
-	key = value_hash_bytes(b->pages.kind_print, sizeof b->pages.kind_print, key);
+	key = value_hash_bytes(&b->program, sizeof b->program, value_hash_bytes(&key, sizeof key, b->inputs));
 	strbuf_addf(&note, "%016llx", key);
 	if (old && !strncmp(old, note.buf, note.len) && old[note.len] == '\n') {
 		for (p = old + note.len + 1; *p && kept; p += strcspn(p, "\n"), p += *p == '\n') {
@@ -773,20 +770,50 @@ static void write_extras(struct build *b)
 			kept = output_keep(&b->out, file.buf) == 0;
 		}
 		if (kept) {
-			cache_note_put(b->cache, "extras", old);
+			cache_note_put(b->cache, name, old);
 			goto done;
 		}
 	}
 	mark = b->out.nmade;
-	feeds_write(&b->env, b->cfg.base_url, b->cfg.title, &b->out, b->dl);
-	exports_write(&b->model, b->cfg.base_url, b->cfg.title, b->cfg.lang, &b->out, b->dl);
-	theme_write_assets(&b->theme, &b->out, b->dl);
+	write(b);
 	for (i = mark; i < b->out.nmade; i++)
 		strbuf_addf(&note, "\n%s", b->out.made[i]);
-	cache_note_put(b->cache, "extras", note.buf);
+	cache_note_put(b->cache, name, note.buf);
 done:
 	strbuf_release(&note);
 	strbuf_release(&file);
+}
+
+/* The feeds (search index, robots, sitemap, feed) and the theme's assets:
+ * from the settings, the theme, every record and every page's plan and
+ * fields, but no page's body. */
+static void write_feeds(struct build *b)
+{
+	feeds_write(&b->env, b->cfg.base_url, b->cfg.title, &b->out, b->dl);
+	theme_write_assets(&b->theme, &b->out, b->dl);
+}
+
+/* The open data of the frameworks (CASE, CSV, JSON-LD): from the
+ * settings and the frameworks, their categories and skills alone. */
+static void write_exports(struct build *b)
+{
+	exports_write(&b->model, b->cfg.base_url, b->cfg.title, b->cfg.lang, &b->out, b->dl);
+}
+
+/* Say only a story's text changed: both are kept; its title: the feeds
+ * are made again, the open data kept. */
+static void write_extras(struct build *b)
+{
+	unsigned long long feeds = value_hash_bytes(&b->pages.plan_print, sizeof b->pages.plan_print,
+						    VALUE_HASH_SEED);
+	unsigned long long exports = VALUE_HASH_SEED;
+	int k;
+
+	feeds = value_hash_bytes(b->pages.kind_print, sizeof b->pages.kind_print, feeds);
+	for (k = RECORD_FRAMEWORK; k <= RECORD_SKILL; k++)
+		exports = value_hash_bytes(&b->pages.kind_print[k], sizeof b->pages.kind_print[k], exports);
+	site_files(b, "extras", feeds, write_feeds);
+	site_files(b, "exports", exports, write_exports);
 }
 
 /*
