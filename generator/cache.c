@@ -625,10 +625,17 @@ int cache_save(struct cache *c, const char *out_dir)
 		memcpy(sorted, c->now, c->nnow * sizeof *sorted);
 		qsort(sorted, c->nnow, sizeof *sorted, cmp_entry);
 	}
-	for (i = 0; i < c->nnow; i++)
-		if (sorted[i].out[0] != '=')
-			strbuf_addf(&text, "%016llx\t%s\t%s\n", sorted[i].hash, sorted[i].out,
-				    sorted[i].text);
+	for (i = 0; i < c->nnow; i++) {
+		if (sorted[i].out[0] == '=')
+			continue;
+		/* "hash\tout\tdeps\n", without printf: 10,000 lines and more */
+		strbuf_add_hex(&text, sorted[i].hash, 1);
+		strbuf_addch(&text, '\t');
+		strbuf_adds(&text, sorted[i].out);
+		strbuf_addch(&text, '\t');
+		strbuf_adds(&text, sorted[i].text);
+		strbuf_addch(&text, '\n');
+	}
 	ret = fs_write(c->pages_path, text.buf, text.len);
 	check = value_hash_fast(text.buf, text.len, VALUE_HASH_SEED);
 	strbuf_reset(&text);

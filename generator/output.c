@@ -195,25 +195,29 @@ static char *manifest_path(const struct output *o)
 	return strbuf_detach(&sb, NULL);
 }
 
-static int read_manifest(const struct output *o, struct fs_list *l)
+/* The last build's manifest: its lines in `l`, its bytes in `text`. */
+static int read_manifest(const struct output *o, struct fs_list *l, struct strbuf *text)
 {
 	char *path = manifest_path(o), *line, *save = NULL;
-	struct strbuf text = STRBUF_INIT;
+	struct strbuf copy = STRBUF_INIT;
 	int ret = -1;
 
-	if (fs_read(path, &text) == 0 && !strncmp(text.buf, "waymark-made 1\n", 15)) {
-		for (line = strtok_r(text.buf + 15, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	if (fs_read(path, text) == 0 && !strncmp(text->buf, "waymark-made 1\n", 15)) {
+		strbuf_add(&copy, text->buf, text->len);
+		for (line = strtok_r(copy.buf + 15, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 			XGROW(l->paths, l->alloc, l->n + 1);
 			l->paths[l->n++] = xstrdup(line);
 		}
 		ret = 0;
 	}
-	strbuf_release(&text);
+	strbuf_release(&copy);
 	free(path);
 	return ret;
 }
 
-static void write_manifest(const struct output *o)
+/* Every file this build made, sorted, a line each; not written again when
+ * it is what the last build's said (`was`, may be NULL). */
+static void write_manifest(const struct output *o, const struct strbuf *was)
 {
 	char *path = manifest_path(o);
 	struct strbuf text = STRBUF_INIT;
@@ -221,9 +225,12 @@ static void write_manifest(const struct output *o)
 
 	strbuf_adds(&text, "waymark-made 1\n");
 	for (i = 0; i < o->nmade; i++)
-		if (!i || strcmp(o->made[i], o->made[i - 1]))
-			strbuf_addf(&text, "%s\n", o->made[i]);
-	fs_write(path, text.buf, text.len);
+		if (!i || strcmp(o->made[i], o->made[i - 1])) {
+			strbuf_adds(&text, o->made[i]);
+			strbuf_addch(&text, '\n');
+		}
+	if (!was || was->len != text.len || memcmp(was->buf, text.buf, text.len))
+		fs_write(path, text.buf, text.len);
 	strbuf_release(&text);
 	free(path);
 }
@@ -233,6 +240,7 @@ static void write_manifest(const struct output *o)
 static int update_in_place(struct output *o, struct diag_list *dl)
 {
 	struct fs_list old = { NULL, 0, 0, NULL };
+	struct strbuf was = STRBUF_INIT;
 	size_t i;
 	int ret = 0;
 
@@ -254,8 +262,10 @@ static int update_in_place(struct output *o, struct diag_list *dl)
 	if (o->nmade)
 		qsort(o->made, o->nmade, sizeof *o->made, cmp_str);
 	/* what the last build made (its manifest), or else what is there */
-	if (read_manifest(o, &old) < 0)
+	if (read_manifest(o, &old, &was) < 0) {
+		strbuf_reset(&was);
 		fs_list(o->final, NULL, &old, NULL);
+	}
 	for (i = 0; i < old.n; i++)
 		if (!bsearch(&old.paths[i], o->made, o->nmade, sizeof *o->made, cmp_str)) {
 			char *gone = fs_join(o->final, old.paths[i]);
@@ -271,7 +281,8 @@ static int update_in_place(struct output *o, struct diag_list *dl)
 			free(gone);
 		}
 	fs_list_release(&old);
-	write_manifest(o);
+	write_manifest(o, was.len ? &was : NULL);
+	strbuf_release(&was);
 	fs_remove_tree(o->staging);
 	return ret;
 }
@@ -319,7 +330,7 @@ int output_commit(struct output *o, struct diag_list *dl)
 	}
 	if (o->nmade)
 		qsort(o->made, o->nmade, sizeof *o->made, cmp_str);
-	write_manifest(o);
+	write_manifest(o, NULL);
 	return 0;
 }
 

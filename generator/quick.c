@@ -185,21 +185,6 @@ done:
 	return ret;
 }
 
-/* v in hex: 16 digits when `pad`, else as few as it takes (a quick file
- * has 10,000 lines and more at 10,000 pages: printf would be most of
- * writing it) */
-static void add_hex(struct strbuf *sb, unsigned long long v, int pad)
-{
-	char buf[16];
-	int n = 16;
-
-	do {
-		buf[--n] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v || (pad && n > 0));
-	strbuf_add(sb, buf + n, (size_t)(16 - n));
-}
-
 int quick_save(const struct quick *q, const char *path)
 {
 	struct strbuf text = STRBUF_INIT;
@@ -213,13 +198,13 @@ int quick_save(const struct quick *q, const char *path)
 
 		strbuf_adds(&text, f->rel);
 		strbuf_addch(&text, '\t');
-		add_hex(&text, f->stat, 1);
+		strbuf_add_hex(&text, f->stat, 1);
 		strbuf_addch(&text, '\t');
 		if (!f->built) {
 			strbuf_adds(&text, "-\n");
 			continue;
 		}
-		add_hex(&text, f->meta, 1);
+		strbuf_add_hex(&text, f->meta, 1);
 		strbuf_addch(&text, '\t');
 		strbuf_adds(&text, f->url);
 		strbuf_addch(&text, '\t');
@@ -236,13 +221,13 @@ int quick_save(const struct quick *q, const char *path)
 				continue;
 			}
 			strbuf_addch(&text, ',');
-			add_hex(&text, s->at, 0);
+			strbuf_add_hex(&text, s->at, 0);
 			strbuf_addch(&text, ',');
-			add_hex(&text, s->len, 0);
+			strbuf_add_hex(&text, s->len, 0);
 			strbuf_addch(&text, ',');
-			add_hex(&text, s->toc, 0);
+			strbuf_add_hex(&text, s->toc, 0);
 			strbuf_addch(&text, ',');
-			add_hex(&text, s->html, 0);
+			strbuf_add_hex(&text, s->html, 0);
 		}
 		strbuf_addch(&text, '\n');
 	}

@@ -97,6 +97,18 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	sb->len += (size_t)n;
 }
 
+void strbuf_add_hex(struct strbuf *sb, unsigned long long v, int pad)
+{
+	char buf[16];
+	int n = 16;
+
+	do {
+		buf[--n] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v || (pad && n > 0));
+	strbuf_add(sb, buf + n, (size_t)(16 - n));
+}
+
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;

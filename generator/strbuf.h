@@ -34,6 +34,9 @@ static inline void strbuf_reset(struct strbuf *sb) { strbuf_setlen(sb, 0); }
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_adds(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, int c);
+/* v in lowercase hex: 16 digits when `pad`, else as few as it takes.
+ * For files of many thousands of lines, where printf is most of the work. */
+void strbuf_add_hex(struct strbuf *sb, unsigned long long v, int pad);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
