@@ -48,25 +48,33 @@ int fs_read(const char *path, struct strbuf *out)
 	return 0;
 }
 
-int fs_mkdirs(const char *path)
+/* Make directory `p` below dirfd (AT_FDCWD: the current directory) and
+ * every missing one above it. Mostly only the last is missing (a write
+ * where an earlier one made the rest): that is tried first. `p` is
+ * changed while this runs and left as it was. */
+static int make_dirs(int dirfd, char *p)
 {
-	char *p = xstrdup(path), *s;
+	char *s;
 	int ret = 0;
 
-	for (s = p + 1; ; s++) {
-		if (*s == '/' || *s == '\0') {
-			char c = *s;
-
-			*s = '\0';
-			if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-				ret = -1;
-				break;
-			}
-			*s = c;
-			if (!c)
-				break;
-		}
+	if (mkdirat(dirfd, p, 0777) == 0 || errno == EEXIST)
+		return 0;
+	for (s = p; (s = strchr(s + 1, '/'));) {
+		*s = '\0';
+		if (mkdirat(dirfd, p, 0777) < 0 && errno != EEXIST)
+			ret = -1;
+		*s = '/';
 	}
+	if (ret == 0 && mkdirat(dirfd, p, 0777) < 0 && errno != EEXIST)
+		ret = -1;
+	return ret;
+}
+
+int fs_mkdirs(const char *path)
+{
+	char *p = xstrdup(path);
+	int ret = make_dirs(AT_FDCWD, p);
+
 	free(p);
 	return ret;
 }
@@ -77,25 +85,10 @@ static int mkdirs_at(int dirfd, const char *rel)
 	char *p = xstrdup(rel), *s = strrchr(p, '/');
 	int ret = 0;
 
-	if (!s) {
-		free(p);
-		return 0;
-	}
-	*s = '\0';
-	/* most writes go where an earlier one made the directories, and
-	 * then mostly only the last one is missing: try it first */
-	if (mkdirat(dirfd, p, 0777) == 0 || errno == EEXIST) {
-		free(p);
-		return 0;
-	}
-	for (s = p; (s = strchr(s + 1, '/'));) {
+	if (s) {
 		*s = '\0';
-		if (mkdirat(dirfd, p, 0777) < 0 && errno != EEXIST)
-			ret = -1;
-		*s = '/';
+		ret = make_dirs(dirfd, p);
 	}
-	if (ret == 0 && mkdirat(dirfd, p, 0777) < 0 && errno != EEXIST)
-		ret = -1;
 	free(p);
 	return ret;
 }
