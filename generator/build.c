@@ -27,6 +27,7 @@
 #include "readability.h"
 #include "strbuf.h"
 #include "theme.h"
+#include "threads.h"
 #include "value.h"
 #include "xalloc.h"
 
@@ -387,9 +388,7 @@ static void render_bodies(struct build *b)
 {
 	struct body_job job;
 	struct body_worker *workers;
-	pthread_t *threads;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = b->opts->jobs > 0 ? (size_t)b->opts->jobs : cpus > 0 ? (size_t)cpus : 1, i;
+	size_t n = b->opts->jobs > 0 ? (size_t)b->opts->jobs : threads_cpus(), i;
 
 	if (hookrun_sees_bodies(b->hooks))
 		n = 1;
@@ -402,18 +401,11 @@ static void render_bodies(struct build *b)
 	job.dls = xcalloc(n, sizeof *job.dls);
 	atomic_init(&job.next, 0);
 	workers = xcalloc(n, sizeof *workers);
-	threads = xcalloc(n, sizeof *threads);
 	for (i = 0; i < n; i++) {
 		workers[i].job = &job;
 		workers[i].index = i;
 	}
-	for (i = 1; i < n; i++)
-		if (pthread_create(&threads[i], NULL, body_worker, &workers[i]) != 0)
-			break; /* the calling thread does what is left */
-	n = i;
-	body_worker(&workers[0]);
-	for (i = 1; i < n; i++)
-		pthread_join(threads[i], NULL);
+	n = threads_run(n, body_worker, workers, sizeof *workers);
 	for (i = 0; i < n; i++)
 		diag_list_move(b->dl, &job.dls[i]);
 	for (i = 0; i < b->content.n; i++) {
@@ -425,7 +417,6 @@ static void render_bodies(struct build *b)
 	free(job.longest);
 	free(job.dls);
 	free(workers);
-	free(threads);
 }
 
 /* pages_env.load_body: a body left in the cache, when a page needs it. */
@@ -706,9 +697,7 @@ static void render_pages(struct build *b, struct build_stats *st)
 {
 	struct render_job job;
 	struct worker *workers;
-	pthread_t *threads;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = b->opts->jobs > 0 ? (size_t)b->opts->jobs : cpus > 0 ? (size_t)cpus : 1, i;
+	size_t n = b->opts->jobs > 0 ? (size_t)b->opts->jobs : threads_cpus(), i;
 
 	if (n > b->pages.n)
 		n = b->pages.n ? b->pages.n : 1;
@@ -718,8 +707,7 @@ static void render_pages(struct build *b, struct build_stats *st)
 	atomic_init(&job.done, 0);
 	job.dls = calloc(n, sizeof *job.dls);
 	workers = calloc(n, sizeof *workers);
-	threads = calloc(n, sizeof *threads);
-	if (!job.dls || !workers || !threads) {
+	if (!job.dls || !workers) {
 		diag_io_error(b->dl, NULL, "out of memory");
 		goto done;
 	}
@@ -727,16 +715,8 @@ static void render_pages(struct build *b, struct build_stats *st)
 		workers[i].job = &job;
 		workers[i].index = i;
 	}
-	/* the calling thread is worker 0 */
-	for (i = 1; i < n; i++)
-		if (pthread_create(&threads[i], NULL, render_worker, &workers[i]) != 0) {
-			diag_io_error(b->dl, NULL, "unable to start a rendering thread");
-			n = i;
-			break;
-		}
-	render_worker(&workers[0]);
-	for (i = 1; i < n; i++)
-		pthread_join(threads[i], NULL);
+	if (threads_run(n, render_worker, workers, sizeof *workers) < n)
+		diag_io_error(b->dl, NULL, "unable to start a rendering thread");
 	for (i = 0; i < n; i++)
 		diag_list_move(b->dl, &job.dls[i]);
 	st->pages = b->pages.n;
@@ -744,7 +724,6 @@ static void render_pages(struct build *b, struct build_stats *st)
 done:
 	free(job.dls);
 	free(workers);
-	free(threads);
 }
 
 /*

@@ -15,6 +15,7 @@
 #include "fsutil.h"
 #include "slug.h"
 #include "strbuf.h"
+#include "threads.h"
 #include "xalloc.h"
 #include "yamlread.h"
 
@@ -468,10 +469,8 @@ int content_load(struct content *c, const char *site_dir, int drafts, struct cac
 	struct fs_list files = { NULL, 0, 0, NULL };
 	struct strbuf failed = STRBUF_INIT;
 	size_t before = dl->errors, i, nthreads;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct load_job job;
 	struct loader *workers;
-	pthread_t *threads;
 
 	memset(c, 0, sizeof *c);
 	if (listed && fs_is_dir(content_dir)) /* the stamp's listing: the content files */
@@ -479,7 +478,7 @@ int content_load(struct content *c, const char *site_dir, int drafts, struct cac
 	else if (fs_list(content_dir, exts, &files, &failed) < 0)
 		diag_io_error(dl, NULL, "unable to read directory '%s': %s", failed.buf,
 			      strerror(errno));
-	nthreads = cpus > 1 && files.n >= 64 ? (size_t)cpus : 1;
+	nthreads = files.n >= 64 ? threads_cpus() : 1;
 	job.content_dir = content_dir;
 	job.cache = cache;
 	job.seed = seed;
@@ -488,18 +487,11 @@ int content_load(struct content *c, const char *site_dir, int drafts, struct cac
 	job.dls = xcalloc(nthreads, sizeof *job.dls);
 	atomic_init(&job.next, 0);
 	workers = xcalloc(nthreads, sizeof *workers);
-	threads = xcalloc(nthreads, sizeof *threads);
 	for (i = 0; i < nthreads; i++) {
 		workers[i].job = &job;
 		workers[i].index = i;
 	}
-	for (i = 1; i < nthreads; i++)
-		if (pthread_create(&threads[i], NULL, load_worker, &workers[i]) != 0)
-			break; /* the calling thread does what is left */
-	nthreads = i;
-	load_worker(&workers[0]);
-	for (i = 1; i < nthreads; i++)
-		pthread_join(threads[i], NULL);
+	nthreads = threads_run(nthreads, load_worker, workers, sizeof *workers);
 	for (i = 0; i < nthreads; i++)
 		diag_list_move(dl, &job.dls[i]);
 	for (i = 0; i < files.n; i++) {
@@ -519,7 +511,6 @@ int content_load(struct content *c, const char *site_dir, int drafts, struct cac
 	free(job.docs);
 	free(job.dls);
 	free(workers);
-	free(threads);
 	fs_list_release(&files);
 	strbuf_release(&failed);
 	free(content_dir);

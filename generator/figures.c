@@ -1,15 +1,14 @@
 /* figures: the charts pages show, each drawn once per build. */
 #include "figures.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "chart.h"
 #include "strbuf.h"
+#include "threads.h"
 #include "xalloc.h"
 
 static void attach(struct page *p, const struct value *spec, struct diag_list *dl)
@@ -292,21 +291,12 @@ static void *draw_worker(void *arg)
  */
 static int draw_all(struct jobs *js)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = cpus > 1 ? (size_t)cpus : 1, i;
-	pthread_t *threads;
+	size_t n = threads_cpus();
 
 	if (n > js->n)
 		n = js->n ? js->n : 1;
-	threads = xcalloc(n, sizeof *threads);
 	atomic_init(&js->next, 0);
-	for (i = 1; i < n; i++)
-		if (pthread_create(&threads[i], NULL, draw_worker, js) != 0)
-			break;
-	draw_worker(js);
-	while (--i > 0)
-		pthread_join(threads[i], NULL);
-	free(threads);
+	threads_run(n, draw_worker, js, 0);
 	return js->failed ? -1 : 0;
 }
 

@@ -4,13 +4,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "threads.h"
 #include "value.h"
 #include "xalloc.h"
 
@@ -268,20 +269,23 @@ struct entries {
 	size_t n, alloc;
 };
 
-/* Stat entries [from, to) of a directory, relative to it: the kernel looks
- * up one name, not the whole path again. */
+/* Stat a directory's entries, relative to it (the kernel looks up one
+ * name, not the whole path again), a chunk at a time from `next`. */
 struct stat_job {
 	struct entries *e;
-	size_t from, to;
+	atomic_size_t next;
 };
 
-static void *stat_range(void *arg)
+#define STAT_CHUNK 64
+
+static void *stat_worker(void *arg)
 {
 	struct stat_job *j = arg;
-	size_t i;
+	size_t first, i;
 
-	for (i = j->from; i < j->to; i++)
-		j->e->ok[i] = fstatat(j->e->fd, j->e->names[i], &j->e->st[i], 0);
+	while ((first = atomic_fetch_add(&j->next, STAT_CHUNK)) < j->e->n)
+		for (i = first; i < j->e->n && i < first + STAT_CHUNK; i++)
+			j->e->ok[i] = fstatat(j->e->fd, j->e->names[i], &j->e->st[i], 0);
 	return NULL;
 }
 
@@ -295,9 +299,8 @@ static int walk(const char *root, const char *rel, const char *const *exts,
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	struct entries e = { -1, NULL, NULL, NULL, 0, 0 };
-	struct stat_job half[2];
-	pthread_t helper;
-	int ret = 0, threaded = 0;
+	struct stat_job job;
+	int ret = 0;
 	size_t i;
 
 	if (!d) {
@@ -317,19 +320,10 @@ static int walk(const char *root, const char *rel, const char *const *exts,
 	e.fd = dirfd(d);
 	e.st = xcalloc(e.n + 1, sizeof *e.st);
 	e.ok = xcalloc(e.n + 1, sizeof *e.ok);
-	/* the stats of a big directory (6,000 stories) on two threads */
-	half[0] = (struct stat_job){ &e, 0, e.n };
-	if (e.n >= STAT_THREAD_MIN && sysconf(_SC_NPROCESSORS_ONLN) > 1) {
-		half[0].to = half[1].from = e.n / 2;
-		half[1].e = &e;
-		half[1].to = e.n;
-		threaded = pthread_create(&helper, NULL, stat_range, &half[1]) == 0;
-		if (!threaded)
-			half[0].to = e.n;
-	}
-	stat_range(&half[0]);
-	if (threaded)
-		pthread_join(helper, NULL);
+	/* the stats of a big directory (6,000 stories) on every CPU */
+	job.e = &e;
+	atomic_init(&job.next, 0);
+	threads_run(e.n >= STAT_THREAD_MIN ? threads_cpus() : 1, stat_worker, &job, 0);
 	for (i = 0; i < e.n && !ret; i++) {
 		char *crel = rel ? fs_join(rel, e.names[i]) : xstrdup(e.names[i]);
 

@@ -2,15 +2,14 @@
 #include "pages.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "exports.h"
 #include "strbuf.h"
+#include "threads.h"
 #include "xalloc.h"
 
 #define STORIES_PER_PAGE 20
@@ -1703,22 +1702,12 @@ static void *print_worker(void *arg)
 void pages_fingerprint(struct model *m, struct page_list *pl)
 {
 	struct print_job job = { m, pl, 0, 0 };
-	pthread_t threads[16];
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t k, i, n = cpus > 1 ? (size_t)cpus : 1;
+	size_t k, i;
 
-	if (n > sizeof threads / sizeof *threads)
-		n = sizeof threads / sizeof *threads;
 	for (k = 0; k < RECORD_KINDS; k++)
 		job.nrecords += m->all[k].n;
 	atomic_init(&job.next, 0);
-	for (i = 1; i < n; i++)
-		if (pthread_create(&threads[i], NULL, print_worker, &job) != 0)
-			break;
-	n = i;
-	print_worker(&job);
-	for (i = 1; i < n; i++)
-		pthread_join(threads[i], NULL);
+	threads_run(threads_cpus(), print_worker, &job, 0);
 
 	for (k = 0; k < RECORD_KINDS; k++) {
 		unsigned long long kh = VALUE_HASH_SEED, oh = VALUE_HASH_SEED;
