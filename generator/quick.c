@@ -101,26 +101,48 @@ static int hex(const char *s, unsigned long long *v, const char **end)
 	return e > s ? 0 : -1;
 }
 
-/* "<out>,<at>,<len>,<toc>,<html>" or "<out>,-" */
+/* "<at>,<len>,<toc>,<html>" at p, in hex: 0 with *end after it, or -1. */
+static int parse_splice(const char *p, struct quick_splice *s, const char **end)
+{
+	unsigned long long at, len;
+
+	memset(s, 0, sizeof *s);
+	if (hex(p, &at, &p) || *p++ != ',' || hex(p, &len, &p) || *p++ != ',' ||
+	    hex(p, &s->toc, &p) || *p++ != ',' || hex(p, &s->html, &p)) {
+		memset(s, 0, sizeof *s);
+		return -1;
+	}
+	s->at = (size_t)at;
+	s->len = (size_t)len;
+	s->ok = 1;
+	*end = p;
+	return 0;
+}
+
+/* A splice as parse_splice reads it. */
+static void add_splice(struct strbuf *sb, const struct quick_splice *s)
+{
+	strbuf_add_hex(sb, s->at, 0);
+	strbuf_addch(sb, ',');
+	strbuf_add_hex(sb, s->len, 0);
+	strbuf_addch(sb, ',');
+	strbuf_add_hex(sb, s->toc, 0);
+	strbuf_addch(sb, ',');
+	strbuf_add_hex(sb, s->html, 0);
+}
+
+/* "<out>,<splice>" or "<out>,-" */
 static int parse_page(struct quick_file *f, char *tok)
 {
 	char *comma = strchr(tok, ',');
 	struct quick_splice s = { 0, 0, 0, 0, 0 };
-	unsigned long long at, len;
-	const char *p;
+	const char *end;
 
 	if (!comma || comma == tok)
 		return -1;
 	*comma = '\0';
-	p = comma + 1;
-	if (strcmp(p, "-")) {
-		if (hex(p, &at, &p) || *p++ != ',' || hex(p, &len, &p) || *p++ != ',' ||
-		    hex(p, &s.toc, &p) || *p++ != ',' || hex(p, &s.html, &p) || *p)
-			return -1;
-		s.at = (size_t)at;
-		s.len = (size_t)len;
-		s.ok = 1;
-	}
+	if (strcmp(comma + 1, "-") && (parse_splice(comma + 1, &s, &end) < 0 || *end))
+		return -1;
 	quick_add_page(f, tok, &s);
 	return 0;
 }
@@ -221,13 +243,7 @@ int quick_save(const struct quick *q, const char *path)
 				continue;
 			}
 			strbuf_addch(&text, ',');
-			strbuf_add_hex(&text, s->at, 0);
-			strbuf_addch(&text, ',');
-			strbuf_add_hex(&text, s->len, 0);
-			strbuf_addch(&text, ',');
-			strbuf_add_hex(&text, s->toc, 0);
-			strbuf_addch(&text, ',');
-			strbuf_add_hex(&text, s->html, 0);
+			add_splice(&text, s);
 		}
 		strbuf_addch(&text, '\n');
 	}
@@ -238,25 +254,21 @@ int quick_save(const struct quick *q, const char *path)
 
 void quick_note(struct strbuf *sb, const struct quick_splice *s)
 {
-	if (s->ok)
-		strbuf_addf(sb, "s%zx,%zx,%llx,%llx ", s->at, s->len, s->toc, s->html);
+	if (!s->ok)
+		return;
+	strbuf_addch(sb, 's');
+	add_splice(sb, s);
+	strbuf_addch(sb, ' ');
 }
 
 const char *quick_note_parse(const char *text, struct quick_splice *s)
 {
-	unsigned long long at, len;
-	const char *p = text + 1;
+	const char *p;
 
 	memset(s, 0, sizeof *s);
-	if (*text != 's')
-		return text;
-	if (hex(p, &at, &p) || *p++ != ',' || hex(p, &len, &p) || *p++ != ',' ||
-	    hex(p, &s->toc, &p) || *p++ != ',' || hex(p, &s->html, &p) || (*p && *p != ' ')) {
+	if (*text != 's' || parse_splice(text + 1, s, &p) < 0 || (*p && *p != ' ')) {
 		memset(s, 0, sizeof *s);
 		return text; /* not a splice: a dependency, which the caller checks */
 	}
-	s->at = (size_t)at;
-	s->len = (size_t)len;
-	s->ok = 1;
 	return *p ? p + 1 : p;
 }

@@ -182,14 +182,7 @@ void value_map_set(struct value *map, const char *key, struct value *val,
 			m->key_pos = *key_pos;
 		return;
 	}
-	XGROW(map->members, map->alloc, map->n + 1);
-	m = &map->members[map->n++];
-	m->key = xstrdup(key);
-	m->val = val;
-	if (key_pos)
-		m->key_pos = *key_pos;
-	else
-		memset(&m->key_pos, 0, sizeof m->key_pos);
+	value_map_append(map, xstrdup(key), val, key_pos);
 }
 
 struct value *value_path(const struct value *v, const char *dotted)
