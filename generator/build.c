@@ -819,13 +819,6 @@ static unsigned long long program_print(void)
 	return h;
 }
 
-static int is_markdown_name(const char *rel)
-{
-	size_t n = strlen(rel);
-
-	return n > 3 && !strcmp(rel + n - 3, ".md");
-}
-
 /*
  * The stamp: a hash of the name, size and time of every file the build
  * reads, and of waymark itself. *frame is the same without the Markdown
@@ -861,7 +854,7 @@ static unsigned long long input_stamp(const struct build_opts *opts, const char 
 		const char *rel = content_files->paths[i];
 
 		h = value_hash_bytes(rel, strlen(rel) + 1, h);
-		if (!is_markdown_name(rel)) {
+		if (!content_is_markdown(rel)) {
 			unsigned long long st = quick_stat(&content_files->stats[i]);
 
 			h = value_hash_bytes(&st, sizeof st, h);
@@ -901,7 +894,7 @@ static void gather_quick(struct build *b)
 		const struct doc *d;
 		struct quick_file *f;
 
-		if (!is_markdown_name(rel) || !plain_name(rel))
+		if (!content_is_markdown(rel) || !plain_name(rel))
 			continue; /* without a line, a change to it takes the full path */
 		f = quick_add(q, rel, quick_stat(&b->listed.stats[i]));
 		d = content_find(&b->content, rel);
@@ -1068,7 +1061,7 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 		struct quick_file *f;
 		size_t k;
 
-		if (!is_markdown_name(rel))
+		if (!content_is_markdown(rel))
 			continue;
 		while (j < q.n && strcmp(q.items[j].rel, rel) < 0)
 			j++;

@@ -397,7 +397,7 @@ static struct doc *load_one(const char *content_dir, const char *rel, const stru
 			   (unsigned char)text.buf[bad]);
 		goto fail;
 	}
-	if (strlen(rel) > 3 && !strcmp(rel + strlen(rel) - 3, ".md")) {
+	if (content_is_markdown(rel)) {
 		if (!load_markdown(d, &text, dl))
 			goto fail;
 	} else {
@@ -541,6 +541,13 @@ void content_sort(struct content *c)
 static int cmp_rel(const void *key, const void *elem)
 {
 	return strcmp(key, (*(struct doc *const *)elem)->rel);
+}
+
+int content_is_markdown(const char *rel)
+{
+	size_t n = strlen(rel);
+
+	return n > 3 && !strcmp(rel + n - 3, ".md");
 }
 
 struct doc *content_find(const struct content *c, const char *rel)

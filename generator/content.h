@@ -81,6 +81,8 @@ void content_sort(struct content *c);
 /* Read and parse one file, `rel` below `site_dir`/content, as content_load
  * would (without the cache): the document, or NULL (recorded). */
 struct doc *content_load_file(const char *site_dir, const char *rel, struct diag_list *dl);
+/* 1 when the file `rel` is Markdown (its name ends in ".md"), else 0. */
+int content_is_markdown(const char *rel);
 /* The document whose rel is `rel`, or NULL. */
 struct doc *content_find(const struct content *c, const char *rel);
 /* The Markdown document whose rel is nearest to `rel` (for "did you

@@ -207,7 +207,7 @@ static int apply(struct content *c, const struct value *docs, const char *site_d
 			d = xcalloc(1, sizeof *d);
 			d->rel = xstrdup(norm);
 			d->path = fs_join(content_dir, norm);
-			d->is_markdown = strlen(norm) > 3 && !strcmp(norm + strlen(norm) - 3, ".md");
+			d->is_markdown = content_is_markdown(norm);
 			if (d->is_markdown)
 				slug_url_of(d->rel, &d->url, &d->out);
 			d->body_line = 1;
