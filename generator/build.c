@@ -795,12 +795,6 @@ static void write_extras(struct build *b)
 	site_files(b, "exports", exports, write_exports);
 }
 
-/*
- * A stamp of everything a build reads: the waymark program, the options,
- * site.yaml and every file below content/, lua/ and the theme directories
- * (names, sizes, modification times). When it equals the last build's,
- * nothing can have changed and the build is done before it starts.
- */
 /* Which waymark program this is: its size and modification time. */
 static unsigned long long program_print(void)
 {
@@ -820,10 +814,13 @@ static unsigned long long program_print(void)
 }
 
 /*
- * The stamp: a hash of the name, size and time of every file the build
- * reads, and of waymark itself. *frame is the same without the Markdown
- * files' sizes and times (their names stay in it): when only it matches
- * the last build's, only Markdown files were written (see quick_build).
+ * A stamp of everything a build reads: the waymark program, the options,
+ * site.yaml and every file below content/, lua/ and the theme directories
+ * (names, sizes, modification times). When it equals the last build's,
+ * nothing can have changed and the build is done before it starts.
+ * *frame is the same without the Markdown files' sizes and times (their
+ * names stay in it): when only it matches the last build's, only Markdown
+ * files were written (see quick_build).
  */
 static unsigned long long input_stamp(const struct build_opts *opts, const char *out_dir,
 				      unsigned long long program, struct fs_list *content_files,
