@@ -839,7 +839,7 @@ static void claim_skill_text(struct model *m, struct doc *d, struct diag_list *d
 
 int model_build(struct model *m, struct content *c, struct diag_list *dl)
 {
-	size_t before = dl->errors, i, ntexts = 0, atexts = 0;
+	size_t before = dl->errors, i, k, ntexts = 0, atexts = 0;
 	struct doc **texts = NULL; /* skills' long texts */
 
 	memset(m, 0, sizeof *m);
@@ -930,6 +930,9 @@ int model_build(struct model *m, struct content *c, struct diag_list *dl)
 		      cmp_stage);
 	if (m->all[RECORD_STORY].n)
 		sort_stories(&m->all[RECORD_STORY]);
+	for (k = 0; k < RECORD_KINDS; k++)
+		for (i = 0; i < m->all[k].n; i++)
+			m->all[k].items[i]->place = i;
 	return dl->errors > before ? -1 : 0;
 }
 

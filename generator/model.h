@@ -61,6 +61,7 @@ struct record {
 	struct record_use *uses;  /* who names it */
 	size_t nuses, auses;
 	int order;                /* stage order; chapter number */
+	size_t place;             /* where it is in model.all[kind]: display order */
 	unsigned long long print; /* everything a page can read of it (pages_fingerprint) */
 	/* a story's summary, as every list shows it: made by the first page
 	 * that needs it and shared by the rest (pages.c); freed with the model */

@@ -493,22 +493,33 @@ static struct value *rec_list(const struct pages_env *e, const struct record_lis
 	return list;
 }
 
-/* The records of `kind` that name `r`, in the model's display order. */
+static int by_place(const void *a, const void *b)
+{
+	const struct record *x = *(const struct record *const *)a, *y = *(const struct record *const *)b;
+
+	return x->place < y->place ? -1 : x->place > y->place;
+}
+
+/* The records of `kind` that name `r`, in the model's display order: its
+ * uses sorted by place, each once (a stage can have thousands of stories,
+ * so not a pass over every record of the kind for each use). */
 static struct value *users(const struct pages_env *e, const struct record *r,
 			   enum record_kind kind)
 {
-	const struct record_list *all = &e->model->all[kind];
 	struct value *list = value_new_list();
-	size_t i, u;
+	const struct record **by = xmalloc((r->nuses + 1) * sizeof *by);
+	size_t i, n = 0;
 
 	dep(r); /* its uses */
 	dep_order(kind);
-	for (i = 0; i < all->n; i++)
-		for (u = 0; u < r->nuses; u++)
-			if (r->uses[u].by == all->items[i]) {
-				value_list_push(list, summary_of(e, all->items[i]));
-				break;
-			}
+	for (i = 0; i < r->nuses; i++)
+		if (r->uses[i].by->kind == kind)
+			by[n++] = r->uses[i].by;
+	qsort(by, n, sizeof *by, by_place);
+	for (i = 0; i < n; i++)
+		if (!i || by[i] != by[i - 1])
+			value_list_push(list, summary_of(e, by[i]));
+	free(by);
 	return list;
 }
 
