@@ -762,6 +762,31 @@ static const struct value *aligned(const struct record *a, const struct record *
 	return NULL;
 }
 
+/*
+ * The skills of framework `fw` that `s` aligns with or that align with
+ * `s` (its references and its users), each once, in display order, into
+ * `out` (room for s's references and uses). A crosswalk goes through each
+ * skill's own alignments, not through every pair of skills: two
+ * frameworks of 1,000 skills are a million pairs.
+ */
+static size_t partners(const struct record *s, const struct record *fw, const struct record **out)
+{
+	const struct record_list *refs = &s->refs[RECORD_SKILL];
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < refs->n; i++)
+		if (refs->items[i]->parent->parent == fw)
+			out[n++] = refs->items[i];
+	for (i = 0; i < s->nuses; i++)
+		if (s->uses[i].by->kind == RECORD_SKILL && s->uses[i].by->parent->parent == fw)
+			out[n++] = s->uses[i].by;
+	qsort(out, n, sizeof *out, by_place);
+	for (i = 0; i < n; i++)
+		if (!k || out[i] != out[k - 1])
+			out[k++] = out[i];
+	return k;
+}
+
 static void crosswalk_data(const struct pages_env *e, const struct page *p, struct value *ctx)
 {
 	const struct record_list *skills = &e->model->all[RECORD_SKILL];
@@ -772,32 +797,45 @@ static void crosswalk_data(const struct pages_env *e, const struct page *p, stru
 		"exactMatchOf", "isPartOf", "isChildOf", "isRelatedTo", "isPeerOf",
 		"hasSkillLevel", "exemplar", "precedes", "replacedBy",
 	};
-	size_t t, i, j, total = 0;
+	/* every aligned pair, a's skills in order and each one's partners in order */
+	struct pair {
+		const struct record *a, *b;
+		const char *type;
+	} *pairs = NULL;
+	const struct record **room = NULL;
+	size_t t, i, j, n, total = 0, npairs = 0, apairs = 0, aroom = 0;
 
 	dep_kind(RECORD_SKILL); /* every alignment between the two */
 	value_map_set(v, "a", rec(e, fa), NULL);
 	value_map_set(v, "b", rec(e, fb), NULL);
+	for (i = 0; i < skills->n; i++) {
+		const struct record *s = skills->items[i], *f = s->parent->parent;
+
+		if (f != fa && f != fb)
+			continue;
+		XGROW(room, aroom, s->refs[RECORD_SKILL].n + s->nuses + 1);
+		n = partners(s, f == fa ? fb : fa, room);
+		if (!n)
+			value_list_push(f == fa ? only_a : only_b, rec(e, s));
+		for (j = 0; f == fa && j < n; j++) {
+			const char *type = value_text(aligned(s, room[j]), "type");
+
+			XGROW(pairs, apairs, npairs + 1);
+			pairs[npairs].a = s;
+			pairs[npairs].b = room[j];
+			pairs[npairs++].type = type ? type : "";
+		}
+	}
 	for (t = 0; t < sizeof order / sizeof *order; t++) {
 		struct value *rows = value_new_list(), *g;
 
-		for (i = 0; i < skills->n; i++) {
-			const struct record *sa = skills->items[i];
-
-			if (sa->parent->parent != fa)
+		for (i = 0; i < npairs; i++) {
+			if (strcmp(pairs[i].type, order[t]))
 				continue;
-			for (j = 0; j < skills->n; j++) {
-				const struct record *sb = skills->items[j];
-				const struct value *al;
-
-				if (sb->parent->parent != fb || !(al = aligned(sa, sb)))
-					continue;
-				if (strcmp(value_text(al, "type") ? value_text(al, "type") : "", order[t]))
-					continue;
-				g = value_new_map();
-				value_map_set(g, "a", rec(e, sa), NULL);
-				value_map_set(g, "b", rec(e, sb), NULL);
-				value_list_push(rows, g);
-			}
+			g = value_new_map();
+			value_map_set(g, "a", rec(e, pairs[i].a), NULL);
+			value_map_set(g, "b", rec(e, pairs[i].b), NULL);
+			value_list_push(rows, g);
 		}
 		if (!rows->n) {
 			value_free(rows);
@@ -811,20 +849,8 @@ static void crosswalk_data(const struct pages_env *e, const struct page *p, stru
 		put_list(g, "matches", rows);
 		value_list_push(types, g);
 	}
-	for (i = 0; i < skills->n; i++) {
-		const struct record *s = skills->items[i], *f = s->parent->parent;
-		int matched = 0;
-
-		if (f != fa && f != fb)
-			continue;
-		for (j = 0; j < skills->n && !matched; j++) {
-			const struct record *o = skills->items[j];
-
-			matched = o->parent->parent == (f == fa ? fb : fa) && aligned(s, o);
-		}
-		if (!matched)
-			value_list_push(f == fa ? only_a : only_b, rec(e, s));
-	}
+	free(pairs);
+	free(room);
 	value_map_set_num(v, "match_count", (double)total);
 	put_list(v, "types", types);
 	put_list(v, "unmatched_a", only_a);
