@@ -593,7 +593,8 @@ static struct value *story_summary(const struct pages_env *e, const struct recor
 
 /* ------------------------------------------------------------ page data */
 
-static void framework_data(const struct pages_env *e, const struct record *fw, struct value *ctx)
+/* A framework's summary with its categories and their skills. */
+static struct value *framework_value(const struct pages_env *e, const struct record *fw)
 {
 	struct value *v = rec(e, fw), *cats = value_new_list();
 	size_t i, nskills = 0;
@@ -620,7 +621,7 @@ static void framework_data(const struct pages_env *e, const struct record *fw, s
 	value_map_set_num(v, "category_count", (double)fw->children.n);
 	value_map_set(v, "downloads", exports_links(fw, e->base_path), NULL);
 	put_list(v, "categories", cats);
-	value_map_set(ctx, "framework", v, NULL);
+	return v;
 }
 
 static void crosswalks_of(const struct pages_env *e, const struct record *fw, struct value *into)
@@ -1453,19 +1454,14 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 		struct value *list = value_new_list();
 
 		dep_kind(RECORD_FRAMEWORK);
-		for (i = 0; i < l->n; i++) {
-			struct value *tmp = value_new_map();
-
-			framework_data(e, l->items[i], tmp);
-			value_list_push(list, value_copy(value_get(tmp, "framework")));
-			value_free(tmp);
-		}
+		for (i = 0; i < l->n; i++)
+			value_list_push(list, framework_value(e, l->items[i]));
 		put_list(ctx, "frameworks", list);
 		crosswalks_of(e, NULL, ctx);
 		break;
 	}
 	case PAGE_FRAMEWORK:
-		framework_data(e, p->record, ctx);
+		value_map_set(ctx, "framework", framework_value(e, p->record), NULL);
 		crosswalks_of(e, p->record, value_get(ctx, "framework"));
 		break;
 	case PAGE_SKILL:
