@@ -1158,38 +1158,38 @@ static void grouped_data(const struct pages_env *e, enum record_kind kind, const
 static void search_data(const struct pages_env *e, struct value *ctx)
 {
 	const struct page_list *pl = e->pages;
-	struct value *groups = value_new_list();
-	size_t i, g;
+	struct value *groups = value_new_list(), *lists[PAGE_KINDS];
+	size_t first[PAGE_KINDS], i, g;
 
 	dep_pages();
+	/* one group per label, at the first kind that has it */
 	for (g = 0; g < PAGE_KINDS; g++) {
-		const char *label = kind_labels[g];
-		struct value *list, *gv;
-		size_t k;
-
-		/* one group per label, at the first kind that has it */
-		for (k = 0; k < g && strcmp(kind_labels[k], label); k++)
+		for (first[g] = 0; strcmp(kind_labels[first[g]], kind_labels[g]); first[g]++)
 			;
-		if (k < g)
-			continue;
-		list = value_new_list();
-		for (i = 0; i < pl->n; i++) {
-			const struct page *p = &pl->items[i];
+		lists[g] = value_new_list();
+	}
+	for (i = 0; i < pl->n; i++) {
+		const struct page *p = &pl->items[i];
+		struct value *item;
 
-			if (strcmp(kind_labels[p->kind], label) || !pages_searchable(p))
-				continue;
-			value_list_push(list, value_new_map());
-			value_map_set_str(list->items[list->n - 1], "title", p->title);
-			put_url(e, list->items[list->n - 1], "url", p->url);
-		}
-		if (!list->n) {
-			value_free(list);
+		if (!pages_searchable(p))
+			continue;
+		item = value_new_map();
+		value_map_set_str(item, "title", p->title);
+		put_url(e, item, "url", p->url);
+		value_list_push(lists[first[p->kind]], item);
+	}
+	for (g = 0; g < PAGE_KINDS; g++) {
+		struct value *gv;
+
+		if (!lists[g]->n) {
+			value_free(lists[g]);
 			continue;
 		}
 		gv = value_new_map();
-		value_map_set_str(gv, "title", label);
+		value_map_set_str(gv, "title", kind_labels[g]);
 		value_map_set_str(gv, "id", layouts[g]);
-		put_list(gv, "pages", list);
+		put_list(gv, "pages", lists[g]);
 		value_list_push(groups, gv);
 	}
 	put_list(ctx, "groups", groups);
