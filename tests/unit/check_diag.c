@@ -249,6 +249,27 @@ START_TEST(suggest_picks_closest_candidate)
 }
 END_TEST
 
+/* A 12-letter word may be 4 edits off (a third of it), not 5: the
+ * comparison that stops early must still see an edit at the very end. */
+START_TEST(suggest_allows_up_to_the_limit_and_no_further)
+{
+	static const char *const four[] = { "xbcdxfghxjkx", "abcdefghijklmnopq" };
+	static const char *const five[] = { "xbcdxfghxjxx", "abcdefghijklmnopq" };
+	static const char *const longer[] = { "abcdefghijklm", "abcdefghijklmnopq" };
+
+	ck_assert_str_eq(diag_suggest("abcdefghijkl", four, 2), "xbcdxfghxjkx");
+	ck_assert_ptr_null(diag_suggest("abcdefghijkl", five, 2));
+	/* one letter longer is one edit; five letters longer is too far */
+	ck_assert_str_eq(diag_suggest("abcdefghijkl", longer, 2), "abcdefghijklm");
+	ck_assert_ptr_null(diag_suggest("abcdefghijkl", longer + 1, 1));
+	/* four letters shorter: four edits, the most there may be */
+	ck_assert_str_eq(diag_suggest("abcdefghijkl", (const char *const[]){ "abcdefgh" }, 1), "abcdefgh");
+	/* an edit in the last letters after a long equal start */
+	ck_assert_str_eq(diag_suggest("stories/ana-lopez.md", (const char *const[]){ "stories/ana-lopes.md" }, 1),
+			 "stories/ana-lopes.md");
+}
+END_TEST
+
 START_TEST(saved_diagnostics_load_back_the_same)
 {
 	struct diag_list a = DIAG_LIST_INIT, b = DIAG_LIST_INIT;
@@ -295,6 +316,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, move_from_empty_list_is_harmless);
 	tcase_add_test(tc, print_writes_one_line_per_entry);
 	tcase_add_test(tc, suggest_finds_near_typo);
+	tcase_add_test(tc, suggest_allows_up_to_the_limit_and_no_further);
 	tcase_add_test(tc, suggest_counts_swapped_letters_as_one_edit);
 	tcase_add_test(tc, suggest_ignores_far_words);
 	tcase_add_test(tc, suggest_never_offers_exact_match);
