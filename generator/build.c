@@ -147,12 +147,15 @@ static void judge_reading(struct build *b, const struct doc *d, const struct rea
 
 /* What every body's HTML depends on besides its own text and fields: the
  * settings, every page's URL (links), the hooks, and, when a site hook
- * can hand markdown hooks anything, all of the content. */
+ * can hand markdown hooks anything, all it is given: site.yaml and all of
+ * the content. */
 static unsigned long long bodies_depend_on(const struct build *b)
 {
 	unsigned long long h = VALUE_HASH_SEED, lua = hookrun_fingerprint(b->hooks);
 	size_t i;
 
+	if (hookrun_sees_everything(b->hooks))
+		h = value_hash(b->cfg.raw, h);
 	h = value_hash_bytes(&b->cfg.unsafe, sizeof b->cfg.unsafe, h);
 	h = value_hash_bytes(b->base_path, strlen(b->base_path) + 1, h);
 	h = value_hash_bytes(&lua, sizeof lua, h);

@@ -120,5 +120,25 @@ run() {
 
 if [ -d "$top/lua" ]; then run hooks; else echo "FAIL rebuilds: no lua/ directory"; fail=$((fail + 1)); fi
 run plain
+
+# A site hook is handed site.yaml as well as the content: what it keeps
+# from there can reach every body through a markdown hook.
+mode="site hook"
+rm -rf "$site" "$tmp/fresh" "$tmp"/.waymark-*
+mkdir -p "$site/content/pages" "$site/lua"
+printf 'title: Hooked\ndescription: Hello\n' >"$site/site.yaml"
+printf -- '---\ntitle: One\n---\nSome text.\n' >"$site/content/pages/one.md"
+cat >"$site/lua/greeting.lua" <<'LUA'
+local greeting = ""
+return {
+	site = function(site) greeting = site.config.description or "" end,
+	markdown = function(doc) doc:walk{ text = function(n) n.literal = n.literal .. " " .. greeting end } end,
+}
+LUA
+if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
+	edit "the site's description, which the site hook keeps" "$site/site.yaml" 's/^description: Hello/description: Goodbye/'
+else
+	cat "$tmp/log"; echo "FAIL rebuilds: $mode: first build"; fail=$((fail + 1))
+fi
 echo "rebuilds: $pass passed, $fail failed"
 [ $fail = 0 ]
