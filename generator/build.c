@@ -54,6 +54,7 @@ struct build {
 	struct hookrun *hooks; /* the site's Lua hooks */
 	struct build_stats *stats;
 	unsigned long long inputs; /* hash of what every page depends on */
+	unsigned long long reads;  /* the files the hooks read last time, as they are now */
 	struct layout_print *layouts; /* the templates each layout can use */
 	size_t nlayouts;
 	unsigned long long program; /* which waymark this is (its size and time) */
@@ -156,6 +157,7 @@ static unsigned long long bodies_depend_on(const struct build *b)
 
 	if (hookrun_sees_everything(b->hooks))
 		h = value_hash(b->cfg.raw, h);
+	h = value_hash_bytes(&b->reads, sizeof b->reads, h);
 	h = value_hash_bytes(&b->cfg.unsafe, sizeof b->cfg.unsafe, h);
 	h = value_hash_bytes(b->base_path, strlen(b->base_path) + 1, h);
 	h = value_hash_bytes(&lua, sizeof lua, h);
@@ -825,9 +827,117 @@ static unsigned long long program_print(void)
  * names stay in it): when only it matches the last build's, only Markdown
  * files were written (see quick_build).
  */
+/*
+ * Files the Lua hooks read with waymark.read are inputs too. Which ones is
+ * known once the hooks have run, so each build is checked against the files
+ * the last one read (the "reads" note: the hooks' fingerprint, then a path a
+ * line): hooks that read the same files and find them unchanged do what they
+ * did last time, and whatever else they read follows from those.
+ */
+static const char *next_read(const char **at, size_t *len)
+{
+	const char *s = *at;
+
+	while (s && *s == '\n')
+		s++;
+	if (!s || !*s)
+		return NULL;
+	*len = strcspn(s, "\n");
+	*at = s + *len;
+	return s;
+}
+
+/* The stamp's share: each file's name and stat. */
+static unsigned long long stamp_reads(const char *site_dir, const char *note, unsigned long long h)
+{
+	const char *at = note ? note + strcspn(note, "\n") : NULL, *p;
+	size_t len;
+
+	while ((p = next_read(&at, &len))) {
+		char *rel = xstrndup(p, len), *path = fs_join(site_dir, rel);
+		struct stat sb;
+
+		h = value_hash_bytes(rel, len + 1, h);
+		if (stat(path, &sb) == 0) {
+			h = value_hash_bytes(&sb.st_size, sizeof sb.st_size, h);
+			h = value_hash_bytes(&sb.st_mtim, sizeof sb.st_mtim, h);
+			h = value_hash_bytes(&sb.st_ino, sizeof sb.st_ino, h);
+		}
+		free(path);
+		free(rel);
+	}
+	return h;
+}
+
+/* What bodies and pages depend on: each file's name and bytes. */
+static unsigned long long hash_reads(const char *site_dir, const char *note)
+{
+	const char *at = note ? note + strcspn(note, "\n") : NULL, *p;
+	unsigned long long h = VALUE_HASH_SEED;
+	struct strbuf text = STRBUF_INIT;
+	size_t len;
+
+	while ((p = next_read(&at, &len))) {
+		char *rel = xstrndup(p, len), *path = fs_join(site_dir, rel);
+
+		h = value_hash_bytes(rel, len + 1, h);
+		strbuf_reset(&text);
+		if (fs_read(path, &text) == 0)
+			h = value_hash_bytes(text.buf, text.len, h);
+		else
+			h = value_hash_bytes("", 1, h); /* gone: not the same as empty */
+		free(path);
+		free(rel);
+	}
+	strbuf_release(&text);
+	return h;
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The note for the next build: what this build's hooks read, and what the
+ * last one read too when the hooks are the same (a page kept from last time
+ * did not run its hooks this time, but they would read the same). */
+static void save_reads(struct build *b)
+{
+	const char *const *paths, *old = cache_note_get(b->cache, "reads"), *at, *p;
+	size_t n = hookrun_reads(b->hooks, &paths), len, i, count = 0;
+	char head[32], **all;
+	struct strbuf note = STRBUF_INIT;
+
+	snprintf(head, sizeof head, "%016llx", hookrun_fingerprint(b->hooks));
+	all = xmalloc((n + 1) * sizeof *all);
+	for (i = 0; i < n; i++)
+		all[count++] = xstrdup(paths[i]);
+	if (old && !strncmp(old, head, strlen(head)) && old[strlen(head)] == '\n') {
+		at = old + strlen(head);
+		while ((p = next_read(&at, &len))) {
+			all = xrealloc(all, (count + 1) * sizeof *all);
+			all[count++] = xstrndup(p, len);
+		}
+	}
+	if (count)
+		qsort(all, count, sizeof *all, cmp_cstr);
+	strbuf_adds(&note, head);
+	for (i = 0; i < count; i++) {
+		if (!i || strcmp(all[i], all[i - 1])) {
+			strbuf_addch(&note, '\n');
+			strbuf_adds(&note, all[i]);
+		}
+	}
+	for (i = 0; i < count; i++)
+		free(all[i]);
+	free(all);
+	cache_note_put(b->cache, "reads", count ? note.buf : "");
+	strbuf_release(&note);
+}
+
 static unsigned long long input_stamp(const struct build_opts *opts, const char *out_dir,
-				      unsigned long long program, struct fs_list *content_files,
-				      unsigned long long *frame)
+				      unsigned long long program, const char *reads,
+				      struct fs_list *content_files, unsigned long long *frame)
 {
 	unsigned long long h = program, stamp;
 	struct stat sb;
@@ -846,6 +956,7 @@ static unsigned long long input_stamp(const struct build_opts *opts, const char 
 	p = fs_join(opts->site_dir, "lua");
 	h = fs_stamp(p, h);
 	free(p);
+	h = stamp_reads(opts->site_dir, reads, h);
 	h = theme_stamp(opts->site_dir, h);
 	p = fs_join(opts->site_dir, "content");
 	stamp = fs_stamp_list(p, h, content_files); /* content_load reads what it listed */
@@ -958,6 +1069,7 @@ static int remember(struct build *b, unsigned long long stamp, const struct buil
 	cache_note_put(b->cache, "pages", buf);
 	cache_note_put(b->cache, "warnings", w.buf);
 	strbuf_release(&w);
+	save_reads(b);
 	ret = cache_save(b->cache, b->out.final);
 	save_quick(b, st);
 	return ret;
@@ -1245,11 +1357,13 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		st->grades = value_new_list();
 	out_dir = opts->out_dir ? xstrdup(opts->out_dir) : fs_join(opts->site_dir, "public");
 	b.program = program_print();
-	stamp = input_stamp(opts, out_dir, b.program, &b.listed, &b.frame);
 	b.cache = cache_load(out_dir);
+	stamp = input_stamp(opts, out_dir, b.program, cache_note_get(b.cache, "reads"), &b.listed,
+			    &b.frame);
 	phase("stamp", &tp);
 	if (unchanged(&b, out_dir, stamp, st))
 		goto finish;
+	b.reads = hash_reads(opts->site_dir, cache_note_get(b.cache, "reads"));
 	if (config_load(&b.cfg, opts->site_dir, dl) < 0)
 		goto finish;
 	b.base_path = path_of(b.cfg.base_url);
@@ -1301,6 +1415,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	b.inputs = value_hash(b.cfg.raw, VALUE_HASH_SEED);
 	b.inputs = value_hash(b.theme.asset_urls, b.inputs);
 	b.inputs = value_hash_bytes(&opts->strict, sizeof opts->strict, b.inputs);
+	b.inputs = value_hash_bytes(&b.reads, sizeof b.reads, b.inputs);
 	{
 		unsigned long long lua = hookrun_fingerprint(b.hooks);
 

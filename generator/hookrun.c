@@ -112,6 +112,12 @@ void hookrun_free(struct hookrun *hr)
 	free(hr);
 }
 
+size_t hookrun_reads(const struct hookrun *hr, const char *const **paths)
+{
+	*paths = NULL;
+	return hr ? hooks_reads(hr->h, paths) : 0;
+}
+
 unsigned long long hookrun_fingerprint(const struct hookrun *hr)
 {
 	return hr ? hr->fingerprint : 0;

@@ -30,6 +30,9 @@ void hookrun_free(struct hookrun *hr);
 int hookrun_any(const struct hookrun *hr);
 /* A hash of every hook file's text: pages depend on it. */
 unsigned long long hookrun_fingerprint(const struct hookrun *hr);
+/* The site files the hooks have read with waymark.read so far (see
+ * hooks_reads); none without hooks. */
+size_t hookrun_reads(const struct hookrun *hr, const char *const **paths);
 
 /*
  * The `site` hook, on the loaded content before it is checked: it gets

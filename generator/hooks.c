@@ -555,12 +555,21 @@ void hooks_free(struct hooks *h)
 	for (i = 0; i < h->nfiles; i++)
 		free(h->files[i].path);
 	free(h->files);
+	for (i = 0; i < h->nreads; i++)
+		free(h->reads[i]);
+	free(h->reads);
 	names_release(&h->shortcodes);
 	names_release(&h->helpers);
 	strbuf_release(&h->scratch);
 	free(h->site_dir);
 	free(h->site_real);
 	free(h);
+}
+
+size_t hooks_reads(const struct hooks *h, const char *const **paths)
+{
+	*paths = h ? (const char *const *)h->reads : NULL;
+	return h ? h->nreads : 0;
 }
 
 int hooks_has(const struct hooks *h, enum hooks_kind kind)

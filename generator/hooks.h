@@ -103,6 +103,9 @@ enum hooks_kind {
 /* 1 when some file defines that hook (for SHORTCODES/HELPERS: at least
  * one shortcode/helper), else 0. h may be NULL (then 0). */
 int hooks_has(const struct hooks *h, enum hooks_kind kind);
+/* The files waymark.read has read so far, as given (relative to the site
+ * directory), in the order read, maybe more than once. */
+size_t hooks_reads(const struct hooks *h, const char *const **paths);
 
 /*
  * Run every file's `site(site)` hook, in file order, each on the previous

@@ -88,6 +88,8 @@ struct hooks {
 	size_t norphans, aorphans;
 
 	struct strbuf scratch;     /* C-side text about to be pushed (see hooks.c) */
+	char **reads;              /* what waymark.read has read, as given: a build */
+	size_t nreads, areads;     /* depends on those files too */
 };
 
 struct sc_args;

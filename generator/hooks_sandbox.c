@@ -252,6 +252,10 @@ static int l_read(lua_State *L)
 
 	inside_site(L, "waymark.read", rel);
 	read_scratch(L, "waymark.read", rel);
+	if (!h->nreads || strcmp(h->reads[h->nreads - 1], rel)) {
+		XGROW(h->reads, h->areads, h->nreads + 1);
+		h->reads[h->nreads++] = xstrdup(rel);
+	}
 	lua_pushlstring(L, h->scratch.buf, h->scratch.len);
 	strbuf_reset(&h->scratch);
 	return 1;

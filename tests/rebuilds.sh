@@ -140,5 +140,34 @@ if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
 else
 	cat "$tmp/log"; echo "FAIL rebuilds: $mode: first build"; fail=$((fail + 1))
 fi
+# Files the hooks read with waymark.read: a markdown hook's and a page
+# hook's. First an edit that keeps the pages (so their hooks do not run
+# again), then each file the hooks read.
+mode="hooks that read files"
+rm -rf "$site" "$tmp/fresh" "$tmp"/.waymark-*
+mkdir -p "$site/content/pages" "$site/lua" "$site/data"
+printf 'title: Reading\n' >"$site/site.yaml"
+printf -- '---\ntitle: One\n---\nSome text.\n' >"$site/content/pages/one.md"
+printf -- '---\ntitle: Two\n---\nOther text.\n' >"$site/content/pages/two.md"
+echo Hello >"$site/data/word.txt"
+echo Plain >"$site/data/title.txt"
+cat >"$site/lua/reads.lua" <<'LUA'
+return {
+	markdown = function(doc)
+		local word = waymark.read("data/word.txt"):gsub("%s+$", "")
+		doc:walk{ text = function(n) n.literal = n.literal .. " " .. word end }
+	end,
+	page = function(page)
+		if page.title then page.title = page.title .. " " .. waymark.read("data/title.txt"):gsub("%s+$", "") end
+	end,
+}
+LUA
+if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1 && "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
+	edit "a page's words, the others kept" "$site/content/pages/two.md" 's/Other text\./Other words./'
+	edit "the file a markdown hook reads" "$site/data/word.txt" 's/Hello/Goodbye/'
+	edit "the file a page hook reads" "$site/data/title.txt" 's/Plain/Fancy/'
+else
+	cat "$tmp/log"; echo "FAIL rebuilds: $mode: first build"; fail=$((fail + 1))
+fi
 echo "rebuilds: $pass passed, $fail failed"
 [ $fail = 0 ]
