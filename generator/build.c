@@ -932,6 +932,8 @@ static void save_reads(struct build *b)
 		free(all[i]);
 	free(all);
 	cache_note_put(b->cache, "reads", count ? note.buf : "");
+	free(b->stats->reads);
+	b->stats->reads = xstrdup(count ? note.buf + strlen(head) + 1 : "");
 	strbuf_release(&note);
 }
 

@@ -26,6 +26,10 @@ struct build_stats {
 	/* with opts.grades: every page's reading grade, a list of
 	 * {path, grade, words, graded} maps (the caller frees it) */
 	struct value *grades;
+	/* the files the Lua hooks read with waymark.read, relative to the
+	 * site directory, one a line (the caller frees it; NULL when the build
+	 * did not get that far) */
+	char *reads;
 };
 
 /*

@@ -198,6 +198,7 @@ static int cmd_build(int argc, char **argv, int dry_run)
 	chart_shutdown();
 	diag_list_sort(&dl);
 	diag_list_print(&dl, stderr);
+	free(st.reads);
 	if (st.grades) {
 		print_grades(st.grades);
 		value_free(st.grades);

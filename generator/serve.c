@@ -53,6 +53,7 @@ struct serve {
 	int failed;             /* the last build had errors */
 	struct strbuf errors;   /* its diagnostics, as escaped HTML lines */
 	char *base_path;        /* "/" or "/sub/" from base_url, after a good build */
+	char *reads;            /* what the last build's hooks read (watch_files); main thread */
 };
 
 /* ============================================================ pages */
@@ -590,6 +591,10 @@ static int rebuild(struct serve *s, int first)
 	bo.out_dir = s->out_dir;
 	bo.drafts = s->opts->drafts;
 	status = build_run(&bo, &dl, &st);
+	if (st.reads) {
+		free(s->reads);
+		s->reads = st.reads;
+	}
 	diag_list_sort(&dl);
 	diag_list_print(&dl, s->opts->err);
 	if (dl.errors)
@@ -676,8 +681,13 @@ static void loop(struct serve *s, struct watch *w, int sig_fd, struct diag_list 
 				due = now_ms() + SERVE_DEBOUNCE_MS;
 		}
 		if (due && now_ms() >= due) {
+			struct diag_list wl = DIAG_LIST_INIT;
+
 			due = 0;
 			rebuild(s, 0);
+			watch_files(w, s->reads, &wl);
+			diag_list_print(&wl, s->opts->err);
+			diag_list_release(&wl);
 		}
 	}
 }
@@ -721,6 +731,7 @@ int serve_run(const struct serve_opts *opts, struct diag_list *dl)
 	w = watch_new(opts->site_dir, dl);
 	if (!w)
 		goto done;
+	watch_files(w, s.reads, dl);
 	diag_list_print(dl, opts->err); /* warnings about directories not watched */
 	diag_list_release(dl);
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
@@ -749,6 +760,7 @@ done:
 	if (listen_fd >= 0)
 		close(listen_fd);
 	watch_free(w);
+	free(s.reads);
 	if (s.tmp_dir && fs_remove_tree(s.tmp_dir) < 0)
 		diag_warning(dl, NULL, "unable to remove '%s': %s", s.tmp_dir, strerror(errno));
 	if (sig_fd >= 0) {

@@ -29,6 +29,12 @@ struct watch_dir {
 	unsigned stamp; /* the scan that last reached it */
 };
 
+/* A file watched by name in its directory (see watch_files). */
+struct watch_file {
+	int wd;     /* its directory's */
+	char *name; /* in that directory */
+};
+
 struct watch {
 	int fd;
 	int top_wd; /* the site directory */
@@ -36,6 +42,8 @@ struct watch {
 	struct watch_dir *dirs;
 	size_t n, alloc;
 	unsigned stamp; /* the current scan */
+	struct watch_file *files;
+	size_t nfiles, afiles;
 };
 
 static struct watch_dir *find(struct watch *w, int wd)
@@ -181,12 +189,17 @@ static int classify(struct watch *w, const struct inotify_event *ev, int *resync
 {
 	const char *name = ev->len ? ev->name : "";
 	struct watch_dir *d;
+	size_t i;
 
 	if (ev->mask & IN_Q_OVERFLOW) {
 		/* events were lost: assume anything changed */
 		*resync = 1;
 		return 1;
 	}
+	if (!(ev->mask & (IN_ISDIR | IN_IGNORED)))
+		for (i = 0; i < w->nfiles; i++)
+			if (w->files[i].wd == ev->wd && !strcmp(w->files[i].name, name))
+				return 1;
 	if (ev->wd == w->top_wd) {
 		if (!strcmp(name, "site.yaml"))
 			return 1;
@@ -247,10 +260,48 @@ int watch_read(struct watch *w, struct diag_list *dl)
 	return changed;
 }
 
+static void forget_files(struct watch *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nfiles; i++)
+		free(w->files[i].name);
+	w->nfiles = 0;
+}
+
+void watch_files(struct watch *w, const char *lines, struct diag_list *dl)
+{
+	forget_files(w);
+	while (lines && *lines) {
+		size_t len = strcspn(lines, "\n");
+		char *rel = xstrndup(lines, len), *path = fs_join(w->site_dir, rel);
+		char *slash = strrchr(path, '/');
+		int wd;
+
+		lines += len + (lines[len] == '\n');
+		*slash = '\0';
+		/* IN_MASK_ADD: the directory may be watched already, as a tree's */
+		wd = inotify_add_watch(w->fd, path, TOP_MASK | IN_MASK_ADD);
+		if (wd < 0) {
+			if (errno != ENOENT && errno != ENOTDIR)
+				diag_warning(dl, NULL, "unable to watch '%s' for changes: %s", path,
+					     strerror(errno));
+		} else {
+			XGROW(w->files, w->afiles, w->nfiles + 1);
+			w->files[w->nfiles].wd = wd;
+			w->files[w->nfiles++].name = xstrdup(slash + 1);
+		}
+		free(path);
+		free(rel);
+	}
+}
+
 void watch_free(struct watch *w)
 {
 	if (!w)
 		return;
+	forget_files(w);
+	free(w->files);
 	free(w->dirs);
 	if (w->fd >= 0)
 		close(w->fd); /* drops every watch */

@@ -29,6 +29,13 @@ int watch_fd(const struct watch *w);
  * directory that cannot be watched is recorded as a warning.
  */
 int watch_read(struct watch *w, struct diag_list *dl);
+/*
+ * Watch these files too (paths relative to the site directory, one a line:
+ * what the Lua hooks read with waymark.read), in place of those given last
+ * time. A file is watched through its directory, so replacing it (as
+ * editors do) counts as changing it.
+ */
+void watch_files(struct watch *w, const char *lines, struct diag_list *dl);
 /* Stop watching and free `w`; NULL is a no-op. */
 void watch_free(struct watch *w);
 

@@ -128,7 +128,27 @@ cp "$tmp/data.yaml" "$site/content/data.yaml"
 if until_true 3 page_lacks /about/ 'Build failed' && grep -q 'edited while serving' "$tmp/body"
 then ok; else bad "the page did not come back after the fix"; fi
 
-# 8. SIGINT: exit 0 within 2 s, private directory gone, public/ never made
+# 8. a file a hook reads with waymark.read is watched too: edited in place,
+# then replaced by a new file (as editors save)
+mkdir -p "$site/data" "$site/lua.new"
+echo "first note" >"$site/data/note.txt"
+cat >"$site/lua.new/note.lua" <<'LUA'
+return {
+	page = function(page)
+		if page.title then page.title = page.title .. " / " .. waymark.read("data/note.txt"):gsub("%s+$", "") end
+	end,
+}
+LUA
+mv "$site/lua.new" "$site/lua"
+if until_true 5 page_has /about/ 'first note'; then ok; else bad "the hook's page did not show"; fi
+echo "second note" >"$site/data/note.txt"
+if until_true 3 page_has /about/ 'second note'; then ok
+else bad "an edit to the file a hook reads did not show within 3 s"; fi
+echo "third note" >"$site/data/note.txt.tmp" && mv "$site/data/note.txt.tmp" "$site/data/note.txt"
+if until_true 3 page_has /about/ 'third note'; then ok
+else bad "replacing the file a hook reads did not show within 3 s"; fi
+
+# 9. SIGINT: exit 0 within 2 s, private directory gone, public/ never made
 kill -INT "$pid"
 if until_true 2 gone; then
 	wait "$pid"; status=$?; pid=""
