@@ -148,15 +148,20 @@ static void judge_reading(struct build *b, const struct doc *d, const struct rea
 
 /* What every body's HTML depends on besides its own text and fields: the
  * settings, every page's URL (links), the hooks, and, when a site hook
- * can hand markdown hooks anything, all it is given: site.yaml and all of
+ * can hand markdown hooks anything, what it left them in the Lua state
+ * (hookrun_state_print), or else all it was given: site.yaml and all of
  * the content. */
 static unsigned long long bodies_depend_on(const struct build *b)
 {
-	unsigned long long h = VALUE_HASH_SEED, lua = hookrun_fingerprint(b->hooks);
+	unsigned long long h = VALUE_HASH_SEED, lua = hookrun_fingerprint(b->hooks), state;
+	int everything = hookrun_sees_everything(b->hooks) &&
+			 !hookrun_state_print(b->hooks, &state);
 	size_t i;
 
-	if (hookrun_sees_everything(b->hooks))
+	if (everything)
 		h = value_hash(b->cfg.raw, h);
+	else if (hookrun_sees_everything(b->hooks))
+		h = value_hash_bytes(&state, sizeof state, h);
 	h = value_hash_bytes(&b->reads, sizeof b->reads, h);
 	h = value_hash_bytes(&b->cfg.unsafe, sizeof b->cfg.unsafe, h);
 	h = value_hash_bytes(b->base_path, strlen(b->base_path) + 1, h);
@@ -169,7 +174,7 @@ static unsigned long long bodies_depend_on(const struct build *b)
 		h = value_hash_bytes(d->rel, strlen(d->rel) + 1, h);
 		if (d->url)
 			h = value_hash_bytes(d->url, strlen(d->url) + 1, h);
-		if (hookrun_sees_everything(b->hooks)) {
+		if (everything) {
 			h = value_hash_bytes(&d->meta_hash, sizeof d->meta_hash, h);
 			h = value_hash_bytes(&d->body_hash, sizeof d->body_hash, h);
 		}

@@ -19,6 +19,8 @@ struct hookrun {
 	struct mustache_lambdas lambdas;
 	int has_helpers;
 	char *site_dir;
+	int state_known;              /* state_print is set: see hookrun_site */
+	unsigned long long state_print;
 };
 
 static void log_line(void *ctx, const char *file, int line, const char *msg)
@@ -139,6 +141,14 @@ int hookrun_sees_everything(const struct hookrun *hr)
 {
 	return hr && hooks_has(hr->h, HOOKS_SITE) &&
 	       (hooks_has(hr->h, HOOKS_MARKDOWN) || hooks_has(hr->h, HOOKS_SHORTCODES));
+}
+
+int hookrun_state_print(const struct hookrun *hr, unsigned long long *print)
+{
+	if (!hr || !hr->state_known)
+		return 0;
+	*print = hr->state_print;
+	return 1;
 }
 
 int hookrun_has_markdown(const struct hookrun *hr)
@@ -270,6 +280,8 @@ int hookrun_site(struct hookrun *hr, struct content *c, const struct config *cfg
 	value_map_set(tree, "config", value_copy(cfg->raw), NULL);
 	value_map_set(tree, "documents", documents(c), NULL);
 	ret = hooks_site(hr->h, &tree, dl);
+	/* what the site hook left for markdown hooks and shortcodes */
+	hr->state_known = ret == 0 && hooks_state_print(hr->h, &hr->state_print) == 0;
 	docs = value_get(tree, "documents");
 	if (ret == 0 && (!docs || docs->kind != VALUE_LIST)) {
 		diag_error(dl, NULL, "the site hook must leave 'documents' a list");

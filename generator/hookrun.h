@@ -59,6 +59,10 @@ int hookrun_markdown(void *ctx, struct cmark_node *doc, struct diag_list *dl);
 /* 1 when a site hook could pass anything from any document to the
  * markdown or shortcode hooks (then every body depends on all content). */
 int hookrun_sees_everything(const struct hookrun *hr);
+/* After hookrun_site: the print of what markdown hooks and shortcodes can
+ * reach (hooks_state_print). Returns 1 with it, 0 when there is none (no
+ * site hook, or a state that cannot be printed). */
+int hookrun_state_print(const struct hookrun *hr, unsigned long long *print);
 /* 1 when some hook file has a `markdown` hook. */
 int hookrun_has_markdown(const struct hookrun *hr);
 /* 1 when bodies go through Lua (markdown hooks or shortcodes): then they

@@ -106,6 +106,13 @@ int hooks_has(const struct hooks *h, enum hooks_kind kind);
 /* The files waymark.read has read so far, as given (relative to the site
  * directory), in the order read, maybe more than once. */
 size_t hooks_reads(const struct hooks *h, const char *const **paths);
+/*
+ * A print of everything markdown hooks and shortcodes can reach in the Lua
+ * state now (see hooks_state.c): after the site hook, what bodies depend
+ * on. Returns 0, or -1 when the state cannot be printed the same way twice
+ * (then bodies depend on everything the site hook was handed).
+ */
+int hooks_state_print(struct hooks *h, unsigned long long *print);
 
 /*
  * Run every file's `site(site)` hook, in file order, each on the previous

@@ -89,6 +89,10 @@ run() {
 	edit "a skill's definition" "$c/frameworks/employability.yaml" \
 		's/Being honest and doing the right thing, even when no one is watching\./Being honest, even when no one is watching./'
 	edit "a skill's title" "$c/frameworks/employability.yaml" 's/^        title: Integrity$/        title: Honesty/'
+	# guide chapters and pathways mention teamwork: with the hooks, the
+	# glossary links those mentions, and a body is kept only while what the
+	# site hook left for the markdown hook is the same
+	edit "a skill's title that bodies mention" "$c/frameworks/employability.yaml" 's/^        title: Teamwork$/        title: Working Together/'
 	edit "a category's title" "$c/frameworks/employability.yaml" 's/^    title: Personal Qualities$/    title: Personal Strengths/'
 	edit "a pathway step's wage" "$c/pathways/it-support.md" 's/wage: {hourly: 22}/wage: {hourly: 23}/'
 	edit "a pathway step's title (skill pages show it)" "$c/pathways/it-support.md" 's/- title: Help Desk Technician$/- title: Help Desk Tech/'
