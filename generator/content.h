@@ -39,6 +39,8 @@ struct doc {
 			    * the page that joins every chapter */
 	char *url;        /* clean URL: "/about/" (Markdown only) */
 	char *out;        /* output file below the output dir: "about/index.html" */
+	size_t hook_place; /* 1 + its place in the content, while the site hook's
+			    * documents are put back (hookrun.c) */
 };
 
 struct content {

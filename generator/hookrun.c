@@ -173,23 +173,32 @@ static struct value *documents(const struct content *c)
 		struct value *v = value_new_map();
 
 		value_map_set_str(v, "file", d->rel);
-		value_map_set(v, "meta", value_copy(d->meta), NULL);
+		/* not copied: the site hook gets its own copy of what it reads */
+		value_map_set(v, "meta", value_share(d->meta), NULL);
 		if (d->is_markdown)
 			value_map_set(v, "body", value_new_string(d->body, d->body_len), NULL);
+		v->lazy = 1;
 		value_list_push(list, v);
 	}
 	return list;
 }
 
-/* Put what the hook returned back into the content. */
+/*
+ * Put what the hook returned back into the content. A document's `meta` or
+ * `body` missing from what came back is as it was: the hook never read it
+ * (see hooks_push_value's lazy maps), or set it to nil.
+ */
 static int apply(struct content *c, const struct value *docs, const char *site_dir,
 		 struct diag_list *dl)
 {
 	struct doc **kept = xcalloc(docs->n + 1, sizeof *kept);
 	char *content_dir = fs_join(site_dir, "content");
+	unsigned char *returned = xcalloc(c->n + 1, 1); /* by place in c->docs */
 	size_t i, n = 0;
 	int ret = 0;
 
+	for (i = 0; i < c->n; i++)
+		c->docs[i]->hook_place = i + 1;
 	for (i = 0; i < docs->n; i++) {
 		const struct value *v = docs->items[i];
 		const char *file = value_string(value_get(v, "file"));
@@ -207,18 +216,14 @@ static int apply(struct content *c, const struct value *docs, const char *site_d
 			continue;
 		}
 		d = content_find(c, norm);
+		if (d && returned[d->hook_place - 1]) { /* the same file twice */
+			diag_error(dl, NULL, "the site hook returned 'content/%s' twice", norm);
+			free(norm);
+			ret = -1;
+			continue;
+		}
 		if (d) {
-			size_t k;
-
-			for (k = 0; k < n; k++)
-				if (kept[k] == d)
-					break;
-			if (k < n) { /* the same file twice */
-				diag_error(dl, NULL, "the site hook returned 'content/%s' twice", norm);
-				free(norm);
-				ret = -1;
-				continue;
-			}
+			returned[d->hook_place - 1] = 1;
 		} else {
 			d = xcalloc(1, sizeof *d);
 			d->rel = xstrdup(norm);
@@ -227,36 +232,36 @@ static int apply(struct content *c, const struct value *docs, const char *site_d
 			if (d->is_markdown)
 				slug_url_of(d->rel, &d->url, &d->out);
 			d->body_line = 1;
+			d->meta_hash = 0; /* hashed below */
 		}
-		if (meta && meta != d->meta) {
+		if (meta && (!d->meta || value_hash(meta, VALUE_HASH_SEED) != d->meta_hash)) {
 			value_free(d->meta);
 			d->meta = value_copy(meta);
+			content_hash_meta(d);
 		}
-		if (!d->meta)
+		if (!d->meta) {
 			d->meta = value_new_map();
+			content_hash_meta(d);
+		}
 		if (d->is_markdown && body && body->str &&
 		    (body->len != d->body_len || memcmp(body->str, d->body ? d->body : "", body->len))) {
 			free(d->body);
 			d->body = xstrndup(body->str, body->len);
 			d->body_len = body->len;
-		}
-		if (d->is_markdown && !d->body)
-			d->body = xstrdup("");
-		if (d->is_markdown)
 			content_hash_body(d);
-		content_hash_meta(d);
+		}
+		if (d->is_markdown && !d->body) {
+			d->body = xstrdup("");
+			content_hash_body(d);
+		}
 		kept[n++] = d;
 		free(norm);
 	}
 	/* documents the hook dropped are gone */
-	for (i = 0; i < c->n; i++) {
-		size_t k;
-
-		for (k = 0; k < n && kept[k] != c->docs[i]; k++)
-			;
-		if (k == n)
+	for (i = 0; i < c->n; i++)
+		if (!returned[i])
 			content_free_doc(c->docs[i]);
-	}
+	free(returned);
 	free(c->docs);
 	c->docs = kept;
 	c->n = n;

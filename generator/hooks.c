@@ -478,7 +478,7 @@ struct hooks *hooks_new(const struct hooks_opts *opts, struct diag_list *dl)
 						: HOOKS_DEFAULT_INSTRUCTIONS;
 	h->insn_period = h->insn_limit < 1000 ? (int)h->insn_limit : 1000;
 	strbuf_init(&h->scratch, 0);
-	h->ref_shapes = h->ref_modules = LUA_NOREF;
+	h->ref_shapes = h->ref_modules = h->ref_lazy_mt = h->ref_lazy = LUA_NOREF;
 
 	h->site_real = realpath(h->site_dir, NULL);
 	if (!h->site_real) {
@@ -648,6 +648,7 @@ static int tree_hook(struct hooks *h, int hook, struct value **tree, const char 
 		return -1;
 	}
 	nv = hooks_to_value(h, h->L, -1, hook_names[hook], &err);
+	hooks_forget_lazy(h);
 	if (nv) {
 		hooks_restore_pos(nv, *tree);
 		value_free(*tree);

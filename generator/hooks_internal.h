@@ -72,6 +72,8 @@ struct hooks {
 	int has[HOOKS_HELPERS + 1];
 	int ref_shapes;            /* weak table: table → true (list) | {key → rank} (map) */
 	int ref_modules;           /* require's cache */
+	int ref_lazy_mt;           /* the metatable of a lazy map's table */
+	int ref_lazy;              /* a lazy map's table → its value, during one call */
 
 	/* the calls under way, innermost last */
 	unsigned long next_call;
@@ -153,6 +155,11 @@ unsigned long hooks_current_call(const struct hooks *h);
 
 /* The light userdata that stands for null in tables. */
 void *hooks_null(void);
+/* The tables of lazy maps pushed so far no longer find their values (which
+ * their owner may now free): reading what they did not have gives nil. */
+void hooks_forget_lazy(struct hooks *h);
+/* Make the lazy maps' metatable and table (at setup). */
+void hooks_open_lazy(lua_State *L);
 /* Push `v` (NULL: nil) as a Lua value; raises a Lua error when out of
  * memory or nested deeper than HOOKS_MAX_DEPTH. */
 void hooks_push_value(struct hooks *h, lua_State *L, const struct value *v, int depth);

@@ -381,6 +381,7 @@ int hooks_setup(lua_State *L)
 	h->ref_shapes = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_newtable(L);
 	h->ref_modules = luaL_ref(L, LUA_REGISTRYINDEX);
+	hooks_open_lazy(L);
 	lua_pushnil(L);
 	return 1;
 }

@@ -56,6 +56,113 @@ static void note_shape(struct hooks *h, lua_State *L)
 	lua_pop(L, 2);
 }
 
+/*
+ * Lazy maps. A site is handed every document's fields and text: pushing them
+ * all into Lua, and reading them all back, would cost more than most site
+ * hooks do, which read a few. So a map marked lazy gets a table with its
+ * numbers, flags and short strings only; its lists, maps and long strings
+ * are pushed when Lua first reads them (through the table's metatable), and
+ * what Lua never read comes back missing, which the caller takes as "as it
+ * was". pairs() reads everything first; next() sees only what was read.
+ */
+#define LAZY_SHORT 256 /* bytes: a string longer than this waits */
+
+static int deferred(const struct value *v)
+{
+	return v && (v->kind == VALUE_LIST || v->kind == VALUE_MAP ||
+		     (v->kind == VALUE_STRING && v->len > LAZY_SHORT));
+}
+
+/* The value behind lazy table t (at idx), or NULL once forgotten. */
+static const struct value *lazy_value(struct hooks *h, lua_State *L, int idx)
+{
+	const struct value *v;
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_lazy);
+	lua_pushvalue(L, idx);
+	lua_rawget(L, -2);
+	v = lua_touserdata(L, -1);
+	lua_pop(L, 2);
+	return v;
+}
+
+/* t[key] from the value, pushed and kept in t; pushes it (nil if none). */
+static void lazy_fill(struct hooks *h, lua_State *L, int t, const struct value *v,
+		      const char *key)
+{
+	const struct value_member *m = v ? value_member(v, key) : NULL;
+
+	if (!m) {
+		lua_pushnil(L);
+		return;
+	}
+	hooks_push_value(h, L, m->val, 1);
+	lua_pushstring(L, key);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, t);
+}
+
+static int l_lazy_index(lua_State *L)
+{
+	struct hooks *h = hooks_of(L);
+
+	if (lua_type(L, 2) != LUA_TSTRING)
+		return 0;
+	lazy_fill(h, L, 1, lazy_value(h, L, 1), lua_tostring(L, 2));
+	return 1;
+}
+
+static int l_lazy_pairs(lua_State *L)
+{
+	struct hooks *h = hooks_of(L);
+	const struct value *v = lazy_value(h, L, 1);
+	size_t k;
+
+	for (k = 0; v && k < v->n; k++) {
+		lua_pushstring(L, v->members[k].key);
+		if (lua_rawget(L, 1) == LUA_TNIL)
+			lazy_fill(h, L, 1, v, v->members[k].key);
+		lua_settop(L, 1);
+	}
+	lua_getglobal(L, "next");
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
+}
+
+static void make_lazy(struct hooks *h, lua_State *L, const struct value *v)
+{
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_lazy_mt);
+	lua_setmetatable(L, -2);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, h->ref_lazy);
+	lua_pushvalue(L, -2);
+	lua_pushlightuserdata(L, (void *)v);
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
+}
+
+void hooks_forget_lazy(struct hooks *h)
+{
+	lua_newtable(h->L);
+	lua_rawseti(h->L, LUA_REGISTRYINDEX, h->ref_lazy);
+}
+
+void hooks_open_lazy(lua_State *L)
+{
+	struct hooks *h = hooks_of(L);
+
+	lua_newtable(L);
+	lua_pushcfunction(L, l_lazy_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, l_lazy_pairs);
+	lua_setfield(L, -2, "__pairs");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable"); /* getmetatable gives false; no setmetatable */
+	h->ref_lazy_mt = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_newtable(L);
+	h->ref_lazy = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
 void hooks_push_value(struct hooks *h, lua_State *L, const struct value *v, int depth)
 {
 	lua_Integer i;
@@ -97,13 +204,17 @@ void hooks_push_value(struct hooks *h, lua_State *L, const struct value *v, int 
 		lua_createtable(L, 0, (int)v->n);
 		lua_createtable(L, 0, (int)v->n); /* key → rank */
 		for (k = 0; k < v->n; k++) {
-			lua_pushstring(L, v->members[k].key);
-			hooks_push_value(h, L, v->members[k].val, depth + 1);
-			lua_rawset(L, -4);
+			if (!v->lazy || !deferred(v->members[k].val)) {
+				lua_pushstring(L, v->members[k].key);
+				hooks_push_value(h, L, v->members[k].val, depth + 1);
+				lua_rawset(L, -4);
+			}
 			lua_pushinteger(L, (lua_Integer)k + 1);
 			lua_setfield(L, -2, v->members[k].key);
 		}
 		note_shape(h, L);
+		if (v->lazy)
+			make_lazy(h, L, v);
 		break;
 	}
 }

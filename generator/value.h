@@ -54,6 +54,9 @@ struct value {
 	 * hash is worked out once (self_hash; 0 until then). */
 	atomic_int shares;
 	_Atomic unsigned long long self_hash;
+	/* MAP: Lua hooks get its lists, maps and long strings only when they
+	 * read them (the site hook's documents: see hooks_push_value) */
+	unsigned char lazy;
 };
 
 struct value_member {

@@ -942,6 +942,93 @@ START_TEST(memory_limit_stops_a_hook_and_state_survives)
 }
 END_TEST
 
+/* ---- the site hook's documents: read on demand ---------------------- */
+
+/* Two documents, as hookrun hands them: maps marked lazy. */
+static struct value *lazy_site(void)
+{
+	struct value *site = yaml("documents:\n"
+				  "  - {file: a.md, meta: {title: A, tags: [x, y]}, body: short}\n"
+				  "  - {file: b.md, meta: {title: B}}\n");
+	struct value *docs = value_get(site, "documents");
+	size_t i;
+
+	for (i = 0; i < docs->n; i++)
+		docs->items[i]->lazy = 1;
+	return site;
+}
+
+START_TEST(site_hook_gets_back_only_what_it_read)
+{
+	struct site s;
+	struct value *site = lazy_site(), *a, *b;
+
+	/* it reads a's meta (and changes it), never b's */
+	site_with(&s, "return { site = function(site)\n"
+		      "  local a, b = site.documents[1], site.documents[2]\n"
+		      "  a.meta.title = a.meta.title .. '!'\n"
+		      "  waymark.log(b.file, a.body, #a.meta.tags)\n"
+		      "end }\n");
+	ck_assert_int_eq(hooks_site(s.h, &site, &s.dl), 0);
+	a = value_get(site, "documents")->items[0];
+	b = value_get(site, "documents")->items[1];
+	ck_assert_str_eq(value_string(value_path(a, "meta.title")), "A!");
+	ck_assert_uint_eq(value_get(value_get(a, "meta"), "tags")->n, 2);
+	ck_assert_str_eq(value_string(value_get(a, "body")), "short"); /* short: pushed at once */
+	ck_assert_str_eq(value_string(value_get(b, "file")), "b.md");
+	ck_assert_ptr_null(value_get(b, "meta")); /* never read: left as it was */
+	value_free(site);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(site_hook_pairs_reads_every_field)
+{
+	struct site s;
+	struct value *site = lazy_site();
+
+	site_with(&s, "return { site = function(site)\n"
+		      "  local n = 0\n"
+		      "  for k, v in pairs(site.documents[2]) do n = n + 1 end\n"
+		      "  site.documents[2].count = n\n"
+		      "  assert(getmetatable(site.documents[2]) == false)\n"
+		      "end }\n");
+	if (hooks_site(s.h, &site, &s.dl) != 0)
+		ck_abort_msg("%s", s.dl.n ? diag_format(&s.dl.items[0]) : "?");
+	ck_assert(value_path(value_get(site, "documents")->items[1], "count")->number == 2);
+	ck_assert_str_eq(value_string(value_path(value_get(site, "documents")->items[1], "meta.title")),
+			 "B");
+	value_free(site);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(site_hook_documents_kept_for_later_read_nothing_more)
+{
+	struct site s;
+	struct value *site = lazy_site();
+	char *html;
+	int rc;
+
+	/* a document kept past the site hook: what it had not read is gone
+	 * (its value was the build's, freed since), not read from freed memory */
+	site_with(&s, "local kept\n"
+		      "return {\n"
+		      "  site = function(site) kept = site.documents[1] end,\n"
+		      "  markdown = function(doc)\n"
+		      "    doc:walk{ text = function(n) n.literal = tostring(kept.meta) .. ' ' .. kept.file end }\n"
+		      "  end,\n"
+		      "}\n");
+	ck_assert_int_eq(hooks_site(s.h, &site, &s.dl), 0);
+	value_free(site);
+	html = filter(&s, "text\n", &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(html, "<p>nil a.md</p>\n");
+	free(html);
+	site_release(&s);
+}
+END_TEST
+
 /* ---- the state a site hook leaves for markdown hooks ----------------- */
 
 /* A glossary-like pair: the site hook keeps names in tables that the
@@ -1203,6 +1290,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, instruction_limit_stops_a_hook_and_state_survives);
 	tcase_add_test(tc, memory_limit_stops_a_hook_and_state_survives);
 	tcase_add_test(tc, documented_examples_run);
+	tcase_add_test(tc, site_hook_gets_back_only_what_it_read);
+	tcase_add_test(tc, site_hook_pairs_reads_every_field);
+	tcase_add_test(tc, site_hook_documents_kept_for_later_read_nothing_more);
 	tcase_add_test(tc, state_print_is_the_same_in_another_lua_state);
 	tcase_add_test(tc, state_print_follows_what_the_site_hook_kept);
 	tcase_add_test(tc, state_print_fails_on_a_table_as_a_key);
