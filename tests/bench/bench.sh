@@ -127,6 +127,20 @@ for size in $SIZES; do
 		run "$size-waymark-onefield" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$out"
 		i=$((i + 1))
 	done
+	# the same site with the default site's Lua hooks (the glossary's site
+	# and markdown hooks, callouts, the reading-time helper): one full
+	# build, then the two edits again
+	cp -R "$TMP/s$size/waymark" "$TMP/s$size/hooked"
+	cp -R "$ROOT/lua" "$TMP/s$size/hooked/"
+	run "$size-hooks-full" "$WAYMARK" build -s "$TMP/s$size/hooked" -o "$TMP/s$size/out-hooked"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		printf '\nOne more sentence for edit %d of the benchmark.\n' "$i" >>"$TMP/s$size/hooked/content/stories/$story"
+		run "$size-hooks-onechange" "$WAYMARK" build -s "$TMP/s$size/hooked" -o "$TMP/s$size/out-hooked"
+		sed -i "s/^title: \"/title: \"$i /" "$TMP/s$size/hooked/content/stories/$story"
+		run "$size-hooks-onefield" "$WAYMARK" build -s "$TMP/s$size/hooked" -o "$TMP/s$size/out-hooked"
+		i=$((i + 1))
+	done
 	echo "$size $wm_pages ${hugo_pages:-0}" >>"$TMP/sizes"
 done
 
@@ -157,6 +171,9 @@ while read -r size wm_pages hugo_pages; do
 		"$size" waymark "$nc" "$oc" \
 		"$(awk -v k="$(median "$TMP/$size-waymark-onechange" 2)" 'BEGIN { printf "%.1f", k / 1024 }')" "$of"
 	eval "nochange_$size=$nc onechange_$size=$oc onefield_$size=$of"
+	printf '%-6s %-8s with the default Lua hooks: full build %s ms; rebuild, a story'"'"'s words changed: %s ms; its title changed: %s ms\n' \
+		"$size" waymark "$(median "$TMP/$size-hooks-full" 1)" "$(median "$TMP/$size-hooks-onechange" 1)" \
+		"$(median "$TMP/$size-hooks-onefield" 1)"
 done <"$TMP/sizes"
 
 echo
