@@ -644,6 +644,7 @@ static int tree_hook(struct hooks *h, int hook, struct value **tree, const char 
 	c.hook = hook;
 	c.value = *tree;
 	if (hooks_run(h, &c, body_chain, dl) < 0) {
+		hooks_forget_lazy(h); /* the tree is the caller's to free now */
 		strbuf_release(&ctx);
 		return -1;
 	}

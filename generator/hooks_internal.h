@@ -74,6 +74,7 @@ struct hooks {
 	int ref_modules;           /* require's cache */
 	int ref_lazy_mt;           /* the metatable of a lazy map's table */
 	int ref_lazy;              /* a lazy map's table → its value, during one call */
+	int lazy_pushed;           /* ref_lazy has some: forget them after the call */
 
 	/* the calls under way, innermost last */
 	unsigned long next_call;

@@ -139,10 +139,14 @@ static void make_lazy(struct hooks *h, lua_State *L, const struct value *v)
 	lua_pushlightuserdata(L, (void *)v);
 	lua_rawset(L, -3);
 	lua_pop(L, 1);
+	h->lazy_pushed = 1;
 }
 
 void hooks_forget_lazy(struct hooks *h)
 {
+	if (!h->lazy_pushed)
+		return;
+	h->lazy_pushed = 0;
 	lua_newtable(h->L);
 	lua_rawseti(h->L, LUA_REGISTRYINDEX, h->ref_lazy);
 }

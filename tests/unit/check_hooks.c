@@ -1026,6 +1026,22 @@ START_TEST(site_hook_documents_kept_for_later_read_nothing_more)
 	ck_assert_str_eq(html, "<p>nil a.md</p>\n");
 	free(html);
 	site_release(&s);
+
+	/* the same when the site hook failed after keeping it */
+	site = lazy_site();
+	site_with(&s, "local kept\n"
+		      "return {\n"
+		      "  site = function(site) kept = site.documents[1]; error('no') end,\n"
+		      "  markdown = function(doc)\n"
+		      "    doc:walk{ text = function(n) n.literal = tostring(kept.meta) end }\n"
+		      "  end,\n"
+		      "}\n");
+	ck_assert_int_eq(hooks_site(s.h, &site, &s.dl), -1);
+	value_free(site);
+	html = filter(&s, "text\n", &rc);
+	ck_assert_str_eq(html, "<p>nil</p>\n");
+	free(html);
+	site_release(&s);
 }
 END_TEST
 
