@@ -1,7 +1,8 @@
 #!/bin/sh
 # -j N: the output is byte for byte the same for 1, 2 and 8 threads, on the
 # default site and on sites that use every Markdown extension and every
-# page type, and for 1 and 8 threads on 500 pages that use every extension.
+# page type, and for 1 and 8 threads on 500 pages that use every extension
+# and go through a markdown hook and a shortcode.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 w="${WAYMARK:-$top/bin/waymark}"
@@ -26,9 +27,23 @@ done
 # extension, so that parses and renders on different threads overlap
 many="$tmp/many" copies=500
 cp -R "$top/tests/regress/markdown-extensions/site" "$many"
+# with a markdown hook and a shortcode: they take the one Lua state in turns
+# while other threads parse and render
+mkdir -p "$many/lua"
+cat >"$many/lua/marks.lua" <<'LUA'
+return {
+	markdown = function(doc, page)
+		local n = 0
+		doc:walk{ text = function(t) n = n + 1; t.literal = t.literal .. " [" .. n .. "]" end }
+		doc:append_child(waymark.node("paragraph", (page and page.title or "?") .. ": " .. n .. " texts"))
+	end,
+	shortcodes = { title = function(args, page) return "**" .. (page.title or "") .. "**" end },
+}
+LUA
 i=0
 while [ $i -lt "$copies" ]; do
-	sed -e "s/^title: .*/title: Copy $i/" "$many/content/_index.md" >"$many/content/copy-$i.md"
+	{ sed -e "s/^title: .*/title: Copy $i/" "$many/content/_index.md"; printf '\n{{< title >}}\n'; } \
+		>"$many/content/copy-$i.md"
 	i=$((i + 1))
 done
 for j in 1 8; do
