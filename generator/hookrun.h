@@ -57,7 +57,8 @@ struct hookrun_doc {
 };
 int hookrun_markdown(void *ctx, struct cmark_node *doc, struct diag_list *dl);
 /* 1 when a site hook could pass anything from any document to the
- * markdown or shortcode hooks (then every body depends on all content). */
+ * markdown or shortcode hooks (then every body depends on what it left
+ * them: see hookrun_state_print). */
 int hookrun_sees_everything(const struct hookrun *hr);
 /* After hookrun_site: the print of what markdown hooks and shortcodes can
  * reach (hooks_state_print). Returns 1 with it, 0 when there is none (no
