@@ -903,22 +903,28 @@ static int cmp_cstr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The note for the next build: what this build's hooks read, and what the
+/*
+ * The note for the next build: what this build's hooks read, and what the
  * last one read too when the hooks are the same (a page kept from last time
- * did not run its hooks this time, but they would read the same). */
+ * did not run its hooks this time, but they would read the same). Its first
+ * line: the hooks' fingerprint; the reads value this build's keys were made
+ * with; and the files' print as they are now. A next build that finds the
+ * files as they are now keys with the same value, so the build after the
+ * first to read a file does not render everything again.
+ */
 static void save_reads(struct build *b)
 {
 	const char *const *paths, *old = cache_note_get(b->cache, "reads"), *at, *p;
 	size_t n = hookrun_reads(b->hooks, &paths), len, i, count = 0;
-	char head[32], **all;
-	struct strbuf note = STRBUF_INIT;
+	char fp[32], **all;
+	struct strbuf list = STRBUF_INIT, note = STRBUF_INIT;
 
-	snprintf(head, sizeof head, "%016llx", hookrun_fingerprint(b->hooks));
+	snprintf(fp, sizeof fp, "%016llx", hookrun_fingerprint(b->hooks));
 	all = xmalloc((n + 1) * sizeof *all);
 	for (i = 0; i < n; i++)
 		all[count++] = xstrdup(paths[i]);
-	if (old && !strncmp(old, head, strlen(head)) && old[strlen(head)] == '\n') {
-		at = old + strlen(head);
+	if (old && !strncmp(old, fp, strlen(fp)) && old[strlen(fp)] == ' ') {
+		at = old + strcspn(old, "\n");
 		while ((p = next_read(&at, &len))) {
 			all = xrealloc(all, (count + 1) * sizeof *all);
 			all[count++] = xstrndup(p, len);
@@ -926,20 +932,34 @@ static void save_reads(struct build *b)
 	}
 	if (count)
 		qsort(all, count, sizeof *all, cmp_cstr);
-	strbuf_adds(&note, head);
 	for (i = 0; i < count; i++) {
 		if (!i || strcmp(all[i], all[i - 1])) {
-			strbuf_addch(&note, '\n');
-			strbuf_adds(&note, all[i]);
+			strbuf_addch(&list, '\n');
+			strbuf_adds(&list, all[i]);
 		}
 	}
 	for (i = 0; i < count; i++)
 		free(all[i]);
 	free(all);
+	strbuf_addf(&note, "%s %016llx %016llx", fp, b->reads,
+		    hash_reads(b->opts->site_dir, list.buf));
+	strbuf_add(&note, list.buf, list.len);
 	cache_note_put(b->cache, "reads", count ? note.buf : "");
 	free(b->stats->reads);
-	b->stats->reads = xstrdup(count ? note.buf + strlen(head) + 1 : "");
+	b->stats->reads = xstrdup(count ? list.buf + 1 : "");
+	strbuf_release(&list);
 	strbuf_release(&note);
+}
+
+/* The reads value this build keys bodies and pages with (see save_reads). */
+static unsigned long long reads_key(const char *site_dir, const char *note)
+{
+	unsigned long long now = hash_reads(site_dir, note), keyed, seen;
+
+	if (note && strlen(note) > 17 && sscanf(note + 17, "%16llx %16llx", &keyed, &seen) == 2 &&
+	    seen == now)
+		return keyed;
+	return now;
 }
 
 static unsigned long long input_stamp(const struct build_opts *opts, const char *out_dir,
@@ -1370,7 +1390,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	phase("stamp", &tp);
 	if (unchanged(&b, out_dir, stamp, st))
 		goto finish;
-	b.reads = hash_reads(opts->site_dir, cache_note_get(b.cache, "reads"));
+	b.reads = reads_key(opts->site_dir, cache_note_get(b.cache, "reads"));
 	if (config_load(&b.cfg, opts->site_dir, dl) < 0)
 		goto finish;
 	b.base_path = path_of(b.cfg.base_url);
