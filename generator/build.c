@@ -852,55 +852,35 @@ static const char *next_read(const char **at, size_t *len)
 	return s;
 }
 
-/* The stamp's share: each file's name and stat. */
-static unsigned long long stamp_reads(const char *site_dir, const char *note, unsigned long long h)
+/* A hash of each file the note lists: its name, then its stat (for the
+ * stamp: cheap) or its bytes (what bodies and pages depend on). */
+static unsigned long long hash_reads(const char *site_dir, const char *note, int bytes,
+				     unsigned long long h)
 {
 	const char *at = note ? note + strcspn(note, "\n") : NULL, *p;
-	size_t len;
-
-	while ((p = next_read(&at, &len))) {
-		char *rel = xstrndup(p, len), *path = fs_join(site_dir, rel);
-		struct stat sb;
-
-		h = value_hash_bytes(rel, len + 1, h);
-		if (stat(path, &sb) == 0) {
-			h = value_hash_bytes(&sb.st_size, sizeof sb.st_size, h);
-			h = value_hash_bytes(&sb.st_mtim, sizeof sb.st_mtim, h);
-			h = value_hash_bytes(&sb.st_ino, sizeof sb.st_ino, h);
-		}
-		free(path);
-		free(rel);
-	}
-	return h;
-}
-
-/* What bodies and pages depend on: each file's name and bytes. */
-static unsigned long long hash_reads(const char *site_dir, const char *note)
-{
-	const char *at = note ? note + strcspn(note, "\n") : NULL, *p;
-	unsigned long long h = VALUE_HASH_SEED;
 	struct strbuf text = STRBUF_INIT;
 	size_t len;
 
 	while ((p = next_read(&at, &len))) {
 		char *rel = xstrndup(p, len), *path = fs_join(site_dir, rel);
+		struct stat sb;
+		unsigned long long st;
 
 		h = value_hash_bytes(rel, len + 1, h);
 		strbuf_reset(&text);
-		if (fs_read(path, &text) == 0)
+		if (!bytes && stat(path, &sb) == 0) {
+			st = quick_stat(&sb);
+			h = value_hash_bytes(&st, sizeof st, h);
+		} else if (bytes && fs_read(path, &text) == 0) {
 			h = value_hash_bytes(text.buf, text.len, h);
-		else
+		} else {
 			h = value_hash_bytes("", 1, h); /* gone: not the same as empty */
+		}
 		free(path);
 		free(rel);
 	}
 	strbuf_release(&text);
 	return h;
-}
-
-static int cmp_cstr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /*
@@ -931,7 +911,7 @@ static void save_reads(struct build *b)
 		}
 	}
 	if (count)
-		qsort(all, count, sizeof *all, cmp_cstr);
+		qsort(all, count, sizeof *all, cmp_str);
 	for (i = 0; i < count; i++) {
 		if (!i || strcmp(all[i], all[i - 1])) {
 			strbuf_addch(&list, '\n');
@@ -942,7 +922,7 @@ static void save_reads(struct build *b)
 		free(all[i]);
 	free(all);
 	strbuf_addf(&note, "%s %016llx %016llx", fp, b->reads,
-		    hash_reads(b->opts->site_dir, list.buf));
+		    hash_reads(b->opts->site_dir, list.buf, 1, VALUE_HASH_SEED));
 	strbuf_add(&note, list.buf, list.len);
 	cache_note_put(b->cache, "reads", count ? note.buf : "");
 	free(b->stats->reads);
@@ -954,7 +934,7 @@ static void save_reads(struct build *b)
 /* The reads value this build keys bodies and pages with (see save_reads). */
 static unsigned long long reads_key(const char *site_dir, const char *note)
 {
-	unsigned long long now = hash_reads(site_dir, note), keyed, seen;
+	unsigned long long now = hash_reads(site_dir, note, 1, VALUE_HASH_SEED), keyed, seen;
 
 	if (note && strlen(note) > 17 && sscanf(note + 17, "%16llx %16llx", &keyed, &seen) == 2 &&
 	    seen == now)
@@ -983,7 +963,7 @@ static unsigned long long input_stamp(const struct build_opts *opts, const char 
 	p = fs_join(opts->site_dir, "lua");
 	h = fs_stamp(p, h);
 	free(p);
-	h = stamp_reads(opts->site_dir, reads, h);
+	h = hash_reads(opts->site_dir, reads, 0, h);
 	h = theme_stamp(opts->site_dir, h);
 	p = fs_join(opts->site_dir, "content");
 	stamp = fs_stamp_list(p, h, content_files); /* content_load reads what it listed */

@@ -550,14 +550,18 @@ int content_is_markdown(const char *rel)
 	return n > 3 && !strcmp(rel + n - 3, ".md");
 }
 
+size_t content_place(const struct content *c, const char *rel)
+{
+	struct doc **d = c->n ? bsearch(rel, c->docs, c->n, sizeof *c->docs, cmp_rel) : NULL;
+
+	return d ? (size_t)(d - c->docs) : (size_t)-1;
+}
+
 struct doc *content_find(const struct content *c, const char *rel)
 {
-	struct doc **d;
+	size_t at = content_place(c, rel);
 
-	if (!c->n)
-		return NULL;
-	d = bsearch(rel, c->docs, c->n, sizeof *c->docs, cmp_rel);
-	return d ? *d : NULL;
+	return at == (size_t)-1 ? NULL : c->docs[at];
 }
 
 const char *content_suggest(const struct content *c, const char *rel)

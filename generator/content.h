@@ -39,8 +39,6 @@ struct doc {
 			    * the page that joins every chapter */
 	char *url;        /* clean URL: "/about/" (Markdown only) */
 	char *out;        /* output file below the output dir: "about/index.html" */
-	size_t hook_place; /* 1 + its place in the content, while the site hook's
-			    * documents are put back (hookrun.c) */
 };
 
 struct content {
@@ -87,6 +85,8 @@ struct doc *content_load_file(const char *site_dir, const char *rel, struct diag
 int content_is_markdown(const char *rel);
 /* The document whose rel is `rel`, or NULL. */
 struct doc *content_find(const struct content *c, const char *rel);
+/* Where that document is in c->docs, or (size_t)-1. */
+size_t content_place(const struct content *c, const char *rel);
 /* The Markdown document whose rel is nearest to `rel` (for "did you
  * mean"), or NULL. */
 const char *content_suggest(const struct content *c, const char *rel);

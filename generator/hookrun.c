@@ -194,11 +194,9 @@ static int apply(struct content *c, const struct value *docs, const char *site_d
 	struct doc **kept = xcalloc(docs->n + 1, sizeof *kept);
 	char *content_dir = fs_join(site_dir, "content");
 	unsigned char *returned = xcalloc(c->n + 1, 1); /* by place in c->docs */
-	size_t i, n = 0;
+	size_t i, at, n = 0;
 	int ret = 0;
 
-	for (i = 0; i < c->n; i++)
-		c->docs[i]->hook_place = i + 1;
 	for (i = 0; i < docs->n; i++) {
 		const struct value *v = docs->items[i];
 		const char *file = value_string(value_get(v, "file"));
@@ -215,15 +213,16 @@ static int apply(struct content *c, const struct value *docs, const char *site_d
 			ret = -1;
 			continue;
 		}
-		d = content_find(c, norm);
-		if (d && returned[d->hook_place - 1]) { /* the same file twice */
+		at = content_place(c, norm);
+		d = at == (size_t)-1 ? NULL : c->docs[at];
+		if (d && returned[at]) { /* the same file twice */
 			diag_error(dl, NULL, "the site hook returned 'content/%s' twice", norm);
 			free(norm);
 			ret = -1;
 			continue;
 		}
 		if (d) {
-			returned[d->hook_place - 1] = 1;
+			returned[at] = 1;
 		} else {
 			d = xcalloc(1, sizeof *d);
 			d->rel = xstrdup(norm);
