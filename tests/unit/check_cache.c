@@ -186,6 +186,40 @@ START_TEST(new_blobs_are_appended_while_most_are_in_use)
 }
 END_TEST
 
+START_TEST(blobs_past_the_write_buffer_reach_the_next_build)
+{
+	struct cache *c = cache_load(out);
+	static char blob[10000];
+	char newp[400];
+	unsigned long long k;
+
+	/* 3 MB of blobs: the records wait in memory a mebibyte at a time,
+	 * so most are on disk before the build saves */
+	for (k = 1; k <= 300; k++) {
+		memset(blob, (int)('a' + k % 26), sizeof blob - 1);
+		snprintf(blob, 8, "%llu", k);
+		cache_blob_put(c, k, blob, sizeof blob);
+	}
+	snprintf(newp, sizeof newp, "%s.new", pack);
+	ck_assert_int_ge(size_of(newp), 2 * 1024 * 1024);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	c = cache_load(out);
+	for (k = 1; k <= 300; k++) {
+		struct strbuf sb = STRBUF_INIT;
+		char head[8];
+
+		ck_assert(cache_blob_get(c, k, &sb));
+		ck_assert_uint_eq(sb.len, sizeof blob);
+		snprintf(head, sizeof head, "%llu", k);
+		ck_assert_str_eq(sb.buf, head);
+		ck_assert_int_eq(sb.buf[sizeof blob - 2], 'a' + (int)(k % 26));
+		strbuf_release(&sb);
+	}
+	cache_free(c);
+}
+END_TEST
+
 START_TEST(pack_is_rewritten_when_most_is_unused)
 {
 	struct cache *c = cache_load(out);
@@ -370,6 +404,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, blobs_reach_the_next_build);
 	tcase_add_test(tc, a_build_that_does_not_save_adds_no_blob);
 	tcase_add_test(tc, new_blobs_are_appended_while_most_are_in_use);
+	tcase_add_test(tc, blobs_past_the_write_buffer_reach_the_next_build);
 	tcase_add_test(tc, pack_is_rewritten_when_most_is_unused);
 	tcase_add_test(tc, a_pack_cut_short_keeps_its_whole_records);
 	tcase_add_test(tc, a_file_that_is_not_a_pack_is_replaced);
