@@ -34,42 +34,63 @@ static struct color *find(struct colors *t, int rgb)
 	return &t->slot[h];
 }
 
+/* A row the same as the one above it: most of a chart's rows are (its
+ * background, the inside of bars), and are then counted and mapped from
+ * the row above instead of pixel by pixel. */
+static int same_row(gdImagePtr im, int y)
+{
+	return y > 0 && !memcmp(im->tpixels[y], im->tpixels[y - 1],
+				(size_t)gdImageSX(im) * sizeof **im->tpixels);
+}
+
+/* A run of pixels of one colour in the row counted last. */
+struct run {
+	struct color *c;
+	long n;
+};
+
 /* Count every colour of `im`; -1 when there are too many. */
 static int count(struct colors *t, gdImagePtr im)
 {
-	int x, y, last = -1;
-	long run = 0; /* pixels of `last` in a row: most repeat the one before */
-	struct color none = { -1, 0, 0, 0 }, *c = &none;
+	struct run *runs = xmalloc((size_t)gdImageSX(im) * sizeof *runs);
+	int x, y, i, nruns = 0, ret = 0;
 
 	for (x = 0; x < SLOTS; x++)
 		t->slot[x].rgb = -1;
 	t->n = 0;
-	for (y = 0; y < gdImageSY(im); y++) {
+	for (y = 0; y < gdImageSY(im) && !ret; y++) {
 		const int *row = im->tpixels[y];
 
-		for (x = 0; x < gdImageSX(im); x++) {
-			int rgb = row[x] & 0xffffff;
+		if (same_row(im, y)) {
+			for (i = 0; i < nruns; i++)
+				runs[i].c->count += runs[i].n;
+			continue;
+		}
+		nruns = 0;
+		for (x = 0; x < gdImageSX(im);) {
+			int rgb = row[x] & 0xffffff, start = x;
+			struct color *c = find(t, rgb);
 
-			if (rgb == last) {
-				run++;
-				continue;
-			}
-			c->count += run;
-			c = find(t, rgb);
+			while (++x < gdImageSX(im) && (row[x] & 0xffffff) == rgb)
+				;
 			if (c->rgb == -1) {
-				if (t->n == MAX_COLORS)
-					return -1;
+				if (t->n == MAX_COLORS) {
+					ret = -1;
+					break;
+				}
 				c->rgb = rgb;
 				c->count = 0;
 				c->dropped = 0;
 				t->n++;
 			}
-			last = rgb;
-			run = 1;
+			runs[nruns].c = c;
+			runs[nruns++].n = x - start;
 		}
+		for (i = 0; i < nruns && !ret; i++)
+			runs[i].c->count += runs[i].n;
 	}
-	c->count += run;
-	return 0;
+	free(runs);
+	return ret;
 }
 
 static int by_count(const void *a, const void *b)
@@ -179,16 +200,17 @@ static gdImagePtr to_palette(const struct gdlib *gd, gdImagePtr im)
 	for (y = 0; y < gdImageSY(im); y++) {
 		const int *row = im->tpixels[y];
 		unsigned char *out = pal->pixels[y];
-		int last = -1, index = 0;
 
-		for (x = 0; x < gdImageSX(im); x++) {
-			int rgb = row[x] & 0xffffff;
+		if (same_row(im, y)) {
+			memcpy(out, pal->pixels[y - 1], (size_t)gdImageSX(im));
+			continue;
+		}
+		for (x = 0; x < gdImageSX(im);) {
+			int rgb = row[x] & 0xffffff, start = x;
 
-			if (rgb != last) {
-				index = find(t, rgb)->index;
-				last = rgb;
-			}
-			out[x] = (unsigned char)index;
+			while (++x < gdImageSX(im) && (row[x] & 0xffffff) == rgb)
+				;
+			memset(out + start, find(t, rgb)->index, (size_t)(x - start));
 		}
 	}
 done:

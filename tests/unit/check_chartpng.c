@@ -102,6 +102,34 @@ START_TEST(rare_colours_take_the_nearest)
 }
 END_TEST
 
+/* Rows the same as the row above count as often as they appear: of 257
+ * colours one goes, and it is the rarest of those a shade from another,
+ * not a colour that fills a column of identical rows. */
+START_TEST(repeated_rows_count_every_time)
+{
+	gdImagePtr im = gdImageCreateTrueColor(300, 120), back;
+	struct strbuf png = STRBUF_INIT;
+	int i;
+
+	gdImageFilledRectangle(im, 0, 0, 299, 119, gdTrueColor(255, 255, 255));
+	gdImageFilledRectangle(im, 20, 30, 80, 110, gdTrueColor(0, 0x72, 0xb2));
+	for (i = 0; i < 253; i++) /* 253 greys, each a pixel 3 from the next */
+		gdImageSetPixel(im, i, 5, gdTrueColor(i, i, i));
+	/* a shade from the bar: 50 pixels in 50 identical rows */
+	gdImageLine(im, 200, 40, 200, 89, gdTrueColor(0, 0x72, 0xb3));
+	/* a shade from white: 2 pixels */
+	gdImageLine(im, 150, 10, 151, 10, gdTrueColor(255, 255, 254));
+	ck_assert_int_eq(chart_png_encode(im, &png), 0);
+	ck_assert_int_eq(color_type(&png), 3);
+	back = decode(&png);
+	ck_assert_int_eq(gdImageGetTrueColorPixel(back, 200, 60) & 0xffffff, 0x0072b3);
+	ck_assert_int_eq(gdImageGetTrueColorPixel(back, 150, 10) & 0xffffff, 0xffffff);
+	gdImageDestroy(im);
+	gdImageDestroy(back);
+	strbuf_release(&png);
+}
+END_TEST
+
 START_TEST(same_pixels_give_the_same_bytes)
 {
 	gdImagePtr a = picture(250, 40), b = picture(250, 40);
@@ -142,6 +170,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, few_colours_are_kept_exactly);
 	tcase_add_test(tc, rare_colours_take_the_nearest);
+	tcase_add_test(tc, repeated_rows_count_every_time);
 	tcase_add_test(tc, same_pixels_give_the_same_bytes);
 	tcase_add_test(tc, photograph_stays_truecolor);
 	suite_add_tcase(s, tc);
