@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "markdown.h"
 #include "xalloc.h"
 
 /*
@@ -166,7 +167,7 @@ static void set_text(lua_State *L, cmark_node *node, const char *s)
 		cmark_node_set_literal(node, s);
 		return;
 	}
-	text = cmark_node_new(CMARK_NODE_TEXT);
+	text = cmark_node_new_with_mem(CMARK_NODE_TEXT, markdown_mem());
 	add_orphan(h, text); /* before anything can raise */
 	cmark_node_set_literal(text, s);
 	/* check first that text fits in there, then drop the old children */
@@ -503,7 +504,7 @@ static int l_node(lua_State *L)
 		return luaL_error(L, "unknown node type '%s'", name);
 	}
 	lua_settop(L, 2);
-	node = cmark_node_new(creatable[i].type);
+	node = cmark_node_new_with_mem(creatable[i].type, markdown_mem());
 	add_orphan(h, node); /* before anything can raise */
 	hooks_push_node(L, node);
 	if (creatable[i].type == CMARK_NODE_HEADING)

@@ -52,6 +52,13 @@ struct markdown_opts {
 void markdown_init(void);
 
 /*
+ * The allocator for nodes made for the tree markdown_render is working
+ * on (by its filter, say): the render's arena, or cmark-gfm's default
+ * outside a render. Every node of a tree must come from one allocator.
+ */
+struct cmark_mem *markdown_mem(void);
+
+/*
  * Render text[0..len) as HTML, appended to `html`. Headings get ids made
  * from their text (unique within the page); `toc` (if not NULL) receives
  * a new list of {level, id, title} maps, which the caller frees. Links to

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void oom(void)
+_Noreturn void xalloc_die(void)
 {
 	fputs("waymark: error: out of memory\n", stderr);
 	exit(3);
@@ -15,7 +15,7 @@ void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		oom();
+		xalloc_die();
 	return p;
 }
 
@@ -23,7 +23,7 @@ void *xcalloc(size_t count, size_t size)
 {
 	void *p = calloc(count ? count : 1, size ? size : 1);
 	if (!p)
-		oom();
+		xalloc_die();
 	return p;
 }
 
@@ -31,7 +31,7 @@ void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		oom();
+		xalloc_die();
 	return q;
 }
 

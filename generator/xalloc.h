@@ -12,6 +12,9 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* Print "waymark: error: out of memory" and exit with status 3. */
+_Noreturn void xalloc_die(void);
+
 /* Grow *items (of *alloc elements of size elem) to hold at least need elements. */
 void xgrow(void **items, size_t *alloc, size_t need, size_t elem);
 #define XGROW(arr, alloc, need) xgrow((void **)&(arr), &(alloc), (need), sizeof *(arr))

@@ -451,6 +451,35 @@ START_TEST(markdown_filter_inserts_and_removes_nodes)
 }
 END_TEST
 
+/* markdown_render's filter: the site's markdown hooks */
+static int hooks_filter(void *ctx, cmark_node *doc, struct diag_list *dl)
+{
+	struct site *s = ctx;
+
+	return hooks_markdown(s->h, doc, NULL, "content/x.md", 3, dl);
+}
+
+/* A render inside a render (waymark.markdown in a markdown hook) has an
+ * arena of its own; nodes made after it come from the outer one again. */
+START_TEST(markdown_inside_a_markdown_hook)
+{
+	struct site s;
+	struct markdown_opts o = { .path = "content/x.md", .rel = "x.md",
+				   .filter = hooks_filter, .filter_ctx = &s };
+	struct strbuf html = STRBUF_INIT;
+
+	site_with(&s, "return { markdown = function(doc)\n"
+		      "  local inner = waymark.markdown('*in* ' .. string.rep('word ', 20000))\n"
+		      "  doc:append_child(waymark.node('paragraph', #inner .. ' ' .. inner:sub(1, 12)))\n"
+		      "  doc:walk { text = function(n) n.text = n.text .. '.' end }\n"
+		      "end }\n");
+	ck_assert_int_eq(markdown_render("Outer\n", 6, &o, &html, NULL, &s.dl), 0);
+	ck_assert_str_eq(html.buf, "<p>Outer.</p>\n<p>100019 &lt;p&gt;&lt;em&gt;in&lt;/e.</p>\n");
+	strbuf_release(&html);
+	site_release(&s);
+}
+END_TEST
+
 START_TEST(markdown_nodes_die_with_their_hook)
 {
 	struct site s;
@@ -1287,6 +1316,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, hook_returning_wrong_type_is_error);
 	tcase_add_test(tc, markdown_filter_changes_link_urls);
 	tcase_add_test(tc, markdown_filter_inserts_and_removes_nodes);
+	tcase_add_test(tc, markdown_inside_a_markdown_hook);
 	tcase_add_test(tc, markdown_nodes_die_with_their_hook);
 	tcase_add_test(tc, markdown_node_misuse_is_a_clear_error);
 	tcase_add_test(tc, shortcodes_expand_with_quoted_arguments);
