@@ -261,6 +261,17 @@ static int unpack_body(const struct strbuf *blob, char **html, struct readabilit
 	return 0;
 }
 
+/* The key a body is kept under in the cache. */
+static unsigned long long body_key(const struct doc *d, unsigned long long depends,
+				   const char *prefix, int shift)
+{
+	unsigned long long key = value_hash_bytes(&d->body_hash, sizeof d->body_hash, depends);
+
+	key = value_hash_bytes(&d->meta_hash, sizeof d->meta_hash, key);
+	key = value_hash_bytes(prefix ? prefix : "", prefix ? strlen(prefix) + 1 : 1, key);
+	return value_hash_bytes(&shift, sizeof shift, key);
+}
+
 /*
  * One body to HTML (and its reading measure and headings when asked),
  * from the cache when nothing it depends on changed. The measure's
@@ -283,16 +294,13 @@ static void render_body(struct linker *lk, struct doc *d, unsigned long long dep
 				    .nreserved = b->theme.nids };
 	struct strbuf html = STRBUF_INIT, text = STRBUF_INIT, src = STRBUF_INIT, blob = STRBUF_INIT;
 	struct hookrun_doc hd = { b->hooks, d };
-	unsigned long long key = depends;
+	unsigned long long key;
 	size_t before = dl->n;
 	/* the quick path leaves the pack alone: reading its index would cost
 	 * more than the few bodies it renders */
 	int blobs = b->cache && !b->opts->dry_run && !b->quick_path;
 
-	key = value_hash_bytes(&d->body_hash, sizeof d->body_hash, key);
-	key = value_hash_bytes(&d->meta_hash, sizeof d->meta_hash, key);
-	key = value_hash_bytes(prefix ? prefix : "", prefix ? strlen(prefix) + 1 : 1, key);
-	key = value_hash_bytes(&shift, sizeof shift, key);
+	key = body_key(d, depends, prefix, shift);
 	if (!prefix)
 		d->body_key = key;
 	if (later && blobs && cache_blob_has(b->cache, key)) {
@@ -335,10 +343,13 @@ static void render_body(struct linker *lk, struct doc *d, unsigned long long dep
  * the results. Bodies render on one thread per CPU (-j): markdown_render
  * parses under a lock of its own, since cmark-gfm's parser keeps a
  * process-wide table that every parse changes, and renders the parsed tree
- * outside it, which is most of the work. Lua hooks that see Markdown
- * (markdown hooks, shortcodes) share one Lua state, so with them bodies
- * render on one thread. Each thread keeps its own diagnostics; reading
- * grades are judged afterwards in file order.
+ * outside it, which is most of the work. A Lua state belongs to one
+ * thread at a time, so when Lua sees Markdown (markdown hooks,
+ * shortcodes) bodies render on as many threads as there are states:
+ * replicas of the first are made when many bodies are to render
+ * (hookrun_replicate), and the pages' workers use them too. Each thread
+ * keeps its own diagnostics; reading grades are judged afterwards in
+ * file order.
  */
 struct body_job {
 	struct build *b;
@@ -364,6 +375,7 @@ static void *body_worker(void *arg)
 	struct linker lk = { b, STRBUF_INIT, NULL };
 	size_t i, n = b->content.n;
 
+	hookrun_bind(w->index);
 	while ((i = atomic_fetch_add(&job->next, 1)) < job->nitems) {
 		if (i < n) {
 			struct doc *d = b->content.docs[i];
@@ -390,8 +402,28 @@ static void *body_worker(void *arg)
 			strbuf_release(&prefix);
 		}
 	}
+	hookrun_bind(0);
 	strbuf_release(&lk.url);
 	return NULL;
+}
+
+/* Worth making replicas of the Lua state for (each runs the site hook
+ * again): at least 16 bodies to render, and an eighth of them all. */
+static int many_bodies(struct build *b, unsigned long long depends)
+{
+	int blobs = b->cache && !b->opts->dry_run && !b->quick_path;
+	size_t i, all = 0, todo = 0;
+
+	for (i = 0; i < b->content.n; i++) {
+		const struct doc *d = b->content.docs[i];
+
+		if (!d->is_markdown)
+			continue;
+		all++;
+		if (!blobs || !cache_blob_has(b->cache, body_key(d, depends, NULL, 0)))
+			todo++;
+	}
+	return todo >= 16 && todo * 8 >= all;
 }
 
 static void render_bodies(struct build *b)
@@ -400,10 +432,16 @@ static void render_bodies(struct build *b)
 	struct body_worker *workers;
 	size_t n = b->opts->jobs > 0 ? (size_t)b->opts->jobs : threads_cpus(), i;
 
-	if (hookrun_sees_bodies(b->hooks))
-		n = 1;
 	job.b = b;
 	job.depends = b->depends = bodies_depend_on(b);
+	if (hookrun_sees_bodies(b->hooks)) {
+		size_t states = hookrun_replicate(b->hooks, &b->content, &b->cfg,
+						  n > 1 && many_bodies(b, job.depends) ? n : 1);
+
+		n = states < n ? states : n;
+		if (getenv("WAYMARK_TIMINGS"))
+			fprintf(stderr, "%-10s %7zu\n", "lua states", states);
+	}
 	job.measure = b->cfg.max_grade || b->stats->grades;
 	job.nitems = b->content.n + b->model.all[RECORD_CHAPTER].n;
 	job.reads = xcalloc(b->content.n + 1, sizeof *job.reads);
@@ -691,6 +729,7 @@ static void *render_worker(void *arg)
 	size_t i, total = b->pages.n;
 	int show = b->opts->progress && total >= 200 && w->index == 0;
 
+	hookrun_bind(w->index);
 	while ((i = atomic_fetch_add(&job->next, 1)) < total) {
 		size_t done;
 
@@ -699,6 +738,7 @@ static void *render_worker(void *arg)
 		if (show)
 			progress(b, done, total);
 	}
+	hookrun_bind(0);
 	strbuf_release(&html);
 	return NULL;
 }

@@ -12,39 +12,94 @@
 #include "slug.h"
 #include "xalloc.h"
 
-struct hookrun {
+/*
+ * A Lua state and the lock its callers take turns under (recursive: a
+ * helper's `render` may call a helper). states[0] is the state the build
+ * made; the others are replicas (see hookrun_replicate).
+ */
+struct state {
 	struct hooks *h;
-	pthread_mutex_t lock; /* recursive: see hookrun.h */
+	pthread_mutex_t lock;
+	int quiet; /* a replica running the site hook again: no log lines */
+};
+
+struct hookrun {
+	struct state **states;
+	size_t nstates;
+	struct hooks_opts opts; /* to make replicas */
 	unsigned long long fingerprint;
 	struct mustache_lambdas lambdas;
 	int has_helpers;
 	char *site_dir;
 	int state_known;              /* state_print is set: see hookrun_site */
 	unsigned long long state_print;
+	const char **reads;           /* hookrun_reads: every state's */
 };
+
+/* The state this thread uses (hookrun_bind); 0 when it has none. */
+static _Thread_local size_t slot;
+
+void hookrun_bind(size_t worker)
+{
+	slot = worker;
+}
+
+static struct state *state_of(const struct hookrun *hr)
+{
+	return hr->states[slot < hr->nstates ? slot : 0];
+}
 
 static void log_line(void *ctx, const char *file, int line, const char *msg)
 {
-	(void)ctx;
-	fprintf(stderr, "%s:%d: %s\n", file, line, msg);
+	const struct state *st = ctx;
+
+	if (!st->quiet)
+		fprintf(stderr, "%s:%d: %s\n", file, line, msg);
 }
 
 static int has_helper(void *ctx, const char *name)
 {
-	return hooks_has_helper(((struct hookrun *)ctx)->h, name);
+	return hooks_has_helper(((struct hookrun *)ctx)->states[0]->h, name);
 }
 
 static int call_helper(void *ctx, const char *name, const char *text, size_t len,
 		       mustache_text_fn render, void *render_ctx, struct strbuf *out,
 		       struct diag_list *dl)
 {
-	struct hookrun *hr = ctx;
+	struct state *st = state_of(ctx);
 	int ret;
 
-	pthread_mutex_lock(&hr->lock);
-	ret = hooks_call_helper(hr->h, name, text, len, render, render_ctx, out, dl);
-	pthread_mutex_unlock(&hr->lock);
+	pthread_mutex_lock(&st->lock);
+	ret = hooks_call_helper(st->h, name, text, len, render, render_ctx, out, dl);
+	pthread_mutex_unlock(&st->lock);
 	return ret;
+}
+
+/* A new state for hr's files, or NULL (recorded in dl). */
+static struct state *state_new(struct hookrun *hr, struct diag_list *dl)
+{
+	struct state *st = xcalloc(1, sizeof *st);
+	struct hooks_opts o = hr->opts;
+	pthread_mutexattr_t attr;
+
+	o.log_ctx = st;
+	st->h = hooks_new(&o, dl);
+	if (!st->h) {
+		free(st);
+		return NULL;
+	}
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&st->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	return st;
+}
+
+static void state_free(struct state *st)
+{
+	hooks_free(st->h);
+	pthread_mutex_destroy(&st->lock);
+	free(st);
 }
 
 /* Hash every file in lua/ (hooks and the modules they require). */
@@ -76,28 +131,25 @@ struct hookrun *hookrun_new(const struct config *cfg, const char *site_dir,
 			    struct diag_list *dl)
 {
 	struct hookrun *hr = xcalloc(1, sizeof *hr);
-	struct hooks_opts o;
-	pthread_mutexattr_t attr;
+	struct state *st;
 
-	memset(&o, 0, sizeof o);
-	o.site_dir = site_dir;
-	o.files = cfg->lua_files;
-	o.nfiles = cfg->nlua_files;
-	o.instruction_limit = cfg->lua_instructions;
-	o.memory_limit = cfg->lua_memory;
-	o.log = log_line;
-	hr->h = hooks_new(&o, dl);
-	if (!hr->h) {
+	hr->site_dir = xstrdup(site_dir);
+	hr->opts.site_dir = hr->site_dir;
+	hr->opts.files = cfg->lua_files;
+	hr->opts.nfiles = cfg->nlua_files;
+	hr->opts.instruction_limit = cfg->lua_instructions;
+	hr->opts.memory_limit = cfg->lua_memory;
+	hr->opts.log = log_line;
+	if (!(st = state_new(hr, dl))) {
+		free(hr->site_dir);
 		free(hr);
 		return NULL;
 	}
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-	pthread_mutex_init(&hr->lock, &attr);
-	pthread_mutexattr_destroy(&attr);
+	hr->states = xmalloc(sizeof *hr->states);
+	hr->states[0] = st;
+	hr->nstates = 1;
 	hr->fingerprint = fingerprint(site_dir);
-	hr->site_dir = xstrdup(site_dir);
-	hr->has_helpers = hooks_has(hr->h, HOOKS_HELPERS);
+	hr->has_helpers = hooks_has(st->h, HOOKS_HELPERS);
 	hr->lambdas.has = has_helper;
 	hr->lambdas.call = call_helper;
 	hr->lambdas.ctx = hr;
@@ -106,18 +158,36 @@ struct hookrun *hookrun_new(const struct config *cfg, const char *site_dir,
 
 void hookrun_free(struct hookrun *hr)
 {
+	size_t i;
+
 	if (!hr)
 		return;
-	hooks_free(hr->h);
+	for (i = 0; i < hr->nstates; i++)
+		state_free(hr->states[i]);
+	free(hr->states);
+	free(hr->reads);
 	free(hr->site_dir);
-	pthread_mutex_destroy(&hr->lock);
 	free(hr);
 }
 
 size_t hookrun_reads(const struct hookrun *hr, const char *const **paths)
 {
+	struct hookrun *w = (struct hookrun *)hr; /* the list is a cache */
+	const char *const *p;
+	size_t i, j, n = 0;
+
 	*paths = NULL;
-	return hr ? hooks_reads(hr->h, paths) : 0;
+	if (!hr)
+		return 0;
+	for (i = 0; i < hr->nstates; i++)
+		n += hooks_reads(hr->states[i]->h, &p);
+	free(w->reads);
+	w->reads = xmalloc((n + 1) * sizeof *w->reads);
+	for (i = n = 0; i < hr->nstates; i++)
+		for (j = hooks_reads(hr->states[i]->h, &p); j; j--)
+			w->reads[n++] = *p++;
+	*paths = w->reads;
+	return n;
 }
 
 unsigned long long hookrun_fingerprint(const struct hookrun *hr)
@@ -132,15 +202,15 @@ const struct mustache_lambdas *hookrun_lambdas(const struct hookrun *hr)
 
 int hookrun_any(const struct hookrun *hr)
 {
-	return hr && (hooks_has(hr->h, HOOKS_SITE) || hooks_has(hr->h, HOOKS_PAGE) ||
-		      hooks_has(hr->h, HOOKS_MARKDOWN) || hooks_has(hr->h, HOOKS_HTML) ||
-		      hooks_has(hr->h, HOOKS_SHORTCODES) || hooks_has(hr->h, HOOKS_HELPERS));
+	return hr && (hooks_has(hr->states[0]->h, HOOKS_SITE) || hooks_has(hr->states[0]->h, HOOKS_PAGE) ||
+		      hooks_has(hr->states[0]->h, HOOKS_MARKDOWN) || hooks_has(hr->states[0]->h, HOOKS_HTML) ||
+		      hooks_has(hr->states[0]->h, HOOKS_SHORTCODES) || hooks_has(hr->states[0]->h, HOOKS_HELPERS));
 }
 
 int hookrun_sees_everything(const struct hookrun *hr)
 {
-	return hr && hooks_has(hr->h, HOOKS_SITE) &&
-	       (hooks_has(hr->h, HOOKS_MARKDOWN) || hooks_has(hr->h, HOOKS_SHORTCODES));
+	return hr && hooks_has(hr->states[0]->h, HOOKS_SITE) &&
+	       (hooks_has(hr->states[0]->h, HOOKS_MARKDOWN) || hooks_has(hr->states[0]->h, HOOKS_SHORTCODES));
 }
 
 int hookrun_state_print(const struct hookrun *hr, unsigned long long *print)
@@ -153,12 +223,12 @@ int hookrun_state_print(const struct hookrun *hr, unsigned long long *print)
 
 int hookrun_has_markdown(const struct hookrun *hr)
 {
-	return hr && hooks_has(hr->h, HOOKS_MARKDOWN);
+	return hr && hooks_has(hr->states[0]->h, HOOKS_MARKDOWN);
 }
 
 int hookrun_sees_bodies(const struct hookrun *hr)
 {
-	return hr && (hooks_has(hr->h, HOOKS_MARKDOWN) || hooks_has(hr->h, HOOKS_SHORTCODES));
+	return hr && (hooks_has(hr->states[0]->h, HOOKS_MARKDOWN) || hooks_has(hr->states[0]->h, HOOKS_SHORTCODES));
 }
 
 /* ------------------------------------------------------------ the site hook */
@@ -276,16 +346,16 @@ int hookrun_site(struct hookrun *hr, struct content *c, const struct config *cfg
 	struct value *tree, *docs;
 	int ret;
 
-	if (!hr || !hooks_has(hr->h, HOOKS_SITE))
+	if (!hr || !hooks_has(hr->states[0]->h, HOOKS_SITE))
 		return 0;
 	if (content_bodies(c, dl) < 0)
 		return -1;
 	tree = value_new_map();
 	value_map_set(tree, "config", value_copy(cfg->raw), NULL);
 	value_map_set(tree, "documents", documents(c), NULL);
-	ret = hooks_site(hr->h, &tree, dl);
+	ret = hooks_site(hr->states[0]->h, &tree, dl);
 	/* what the site hook left for markdown hooks and shortcodes */
-	hr->state_known = ret == 0 && hooks_state_print(hr->h, &hr->state_print) == 0;
+	hr->state_known = ret == 0 && hooks_state_print(hr->states[0]->h, 0, &hr->state_print) == 0;
 	docs = value_get(tree, "documents");
 	if (ret == 0 && (!docs || docs->kind != VALUE_LIST)) {
 		diag_error(dl, NULL, "the site hook must leave 'documents' a list");
@@ -297,49 +367,115 @@ int hookrun_site(struct hookrun *hr, struct content *c, const struct config *cfg
 	return ret;
 }
 
+/*
+ * Replicas: Lua states made like the first, so that bodies and pages can
+ * run hooks on several threads. Each loads the hook files and runs the
+ * site hook again, quietly (its log lines, warnings and changes to the
+ * documents are dropped), on the content as the first state's site hook
+ * left it. A replica is kept only when the print of what its markdown
+ * hooks, shortcodes and helpers can reach (hooks_state_print) is the
+ * first state's: then they do the same on every document. A site hook
+ * that keeps something the documents' changes alter (a count of them,
+ * say) leaves a different print, and the build uses one state.
+ */
+size_t hookrun_replicate(struct hookrun *hr, const struct content *c, const struct config *cfg,
+			 size_t n)
+{
+	unsigned long long want;
+	int has_site;
+
+	if (!hr)
+		return 1;
+	has_site = hooks_has(hr->states[0]->h, HOOKS_SITE);
+	if (hr->nstates >= n || hooks_state_print(hr->states[0]->h, 1, &want) < 0)
+		return hr->nstates;
+	while (hr->nstates < n) {
+		struct diag_list dl = DIAG_LIST_INIT;
+		struct state *st = state_new(hr, &dl);
+		unsigned long long print;
+		int ok = st != NULL;
+
+		if (ok && has_site) {
+			struct value *tree = value_new_map();
+
+			value_map_set(tree, "config", value_copy(cfg->raw), NULL);
+			value_map_set(tree, "documents", documents(c), NULL);
+			st->quiet = 1;
+			ok = hooks_site(st->h, &tree, &dl) == 0;
+			st->quiet = 0;
+			value_free(tree);
+		}
+		ok = ok && hooks_state_print(st->h, 1, &print) == 0 && print == want;
+		diag_list_release(&dl);
+		if (!ok) {
+			if (st)
+				state_free(st);
+			break;
+		}
+		hr->states = xrealloc(hr->states, (hr->nstates + 1) * sizeof *hr->states);
+		hr->states[hr->nstates++] = st;
+	}
+	return hr->nstates;
+}
+
 /* ------------------------------------------------- Markdown and pages */
 
 int hookrun_expand(struct hookrun *hr, const struct doc *d, struct strbuf *out,
 		   struct diag_list *dl)
 {
-	if (!hr || !hooks_has(hr->h, HOOKS_SHORTCODES)) {
+	struct state *st;
+	int ret;
+
+	if (!hr || !hooks_has(hr->states[0]->h, HOOKS_SHORTCODES)) {
 		strbuf_add(out, d->body, d->body_len);
 		return 0;
 	}
-	return hooks_expand_shortcodes(hr->h, d->body, d->body_len, d->meta, d->path,
-				       d->body_line - 1, out, dl);
+	st = state_of(hr);
+	pthread_mutex_lock(&st->lock);
+	ret = hooks_expand_shortcodes(st->h, d->body, d->body_len, d->meta, d->path,
+				      d->body_line - 1, out, dl);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
 }
 
 int hookrun_markdown(void *ctx, struct cmark_node *doc, struct diag_list *dl)
 {
 	struct hookrun_doc *hd = ctx;
+	struct state *st = state_of(hd->hr);
+	int ret;
 
-	return hooks_markdown(hd->hr->h, doc, hd->doc->meta, hd->doc->path,
-			      hd->doc->body_line - 1, dl);
+	pthread_mutex_lock(&st->lock);
+	ret = hooks_markdown(st->h, doc, hd->doc->meta, hd->doc->path, hd->doc->body_line - 1, dl);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
 }
 
 int hookrun_page(struct hookrun *hr, struct value **page, const char *path,
 		 struct diag_list *dl)
 {
+	struct state *st;
 	int ret;
 
-	if (!hr || !hooks_has(hr->h, HOOKS_PAGE))
+	if (!hr || !hooks_has(hr->states[0]->h, HOOKS_PAGE))
 		return 0;
-	pthread_mutex_lock(&hr->lock);
-	ret = hooks_page(hr->h, page, path, dl);
-	pthread_mutex_unlock(&hr->lock);
+	st = state_of(hr);
+	pthread_mutex_lock(&st->lock);
+	ret = hooks_page(st->h, page, path, dl);
+	pthread_mutex_unlock(&st->lock);
 	return ret;
 }
 
 int hookrun_html(struct hookrun *hr, const struct value *page, const char *path,
 		 struct strbuf *html, struct diag_list *dl)
 {
+	struct state *st;
 	int ret;
 
-	if (!hr || !hooks_has(hr->h, HOOKS_HTML))
+	if (!hr || !hooks_has(hr->states[0]->h, HOOKS_HTML))
 		return 0;
-	pthread_mutex_lock(&hr->lock);
-	ret = hooks_html(hr->h, page, path, html, dl);
-	pthread_mutex_unlock(&hr->lock);
+	st = state_of(hr);
+	pthread_mutex_lock(&st->lock);
+	ret = hooks_html(st->h, page, path, html, dl);
+	pthread_mutex_unlock(&st->lock);
 	return ret;
 }

@@ -19,9 +19,10 @@ struct cmark_node;
  * NULL, having recorded why, when a hook file is broken. A site without
  * hooks gets a hookrun on which every call is a cheap no-op.
  *
- * Threads: pages render on several threads, but the one Lua state may be
- * used by one thread at a time, so every call into Lua below holds one
- * recursive lock (recursive: a helper's `render` may call a helper).
+ * Threads: a Lua state may be used by one thread at a time, so every call
+ * into Lua below holds its state's recursive lock (recursive: a helper's
+ * `render` may call a helper). A build that runs many hooks can make
+ * replicas of the state (hookrun_replicate), one for each worker thread.
  */
 struct hookrun *hookrun_new(const struct config *cfg, const char *site_dir,
 			    struct diag_list *dl);
@@ -64,10 +65,23 @@ int hookrun_sees_everything(const struct hookrun *hr);
  * reach (hooks_state_print). Returns 1 with it, 0 when there is none (no
  * site hook, or a state that cannot be printed). */
 int hookrun_state_print(const struct hookrun *hr, unsigned long long *print);
+/*
+ * Make replicas of the Lua state, up to n states in all, for a build about
+ * to run hooks on many documents: each loads the hook files and runs the
+ * site hook again, quietly, on `c` as hookrun_site left it, and is kept
+ * only when all that hooks can reach in it prints the same as in the
+ * first state. Returns how many states there are (1 when replicas could
+ * not be made alike).
+ */
+size_t hookrun_replicate(struct hookrun *hr, const struct content *c, const struct config *cfg,
+			 size_t n);
+/* Worker `worker` of a phase runs its hooks in state `worker` (the first
+ * state when there are fewer); a thread that is no worker uses 0. */
+void hookrun_bind(size_t worker);
 /* 1 when some hook file has a `markdown` hook. */
 int hookrun_has_markdown(const struct hookrun *hr);
 /* 1 when bodies go through Lua (markdown hooks or shortcodes): then they
- * must be rendered on one thread, the Lua state's. */
+ * render on as many threads as there are states. */
 int hookrun_sees_bodies(const struct hookrun *hr);
 
 /* The `page` hook on a page's context `page` map (replaced on success). */

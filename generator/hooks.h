@@ -109,10 +109,12 @@ size_t hooks_reads(const struct hooks *h, const char *const **paths);
 /*
  * A print of everything markdown hooks and shortcodes can reach in the Lua
  * state now (see hooks_state.c): after the site hook, what bodies depend
- * on. Returns 0, or -1 when the state cannot be printed the same way twice
- * (then bodies depend on everything the site hook was handed).
+ * on. With `every`, what page and html hooks and helpers can reach too:
+ * two states with the same such print run every hook alike. Returns 0,
+ * or -1 when the state cannot be printed the same way twice (then bodies
+ * depend on everything the site hook was handed).
  */
-int hooks_state_print(struct hooks *h, unsigned long long *print);
+int hooks_state_print(struct hooks *h, int every, unsigned long long *print);
 
 /*
  * Run every file's `site(site)` hook, in file order, each on the previous

@@ -35,6 +35,7 @@ struct state_walk {
 	lua_Integer objects;  /* met so far */
 	unsigned long long print;
 	int failed;
+	int every;            /* page and html hooks and helpers too */
 };
 
 /* A key of a table being walked, to sort. */
@@ -281,10 +282,17 @@ static int walk_roots(lua_State *L)
 
 	lua_newtable(L);
 	w->seen = lua_gettop(L);
-	for (i = 0; i < h->nfiles; i++)
-		walk_ref(w, L, h->files[i].ref[HOOKS_MARKDOWN]);
+	for (i = 0; i < h->nfiles; i++) {
+		int k;
+
+		for (k = 0; k < HOOKS_NFUNCS; k++)
+			if (k == HOOKS_MARKDOWN || (w->every && k != HOOKS_SITE))
+				walk_ref(w, L, h->files[i].ref[k]);
+	}
 	for (i = 0; i < h->shortcodes.n; i++)
 		walk_ref(w, L, h->shortcodes.items[i].ref);
+	for (i = 0; w->every && i < h->helpers.n; i++)
+		walk_ref(w, L, h->helpers.items[i].ref);
 	walk_ref(w, L, h->ref_modules);
 	lua_pushliteral(L, "");
 	if (lua_getmetatable(L, -1))
@@ -292,7 +300,7 @@ static int walk_roots(lua_State *L)
 	return 0;
 }
 
-int hooks_state_print(struct hooks *h, unsigned long long *print)
+int hooks_state_print(struct hooks *h, int every, unsigned long long *print)
 {
 	struct state_walk w;
 	int top, ok;
@@ -301,6 +309,7 @@ int hooks_state_print(struct hooks *h, unsigned long long *print)
 		return -1;
 	memset(&w, 0, sizeof w);
 	w.h = h;
+	w.every = every;
 	w.print = VALUE_HASH_SEED;
 	top = lua_gettop(h->L);
 	lua_pushcfunction(h->L, walk_roots);

@@ -46,14 +46,54 @@ while [ $i -lt "$copies" ]; do
 		>"$many/content/copy-$i.md"
 	i=$((i + 1))
 done
-for j in 1 8; do
-	"$w" build -s "$many" -o "$tmp/many-$j" -j $j --quiet >"$tmp/log" 2>&1 ||
-		echo "FAIL parallel: $copies extension pages with -j $j: $(cat "$tmp/log")"
-done
-if [ -d "$tmp/many-1" ] && diff -r "$tmp/many-1" "$tmp/many-8" >/dev/null; then
+# Build $1 with -j 1 and -j 8 (each Lua hook state a thread): the same
+# output, and with -j 8 as many Lua states as $2 says.
+same_with_states() {
+	site=$1 states=$2 what=$3
+	rm -rf "$tmp/out-1" "$tmp/out-8"
+	for j in 1 8; do
+		if ! WAYMARK_TIMINGS=1 "$w" build -s "$site" -o "$tmp/out-$j" -j $j --quiet >"$tmp/log-$j" 2>&1; then
+			echo "FAIL parallel: $what with -j $j: $(cat "$tmp/log-$j")"; fail=$((fail + 1)); return
+		fi
+	done
+	got=$(sed -n 's/^lua states *//p' "$tmp/log-8")
+	if ! diff -r "$tmp/out-1" "$tmp/out-8" >/dev/null; then
+		echo "FAIL parallel: $what differ between -j 1 and -j 8"; fail=$((fail + 1))
+	elif [ "$got" != "$states" ]; then
+		echo "FAIL parallel: $what ran in ${got:-no} Lua states with -j 8, not $states"; fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
+}
+same_with_states "$many" 8 "$copies pages with every Markdown extension"
+
+# A site hook that leaves the markdown hook what every replica of the Lua
+# state finds again (a word from site.yaml): 8 states. One whose markdown
+# hook counts the documents it was handed, before adding one: a replica
+# would count the added one too, so the build keeps to one state.
+cat >"$many/lua/site.lua" <<'LUA'
+local word, count = "?", 0
+return {
+	site = function(site)
+		word = site.config.title
+		count = #site.documents
+		if ADD then
+			site.documents[#site.documents + 1] = { file = "added.md", meta = { title = "Added" }, body = "New." }
+		end
+	end,
+	markdown = function(doc)
+		doc:append_child(waymark.node("paragraph", word .. " " .. count))
+	end,
+}
+LUA
+same_with_states "$many" 8 "$copies pages with a site hook"
+sed -i '1i ADD = true' "$many/lua/site.lua"
+same_with_states "$many" 1 "$copies pages with a site hook that adds a document"
+files=$(find "$many/content" -type f \( -name '*.md' -o -name '*.yaml' -o -name '*.yml' \) | wc -l)
+if grep -q "<p>[^<]* $files</p>" "$tmp/out-8/copy-1/index.html" 2>/dev/null; then
 	pass=$((pass + 1))
 else
-	echo "FAIL parallel: $copies pages with every Markdown extension differ between -j 1 and -j 8"; fail=$((fail + 1))
+	echo "FAIL parallel: the site hook's count of documents is not on copy-1"; fail=$((fail + 1))
 fi
 echo "parallel: $pass passed, $fail failed"
 [ $fail = 0 ]

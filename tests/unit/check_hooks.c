@@ -1106,7 +1106,7 @@ static unsigned long long state_of(struct site *s, const char *titles, int *ok)
 	}
 	site = yaml(y.buf);
 	ck_assert_int_eq(hooks_site(s->h, &site, &s->dl), 0);
-	*ok = hooks_state_print(s->h, &print) == 0;
+	*ok = hooks_state_print(s->h, 0, &print) == 0;
 	value_free(site);
 	strbuf_release(&y);
 	return print;
