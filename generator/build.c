@@ -407,6 +407,17 @@ static void *body_worker(void *arg)
 	return NULL;
 }
 
+/* Up to n Lua states for the workers (hookrun_replicate): how many there
+ * are, which WAYMARK_TIMINGS=1 prints. */
+static size_t replicate(struct build *b, size_t n)
+{
+	size_t states = hookrun_replicate(b->hooks, &b->content, &b->cfg, n);
+
+	if (getenv("WAYMARK_TIMINGS"))
+		fprintf(stderr, "%-10s %7zu\n", "lua states", states);
+	return states;
+}
+
 /* Worth making replicas of the Lua state for (each runs the site hook
  * again): at least 16 bodies to render, and an eighth of them all. */
 static int many_bodies(struct build *b, unsigned long long depends)
@@ -435,12 +446,9 @@ static void render_bodies(struct build *b)
 	job.b = b;
 	job.depends = b->depends = bodies_depend_on(b);
 	if (hookrun_sees_bodies(b->hooks)) {
-		size_t states = hookrun_replicate(b->hooks, &b->content, &b->cfg,
-						  n > 1 && many_bodies(b, job.depends) ? n : 1);
+		size_t states = replicate(b, n > 1 && many_bodies(b, job.depends) ? n : 1);
 
 		n = states < n ? states : n;
-		if (getenv("WAYMARK_TIMINGS"))
-			fprintf(stderr, "%-10s %7zu\n", "lua states", states);
 	}
 	job.measure = b->cfg.max_grade || b->stats->grades;
 	job.nitems = b->content.n + b->model.all[RECORD_CHAPTER].n;
@@ -743,6 +751,22 @@ static void *render_worker(void *arg)
 	return NULL;
 }
 
+/* Worth making replicas of the Lua state for page and html hooks and
+ * helpers, when the bodies made none: at least 16 pages the last build
+ * did not write, and an eighth of them all. */
+static int many_new_pages(struct build *b)
+{
+	size_t i, todo = 0;
+
+	for (i = 0; i < b->pages.n; i++) {
+		const char *deps;
+
+		if (!b->cache || !cache_get(b->cache, b->pages.items[i].out, &deps))
+			todo++;
+	}
+	return todo >= 16 && todo * 8 >= b->pages.n;
+}
+
 static void render_pages(struct build *b, struct build_stats *st)
 {
 	struct render_job job;
@@ -751,6 +775,8 @@ static void render_pages(struct build *b, struct build_stats *st)
 
 	if (n > b->pages.n)
 		n = b->pages.n ? b->pages.n : 1;
+	if (n > 1 && hookrun_sees_pages(b->hooks) && many_new_pages(b))
+		replicate(b, n);
 	job.b = b;
 	job.env = &b->env;
 	atomic_init(&job.next, 0);

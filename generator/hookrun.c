@@ -31,6 +31,7 @@ struct hookrun {
 	struct mustache_lambdas lambdas;
 	int has_helpers;
 	char *site_dir;
+	int replicated;               /* hookrun_replicate has tried */
 	int state_known;              /* state_print is set: see hookrun_site */
 	unsigned long long state_print;
 	const char **reads;           /* hookrun_reads: every state's */
@@ -226,6 +227,12 @@ int hookrun_has_markdown(const struct hookrun *hr)
 	return hr && hooks_has(hr->states[0]->h, HOOKS_MARKDOWN);
 }
 
+int hookrun_sees_pages(const struct hookrun *hr)
+{
+	return hr && (hooks_has(hr->states[0]->h, HOOKS_PAGE) ||
+		      hooks_has(hr->states[0]->h, HOOKS_HTML) || hr->has_helpers);
+}
+
 int hookrun_sees_bodies(const struct hookrun *hr)
 {
 	return hr && (hooks_has(hr->states[0]->h, HOOKS_MARKDOWN) || hooks_has(hr->states[0]->h, HOOKS_SHORTCODES));
@@ -387,7 +394,10 @@ size_t hookrun_replicate(struct hookrun *hr, const struct content *c, const stru
 	if (!hr)
 		return 1;
 	has_site = hooks_has(hr->states[0]->h, HOOKS_SITE);
-	if (hr->nstates >= n || hooks_state_print(hr->states[0]->h, 1, &want) < 0)
+	if (hr->nstates >= n || hr->replicated)
+		return hr->nstates;
+	hr->replicated = 1; /* once: a second try would fail the same way */
+	if (hooks_state_print(hr->states[0]->h, 1, &want) < 0)
 		return hr->nstates;
 	while (hr->nstates < n) {
 		struct diag_list dl = DIAG_LIST_INIT;

@@ -84,6 +84,9 @@ int hookrun_has_markdown(const struct hookrun *hr);
  * render on as many threads as there are states. */
 int hookrun_sees_bodies(const struct hookrun *hr);
 
+/* 1 when pages go through Lua (page or html hooks, helpers). */
+int hookrun_sees_pages(const struct hookrun *hr);
+
 /* The `page` hook on a page's context `page` map (replaced on success). */
 int hookrun_page(struct hookrun *hr, struct value **page, const char *path,
 		 struct diag_list *dl);
