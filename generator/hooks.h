@@ -127,6 +127,15 @@ int hooks_state_print(struct hooks *h, int every, unsigned long long *print);
 int hooks_site(struct hooks *h, struct value **site, struct diag_list *dl);
 
 /*
+ * For lazy maps (value.lazy, as the site hook's documents are): called
+ * when Lua reads a key such a map lacks (`key`), or iterates it (`key`
+ * NULL), so that the caller can add what it left out until asked (a
+ * document's body, still on disk). NULL: none.
+ */
+typedef void (*hooks_fill_fn)(void *ctx, struct value *map, const char *key);
+void hooks_set_fill(struct hooks *h, hooks_fill_fn fill, void *ctx);
+
+/*
  * Run every `page(page)` hook on one page, like hooks_site. `page_path`
  * ("content/x.md") names the page in diagnostics. 0 with *page replaced,
  * or -1 with *page unchanged.

@@ -75,6 +75,8 @@ struct hooks {
 	int ref_lazy_mt;           /* the metatable of a lazy map's table */
 	int ref_lazy;              /* a lazy map's table → its value, during one call */
 	int lazy_pushed;           /* ref_lazy has some: forget them after the call */
+	hooks_fill_fn fill;        /* what a lazy map lacks, when Lua asks */
+	void *fill_ctx;
 
 	/* the calls under way, innermost last */
 	unsigned long next_call;

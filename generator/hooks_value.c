@@ -92,6 +92,10 @@ static void lazy_fill(struct hooks *h, lua_State *L, int t, const struct value *
 {
 	const struct value_member *m = v ? value_member(v, key) : NULL;
 
+	if (!m && v && h->fill) { /* maybe the caller holds it back */
+		h->fill(h->fill_ctx, (struct value *)v, key);
+		m = value_member(v, key);
+	}
 	if (!m) {
 		lua_pushnil(L);
 		return;
@@ -118,6 +122,8 @@ static int l_lazy_pairs(lua_State *L)
 	const struct value *v = lazy_value(h, L, 1);
 	size_t k;
 
+	if (v && h->fill)
+		h->fill(h->fill_ctx, (struct value *)v, NULL);
 	for (k = 0; v && k < v->n; k++) {
 		lua_pushstring(L, v->members[k].key);
 		if (lua_rawget(L, 1) == LUA_TNIL)
@@ -140,6 +146,12 @@ static void make_lazy(struct hooks *h, lua_State *L, const struct value *v)
 	lua_rawset(L, -3);
 	lua_pop(L, 1);
 	h->lazy_pushed = 1;
+}
+
+void hooks_set_fill(struct hooks *h, hooks_fill_fn fill, void *ctx)
+{
+	h->fill = fill;
+	h->fill_ctx = ctx;
 }
 
 void hooks_forget_lazy(struct hooks *h)

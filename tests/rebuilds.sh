@@ -144,6 +144,29 @@ if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
 else
 	cat "$tmp/log"; echo "FAIL rebuilds: $mode: first build"; fail=$((fail + 1))
 fi
+# A site hook that reads bodies: a rebuild hands it bodies it has not read
+# from disk yet, when the hook reads them.
+mode="a site hook that reads bodies"
+rm -rf "$site" "$tmp/fresh" "$tmp"/.waymark-*
+mkdir -p "$site/content/pages" "$site/lua"
+printf 'title: Bodies\n' >"$site/site.yaml"
+printf -- '---\ntitle: One\n---\nFirst words.\n' >"$site/content/pages/one.md"
+printf -- '---\ntitle: Two\n---\nOther words.\n' >"$site/content/pages/two.md"
+cat >"$site/lua/first.lua" <<'LUA'
+return {
+	site = function(site)
+		for _, doc in ipairs(site.documents) do
+			if doc.file:match("^pages/") then doc.meta.title = doc.meta.title .. " (" .. doc.body:match("%a+") .. ")" end
+		end
+	end,
+}
+LUA
+if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
+	edit "the words of a page whose title the site hook makes from them" "$site/content/pages/one.md" 's/^First words/Changed words/'
+	edit "the words of the other page" "$site/content/pages/two.md" 's/^Other words/More words/'
+else
+	cat "$tmp/log"; echo "FAIL rebuilds: $mode: first build"; fail=$((fail + 1))
+fi
 # Files the hooks read with waymark.read: a markdown hook's and a page
 # hook's. First an edit that keeps the pages (so their hooks do not run
 # again), then each file the hooks read.

@@ -1011,6 +1011,59 @@ START_TEST(site_hook_gets_back_only_what_it_read)
 }
 END_TEST
 
+/* hooks_fill_fn for the next test: b.md's body, counting the calls */
+static int fills, fills_all;
+
+static void fill_b(void *ctx, struct value *map, const char *key)
+{
+	(void)ctx;
+	if (!key)
+		fills_all++;
+	else
+		fills++;
+	if ((!key || !strcmp(key, "body")) && !strcmp(value_string(value_get(map, "file")), "b.md") &&
+	    !value_get(map, "body"))
+		value_map_set(map, "body", value_new_string("from disk", 9), NULL);
+}
+
+START_TEST(site_hook_asks_for_what_was_held_back)
+{
+	struct site s;
+	struct value *site = lazy_site();
+
+	/* b.md's body is held back: a hook that never reads it never asks */
+	site_with(&s, "return { site = function(site)\n"
+		      "  assert(site.documents[2].file == 'b.md' and site.documents[1].body == 'short')\n"
+		      "end }\n");
+	hooks_set_fill(s.h, fill_b, NULL);
+	fills = fills_all = 0;
+	ck_assert_int_eq(hooks_site(s.h, &site, &s.dl), 0);
+	ck_assert_int_eq(fills + fills_all, 0);
+	value_free(site);
+	site_release(&s);
+
+	/* reading it asks once; pairs asks for everything */
+	site = lazy_site();
+	site_with(&s, "return { site = function(site)\n"
+		      "  local b = site.documents[2]\n"
+		      "  b.meta.title = b.body .. ' ' .. tostring(b.nothing)\n"
+		      "  local n = 0\n"
+		      "  for k in pairs(site.documents[2]) do n = n + 1 end\n"
+		      "  b.meta.fields = n\n"
+		      "end }\n");
+	hooks_set_fill(s.h, fill_b, NULL);
+	fills = fills_all = 0;
+	ck_assert_int_eq(hooks_site(s.h, &site, &s.dl), 0);
+	ck_assert_int_eq(fills, 2); /* body, then nothing */
+	ck_assert_int_eq(fills_all, 1);
+	ck_assert_str_eq(value_string(value_path(value_get(site, "documents")->items[1], "meta.title")),
+			 "from disk nil");
+	ck_assert(value_path(value_get(site, "documents")->items[1], "meta.fields")->number == 3);
+	value_free(site);
+	site_release(&s);
+}
+END_TEST
+
 START_TEST(site_hook_pairs_reads_every_field)
 {
 	struct site s;
@@ -1337,6 +1390,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, memory_limit_stops_a_hook_and_state_survives);
 	tcase_add_test(tc, documented_examples_run);
 	tcase_add_test(tc, site_hook_gets_back_only_what_it_read);
+	tcase_add_test(tc, site_hook_asks_for_what_was_held_back);
 	tcase_add_test(tc, site_hook_pairs_reads_every_field);
 	tcase_add_test(tc, site_hook_documents_kept_for_later_read_nothing_more);
 	tcase_add_test(tc, state_print_is_the_same_in_another_lua_state);
