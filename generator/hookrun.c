@@ -47,6 +47,12 @@ void hookrun_bind(size_t worker)
 	slot = worker;
 }
 
+/* Which hooks the files define: the same in every state. */
+static int has(const struct hookrun *hr, enum hooks_kind kind)
+{
+	return hr && hooks_has(hr->states[0]->h, kind);
+}
+
 static struct state *state_of(const struct hookrun *hr)
 {
 	return hr->states[slot < hr->nstates ? slot : 0];
@@ -205,15 +211,13 @@ const struct mustache_lambdas *hookrun_lambdas(const struct hookrun *hr)
 
 int hookrun_any(const struct hookrun *hr)
 {
-	return hr && (hooks_has(hr->states[0]->h, HOOKS_SITE) || hooks_has(hr->states[0]->h, HOOKS_PAGE) ||
-		      hooks_has(hr->states[0]->h, HOOKS_MARKDOWN) || hooks_has(hr->states[0]->h, HOOKS_HTML) ||
-		      hooks_has(hr->states[0]->h, HOOKS_SHORTCODES) || hooks_has(hr->states[0]->h, HOOKS_HELPERS));
+	return has(hr, HOOKS_SITE) || has(hr, HOOKS_PAGE) || has(hr, HOOKS_MARKDOWN) ||
+	       has(hr, HOOKS_HTML) || has(hr, HOOKS_SHORTCODES) || has(hr, HOOKS_HELPERS);
 }
 
 int hookrun_sees_everything(const struct hookrun *hr)
 {
-	return hr && hooks_has(hr->states[0]->h, HOOKS_SITE) &&
-	       (hooks_has(hr->states[0]->h, HOOKS_MARKDOWN) || hooks_has(hr->states[0]->h, HOOKS_SHORTCODES));
+	return has(hr, HOOKS_SITE) && (has(hr, HOOKS_MARKDOWN) || has(hr, HOOKS_SHORTCODES));
 }
 
 int hookrun_state_print(const struct hookrun *hr, unsigned long long *print)
@@ -226,18 +230,17 @@ int hookrun_state_print(const struct hookrun *hr, unsigned long long *print)
 
 int hookrun_has_markdown(const struct hookrun *hr)
 {
-	return hr && hooks_has(hr->states[0]->h, HOOKS_MARKDOWN);
+	return has(hr, HOOKS_MARKDOWN);
 }
 
 int hookrun_sees_pages(const struct hookrun *hr)
 {
-	return hr && (hooks_has(hr->states[0]->h, HOOKS_PAGE) ||
-		      hooks_has(hr->states[0]->h, HOOKS_HTML) || hr->has_helpers);
+	return has(hr, HOOKS_PAGE) || has(hr, HOOKS_HTML) || has(hr, HOOKS_HELPERS);
 }
 
 int hookrun_sees_bodies(const struct hookrun *hr)
 {
-	return hr && (hooks_has(hr->states[0]->h, HOOKS_MARKDOWN) || hooks_has(hr->states[0]->h, HOOKS_SHORTCODES));
+	return has(hr, HOOKS_MARKDOWN) || has(hr, HOOKS_SHORTCODES);
 }
 
 /* ------------------------------------------------------------ the site hook */
@@ -397,7 +400,7 @@ int hookrun_site(struct hookrun *hr, struct content *c, const struct config *cfg
 	size_t errors = dl->errors;
 	int ret;
 
-	if (!hr || !hooks_has(hr->states[0]->h, HOOKS_SITE))
+	if (!has(hr, HOOKS_SITE))
 		return 0;
 	tree = value_new_map();
 	value_map_set(tree, "config", value_copy(cfg->raw), NULL);
@@ -437,7 +440,7 @@ size_t hookrun_replicate(struct hookrun *hr, const struct content *c, const stru
 
 	if (!hr)
 		return 1;
-	has_site = hooks_has(hr->states[0]->h, HOOKS_SITE);
+	has_site = has(hr, HOOKS_SITE);
 	if (hr->nstates >= n || hr->replicated)
 		return hr->nstates;
 	hr->replicated = 1; /* once: a second try would fail the same way */
@@ -480,7 +483,7 @@ int hookrun_expand(struct hookrun *hr, const struct doc *d, struct strbuf *out,
 	struct state *st;
 	int ret;
 
-	if (!hr || !hooks_has(hr->states[0]->h, HOOKS_SHORTCODES)) {
+	if (!has(hr, HOOKS_SHORTCODES)) {
 		strbuf_add(out, d->body, d->body_len);
 		return 0;
 	}
@@ -510,7 +513,7 @@ int hookrun_page(struct hookrun *hr, struct value **page, const char *path,
 	struct state *st;
 	int ret;
 
-	if (!hr || !hooks_has(hr->states[0]->h, HOOKS_PAGE))
+	if (!has(hr, HOOKS_PAGE))
 		return 0;
 	st = state_of(hr);
 	pthread_mutex_lock(&st->lock);
@@ -525,7 +528,7 @@ int hookrun_html(struct hookrun *hr, const struct value *page, const char *path,
 	struct state *st;
 	int ret;
 
-	if (!hr || !hooks_has(hr->states[0]->h, HOOKS_HTML))
+	if (!has(hr, HOOKS_HTML))
 		return 0;
 	st = state_of(hr);
 	pthread_mutex_lock(&st->lock);
