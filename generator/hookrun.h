@@ -68,10 +68,11 @@ int hookrun_state_print(const struct hookrun *hr, unsigned long long *print);
 /*
  * Make replicas of the Lua state, up to n states in all, for a build about
  * to run hooks on many documents: each loads the hook files and runs the
- * site hook again, quietly, on `c` as hookrun_site left it, and is kept
- * only when all that hooks can reach in it prints the same as in the
- * first state. Returns how many states there are (1 when replicas could
- * not be made alike).
+ * site hook again, quietly, on `c` as hookrun_site left it (no more
+ * replicas than a quarter of a second of that allows), and is kept only
+ * when all that hooks can reach in it prints the same as in the first
+ * state. Returns how many states there are (1 when replicas could not be
+ * made alike).
  */
 size_t hookrun_replicate(struct hookrun *hr, const struct content *c, const struct config *cfg,
 			 size_t n);

@@ -47,7 +47,7 @@ while [ $i -lt "$copies" ]; do
 	i=$((i + 1))
 done
 # Build $1 with -j 1 and -j 8 (each Lua hook state a thread): the same
-# output, and with -j 8 as many Lua states as $2 says.
+# output, and with -j 8 as many Lua states as $2 says ("<8": fewer).
 same_with_states() {
 	site=$1 states=$2 what=$3
 	rm -rf "$tmp/out-1" "$tmp/out-8"
@@ -59,7 +59,7 @@ same_with_states() {
 	got=$(sed -n 's/^lua states *//p' "$tmp/log-8" | tail -n 1)
 	if ! diff -r "$tmp/out-1" "$tmp/out-8" >/dev/null; then
 		echo "FAIL parallel: $what differ between -j 1 and -j 8"; fail=$((fail + 1))
-	elif [ "$got" != "$states" ]; then
+	elif case $states in "<"*) [ "${got:-0}" -ge "${states#<}" ] ;; *) [ "$got" != "$states" ] ;; esac; then
 		echo "FAIL parallel: $what ran in ${got:-no} Lua states with -j 8, not $states"; fail=$((fail + 1))
 	else
 		pass=$((pass + 1))
@@ -87,6 +87,11 @@ return {
 }
 LUA
 same_with_states "$many" 8 "$copies pages with a site hook"
+# a slow site hook: the replicas would run it again, one after another,
+# so fewer are made (each of 7 may add no more than 36 ms)
+sed -i 's/^\t\tword = site.config.title$/\t\tword = site.config.title\n\t\tfor _ = 1, 5e7 do end/' "$many/lua/site.lua"
+same_with_states "$many" "<8" "$copies pages with a slow site hook"
+sed -i '/for _ = 1, 5e7 do end/d' "$many/lua/site.lua"
 sed -i '1i ADD = true' "$many/lua/site.lua"
 same_with_states "$many" 1 "$copies pages with a site hook that adds a document"
 files=$(find "$many/content" -type f \( -name '*.md' -o -name '*.yaml' -o -name '*.yml' \) | wc -l)
