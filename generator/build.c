@@ -261,6 +261,14 @@ static int unpack_body(const struct strbuf *blob, char **html, struct readabilit
 	return 0;
 }
 
+/* Bodies are kept in the cache's pack: not in a dry run, and the quick
+ * path leaves the pack alone (reading its index would cost more than the
+ * few bodies it renders). */
+static int body_blobs(const struct build *b)
+{
+	return b->cache && !b->opts->dry_run && !b->quick_path;
+}
+
 /* The key a body is kept under in the cache. */
 static unsigned long long body_key(const struct doc *d, unsigned long long depends,
 				   const char *prefix, int shift)
@@ -296,9 +304,7 @@ static void render_body(struct linker *lk, struct doc *d, unsigned long long dep
 	struct hookrun_doc hd = { b->hooks, d };
 	unsigned long long key;
 	size_t before = dl->n;
-	/* the quick path leaves the pack alone: reading its index would cost
-	 * more than the few bodies it renders */
-	int blobs = b->cache && !b->opts->dry_run && !b->quick_path;
+	int blobs = body_blobs(b);
 
 	key = body_key(d, depends, prefix, shift);
 	if (!prefix)
@@ -422,7 +428,7 @@ static size_t replicate(struct build *b, size_t n)
  * again): at least 16 bodies to render, and an eighth of them all. */
 static int many_bodies(struct build *b, unsigned long long depends)
 {
-	int blobs = b->cache && !b->opts->dry_run && !b->quick_path;
+	int blobs = body_blobs(b);
 	size_t i, all = 0, todo = 0;
 
 	for (i = 0; i < b->content.n; i++) {

@@ -269,6 +269,16 @@ static struct value *documents(const struct content *c)
 	return list;
 }
 
+/* What the site hook is handed: {config, documents}. */
+static struct value *site_tree(const struct content *c, const struct config *cfg)
+{
+	struct value *tree = value_new_map();
+
+	value_map_set(tree, "config", value_copy(cfg->raw), NULL);
+	value_map_set(tree, "documents", documents(c), NULL);
+	return tree;
+}
+
 /* hooks_fill_fn: a document's body, read from its file when the site hook
  * first reads it. Most site hooks read few bodies, and a rebuild has read
  * none: reading them all first cost a rebuild of 10,000 pages a fifth of
@@ -412,9 +422,7 @@ int hookrun_site(struct hookrun *hr, struct content *c, const struct config *cfg
 
 	if (!has(hr, HOOKS_SITE))
 		return 0;
-	tree = value_new_map();
-	value_map_set(tree, "config", value_copy(cfg->raw), NULL);
-	value_map_set(tree, "documents", documents(c), NULL);
+	tree = site_tree(c, cfg);
 	hr->site_seconds = seconds();
 	ret = run_site(hr, hr->states[0], &tree, c, dl);
 	hr->site_seconds = seconds() - hr->site_seconds;
@@ -471,10 +479,8 @@ size_t hookrun_replicate(struct hookrun *hr, const struct content *c, const stru
 		int ok = st != NULL;
 
 		if (ok && has_site) {
-			struct value *tree = value_new_map();
+			struct value *tree = site_tree(c, cfg);
 
-			value_map_set(tree, "config", value_copy(cfg->raw), NULL);
-			value_map_set(tree, "documents", documents(c), NULL);
 			st->quiet = 1;
 			ok = run_site(hr, st, &tree, c, &dl) == 0 && !dl.errors;
 			st->quiet = 0;
