@@ -34,63 +34,73 @@ static struct color *find(struct colors *t, int rgb)
 	return &t->slot[h];
 }
 
-/* A row the same as the one above it: most of a chart's rows are (its
- * background, the inside of bars), and are then counted and mapped from
- * the row above instead of pixel by pixel. */
+/*
+ * The picture as runs of one colour, row by row, found in one pass over
+ * the pixels and used twice: to count each colour, then to write the
+ * palette image. A row the same as the one above it (most of a chart's
+ * rows are: its background, the inside of bars) has no runs of its own.
+ */
+struct run {
+	struct color *c;
+	int n;
+};
+
+struct runs {
+	struct run *run; /* every row's runs, one row after another */
+	size_t n, alloc;
+	int *first;      /* row y's runs start at run[first[y]]; -1: as row y-1 */
+};
+
 static int same_row(gdImagePtr im, int y)
 {
 	return y > 0 && !memcmp(im->tpixels[y], im->tpixels[y - 1],
 				(size_t)gdImageSX(im) * sizeof **im->tpixels);
 }
 
-/* A run of pixels of one colour in the row counted last. */
-struct run {
-	struct color *c;
-	long n;
-};
-
-/* Count every colour of `im`; -1 when there are too many. */
-static int count(struct colors *t, gdImagePtr im)
+/* Count every colour of `im` into `t`, noting its runs in `r`; -1 when
+ * there are too many colours. */
+static int count(struct colors *t, struct runs *r, gdImagePtr im)
 {
-	struct run *runs = xmalloc((size_t)gdImageSX(im) * sizeof *runs);
-	int x, y, i, nruns = 0, ret = 0;
+	int x, y, w = gdImageSX(im);
+	size_t i, row = 0, nrow = 0; /* the runs of the last row scanned */
 
 	for (x = 0; x < SLOTS; x++)
 		t->slot[x].rgb = -1;
 	t->n = 0;
-	for (y = 0; y < gdImageSY(im) && !ret; y++) {
-		const int *row = im->tpixels[y];
+	r->first = xmalloc((size_t)gdImageSY(im) * sizeof *r->first);
+	for (y = 0; y < gdImageSY(im); y++) {
+		const int *px = im->tpixels[y];
 
 		if (same_row(im, y)) {
-			for (i = 0; i < nruns; i++)
-				runs[i].c->count += runs[i].n;
+			r->first[y] = -1;
+			for (i = row; i < row + nrow; i++)
+				r->run[i].c->count += r->run[i].n;
 			continue;
 		}
-		nruns = 0;
-		for (x = 0; x < gdImageSX(im);) {
-			int rgb = row[x] & 0xffffff, start = x;
+		r->first[y] = (int)r->n;
+		row = r->n;
+		for (x = 0; x < w;) {
+			int rgb = px[x] & 0xffffff, start = x;
 			struct color *c = find(t, rgb);
 
-			while (++x < gdImageSX(im) && (row[x] & 0xffffff) == rgb)
+			while (++x < w && (px[x] & 0xffffff) == rgb)
 				;
 			if (c->rgb == -1) {
-				if (t->n == MAX_COLORS) {
-					ret = -1;
-					break;
-				}
+				if (t->n == MAX_COLORS)
+					return -1;
 				c->rgb = rgb;
 				c->count = 0;
 				c->dropped = 0;
 				t->n++;
 			}
-			runs[nruns].c = c;
-			runs[nruns++].n = x - start;
+			c->count += x - start;
+			XGROW(r->run, r->alloc, r->n + 1);
+			r->run[r->n].c = c;
+			r->run[r->n++].n = x - start;
 		}
-		for (i = 0; i < nruns && !ret; i++)
-			runs[i].c->count += runs[i].n;
+		nrow = r->n - row;
 	}
-	free(runs);
-	return ret;
+	return 0;
 }
 
 static int by_count(const void *a, const void *b)
@@ -167,11 +177,12 @@ static void drop(struct color **c, int n, int keep)
 static gdImagePtr to_palette(const struct gdlib *gd, gdImagePtr im)
 {
 	struct colors *t = xmalloc(sizeof *t);
+	struct runs r = { NULL, 0, 0, NULL };
 	struct color **order = NULL;
 	gdImagePtr pal = NULL;
 	int i, k, x, y;
 
-	if (count(t, im) < 0)
+	if (count(t, &r, im) < 0)
 		goto done;
 	order = xmalloc((size_t)t->n * sizeof *order);
 	for (i = k = 0; i < SLOTS; i++)
@@ -198,23 +209,20 @@ static gdImagePtr to_palette(const struct gdlib *gd, gdImagePtr im)
 		}
 	}
 	for (y = 0; y < gdImageSY(im); y++) {
-		const int *row = im->tpixels[y];
 		unsigned char *out = pal->pixels[y];
+		const struct run *run = r.first[y] < 0 ? NULL : r.run + r.first[y];
 
-		if (same_row(im, y)) {
+		if (!run) {
 			memcpy(out, pal->pixels[y - 1], (size_t)gdImageSX(im));
 			continue;
 		}
-		for (x = 0; x < gdImageSX(im);) {
-			int rgb = row[x] & 0xffffff, start = x;
-
-			while (++x < gdImageSX(im) && (row[x] & 0xffffff) == rgb)
-				;
-			memset(out + start, find(t, rgb)->index, (size_t)(x - start));
-		}
+		for (x = 0; x < gdImageSX(im); x += run++->n)
+			memset(out + x, run->c->index, (size_t)run->n);
 	}
 done:
 	free(order);
+	free(r.run);
+	free(r.first);
 	free(t);
 	return pal;
 }
