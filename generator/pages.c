@@ -72,6 +72,45 @@ static void add_index(struct page_list *pl, enum page_kind kind, const char *url
 		add(pl, kind, url, doc_title(intro, title), intro, NULL);
 }
 
+/* The URL of page k of a list whose first page is at `base`: `base`
+ * itself, then base + "page/2/" and so on. */
+static void paged_url(struct strbuf *sb, const char *base, int k)
+{
+	strbuf_reset(sb);
+	strbuf_adds(sb, base);
+	if (k > 1)
+		strbuf_addf(sb, "page/%d/", k);
+}
+
+/* A page that lists `total` items STORIES_PER_PAGE at a time: as many
+ * pages as that takes (at least one), each with its number. */
+static void add_paged(struct page_list *pl, enum page_kind kind, const char *base,
+		      const char *title, struct doc *doc, struct record *r, size_t total)
+{
+	int pages = (int)((total + STORIES_PER_PAGE - 1) / STORIES_PER_PAGE), k;
+	struct strbuf url = STRBUF_INIT;
+
+	if (pages < 1)
+		pages = 1;
+	for (k = 1; k <= pages; k++) {
+		struct page *p;
+
+		paged_url(&url, base, k);
+		p = add(pl, kind, url.buf, title, doc, r);
+		p->number = k;
+		p->pages = pages;
+	}
+	strbuf_release(&url);
+}
+
+/* The first item of page p of a list (see add_paged). */
+static size_t page_first(const struct page *p)
+{
+	return (size_t)(p->number - 1) * STORIES_PER_PAGE;
+}
+
+static const struct record **users_of(const struct record *r, enum record_kind kind, size_t *n);
+
 static int cmp_url(const void *a, const void *b)
 {
 	return strcmp((*(struct page *const *)a)->url, (*(struct page *const *)b)->url);
@@ -139,8 +178,13 @@ int pages_plan(struct page_list *pl, const struct model *m, const struct content
 	add_index(pl, PAGE_LIFECYCLE, "/lifecycle/", "The employment lifecycle", m->intro_lifecycle,
 		  m->all[RECORD_STAGE].n);
 	l = &m->all[RECORD_STAGE];
-	for (i = 0; i < l->n; i++)
-		add(pl, PAGE_STAGE, l->items[i]->url, l->items[i]->title, l->items[i]->doc, l->items[i]);
+	for (i = 0; i < l->n; i++) {
+		size_t nstories;
+
+		free(users_of(l->items[i], RECORD_STORY, &nstories));
+		add_paged(pl, PAGE_STAGE, l->items[i]->url, l->items[i]->title, l->items[i]->doc,
+			  l->items[i], nstories);
+	}
 
 	add_index(pl, PAGE_PATHWAYS, "/pathways/", "Career pathways", m->intro_pathways,
 		  m->all[RECORD_PATHWAY].n);
@@ -154,25 +198,9 @@ int pages_plan(struct page_list *pl, const struct model *m, const struct content
 		add(pl, PAGE_SECTOR, l->items[i]->url, l->items[i]->title, NULL, l->items[i]);
 
 	l = &m->all[RECORD_STORY];
-	if (l->n || m->intro_stories) {
-		int pages = (int)((l->n + STORIES_PER_PAGE - 1) / STORIES_PER_PAGE), k;
-
-		if (pages < 1)
-			pages = 1;
-		for (k = 1; k <= pages; k++) {
-			struct page *p;
-
-			strbuf_reset(&url);
-			if (k == 1)
-				strbuf_adds(&url, "/stories/");
-			else
-				strbuf_addf(&url, "/stories/page/%d/", k);
-			p = add(pl, PAGE_STORIES, url.buf, doc_title(m->intro_stories, "Success stories"),
-				m->intro_stories, NULL);
-			p->number = k;
-			p->pages = pages;
-		}
-	}
+	if (l->n || m->intro_stories)
+		add_paged(pl, PAGE_STORIES, "/stories/", doc_title(m->intro_stories, "Success stories"),
+			  m->intro_stories, NULL, l->n);
 	for (i = 0; i < l->n; i++)
 		add(pl, PAGE_STORY, l->items[i]->url, l->items[i]->title, l->items[i]->doc, l->items[i]);
 
@@ -502,25 +530,45 @@ static int by_place(const void *a, const void *b)
 
 /* The records of `kind` that name `r`, in the model's display order: its
  * uses sorted by place, each once (a stage can have thousands of stories,
- * so not a pass over every record of the kind for each use). */
-static struct value *users(const struct pages_env *e, const struct record *r,
-			   enum record_kind kind)
+ * so not a pass over every record of the kind for each use). Sets *n. */
+static const struct record **users_of(const struct record *r, enum record_kind kind, size_t *n)
+{
+	const struct record **by = xmalloc((r->nuses + 1) * sizeof *by);
+	size_t i, k = 0;
+
+	for (i = 0; i < r->nuses; i++)
+		if (r->uses[i].by->kind == kind)
+			by[k++] = r->uses[i].by;
+	qsort(by, k, sizeof *by, by_place);
+	for (i = 0, *n = 0; i < k; i++)
+		if (!i || by[i] != by[i - 1])
+			by[(*n)++] = by[i];
+	return by;
+}
+
+/* The summaries of users_of(r, kind) from the first'th, at most `max`;
+ * how many there are in all in *total (when not NULL). */
+static struct value *users_from(const struct pages_env *e, const struct record *r,
+				enum record_kind kind, size_t first, size_t max, size_t *total)
 {
 	struct value *list = value_new_list();
-	const struct record **by = xmalloc((r->nuses + 1) * sizeof *by);
-	size_t i, n = 0;
+	size_t n, i;
+	const struct record **by = users_of(r, kind, &n);
 
 	dep(r); /* its uses */
 	dep_order(kind);
-	for (i = 0; i < r->nuses; i++)
-		if (r->uses[i].by->kind == kind)
-			by[n++] = r->uses[i].by;
-	qsort(by, n, sizeof *by, by_place);
-	for (i = 0; i < n; i++)
-		if (!i || by[i] != by[i - 1])
-			value_list_push(list, summary_of(e, by[i]));
+	for (i = first; i < n && i - first < max; i++)
+		value_list_push(list, summary_of(e, by[i]));
 	free(by);
+	if (total)
+		*total = n;
 	return list;
+}
+
+static struct value *users(const struct pages_env *e, const struct record *r,
+			   enum record_kind kind)
+{
+	return users_from(e, r, kind, 0, (size_t)-1, NULL);
 }
 
 static struct value *pathway_summary(const struct pages_env *e, const struct record *p)
@@ -859,11 +907,57 @@ static void crosswalk_data(const struct pages_env *e, const struct page *p, stru
 	value_map_set(ctx, "crosswalk", v, NULL);
 }
 
-static void stage_data(const struct pages_env *e, const struct record *s, struct value *ctx)
+/* ctx.pagination for page p of a list of `total` items whose first page
+ * is at `base` (see add_paged). */
+static void paginate(const struct pages_env *e, const struct page *p, const char *base,
+		     size_t total, struct value *ctx)
+{
+	struct value *pg = value_new_map(), *nums = value_new_list();
+	struct strbuf u = STRBUF_INIT;
+	int k;
+
+	/* the first and last pages and two either side of this one, with a
+	 * gap for those between: not hundreds of links on a long list */
+	for (k = 1; k <= p->pages; k++) {
+		struct value *n = value_new_map();
+
+		if (k > 1 && k < p->pages && abs(k - p->number) > 2) {
+			if (k == 2 || k == p->number + 3) {
+				value_map_set_bool(n, "gap", 1);
+				value_list_push(nums, n);
+			} else {
+				value_free(n);
+			}
+			continue;
+		}
+		paged_url(&u, base, k);
+		value_map_set_bool(n, "gap", 0);
+		value_map_set_num(n, "number", k);
+		put_url(e, n, "url", u.buf);
+		value_map_set_bool(n, "current", k == p->number);
+		value_list_push(nums, n);
+		if (k == p->number - 1)
+			put_url(e, pg, "prev_url", u.buf);
+		if (k == p->number + 1)
+			put_url(e, pg, "next_url", u.buf);
+	}
+	value_map_set_num(pg, "page", p->number);
+	value_map_set_num(pg, "pages", p->pages);
+	value_map_set_num(pg, "total", (double)total);
+	value_map_set_bool(pg, "has_prev", p->number > 1);
+	value_map_set_bool(pg, "has_next", p->number < p->pages);
+	value_map_set_bool(pg, "needed", p->pages > 1);
+	put_list(pg, "numbers", nums);
+	value_map_set(ctx, "pagination", pg, NULL);
+	strbuf_release(&u);
+}
+
+static void stage_data(const struct pages_env *e, const struct page *p, struct value *ctx)
 {
 	const struct record_list *all = &e->model->all[RECORD_STAGE];
+	const struct record *s = p->record;
 	struct value *v = rec(e, s);
-	size_t i;
+	size_t i, nstories;
 
 	dep_order(RECORD_STAGE);
 	value_map_set_num(v, "order", s->order);
@@ -872,7 +966,10 @@ static void stage_data(const struct pages_env *e, const struct record *s, struct
 	put_strings(v, s->v, "community_supports");
 	put_list(v, "skills", rec_list(e, &s->refs[RECORD_SKILL]));
 	put_list(v, "resources", rec_list(e, &s->refs[RECORD_RESOURCE]));
-	put_list(v, "stories", users(e, s, RECORD_STORY));
+	/* its stories a page at a time: a stage can have thousands */
+	put_list(v, "stories",
+		 users_from(e, s, RECORD_STORY, page_first(p), STORIES_PER_PAGE, &nstories));
+	paginate(e, p, s->url, nstories, ctx);
 	put_list(v, "chapters", users(e, s, RECORD_CHAPTER));
 	for (i = 0; i < all->n; i++)
 		if (all->items[i] == s) {
@@ -999,41 +1096,14 @@ static struct value *sector_summary(const struct pages_env *e, const struct reco
 static void stories_data(const struct pages_env *e, const struct page *p, struct value *ctx)
 {
 	const struct record_list *l = &e->model->all[RECORD_STORY];
-	struct value *list = value_new_list(), *pg = value_new_map(), *nums = value_new_list();
-	struct strbuf u = STRBUF_INIT;
-	size_t first = (size_t)(p->number - 1) * STORIES_PER_PAGE, i;
-	int k;
+	struct value *list = value_new_list();
+	size_t i;
 
 	dep_order(RECORD_STORY);
-	for (i = first; i < l->n && i < first + STORIES_PER_PAGE; i++)
+	for (i = page_first(p); i < l->n && i < page_first(p) + STORIES_PER_PAGE; i++)
 		value_list_push(list, story_summary(e, l->items[i]));
 	put_list(ctx, "stories", list);
-	for (k = 1; k <= p->pages; k++) {
-		struct value *n = value_new_map();
-
-		strbuf_reset(&u);
-		if (k == 1)
-			strbuf_adds(&u, "/stories/");
-		else
-			strbuf_addf(&u, "/stories/page/%d/", k);
-		value_map_set_num(n, "number", k);
-		put_url(e, n, "url", u.buf);
-		value_map_set_bool(n, "current", k == p->number);
-		value_list_push(nums, n);
-		if (k == p->number - 1)
-			put_url(e, pg, "prev_url", u.buf);
-		if (k == p->number + 1)
-			put_url(e, pg, "next_url", u.buf);
-	}
-	value_map_set_num(pg, "page", p->number);
-	value_map_set_num(pg, "pages", p->pages);
-	value_map_set_num(pg, "total", (double)l->n);
-	value_map_set_bool(pg, "has_prev", p->number > 1);
-	value_map_set_bool(pg, "has_next", p->number < p->pages);
-	value_map_set_bool(pg, "needed", p->pages > 1);
-	put_list(pg, "numbers", nums);
-	value_map_set(ctx, "pagination", pg, NULL);
-	strbuf_release(&u);
+	paginate(e, p, "/stories/", l->n, ctx);
 }
 
 static void story_data(const struct pages_env *e, const struct record *s, struct value *ctx)
@@ -1198,7 +1268,7 @@ static void search_data(const struct pages_env *e, struct value *ctx)
 int pages_searchable(const struct page *p)
 {
 	return p->kind != PAGE_SEARCH && p->kind != PAGE_NOT_FOUND && p->kind != PAGE_GUIDE_ALL &&
-	       !(p->kind == PAGE_STORIES && p->number > 1);
+	       p->number <= 1;
 }
 
 /* ---------------------------------------------------------------- JSON-LD */
@@ -1481,7 +1551,7 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 		}
 		break;
 	case PAGE_STAGE:
-		stage_data(e, p->record, ctx);
+		stage_data(e, p, ctx);
 		break;
 	case PAGE_PATHWAYS: {
 		const struct record_list *l = &e->model->all[RECORD_SECTOR];

@@ -33,8 +33,8 @@ struct page {
 	struct doc *doc;         /* the Markdown it shows (body, toc, summary), or NULL */
 	struct record *record;   /* the record it shows, or NULL */
 	struct record *other;    /* crosswalk: the second framework */
-	int number;              /* stories: the page number, from 1 */
-	int pages;               /* stories: how many pages there are */
+	int number;              /* a list a page at a time: this page, from 1 */
+	int pages;               /* and how many pages it takes; otherwise 0 */
 	struct chart *charts;    /* the charts it shows (see figures.h) */
 	size_t ncharts;
 	struct value *figures;   /* their HTML: a list of {id, html} */

@@ -183,5 +183,26 @@ WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1 && grep -q 'no quick b
 "$w" build -s "$plain" -o "$tmp/plain-fresh2" --quiet >"$tmp/log" 2>&1
 diff -r "$plain/public" "$tmp/plain-fresh2" >/dev/null && ok || bad "after a damaged quick file the site differs from a fresh build"
 
+# a stage's stories a page at a time: 25 more, older than the others, so
+# that the recruiting stage's second page lists them; one's title changes:
+# that page is rewritten, and the stage's first page is not
+site="$tmp/paged" out="$tmp/paged/public"
+mkdir -p "$site"
+cp -R "$top/content" "$top/site.yaml" "$top/themes" "$site/"
+i=10
+while [ $i -lt 35 ]; do
+	sed -e "s/^title: .*/title: Older story $i/" -e "s/^date: .*/date: 2001-01-$(printf %02d $((i - 9)))/" \
+		"$site/content/stories/aisha-help-desk-to-security.md" >"$site/content/stories/older-$i.md"
+	i=$((i + 1))
+done
+"$w" build -s "$site" --quiet >"$tmp/log" 2>&1 || bad "paged stage: first build: $(cat "$tmp/log")"
+[ -f "$out/lifecycle/recruit/page/2/index.html" ] && ok || bad "paged stage: no second page of the recruiting stage"
+grep -q 'Older story 10' "$out/lifecycle/recruit/page/2/index.html" && ok ||
+	bad "paged stage: the oldest story is not on the second page"
+sed -i 's/^title: Older story 10$/title: The oldest story/' "$site/content/stories/older-10.md"
+check "a story on a stage's second page" './lifecycle/recruit/page/2/index.html' './stories/older-10/index.html'
+grep -q '^./lifecycle/recruit/index.html$' "$tmp/rewritten" &&
+	bad "a story on a stage's second page: the stage's first page was rewritten" || ok
+
 echo "incremental: $pass passed, $fail failed"
 [ $fail = 0 ]

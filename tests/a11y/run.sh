@@ -61,8 +61,9 @@ site_with() {
 }
 
 # The default site as it is, and with the example theme when it exists;
-# then the fixture (tests/a11y/fixture: Markdown the default content does
-# not use yet, such as a code line wider than a phone) in each theme.
+# then the fixture (tests/a11y/fixture: what the default content does not
+# have yet, such as a code line wider than a phone, or a stage with more
+# stories than fit on one page) in each theme.
 themes_checked="default"
 build default "$top"
 if [ -d "themes/$theme" ]; then
