@@ -82,10 +82,12 @@ static void paged_url(struct strbuf *sb, const char *base, int k)
 		strbuf_addf(sb, "page/%d/", k);
 }
 
-/* A page that lists `total` items STORIES_PER_PAGE at a time: as many
- * pages as that takes (at least one), each with its number. */
+/* A page that lists `total` items (in order), STORIES_PER_PAGE at a
+ * time: as many pages as that takes (at least one), each with its number
+ * and its own items, found here once rather than as each page renders. */
 static void add_paged(struct page_list *pl, enum page_kind kind, const char *base,
-		      const char *title, struct doc *doc, struct record *r, size_t total)
+		      const char *title, struct doc *doc, struct record *r,
+		      struct record *const *items, size_t total)
 {
 	int pages = (int)((total + STORIES_PER_PAGE - 1) / STORIES_PER_PAGE), k;
 	struct strbuf url = STRBUF_INIT;
@@ -93,23 +95,23 @@ static void add_paged(struct page_list *pl, enum page_kind kind, const char *bas
 	if (pages < 1)
 		pages = 1;
 	for (k = 1; k <= pages; k++) {
+		size_t first = (size_t)(k - 1) * STORIES_PER_PAGE;
 		struct page *p;
 
 		paged_url(&url, base, k);
 		p = add(pl, kind, url.buf, title, doc, r);
 		p->number = k;
 		p->pages = pages;
+		p->total = total;
+		p->nshown = total - first < STORIES_PER_PAGE ? total - first : STORIES_PER_PAGE;
+		p->shown = xmalloc((p->nshown + 1) * sizeof *p->shown);
+		if (p->nshown)
+			memcpy(p->shown, items + first, p->nshown * sizeof *p->shown);
 	}
 	strbuf_release(&url);
 }
 
-/* The first item of page p of a list (see add_paged). */
-static size_t page_first(const struct page *p)
-{
-	return (size_t)(p->number - 1) * STORIES_PER_PAGE;
-}
-
-static const struct record **users_of(const struct record *r, enum record_kind kind, size_t *n);
+static struct record **users_of(const struct record *r, enum record_kind kind, size_t *n);
 
 static int cmp_url(const void *a, const void *b)
 {
@@ -180,10 +182,11 @@ int pages_plan(struct page_list *pl, const struct model *m, const struct content
 	l = &m->all[RECORD_STAGE];
 	for (i = 0; i < l->n; i++) {
 		size_t nstories;
+		struct record **stories = users_of(l->items[i], RECORD_STORY, &nstories);
 
-		free(users_of(l->items[i], RECORD_STORY, &nstories));
 		add_paged(pl, PAGE_STAGE, l->items[i]->url, l->items[i]->title, l->items[i]->doc,
-			  l->items[i], nstories);
+			  l->items[i], stories, nstories);
+		free(stories);
 	}
 
 	add_index(pl, PAGE_PATHWAYS, "/pathways/", "Career pathways", m->intro_pathways,
@@ -200,7 +203,7 @@ int pages_plan(struct page_list *pl, const struct model *m, const struct content
 	l = &m->all[RECORD_STORY];
 	if (l->n || m->intro_stories)
 		add_paged(pl, PAGE_STORIES, "/stories/", doc_title(m->intro_stories, "Success stories"),
-			  m->intro_stories, NULL, l->n);
+			  m->intro_stories, NULL, l->items, l->n);
 	for (i = 0; i < l->n; i++)
 		add(pl, PAGE_STORY, l->items[i]->url, l->items[i]->title, l->items[i]->doc, l->items[i]);
 
@@ -261,6 +264,7 @@ void pages_release(struct page_list *pl)
 			chart_release(&pl->items[i].charts[k]);
 		free(pl->items[i].charts);
 		value_free(pl->items[i].figures);
+		free(pl->items[i].shown);
 	}
 	free(pl->items);
 	free(pl->by_url);
@@ -531,9 +535,9 @@ static int by_place(const void *a, const void *b)
 /* The records of `kind` that name `r`, in the model's display order: its
  * uses sorted by place, each once (a stage can have thousands of stories,
  * so not a pass over every record of the kind for each use). Sets *n. */
-static const struct record **users_of(const struct record *r, enum record_kind kind, size_t *n)
+static struct record **users_of(const struct record *r, enum record_kind kind, size_t *n)
 {
-	const struct record **by = xmalloc((r->nuses + 1) * sizeof *by);
+	struct record **by = xmalloc((r->nuses + 1) * sizeof *by);
 	size_t i, k = 0;
 
 	for (i = 0; i < r->nuses; i++)
@@ -546,29 +550,30 @@ static const struct record **users_of(const struct record *r, enum record_kind k
 	return by;
 }
 
-/* The summaries of users_of(r, kind) from the first'th, at most `max`;
- * how many there are in all in *total (when not NULL). */
-static struct value *users_from(const struct pages_env *e, const struct record *r,
-				enum record_kind kind, size_t first, size_t max, size_t *total)
-{
-	struct value *list = value_new_list();
-	size_t n, i;
-	const struct record **by = users_of(r, kind, &n);
-
-	dep(r); /* its uses */
-	dep_order(kind);
-	for (i = first; i < n && i - first < max; i++)
-		value_list_push(list, summary_of(e, by[i]));
-	free(by);
-	if (total)
-		*total = n;
-	return list;
-}
-
 static struct value *users(const struct pages_env *e, const struct record *r,
 			   enum record_kind kind)
 {
-	return users_from(e, r, kind, 0, (size_t)-1, NULL);
+	struct value *list = value_new_list();
+	size_t n, i;
+	struct record **by = users_of(r, kind, &n);
+
+	dep(r); /* its uses */
+	dep_order(kind);
+	for (i = 0; i < n; i++)
+		value_list_push(list, summary_of(e, by[i]));
+	free(by);
+	return list;
+}
+
+/* The summaries of the records page p of a paged list shows (add_paged). */
+static struct value *shown_summaries(const struct pages_env *e, const struct page *p)
+{
+	struct value *list = value_new_list();
+	size_t i;
+
+	for (i = 0; i < p->nshown; i++)
+		value_list_push(list, summary_of(e, p->shown[i]));
+	return list;
 }
 
 static struct value *pathway_summary(const struct pages_env *e, const struct record *p)
@@ -907,10 +912,10 @@ static void crosswalk_data(const struct pages_env *e, const struct page *p, stru
 	value_map_set(ctx, "crosswalk", v, NULL);
 }
 
-/* ctx.pagination for page p of a list of `total` items whose first page
- * is at `base` (see add_paged). */
+/* ctx.pagination for page p of a list whose first page is at `base` (see
+ * add_paged). */
 static void paginate(const struct pages_env *e, const struct page *p, const char *base,
-		     size_t total, struct value *ctx)
+		     struct value *ctx)
 {
 	struct value *pg = value_new_map(), *nums = value_new_list();
 	struct strbuf u = STRBUF_INIT;
@@ -943,7 +948,7 @@ static void paginate(const struct pages_env *e, const struct page *p, const char
 	}
 	value_map_set_num(pg, "page", p->number);
 	value_map_set_num(pg, "pages", p->pages);
-	value_map_set_num(pg, "total", (double)total);
+	value_map_set_num(pg, "total", (double)p->total);
 	value_map_set_bool(pg, "has_prev", p->number > 1);
 	value_map_set_bool(pg, "has_next", p->number < p->pages);
 	value_map_set_bool(pg, "needed", p->pages > 1);
@@ -957,7 +962,7 @@ static void stage_data(const struct pages_env *e, const struct page *p, struct v
 	const struct record_list *all = &e->model->all[RECORD_STAGE];
 	const struct record *s = p->record;
 	struct value *v = rec(e, s);
-	size_t i, nstories;
+	size_t i;
 
 	dep_order(RECORD_STAGE);
 	value_map_set_num(v, "order", s->order);
@@ -966,10 +971,12 @@ static void stage_data(const struct pages_env *e, const struct page *p, struct v
 	put_strings(v, s->v, "community_supports");
 	put_list(v, "skills", rec_list(e, &s->refs[RECORD_SKILL]));
 	put_list(v, "resources", rec_list(e, &s->refs[RECORD_RESOURCE]));
-	/* its stories a page at a time: a stage can have thousands */
-	put_list(v, "stories",
-		 users_from(e, s, RECORD_STORY, page_first(p), STORIES_PER_PAGE, &nstories));
-	paginate(e, p, s->url, nstories, ctx);
+	/* its stories a page at a time (a stage can have thousands): those
+	 * of its uses this page shows */
+	dep(s);
+	dep_order(RECORD_STORY);
+	put_list(v, "stories", shown_summaries(e, p));
+	paginate(e, p, s->url, ctx);
 	put_list(v, "chapters", users(e, s, RECORD_CHAPTER));
 	for (i = 0; i < all->n; i++)
 		if (all->items[i] == s) {
@@ -1095,15 +1102,9 @@ static struct value *sector_summary(const struct pages_env *e, const struct reco
 
 static void stories_data(const struct pages_env *e, const struct page *p, struct value *ctx)
 {
-	const struct record_list *l = &e->model->all[RECORD_STORY];
-	struct value *list = value_new_list();
-	size_t i;
-
 	dep_order(RECORD_STORY);
-	for (i = page_first(p); i < l->n && i < page_first(p) + STORIES_PER_PAGE; i++)
-		value_list_push(list, story_summary(e, l->items[i]));
-	put_list(ctx, "stories", list);
-	paginate(e, p, "/stories/", l->n, ctx);
+	put_list(ctx, "stories", shown_summaries(e, p));
+	paginate(e, p, "/stories/", ctx);
 }
 
 static void story_data(const struct pages_env *e, const struct record *s, struct value *ctx)

@@ -33,8 +33,12 @@ struct page {
 	struct doc *doc;         /* the Markdown it shows (body, toc, summary), or NULL */
 	struct record *record;   /* the record it shows, or NULL */
 	struct record *other;    /* crosswalk: the second framework */
-	int number;              /* a list a page at a time: this page, from 1 */
-	int pages;               /* and how many pages it takes; otherwise 0 */
+	/* a list a page at a time (the story list, a stage's stories): this
+	 * page's number from 1, how many pages and items there are, and the
+	 * items this page shows; otherwise 0 and NULL */
+	int number, pages;
+	size_t total, nshown;
+	struct record **shown;
 	struct chart *charts;    /* the charts it shows (see figures.h) */
 	size_t ncharts;
 	struct value *figures;   /* their HTML: a list of {id, html} */
