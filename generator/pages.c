@@ -103,10 +103,11 @@ static void add_paged(struct page_list *pl, enum page_kind kind, const char *bas
 		p->number = k;
 		p->pages = pages;
 		p->total = total;
-		p->nshown = total - first < STORIES_PER_PAGE ? total - first : STORIES_PER_PAGE;
-		p->shown = xmalloc((p->nshown + 1) * sizeof *p->shown);
-		if (p->nshown)
-			memcpy(p->shown, items + first, p->nshown * sizeof *p->shown);
+		p->shown.n = total - first < STORIES_PER_PAGE ? total - first : STORIES_PER_PAGE;
+		p->shown.alloc = p->shown.n + 1;
+		p->shown.items = xmalloc(p->shown.alloc * sizeof *p->shown.items);
+		if (p->shown.n)
+			memcpy(p->shown.items, items + first, p->shown.n * sizeof *p->shown.items);
 	}
 	strbuf_release(&url);
 }
@@ -264,7 +265,7 @@ void pages_release(struct page_list *pl)
 			chart_release(&pl->items[i].charts[k]);
 		free(pl->items[i].charts);
 		value_free(pl->items[i].figures);
-		free(pl->items[i].shown);
+		free(pl->items[i].shown.items);
 	}
 	free(pl->items);
 	free(pl->by_url);
@@ -562,17 +563,6 @@ static struct value *users(const struct pages_env *e, const struct record *r,
 	for (i = 0; i < n; i++)
 		value_list_push(list, summary_of(e, by[i]));
 	free(by);
-	return list;
-}
-
-/* The summaries of the records page p of a paged list shows (add_paged). */
-static struct value *shown_summaries(const struct pages_env *e, const struct page *p)
-{
-	struct value *list = value_new_list();
-	size_t i;
-
-	for (i = 0; i < p->nshown; i++)
-		value_list_push(list, summary_of(e, p->shown[i]));
 	return list;
 }
 
@@ -975,7 +965,7 @@ static void stage_data(const struct pages_env *e, const struct page *p, struct v
 	 * of its uses this page shows */
 	dep(s);
 	dep_order(RECORD_STORY);
-	put_list(v, "stories", shown_summaries(e, p));
+	put_list(v, "stories", rec_list(e, &p->shown));
 	paginate(e, p, s->url, ctx);
 	put_list(v, "chapters", users(e, s, RECORD_CHAPTER));
 	for (i = 0; i < all->n; i++)
@@ -1103,7 +1093,7 @@ static struct value *sector_summary(const struct pages_env *e, const struct reco
 static void stories_data(const struct pages_env *e, const struct page *p, struct value *ctx)
 {
 	dep_order(RECORD_STORY);
-	put_list(ctx, "stories", shown_summaries(e, p));
+	put_list(ctx, "stories", rec_list(e, &p->shown));
 	paginate(e, p, "/stories/", ctx);
 }
 

@@ -35,10 +35,10 @@ struct page {
 	struct record *other;    /* crosswalk: the second framework */
 	/* a list a page at a time (the story list, a stage's stories): this
 	 * page's number from 1, how many pages and items there are, and the
-	 * items this page shows; otherwise 0 and NULL */
+	 * items this page shows; otherwise 0 and empty */
 	int number, pages;
-	size_t total, nshown;
-	struct record **shown;
+	size_t total;
+	struct record_list shown;
 	struct chart *charts;    /* the charts it shows (see figures.h) */
 	size_t ncharts;
 	struct value *figures;   /* their HTML: a list of {id, html} */
