@@ -1065,28 +1065,37 @@ static struct value *pathways_of(const struct pages_env *e, const struct record 
 	return list;
 }
 
-static struct value *stories_of(const struct pages_env *e, const struct record *sector)
+/* The sector's stories (their own sector, or their pathway's), into
+ * `list` when not NULL; how many. */
+static size_t stories_of(const struct pages_env *e, const struct record *sector,
+			 struct value *list)
 {
 	const struct record_list *l = &e->model->all[RECORD_STORY];
-	struct value *list = value_new_list();
-	size_t i;
+	size_t i, n = 0;
 
 	dep_kind(RECORD_STORY);
 	for (i = 0; i < l->n; i++)
-		if (l->items[i]->sector == sector)
-			value_list_push(list, story_summary(e, l->items[i]));
-	return list;
+		if (l->items[i]->sector == sector) {
+			n++;
+			if (list)
+				value_list_push(list, story_summary(e, l->items[i]));
+		}
+	return n;
 }
 
-static struct value *sector_summary(const struct pages_env *e, const struct record *s)
+/* A sector's summary; its list of stories only on its own page (`own`):
+ * the indexes show how many there are, and a site of 10,000 stories
+ * would put every one of them in their contexts. */
+static struct value *sector_summary(const struct pages_env *e, const struct record *s, int own)
 {
-	struct value *v = rec(e, s), *p = pathways_of(e, s), *st = stories_of(e, s);
+	struct value *v = rec(e, s), *p = pathways_of(e, s), *st = own ? value_new_list() : NULL;
 
 	put_field(v, s->v, "description");
 	value_map_set_num(v, "pathway_count", (double)p->n);
-	value_map_set_num(v, "story_count", (double)st->n);
+	value_map_set_num(v, "story_count", (double)stories_of(e, s, st));
 	put_list(v, "pathways", p);
-	put_list(v, "stories", st);
+	if (st)
+		put_list(v, "stories", st);
 	return v;
 }
 
@@ -1550,7 +1559,7 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 
 		dep_kind(RECORD_SECTOR);
 		for (i = 0; i < l->n; i++) {
-			struct value *sv = sector_summary(e, l->items[i]);
+			struct value *sv = sector_summary(e, l->items[i], 0);
 
 			if (value_get(sv, "pathways")->n)
 				value_list_push(secs, sv);
@@ -1575,12 +1584,12 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 
 		dep_kind(RECORD_SECTOR);
 		for (i = 0; i < l->n; i++)
-			value_list_push(secs, sector_summary(e, l->items[i]));
+			value_list_push(secs, sector_summary(e, l->items[i], 0));
 		put_list(ctx, "sectors", secs);
 		break;
 	}
 	case PAGE_SECTOR: {
-		struct value *sv = sector_summary(e, p->record);
+		struct value *sv = sector_summary(e, p->record, 1);
 		struct value *orgs = users(e, p->record, RECORD_ORGANIZATION);
 
 		put_list(sv, "organizations", orgs);
