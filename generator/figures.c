@@ -153,6 +153,8 @@ int figures_plan(struct page_list *pl, const struct model *m, struct diag_list *
 					    ? value_get(p->doc->meta, "charts") : NULL;
 		struct value *auto_spec;
 
+		if (p->number > 1)
+			continue; /* a list's later pages: only the first shows them */
 		if (p->kind == PAGE_PATHWAY) {
 			if ((auto_spec = wage_spec(p->record))) {
 				attach(p, auto_spec, dl);

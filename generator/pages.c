@@ -114,6 +114,40 @@ static void add_paged(struct page_list *pl, enum page_kind kind, const char *bas
 
 static struct record **users_of(const struct record *r, enum record_kind kind, size_t *n);
 
+/* A sector's stories, in display order: those whose own sector, or whose
+ * pathway's, it is (not only its uses). Sets *n. */
+static struct record **members_of(const struct model *m, const struct record *sector, size_t *n)
+{
+	const struct record_list *l = &m->all[RECORD_STORY];
+	struct record **in = xmalloc((l->n + 1) * sizeof *in);
+	size_t i;
+
+	for (i = 0, *n = 0; i < l->n; i++)
+		if (l->items[i]->sector == sector)
+			in[(*n)++] = l->items[i];
+	return in;
+}
+
+/* The pages of each record of `kind` (a stage, pathway or sector), with
+ * its stories a page at a time: those that name it, or a sector's
+ * members. A sector's page shows no document (sectors.yaml is not its). */
+static void add_story_lists(struct page_list *pl, const struct model *m, enum page_kind page,
+			    enum record_kind kind)
+{
+	const struct record_list *l = &m->all[kind];
+	size_t i, n;
+
+	for (i = 0; i < l->n; i++) {
+		struct record *r = l->items[i];
+		struct record **stories = kind == RECORD_SECTOR ? members_of(m, r, &n)
+								: users_of(r, RECORD_STORY, &n);
+
+		add_paged(pl, page, r->url, r->title, kind == RECORD_SECTOR ? NULL : r->doc, r,
+			  stories, n);
+		free(stories);
+	}
+}
+
 static int cmp_url(const void *a, const void *b)
 {
 	return strcmp((*(struct page *const *)a)->url, (*(struct page *const *)b)->url);
@@ -180,26 +214,14 @@ int pages_plan(struct page_list *pl, const struct model *m, const struct content
 
 	add_index(pl, PAGE_LIFECYCLE, "/lifecycle/", "The employment lifecycle", m->intro_lifecycle,
 		  m->all[RECORD_STAGE].n);
-	l = &m->all[RECORD_STAGE];
-	for (i = 0; i < l->n; i++) {
-		size_t nstories;
-		struct record **stories = users_of(l->items[i], RECORD_STORY, &nstories);
-
-		add_paged(pl, PAGE_STAGE, l->items[i]->url, l->items[i]->title, l->items[i]->doc,
-			  l->items[i], stories, nstories);
-		free(stories);
-	}
+	add_story_lists(pl, m, PAGE_STAGE, RECORD_STAGE);
 
 	add_index(pl, PAGE_PATHWAYS, "/pathways/", "Career pathways", m->intro_pathways,
 		  m->all[RECORD_PATHWAY].n);
-	l = &m->all[RECORD_PATHWAY];
-	for (i = 0; i < l->n; i++)
-		add(pl, PAGE_PATHWAY, l->items[i]->url, l->items[i]->title, l->items[i]->doc, l->items[i]);
+	add_story_lists(pl, m, PAGE_PATHWAY, RECORD_PATHWAY);
 
 	add_index(pl, PAGE_SECTORS, "/sectors/", "Sectors", m->intro_sectors, m->all[RECORD_SECTOR].n);
-	l = &m->all[RECORD_SECTOR];
-	for (i = 0; i < l->n; i++)
-		add(pl, PAGE_SECTOR, l->items[i]->url, l->items[i]->title, NULL, l->items[i]);
+	add_story_lists(pl, m, PAGE_SECTOR, RECORD_SECTOR);
 
 	l = &m->all[RECORD_STORY];
 	if (l->n || m->intro_stories)
@@ -981,8 +1003,9 @@ static void stage_data(const struct pages_env *e, const struct page *p, struct v
 	value_map_set(ctx, "stage", v, NULL);
 }
 
-static void pathway_data(const struct pages_env *e, const struct record *p, struct value *ctx)
+static void pathway_data(const struct pages_env *e, const struct page *page, struct value *ctx)
 {
+	const struct record *p = page->record;
 	static const char *const kind_labels[][2] = {
 		{ "job", "Job" }, { "training", "Training" },
 		{ "credential", "Credential" }, { "apprenticeship", "Apprenticeship" },
@@ -1046,7 +1069,11 @@ static void pathway_data(const struct pages_env *e, const struct record *p, stru
 		value_list_push(steps, o);
 	}
 	put_list(v, "steps", steps);
-	put_list(v, "stories", users(e, p, RECORD_STORY));
+	/* its stories a page at a time: those of its uses this page shows */
+	dep(p);
+	dep_order(RECORD_STORY);
+	put_list(v, "stories", rec_list(e, &page->shown));
+	paginate(e, page, p->url, ctx);
 	put_list(v, "organizations", rec_list(e, &p->refs[RECORD_ORGANIZATION]));
 	value_map_set(ctx, "pathway", v, NULL);
 	strbuf_release(&sb);
@@ -1065,37 +1092,33 @@ static struct value *pathways_of(const struct pages_env *e, const struct record 
 	return list;
 }
 
-/* The sector's stories (their own sector, or their pathway's), into
- * `list` when not NULL; how many. */
-static size_t stories_of(const struct pages_env *e, const struct record *sector,
-			 struct value *list)
+/* How many stories the sector has (their own sector, or their pathway's). */
+static size_t stories_in(const struct pages_env *e, const struct record *sector)
 {
 	const struct record_list *l = &e->model->all[RECORD_STORY];
 	size_t i, n = 0;
 
 	dep_kind(RECORD_STORY);
 	for (i = 0; i < l->n; i++)
-		if (l->items[i]->sector == sector) {
-			n++;
-			if (list)
-				value_list_push(list, story_summary(e, l->items[i]));
-		}
+		n += l->items[i]->sector == sector;
 	return n;
 }
 
-/* A sector's summary; its list of stories only on its own page (`own`):
- * the indexes show how many there are, and a site of 10,000 stories
- * would put every one of them in their contexts. */
-static struct value *sector_summary(const struct pages_env *e, const struct record *s, int own)
+/* A sector's summary. On a page of its own (`own`), with that page's
+ * stories, found when the pages were planned (members_of); the indexes
+ * show only how many there are: a site of 10,000 stories would put every
+ * one of them in their contexts. */
+static struct value *sector_summary(const struct pages_env *e, const struct record *s,
+				   const struct page *own)
 {
-	struct value *v = rec(e, s), *p = pathways_of(e, s), *st = own ? value_new_list() : NULL;
+	struct value *v = rec(e, s), *p = pathways_of(e, s);
 
 	put_field(v, s->v, "description");
 	value_map_set_num(v, "pathway_count", (double)p->n);
-	value_map_set_num(v, "story_count", (double)stories_of(e, s, st));
+	value_map_set_num(v, "story_count", own ? (double)own->total : (double)stories_in(e, s));
 	put_list(v, "pathways", p);
-	if (st)
-		put_list(v, "stories", st);
+	if (own)
+		put_list(v, "stories", rec_list(e, &own->shown));
 	return v;
 }
 
@@ -1559,7 +1582,7 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 
 		dep_kind(RECORD_SECTOR);
 		for (i = 0; i < l->n; i++) {
-			struct value *sv = sector_summary(e, l->items[i], 0);
+			struct value *sv = sector_summary(e, l->items[i], NULL);
 
 			if (value_get(sv, "pathways")->n)
 				value_list_push(secs, sv);
@@ -1576,7 +1599,7 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 		break;
 	}
 	case PAGE_PATHWAY:
-		pathway_data(e, p->record, ctx);
+		pathway_data(e, p, ctx);
 		break;
 	case PAGE_SECTORS: {
 		const struct record_list *l = &e->model->all[RECORD_SECTOR];
@@ -1584,12 +1607,14 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 
 		dep_kind(RECORD_SECTOR);
 		for (i = 0; i < l->n; i++)
-			value_list_push(secs, sector_summary(e, l->items[i], 0));
+			value_list_push(secs, sector_summary(e, l->items[i], NULL));
 		put_list(ctx, "sectors", secs);
 		break;
 	}
 	case PAGE_SECTOR: {
-		struct value *sv = sector_summary(e, p->record, 1);
+		struct value *sv = sector_summary(e, p->record, p);
+
+		paginate(e, p, p->record->url, ctx);
 		struct value *orgs = users(e, p->record, RECORD_ORGANIZATION);
 
 		put_list(sv, "organizations", orgs);
@@ -1758,6 +1783,10 @@ static unsigned long long page_print(const struct page *p)
 	h = hash_str(p->title, h);
 	h = hash_num((unsigned long long)p->number, h);
 	h = hash_num((unsigned long long)p->pages, h);
+	/* a page of a list: which items, of how many (a sector's stories are
+	 * not its uses, so nothing else says) */
+	h = hash_num(p->total, h);
+	h = hash_ids(&p->shown, h);
 	h = hash_id(p->record, h);
 	h = hash_id(p->other, h);
 	if (p->doc) {

@@ -183,9 +183,10 @@ WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1 && grep -q 'no quick b
 "$w" build -s "$plain" -o "$tmp/plain-fresh2" --quiet >"$tmp/log" 2>&1
 diff -r "$plain/public" "$tmp/plain-fresh2" >/dev/null && ok || bad "after a damaged quick file the site differs from a fresh build"
 
-# a stage's stories a page at a time: 25 more, older than the others, so
-# that the recruiting stage's second page lists them; one's title changes:
-# that page is rewritten, and the stage's first page is not
+# a stage's, a sector's and a pathway's stories a page at a time: 25 more,
+# older than the others, so that the second pages of the recruiting stage,
+# the IT sector and the IT support pathway list them; one's title changes:
+# those pages are rewritten, and their first pages are not
 site="$tmp/paged" out="$tmp/paged/public"
 mkdir -p "$site"
 cp -R "$top/content" "$top/site.yaml" "$top/themes" "$site/"
@@ -200,9 +201,12 @@ done
 grep -q 'Older story 10' "$out/lifecycle/recruit/page/2/index.html" && ok ||
 	bad "paged stage: the oldest story is not on the second page"
 sed -i 's/^title: Older story 10$/title: The oldest story/' "$site/content/stories/older-10.md"
-check "a story on a stage's second page" './lifecycle/recruit/page/2/index.html' './stories/older-10/index.html'
-grep -q '^./lifecycle/recruit/index.html$' "$tmp/rewritten" &&
-	bad "a story on a stage's second page: the stage's first page was rewritten" || ok
+check "a story on a stage's second page" './lifecycle/recruit/page/2/index.html' './stories/older-10/index.html' \
+	'./sectors/information-technology/page/2/index.html' './pathways/it-support/page/2/index.html'
+for first in lifecycle/recruit sectors/information-technology pathways/it-support; do
+	grep -q "^./$first/index.html\$" "$tmp/rewritten" &&
+		bad "a story on a second page: the first page of /$first/ was rewritten" || ok
+done
 
 echo "incremental: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -54,12 +54,14 @@ run() {
 	cp -R "$top/content" "$top/site.yaml" "$top/themes" "$site/"
 	[ "$mode" = hooks ] && cp -R "$top/lua" "$site/"
 	c="$site/content"
-	# 30 more stories on another pathway, so the story list runs to two pages
+	# 30 more stories on another pathway, so the story list, the culinary
+	# pathway's stories and its sector's run to two pages; their sector is
+	# their pathway's (they name none)
 	i=10
 	while [ $i -lt 40 ]; do
 		sed -e "s/^title: .*/title: Story number $i/" -e "s/^date: .*/date: 2024-01-$((i - 10 + 1))/" \
 			-e 's/^date: \(2024-01-\)\([1-9]\)$/date: \10\2/' \
-			-e 's/^pathway: .*/pathway: culinary/' -e 's/^sector: .*/sector: retail-hospitality/' \
+			-e 's/^pathway: .*/pathway: culinary/' -e '/^sector: /d' \
 			"$c/stories/aisha-help-desk-to-security.md" >"$c/stories/extra-$i.md"
 		i=$((i + 1))
 	done
@@ -98,6 +100,11 @@ run() {
 	edit "a pathway step's title (skill pages show it)" "$c/pathways/it-support.md" 's/- title: Help Desk Technician$/- title: Help Desk Tech/'
 	edit "a pathway's title" "$c/pathways/it-support.md" 's/^title: "Information Technology: Help Desk to Cybersecurity"/title: "IT: Help Desk to Security"/'
 	edit "a pathway's sector" "$c/pathways/it-support.md" 's/^sector: information-technology/sector: advanced-manufacturing/'
+	# the paged lists: a story that moves from one page to the other, and
+	# a pathway whose sector changes, and with it every one of its stories'
+	edit "a story's date (from a list's second page to its first)" "$c/stories/extra-10.md" 's/^date: 2024-01-01/date: 2024-01-31/'
+	edit "a story's title on a list's second page" "$c/stories/extra-11.md" 's/^title: .*/title: Story eleven/'
+	edit "the sector of a pathway with two pages of stories" "$c/pathways/culinary.md" 's/^sector: retail-hospitality/sector: healthcare/'
 	edit "a stage's questions" "$c/lifecycle/02-onboard.md" 's/What training will I get, and is it paid?/What training will I get?/'
 	edit "a stage's title" "$c/lifecycle/02-onboard.md" 's/^title: Starting a New Job/title: Your First Weeks/'
 	edit "a sector's title" "$c/sectors.yaml" 's/^    title: Healthcare$/    title: Health Care/'
