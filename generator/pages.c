@@ -1,6 +1,7 @@
 /* pages: every page a site has, and the template context of each. */
 #include "pages.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,6 +14,9 @@
 #include "xalloc.h"
 
 #define STORIES_PER_PAGE 20
+/* The search page's list for readers without JavaScript: at most this
+ * many pages of each kind, then a link to the section that lists them. */
+#define SEARCH_LISTED 50
 
 static const char *const layouts[PAGE_KINDS] = {
 	"page", "frameworks", "framework", "skill", "crosswalk", "lifecycle", "stage",
@@ -326,13 +330,25 @@ const char *pages_layout(const struct page *p)
 
 /* ------------------------------------------------------------- formatting */
 
+/* 52000 → "52,000" */
+static void add_grouped(struct strbuf *sb, long long whole)
+{
+	char digits[32];
+	size_t n, i;
+
+	n = (size_t)snprintf(digits, sizeof digits, "%lld", whole);
+	for (i = 0; i < n; i++) {
+		if (i && digits[i - 1] != '-' && (n - i) % 3 == 0)
+			strbuf_addch(sb, ',');
+		strbuf_addch(sb, digits[i]);
+	}
+}
+
 /* "$18", "$18.50", "$52,000" */
 static void add_money(struct strbuf *sb, double v)
 {
 	long long whole = (long long)floor(fabs(v));
 	int cents = (int)llround((fabs(v) - (double)whole) * 100);
-	char digits[32];
-	size_t n, i;
 
 	if (cents == 100) {
 		whole++;
@@ -341,12 +357,7 @@ static void add_money(struct strbuf *sb, double v)
 	if (v < 0)
 		strbuf_addch(sb, '-');
 	strbuf_addch(sb, '$');
-	n = (size_t)snprintf(digits, sizeof digits, "%lld", whole);
-	for (i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			strbuf_addch(sb, ',');
-		strbuf_addch(sb, digits[i]);
-	}
+	add_grouped(sb, whole);
 	if (cents)
 		strbuf_addf(sb, ".%02d", cents);
 }
@@ -1248,11 +1259,30 @@ static void grouped_data(const struct pages_env *e, enum record_kind kind, const
 
 /* Every page, grouped by what it is: the search page's list without
  * JavaScript. */
+/* The page that lists a group's pages (at the group's first kind): the
+ * frameworks for skills; none for plain pages, which are few. */
+static const struct page *group_index(const struct page_list *pl, enum page_kind group)
+{
+	enum page_kind kind = group == PAGE_SKILL ? PAGE_FRAMEWORKS : group;
+	size_t i;
+
+	for (i = 0; group != PAGE_PLAIN && i < pl->n; i++)
+		if (pl->items[i].kind == kind)
+			return &pl->items[i];
+	return NULL;
+}
+
+/*
+ * The pages a search finds, by kind, for readers without JavaScript: a
+ * kind's first SEARCH_LISTED and a link to the page that lists the rest,
+ * not the 10,000 links (700 KB) of a large site.
+ */
 static void search_data(const struct pages_env *e, struct value *ctx)
 {
 	const struct page_list *pl = e->pages;
 	struct value *groups = value_new_list(), *lists[PAGE_KINDS];
-	size_t first[PAGE_KINDS], i, g;
+	const struct page *index[PAGE_KINDS];
+	size_t first[PAGE_KINDS], total[PAGE_KINDS], i, g;
 
 	dep_pages();
 	/* one group per label, at the first kind that has it */
@@ -1260,20 +1290,25 @@ static void search_data(const struct pages_env *e, struct value *ctx)
 		for (first[g] = 0; strcmp(kind_labels[first[g]], kind_labels[g]); first[g]++)
 			;
 		lists[g] = value_new_list();
+		total[g] = 0;
+		index[g] = first[g] == g ? group_index(pl, (enum page_kind)g) : NULL;
 	}
 	for (i = 0; i < pl->n; i++) {
 		const struct page *p = &pl->items[i];
+		size_t at = first[p->kind];
 		struct value *item;
 
-		if (!pages_searchable(p))
+		if (!pages_searchable(p) || (total[at]++ >= SEARCH_LISTED && index[at]))
 			continue;
 		item = value_new_map();
 		value_map_set_str(item, "title", p->title);
 		put_url(e, item, "url", p->url);
-		value_list_push(lists[first[p->kind]], item);
+		value_list_push(lists[at], item);
 	}
 	for (g = 0; g < PAGE_KINDS; g++) {
 		struct value *gv;
+		struct strbuf all = STRBUF_INIT;
+		char *noun;
 
 		if (!lists[g]->n) {
 			value_free(lists[g]);
@@ -1283,6 +1318,20 @@ static void search_data(const struct pages_env *e, struct value *ctx)
 		value_map_set_str(gv, "title", kind_labels[g]);
 		value_map_set_str(gv, "id", layouts[g]);
 		put_list(gv, "pages", lists[g]);
+		value_map_set_num(gv, "total", (double)total[g]);
+		value_map_set_bool(gv, "more", total[g] > lists[g]->n);
+		if (total[g] > lists[g]->n) {
+			/* "All 10,000 stories" */
+			noun = xstrdup(kind_labels[g]);
+			noun[0] = (char)tolower((unsigned char)noun[0]);
+			strbuf_adds(&all, "All ");
+			add_grouped(&all, (long long)total[g]);
+			strbuf_addf(&all, " %s", noun);
+			value_map_set_str(gv, "all_label", all.buf);
+			put_url(e, gv, "all_url", index[g]->url);
+			free(noun);
+		}
+		strbuf_release(&all);
 		value_list_push(groups, gv);
 	}
 	put_list(ctx, "groups", groups);

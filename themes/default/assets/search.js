@@ -1,5 +1,6 @@
 /* waymark search: results as you type, from search-index.json. Without
- * JavaScript the page lists every page instead; this only adds to it. */
+ * JavaScript the page lists the site's pages instead (50 of each kind, and
+ * a link to the rest); this only adds to it. */
 (function () {
 	"use strict";
 	var form = document.querySelector(".search-form");
