@@ -815,11 +815,10 @@ done:
  * them. The cache note `name` holds the key and, a line each, the files.
  */
 static void site_files(struct build *b, const char *name, unsigned long long key,
-		       void (*write)(struct build *b))
+		       void (*write)(struct build *b, struct diag_list *dl), struct diag_list *dl)
 {
 	const char *old = cache_note_get(b->cache, name), *p;
 	struct strbuf note = STRBUF_INIT, file = STRBUF_INIT;
-	size_t i, mark;
 	int kept = 1;
 
 	key = value_hash_bytes(&b->program, sizeof b->program, value_hash_bytes(&key, sizeof key, b->inputs));
@@ -835,10 +834,10 @@ static void site_files(struct build *b, const char *name, unsigned long long key
 			goto done;
 		}
 	}
-	mark = b->out.nmade;
-	write(b);
-	for (i = mark; i < b->out.nmade; i++)
-		strbuf_addf(&note, "\n%s", b->out.made[i]);
+	/* pages are written on other threads meanwhile */
+	output_capture(&note);
+	write(b, dl);
+	output_capture(NULL);
 	cache_note_put(b->cache, name, note.buf);
 done:
 	strbuf_release(&note);
@@ -848,23 +847,36 @@ done:
 /* The feeds (search index, robots, sitemap, feed) and the theme's assets:
  * from the settings, the theme, every record and every page's plan and
  * fields, but no page's body. */
-static void write_feeds(struct build *b)
+static void write_feeds(struct build *b, struct diag_list *dl)
 {
-	feeds_write(&b->env, b->cfg.base_url, b->cfg.title, &b->out, b->dl);
-	theme_write_assets(&b->theme, &b->out, b->dl);
+	feeds_write(&b->env, b->cfg.base_url, b->cfg.title, &b->out, dl);
+	theme_write_assets(&b->theme, &b->out, dl);
 }
 
 /* The open data of the frameworks (CASE, CSV, JSON-LD): from the
  * settings and the frameworks, their categories and skills alone. */
-static void write_exports(struct build *b)
+static void write_exports(struct build *b, struct diag_list *dl)
 {
-	exports_write(&b->model, b->cfg.base_url, b->cfg.title, b->cfg.lang, &b->out, b->dl);
+	exports_write(&b->model, b->cfg.base_url, b->cfg.title, b->cfg.lang, &b->out, dl);
 }
 
-/* Say only a story's text changed: both are kept; its title: the feeds
- * are made again, the open data kept. */
-static void write_extras(struct build *b)
+/*
+ * Say only a story's text changed: both are kept; its title: the feeds
+ * are made again, the open data kept. On a thread of its own while pages
+ * render (they read only the plan and the model, as pages do), with its
+ * own diagnostics.
+ */
+struct extras_run {
+	struct build *b;
+	pthread_t thread;
+	struct diag_list dl;
+	int started;
+};
+
+static void *write_extras(void *arg)
 {
+	struct extras_run *x = arg;
+	struct build *b = x->b;
 	unsigned long long feeds = value_hash_bytes(&b->pages.plan_print, sizeof b->pages.plan_print,
 						    VALUE_HASH_SEED);
 	unsigned long long exports = VALUE_HASH_SEED;
@@ -873,8 +885,9 @@ static void write_extras(struct build *b)
 	feeds = value_hash_bytes(b->pages.kind_print, sizeof b->pages.kind_print, feeds);
 	for (k = RECORD_FRAMEWORK; k <= RECORD_SKILL; k++)
 		exports = value_hash_bytes(&b->pages.kind_print[k], sizeof b->pages.kind_print[k], exports);
-	site_files(b, "extras", feeds, write_feeds);
-	site_files(b, "exports", exports, write_exports);
+	site_files(b, "extras", feeds, write_feeds, &x->dl);
+	site_files(b, "exports", exports, write_exports, &x->dl);
+	return NULL;
 }
 
 /* Which waymark program this is: its size and modification time. */
@@ -1435,6 +1448,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	const struct value *theme_where;
 	unsigned long long stamp;
 	struct chart_run charts = { NULL, 0, DIAG_LIST_INIT, 0 };
+	struct extras_run extras = { NULL, 0, DIAG_LIST_INIT, 0 };
 	pthread_t releaser;
 	int released = 0;
 	char *out_dir;
@@ -1524,12 +1538,18 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	b.splices = xcalloc(b.pages.n + 1, sizeof *b.splices);
 	read_dirty(&b);
 	phase("prints", &tp);
+	extras.b = &b;
+	extras.started = pthread_create(&extras.thread, NULL, write_extras, &extras) == 0;
 	render_pages(&b, st);
 	if (atomic_load(&b.cache_damaged))
 		diag_error(dl, NULL, "the build cache beside '%s' is damaged: delete the "
 			   ".waymark-cache-* files there and build again", out_dir);
 	phase("pages", &tp);
-	write_extras(&b);
+	if (extras.started)
+		pthread_join(extras.thread, NULL);
+	else
+		write_extras(&extras);
+	diag_list_move(dl, &extras.dl);
 	gather_quick(&b);
 	phase("extras", &tp);
 	/* pages, model and content are done with: freed while the output

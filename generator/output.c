@@ -111,8 +111,18 @@ int output_confined(const char *rel)
 	return 1;
 }
 
+/* Where the calling thread's files are noted too (output_capture). */
+static _Thread_local struct strbuf *capture;
+
+void output_capture(struct strbuf *into)
+{
+	capture = into;
+}
+
 static void note(struct output *o, char ***list, size_t *n, size_t *alloc, const char *rel)
 {
+	if (capture && list == &o->made)
+		strbuf_addf(capture, "\n%s", rel);
 	pthread_mutex_lock(&o->lock);
 	xgrow((void **)list, alloc, *n + 1, sizeof **list);
 	(*list)[(*n)++] = xstrdup(rel);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "strbuf.h"
 
 /*
  * Nothing reaches the output directory before the whole build has
@@ -44,6 +45,13 @@ struct output {
 	size_t nstaged, astaged;
 };
 
+/*
+ * Until output_capture(NULL), every file the calling thread writes or
+ * keeps is also added to `into`, as a newline and its path
+ * ("\nabout/index.html"): what one part of a build made, while other
+ * threads write theirs.
+ */
+void output_capture(struct strbuf *into);
 /*
  * Prepare to write `dir` (refusing a directory that holds a site or a git
  * repository, or that contains `site_dir`). Returns 0 or -1 (recorded).
