@@ -529,17 +529,38 @@ static void *release_content(void *arg)
 	return NULL;
 }
 
-/* Drawing the charts on a thread of its own, with its own diagnostics. */
-struct chart_run {
+/*
+ * Work on a thread of its own beside the main one, with its own
+ * diagnostics: the charts while bodies render, the extras while pages do.
+ * Without a thread it runs at once.
+ */
+struct side_job {
 	struct build *b;
 	pthread_t thread;
 	struct diag_list dl;
 	int started;
 };
 
+static void side_start(struct side_job *j, struct build *b, void *(*run)(void *))
+{
+	j->b = b;
+	j->started = pthread_create(&j->thread, NULL, run, j) == 0;
+	if (!j->started)
+		run(j);
+}
+
+/* Wait for it to end; its diagnostics join dl. */
+static void side_finish(struct side_job *j, struct diag_list *dl)
+{
+	if (j->started)
+		pthread_join(j->thread, NULL);
+	j->started = 0;
+	diag_list_move(dl, &j->dl);
+}
+
 static void *draw_charts(void *arg)
 {
-	struct chart_run *c = arg;
+	struct side_job *c = arg;
 	struct build *b = c->b;
 
 	figures_draw(&b->pages, &b->out, b->cache, b->base_path, b->cfg.chart_font, &c->dl);
@@ -862,20 +883,12 @@ static void write_exports(struct build *b, struct diag_list *dl)
 
 /*
  * Say only a story's text changed: both are kept; its title: the feeds
- * are made again, the open data kept. On a thread of its own while pages
- * render (they read only the plan and the model, as pages do), with its
- * own diagnostics.
+ * are made again, the open data kept. A side job while pages render: they
+ * read only the plan and the model, as pages do.
  */
-struct extras_run {
-	struct build *b;
-	pthread_t thread;
-	struct diag_list dl;
-	int started;
-};
-
 static void *write_extras(void *arg)
 {
-	struct extras_run *x = arg;
+	struct side_job *x = arg;
 	struct build *b = x->b;
 	unsigned long long feeds = value_hash_bytes(&b->pages.plan_print, sizeof b->pages.plan_print,
 						    VALUE_HASH_SEED);
@@ -1447,8 +1460,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	struct build b;
 	const struct value *theme_where;
 	unsigned long long stamp;
-	struct chart_run charts = { NULL, 0, DIAG_LIST_INIT, 0 };
-	struct extras_run extras = { NULL, 0, DIAG_LIST_INIT, 0 };
+	struct side_job charts = { NULL, 0, DIAG_LIST_INIT, 0 }, extras = { NULL, 0, DIAG_LIST_INIT, 0 };
 	pthread_t releaser;
 	int released = 0;
 	char *out_dir;
@@ -1505,17 +1517,11 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	phase("plan", &tp);
 	/* charts are drawn (on threads of their own) while bodies render:
 	 * they need only the plan, and the parse lock leaves cores idle */
-	if (!dl->errors && output_begin(&b.out, out_dir, opts->site_dir, opts->dry_run, dl) == 0) {
-		charts.b = &b;
-		charts.started = pthread_create(&charts.thread, NULL, draw_charts, &charts) == 0;
-		if (!charts.started)
-			draw_charts(&charts);
-	}
+	if (!dl->errors && output_begin(&b.out, out_dir, opts->site_dir, opts->dry_run, dl) == 0)
+		side_start(&charts, &b, draw_charts);
 	render_bodies(&b);
 	phase("bodies", &tp);
-	if (charts.started)
-		pthread_join(charts.thread, NULL);
-	diag_list_move(dl, &charts.dl);
+	side_finish(&charts, dl);
 	phase("charts", &tp);
 	if (dl->errors) {
 		output_abort(&b.out); /* begun for the charts */
@@ -1538,18 +1544,13 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	b.splices = xcalloc(b.pages.n + 1, sizeof *b.splices);
 	read_dirty(&b);
 	phase("prints", &tp);
-	extras.b = &b;
-	extras.started = pthread_create(&extras.thread, NULL, write_extras, &extras) == 0;
+	side_start(&extras, &b, write_extras);
 	render_pages(&b, st);
 	if (atomic_load(&b.cache_damaged))
 		diag_error(dl, NULL, "the build cache beside '%s' is damaged: delete the "
 			   ".waymark-cache-* files there and build again", out_dir);
 	phase("pages", &tp);
-	if (extras.started)
-		pthread_join(extras.thread, NULL);
-	else
-		write_extras(&extras);
-	diag_list_move(dl, &extras.dl);
+	side_finish(&extras, dl);
 	gather_quick(&b);
 	phase("extras", &tp);
 	/* pages, model and content are done with: freed while the output
