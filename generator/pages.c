@@ -1257,8 +1257,6 @@ static void grouped_data(const struct pages_env *e, enum record_kind kind, const
 	put_list(ctx, "categories", cats);
 }
 
-/* Every page, grouped by what it is: the search page's list without
- * JavaScript. */
 /* The page that lists a group's pages (at the group's first kind): the
  * frameworks for skills; none for plain pages, which are few. */
 static const struct page *group_index(const struct page_list *pl, enum page_kind group)
@@ -1307,8 +1305,6 @@ static void search_data(const struct pages_env *e, struct value *ctx)
 	}
 	for (g = 0; g < PAGE_KINDS; g++) {
 		struct value *gv;
-		struct strbuf all = STRBUF_INIT;
-		char *noun;
 
 		if (!lists[g]->n) {
 			value_free(lists[g]);
@@ -1322,16 +1318,19 @@ static void search_data(const struct pages_env *e, struct value *ctx)
 		value_map_set_bool(gv, "more", total[g] > lists[g]->n);
 		if (total[g] > lists[g]->n) {
 			/* "All 10,000 stories" */
-			noun = xstrdup(kind_labels[g]);
-			noun[0] = (char)tolower((unsigned char)noun[0]);
+			struct strbuf all = STRBUF_INIT;
+			size_t at;
+
 			strbuf_adds(&all, "All ");
 			add_grouped(&all, (long long)total[g]);
-			strbuf_addf(&all, " %s", noun);
+			strbuf_addch(&all, ' ');
+			at = all.len;
+			strbuf_adds(&all, kind_labels[g]);
+			all.buf[at] = (char)tolower((unsigned char)all.buf[at]);
 			value_map_set_str(gv, "all_label", all.buf);
 			put_url(e, gv, "all_url", index[g]->url);
-			free(noun);
+			strbuf_release(&all);
 		}
-		strbuf_release(&all);
 		value_list_push(groups, gv);
 	}
 	put_list(ctx, "groups", groups);
@@ -1662,10 +1661,9 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 	}
 	case PAGE_SECTOR: {
 		struct value *sv = sector_summary(e, p->record, p);
-
-		paginate(e, p, p->record->url, ctx);
 		struct value *orgs = users(e, p->record, RECORD_ORGANIZATION);
 
+		paginate(e, p, p->record->url, ctx);
 		put_list(sv, "organizations", orgs);
 		value_map_set(ctx, "sector", sv, NULL);
 		break;
