@@ -9,11 +9,13 @@ only; the text is filler made from a word list, about 600 words a page, with
 headings, lists, a table, emphasis and relative links to other pages.
 
 waymark makes a page per skill, pathway, story, stage and plain page, plus
-list pages (stories 20 a page), a page per sector and a few fixed pages
-(home, search, 404...). The counts below are sized so that the total is
-about --pages. The Hugo site has the same pages at the same URLs: sectors
-are a Hugo taxonomy (a page per sector, as in waymark), plain pages sit at
-the content root, links are rewritten from '../stories/x.md' to '/stories/x/'.
+list pages (all stories, and each stage's, pathway's and sector's, 20 a
+page), a page per sector and a few fixed pages (home, search, 404...). The
+counts below are sized so that the total is about --pages. The Hugo site
+has the same pages at the same URLs, but for the stage and pathway pages
+after the first (see HUGO_LAYOUTS): sectors are a Hugo taxonomy (their
+stories 20 a page, as in waymark), plain pages sit at the content root,
+links are rewritten from '../stories/x.md' to '/stories/x/'.
 """
 import argparse
 import os
@@ -324,9 +326,12 @@ def main():
 
 # The Hugo theme: the same structure as waymark's default theme (skip link,
 # header with the menu, breadcrumbs, main, footer; a table of contents; list
-# pages; stories 20 a page; a search page listing every page; a JSON search
-# index; 404; robots.txt). Hugo does less cross-referencing than waymark: a
-# skill page does not list the pathways and stories that use it.
+# pages; the story list and each sector's pages 20 a page; a search page
+# listing every page; a JSON search index; 404; robots.txt). Hugo does less
+# cross-referencing than waymark: a skill page does not list the pathways
+# and stories that use it, a stage page lists no stories, and a pathway
+# lists its stories on one page (a Hugo page that is not a list cannot be
+# paged).
 HUGO_LAYOUTS = {
     "_default/baseof.html": """<!DOCTYPE html>
 <html lang="{{ site.LanguageCode }}">
@@ -405,11 +410,12 @@ HUGO_LAYOUTS = {
 <div class="prose">
 {{ .Content }}
 </div>
-{{ $pages := .Pages }}{{ if .IsHome }}{{ $pages = .Sections }}{{ else if eq .Section "stories" }}{{ $pages = (.Paginate .Pages).Pages }}{{ end }}
+{{ $paged := or (eq .Section "stories") (eq .Kind "term") }}
+{{ $pages := .Pages }}{{ if .IsHome }}{{ $pages = .Sections }}{{ else if $paged }}{{ $pages = (.Paginate .Pages).Pages }}{{ end }}
 <ul class="cards">
 {{ range $pages }}<li><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>{{ with .Description }}<p>{{ . }}</p>{{ end }}{{ if .Params.date }}<p class="meta"><time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2 January 2006" }}</time></p>{{ end }}</li>
 {{ end }}</ul>
-{{ if eq .Section "stories" }}{{ with .Paginator }}{{ if gt .TotalPages 1 }}<nav class="pagination" aria-label="Pages"><ul>
+{{ if $paged }}{{ with .Paginator }}{{ if gt .TotalPages 1 }}<nav class="pagination" aria-label="Pages"><ul>
 {{ range .Pagers }}<li><a href="{{ .URL }}"{{ if eq . $.Paginator }} aria-current="page"{{ end }}>{{ .PageNumber }}</a></li>{{ end }}
 </ul></nav>{{ end }}{{ end }}{{ end }}
 </article>{{ end }}
