@@ -665,6 +665,13 @@ static void note_splice(const struct page *p, const struct mustache_watch *w,
 	size_t len = strlen(body);
 
 	memset(s, 0, sizeof *s);
+	if (!w->touched) {
+		/* it does not show the body (a list's later page): a changed
+		 * body leaves it as it is, while the headings stay the same */
+		s->toc = value_hash(p->doc->toc, VALUE_HASH_SEED);
+		s->ok = s->absent = 1;
+		return;
+	}
 	if (w->count != 1 || w->escaped || w->len != len || w->at + len > html->len ||
 	    memcmp(html->buf + w->at, body, len))
 		return;
@@ -683,7 +690,7 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 	struct value *ctx;
 	struct strbuf note = STRBUF_INIT, tokens = STRBUF_INIT;
 	struct pages_deps deps = { NULL, 0, 0, 0, 0, 0 };
-	struct quick_splice *splice = &b->splices[p - b->pages.items], old_splice = { 0, 0, 0, 0, 0 };
+	struct quick_splice *splice = &b->splices[p - b->pages.items], old_splice = { 0, 0, 0, 0, 0, 0 };
 	const char *old, *old_deps = NULL;
 	int kept = 0;
 	size_t i;
@@ -727,7 +734,7 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 		struct value_member *page = value_member(ctx, "page");
 		const char *path = p->doc ? p->doc->path : p->url;
 		/* where the body goes, for a later quick build */
-		struct mustache_watch watch = { NULL, 0, 0, 0, 0 };
+		struct mustache_watch watch = { NULL, 0, 0, 0, 0, 0 };
 		int watching = b->quick && p->doc && p->doc->is_markdown && p->kind != PAGE_GUIDE_ALL;
 
 		if (watching)
@@ -1125,7 +1132,7 @@ static void gather_quick(struct build *b)
 	for (i = 0; i < b->pages.n; i++) {
 		const struct page *p = &b->pages.items[i];
 		struct quick_file *f = p->doc ? quick_find(q, p->doc->rel) : NULL;
-		struct quick_splice none = { 0, 0, 0, 0, 0 };
+		struct quick_splice none = { 0, 0, 0, 0, 0, 0 };
 
 		if (f && f->built)
 			quick_add_page(f, p->out, plain_name(p->out) ? &b->splices[i] : &none);
@@ -1134,7 +1141,7 @@ static void gather_quick(struct build *b)
 	for (i = 0; i < b->pages.n; i++) {
 		const struct page *p = &b->pages.items[i];
 		const struct record *g = p->record;
-		struct quick_splice joined = { 0, 0, 0, 0, 0 };
+		struct quick_splice joined = { 0, 0, 0, 0, 0, 0 };
 		struct quick_file *f;
 
 		if (p->kind != PAGE_GUIDE_ALL || !g)
@@ -1350,6 +1357,12 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 			if (!output_confined(f->outs[j])) {
 				strbuf_release(&was);
 				goto out;
+			}
+			if (s->absent) {
+				strbuf_release(&was);
+				if (s->toc != toc)
+					goto out;
+				continue;
 			}
 			XGROW(writes, awrites, nwrites + 1);
 			w = &writes[nwrites++];

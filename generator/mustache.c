@@ -442,6 +442,14 @@ static const struct value *lookup(const struct ctx *cx, const char *name, size_t
 	return v;
 }
 
+/* v, counted when it is the watched value (struct mustache_watch). */
+static const struct value *seen(struct render *r, const struct value *v)
+{
+	if (r->watch && v && v == r->watch->value)
+		r->watch->touched++;
+	return v;
+}
+
 static void report_unknown(struct render *r, const struct mustache_template *t,
 			   const struct node *nd, const struct ctx *cx, const struct miss *miss)
 {
@@ -605,7 +613,7 @@ static void interpolate(struct render *r, const struct mustache_template *t,
 			const struct frame *fr)
 {
 	struct miss miss;
-	const struct value *v = lookup(cx, t->src + nd->off, nd->len, &miss);
+	const struct value *v = seen(r, lookup(cx, t->src + nd->off, nd->len, &miss));
 	char buf[64];
 	const char *s;
 	size_t len = 0;
@@ -660,7 +668,7 @@ static void render_section(struct render *r, const struct mustache_template *t, 
 {
 	const struct node *nd = &t->nodes[i];
 	struct miss miss;
-	const struct value *v = lookup(cx, t->src + nd->off, nd->len, &miss);
+	const struct value *v = seen(r, lookup(cx, t->src + nd->off, nd->len, &miss));
 	struct ctx inner;
 	size_t k;
 
@@ -723,7 +731,7 @@ static void render_include(struct render *r, const struct mustache_template *t, 
 
 	if (nd->dynamic) {
 		struct miss miss;
-		const struct value *v = lookup(cx, name, len, &miss);
+		const struct value *v = seen(r, lookup(cx, name, len, &miss));
 		char buf[64];
 
 		if (!v) {

@@ -76,11 +76,12 @@ struct mustache_lambdas {
  * put in its place without rendering it again: mustache_render counts the
  * interpolations of `value` (the same node of the context, not an equal
  * text) and notes where the last one is in `out` and whether it was
- * escaped.
+ * escaped. `touched` counts every name that resolved to it, in a section
+ * too: 0 when the output does not depend on it at all.
  */
 struct mustache_watch {
 	const struct value *value;
-	size_t count, at, len;
+	size_t count, at, len, touched;
 	int escaped;
 };
 

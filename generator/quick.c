@@ -19,8 +19,9 @@
  *   <rel>\t<stat>\t-                                  (not built)
  *   <rel>\t<stat>\t<meta>\t<url>\t<page>[ <page>...]  (built; no page: "-")
  *
- * a page being "<out>,<at>,<len>,<toc>,<html>" in hex, or "<out>,-" when
- * it shows the body in a way that cannot be spliced. A line per Markdown
+ * a page being "<out>,<at>,<len>,<toc>,<html>" in hex, "<out>,=<toc>" when
+ * it does not show the body at all, or "<out>,-" when it shows the body in
+ * a way that cannot be spliced. A line per Markdown
  * file of the site, sorted by rel; rel, url and out have no tabs, spaces
  * or newlines (they are paths the site made or listed).
  */
@@ -101,12 +102,21 @@ static int hex(const char *s, unsigned long long *v, const char **end)
 	return e > s ? 0 : -1;
 }
 
-/* "<at>,<len>,<toc>,<html>" at p, in hex: 0 with *end after it, or -1. */
+/* "<at>,<len>,<toc>,<html>" or "=<toc>" at p, in hex: 0 with *end after
+ * it, or -1. */
 static int parse_splice(const char *p, struct quick_splice *s, const char **end)
 {
 	unsigned long long at, len;
 
 	memset(s, 0, sizeof *s);
+	if (*p == '=') {
+		if (hex(p + 1, &s->toc, end)) {
+			memset(s, 0, sizeof *s);
+			return -1;
+		}
+		s->ok = s->absent = 1;
+		return 0;
+	}
 	if (hex(p, &at, &p) || *p++ != ',' || hex(p, &len, &p) || *p++ != ',' ||
 	    hex(p, &s->toc, &p) || *p++ != ',' || hex(p, &s->html, &p)) {
 		memset(s, 0, sizeof *s);
@@ -122,6 +132,11 @@ static int parse_splice(const char *p, struct quick_splice *s, const char **end)
 /* A splice as parse_splice reads it. */
 static void add_splice(struct strbuf *sb, const struct quick_splice *s)
 {
+	if (s->absent) {
+		strbuf_addch(sb, '=');
+		strbuf_add_hex(sb, s->toc, 0);
+		return;
+	}
 	strbuf_add_hex(sb, s->at, 0);
 	strbuf_addch(sb, ',');
 	strbuf_add_hex(sb, s->len, 0);
@@ -135,7 +150,7 @@ static void add_splice(struct strbuf *sb, const struct quick_splice *s)
 static int parse_page(struct quick_file *f, char *tok)
 {
 	char *comma = strchr(tok, ',');
-	struct quick_splice s = { 0, 0, 0, 0, 0 };
+	struct quick_splice s = { 0, 0, 0, 0, 0, 0 };
 	const char *end;
 
 	if (!comma || comma == tok)

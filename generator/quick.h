@@ -14,7 +14,9 @@
 struct quick_splice {
 	size_t at, len;
 	unsigned long long html, toc;
-	int ok; /* 0: the page shows the body some other way (escaped, twice...) */
+	int ok;     /* 0: the page shows the body some other way (escaped, twice...) */
+	int absent; /* the page does not show the body at all (a list's later
+		     * page): nothing to splice, only its headings (toc) to keep */
 };
 
 /* A Markdown file of the site as the last build left it. */
@@ -51,7 +53,8 @@ struct quick_file *quick_add(struct quick *q, const char *rel, unsigned long lon
 void quick_add_page(struct quick_file *f, const char *out, const struct quick_splice *s);
 void quick_release(struct quick *q);
 
-/* A page's splice as a token of its cache note ("s<at>,<len>,<toc>,<html>"),
+/* A page's splice as a token of its cache note ("s<at>,<len>,<toc>,<html>",
+ * or "s=<toc>" for a page without the body),
  * and back: quick_note_parse reads one at `text` if there is one, and
  * returns where the rest of the note starts. */
 void quick_note(struct strbuf *sb, const struct quick_splice *s);

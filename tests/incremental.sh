@@ -207,6 +207,26 @@ for first in lifecycle/recruit sectors/information-technology pathways/it-suppor
 	grep -q "^./$first/index.html\$" "$tmp/rewritten" &&
 		bad "a story on a second page: the first page of /$first/ was rewritten" || ok
 done
+# their bodies: the later pages do not show them, so the quick path writes
+# the first page alone, and the site is as a fresh build makes it
+for doc in lifecycle/01-recruit.md pathways/it-support.md; do
+	sed -i '$s/$/ One more sentence./' "$site/content/$doc"
+	WAYMARK_TIMINGS=1 "$w" build -s "$site" >"$tmp/log" 2>&1
+	grep -q '^quick ' "$tmp/log" && grep -q '(1 rendered; 1 files written' "$tmp/log" && ok ||
+		bad "the body of $doc (two pages): expected a quick build of one page, got: $(grep -v ' ms CPU$' "$tmp/log")"
+done
+"$w" build -s "$site" -o "$tmp/paged-fresh" --quiet >"$tmp/log" 2>&1 &&
+	diff -r "$out" "$tmp/paged-fresh" >/dev/null && ok || bad "paged bodies: the quick builds differ from a fresh build"
+# a theme whose later pages look at the body in a section, without
+# showing it: they depend on it, so the full path
+sed -i 's/^{{>pagination}}$/{{>pagination}}\n{{#pagination.has_prev}}{{#page.content}}<p>More about this stage on its first page.<\/p>{{\/page.content}}{{\/pagination.has_prev}}/' \
+	"$site/themes/default/templates/stage.mustache"
+grep -q 'More about this stage' "$site/themes/default/templates/stage.mustache" || bad "the stage template was not changed"
+"$w" build -s "$site" --quiet >"$tmp/log" 2>&1 || bad "a section over the body: build failed: $(cat "$tmp/log")"
+sed -i '$s/$/ And one more./' "$site/content/lifecycle/01-recruit.md"
+WAYMARK_TIMINGS=1 "$w" build -s "$site" >"$tmp/log" 2>&1
+grep -q 'no quick build: a changed body that pages show in other ways' "$tmp/log" && ok ||
+	bad "a section over the body on a later page: expected the full path, got: $(grep -v ' ms CPU$' "$tmp/log")"
 
 echo "incremental: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -133,6 +133,19 @@ START_TEST(watch_notes_where_a_value_was_interpolated)
 	ck_assert_uint_eq(w.count, 2);
 	watched("{{#page.content}}yes{{/page.content}}", &w, &out);
 	ck_assert_uint_eq(w.count, 0);
+	/* touched: any name that resolved to it; none when the output does
+	 * not depend on it */
+	ck_assert_uint_eq(w.touched, 1);
+	watched("{{^page.content}}none{{/page.content}}", &w, &out);
+	ck_assert_uint_eq(w.touched, 1);
+	watched("{{#page}}{{#content}}<div>{{{.}}}</div>{{/content}}{{/page}}", &w, &out);
+	ck_assert_uint_eq(w.count, 1);
+	ck_assert_uint_eq(w.touched, 2); /* the section, and "." in it */
+	watched("{{{page.content}}}", &w, &out);
+	ck_assert_uint_eq(w.touched, 1);
+	watched("<main>{{page.title}}</main>", &w, &out);
+	ck_assert_uint_eq(w.touched, 0);
+	ck_assert_uint_eq(w.count, 0);
 	strbuf_release(&out);
 }
 END_TEST

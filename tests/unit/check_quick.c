@@ -24,12 +24,13 @@ static void remove_tmp(void)
 	fs_remove_tree(tmp);
 }
 
-/* Two built files (one shown on two pages, one of which cannot be
- * spliced) and a draft. */
+/* Two built files (one shown on three pages: one that cannot be spliced,
+ * one that does not show it) and a draft. */
 static void sample(struct quick *q)
 {
 	struct quick_splice s1 = { .at = 0x812, .len = 0x4f0, .toc = 0x1234, .html = 0xabcdef, .ok = 1 };
 	struct quick_splice s2 = { .at = 3, .len = 4, .toc = 5, .html = 6, .ok = 1 }, none = { .ok = 0 };
+	struct quick_splice absent = { .toc = 0x77, .ok = 1, .absent = 1 };
 	struct quick_file *f;
 
 	memset(q, 0, sizeof *q);
@@ -49,6 +50,7 @@ static void sample(struct quick *q)
 	f->url = strdup("/stories/x/");
 	quick_add_page(f, "stories/x/index.html", &s2);
 	quick_add_page(f, "guides/g/all/index.html", &none);
+	quick_add_page(f, "stories/page/2/index.html", &absent);
 }
 
 START_TEST(save_then_load_gives_the_same)
@@ -82,10 +84,15 @@ START_TEST(save_then_load_gives_the_same)
 	ck_assert_int_eq(f->built, 0);
 	ck_assert_uint_eq(f->stat, 8);
 	f = quick_find(&back, "stories/x.md");
-	ck_assert_uint_eq(f->npages, 2);
+	ck_assert_uint_eq(f->npages, 3);
 	ck_assert_int_eq(f->splices[0].ok, 1);
+	ck_assert_int_eq(f->splices[0].absent, 0);
 	ck_assert_int_eq(f->splices[1].ok, 0);
 	ck_assert_str_eq(f->outs[1], "guides/g/all/index.html");
+	ck_assert_str_eq(f->outs[2], "stories/page/2/index.html");
+	ck_assert_int_eq(f->splices[2].ok, 1);
+	ck_assert_int_eq(f->splices[2].absent, 1);
+	ck_assert_uint_eq(f->splices[2].toc, 0x77);
 	ck_assert_ptr_null(quick_find(&back, "stories/y.md"));
 	quick_release(&q);
 	quick_release(&back);
@@ -169,6 +176,21 @@ START_TEST(notes_carry_a_splice_before_the_dependencies)
 	/* half a splice is not one */
 	rest = quick_note_parse("s1,2 k3", &got);
 	ck_assert_str_eq(rest, "s1,2 k3");
+	ck_assert_int_eq(got.ok, 0);
+	/* a page that does not show the body: only its headings' hash */
+	strbuf_reset(&sb);
+	s.ok = s.absent = 1;
+	s.toc = 0xcc;
+	quick_note(&sb, &s);
+	ck_assert_str_eq(sb.buf, "s=cc ");
+	strbuf_adds(&sb, "k3");
+	rest = quick_note_parse(sb.buf, &got);
+	ck_assert_str_eq(rest, "k3");
+	ck_assert_int_eq(got.ok, 1);
+	ck_assert_int_eq(got.absent, 1);
+	ck_assert_uint_eq(got.toc, 0xcc);
+	rest = quick_note_parse("s= k3", &got); /* no hash */
+	ck_assert_str_eq(rest, "s= k3");
 	ck_assert_int_eq(got.ok, 0);
 	strbuf_release(&sb);
 }
