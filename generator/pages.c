@@ -1317,12 +1317,12 @@ static void search_data(const struct pages_env *e, struct value *ctx)
 		value_map_set_num(gv, "total", (double)total[g]);
 		value_map_set_bool(gv, "more", total[g] > lists[g]->n);
 		if (total[g] > lists[g]->n) {
-			/* "All 10,000 stories" */
+			/* "All 10,000 stories": not counting the page of them all */
 			struct strbuf all = STRBUF_INIT;
 			size_t at;
 
 			strbuf_adds(&all, "All ");
-			add_grouped(&all, (long long)total[g]);
+			add_grouped(&all, (long long)(total[g] - (first[index[g]->kind] == g)));
 			strbuf_addch(&all, ' ');
 			at = all.len;
 			strbuf_adds(&all, kind_labels[g]);

@@ -40,13 +40,14 @@ for list in lifecycle/recruit pathways/it-support sectors/information-technology
 		fail=$((fail + 1))
 	fi
 done
-# the search page's list for readers without JavaScript: the first 50
-# stories and a link to them all, not 160 links
+# the search page's list for readers without JavaScript: the first 50 of
+# the story pages (the list, then the stories) and a link to all 159
+# stories, not 160 links
 listed=$(sed -n '/id="all-stories"/,/<\/section>/p' "$tmp/many-stories/search/index.html" | grep -c '<li><a href="/stories/')
-if [ "$listed" = 50 ] && grep -q '<a href="/stories/">All 160 stories</a>' "$tmp/many-stories/search/index.html"; then
+if [ "$listed" = 50 ] && grep -q '<a href="/stories/">All 159 stories</a>' "$tmp/many-stories/search/index.html"; then
 	pass=$((pass + 1))
 else
-	echo "FAIL weight: the search page of 160 stories: expected 50 listed and a link to all 160, got $listed listed"
+	echo "FAIL weight: the search page of 159 stories: expected 50 listed and a link to all 159, got $listed listed"
 	fail=$((fail + 1))
 fi
 for out in "$tmp/default" "$tmp/example-out" "$tmp/many-stories"; do
