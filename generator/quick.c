@@ -21,9 +21,9 @@
  *
  * a page being "<out>,<at>,<len>,<toc>,<html>" in hex, "<out>,=<toc>" when
  * it does not show the body at all, or "<out>,-" when it shows the body in
- * a way that cannot be spliced. A line per Markdown
- * file of the site, sorted by rel; rel, url and out have no tabs, spaces
- * or newlines (they are paths the site made or listed).
+ * a way that cannot be spliced. A line per Markdown file of the site,
+ * sorted by rel; rel, url and out have no tabs, spaces or newlines (they
+ * are paths the site made or listed).
  */
 #define QUICK_MAGIC "waymark-quick 1"
 
