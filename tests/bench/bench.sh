@@ -39,18 +39,19 @@ fi
 [ -n "$HUGO_SKIP" ] || command -v hugo >/dev/null 2>&1 || HUGO_SKIP="hugo not found after installing it"
 [ -z "$HUGO_SKIP" ] && HUGO_VERSION=$(hugo version | cut -d' ' -f2)
 
-# run LABEL CMD...: run CMD once; append "ms peak_kb" to $TMP/LABEL.
-# Wall time is taken around the command in ms; the peak resident set
-# comes from /usr/bin/time (%M, in KB).
+# run LABEL CMD...: run CMD once; append "ms peak_kb cpu_ms" to $TMP/LABEL.
+# Wall time is taken around the command in ms; the peak resident set and
+# the CPU time (user and system, every thread's) come from /usr/bin/time.
 run() {
 	label=$1; shift
 	t0=$(date +%s%N)
-	if ! /usr/bin/time -f '%M' -o "$TMP/time.out" "$@" >"$TMP/cmd.out" 2>&1; then
+	if ! /usr/bin/time -f '%M %U %S' -o "$TMP/time.out" "$@" >"$TMP/cmd.out" 2>&1; then
 		cat "$TMP/cmd.out" >&2
 		die "build failed: $*"
 	fi
 	t1=$(date +%s%N)
-	echo "$(( (t1 - t0) / 1000000 )) $(tail -n 1 "$TMP/time.out")" >>"$TMP/$label"
+	echo "$(( (t1 - t0) / 1000000 )) $(tail -n 1 "$TMP/time.out" |
+		awk '{ printf "%s %.0f", $1, ($2 + $3) * 1000 }')" >>"$TMP/$label"
 }
 
 # median FILE COLUMN
@@ -145,21 +146,22 @@ for size in $SIZES; do
 done
 
 echo
-printf '%-6s %-8s %7s %10s %9s %9s\n' size tool pages "median ms" "pages/s" "peak MB"
+printf '%-6s %-8s %7s %10s %9s %9s %8s\n' size tool pages "median ms" "pages/s" "peak MB" "CPU ms"
 while read -r size wm_pages hugo_pages; do
 	for tool in waymark hugo; do
 		f=$TMP/$size-$tool-full
 		[ -f "$f" ] || continue
-		ms=$(median "$f" 1); kb=$(median "$f" 2)
+		ms=$(median "$f" 1); kb=$(median "$f" 2); cpu=$(median "$f" 3)
 		pages=$wm_pages; [ "$tool" = hugo ] && pages=$hugo_pages
-		printf '%-6s %-8s %7s %10s %9s %9s\n' "$size" "$tool" "$pages" "$ms" \
+		printf '%-6s %-8s %7s %10s %9s %9s %8s\n' "$size" "$tool" "$pages" "$ms" \
 			"$(awk -v p="$pages" -v m="$ms" 'BEGIN { printf "%.0f", p * 1000 / m }')" \
-			"$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')"
-		eval "${tool}_ms_$size=$ms ${tool}_kb_$size=$kb"
+			"$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')" "$cpu"
+		eval "${tool}_ms_$size=$ms ${tool}_kb_$size=$kb ${tool}_cpu_$size=$cpu"
 	done
 	if [ -f "$TMP/$size-hugo-full" ]; then
 		eval "sp=\$(ratio \$hugo_ms_$size \$waymark_ms_$size) mf=\$(ratio \$waymark_kb_$size \$hugo_kb_$size)"
-		echo "       waymark vs hugo: ${sp}x the speed, ${mf} of the peak memory"
+		eval "cf=\$(ratio \$waymark_cpu_$size \$hugo_cpu_$size)"
+		echo "       waymark vs hugo: ${sp}x the speed, ${mf} of the peak memory, ${cf} of the CPU time"
 		eval "speed_$size=$sp mem_$size=$mf"
 	fi
 	cp_ms=$(median "$TMP/$size-copy" 1)
