@@ -40,6 +40,18 @@ struct arena {
 	char *last; /* the latest allocation: it can grow, or be given back */
 };
 
+/* Under AddressSanitizer, what the arena has handed out and had back is
+ * poisoned, so that a read of a freed node is reported as it would be
+ * through malloc and free. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define ARENA_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define ARENA_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define ARENA_POISON(p, n) ((void)(p), (void)(n))
+#define ARENA_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 #define ARENA_ALIGN _Alignof(max_align_t)
 #define ARENA_ROUND(n) (((n) + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN)
 #define ARENA_HEAD ARENA_ROUND(sizeof(size_t)) /* each allocation's size */
@@ -75,6 +87,7 @@ static void *arena_alloc(size_t size)
 		a->top = b;
 	}
 	p = (char *)b->data + b->used + ARENA_HEAD;
+	ARENA_UNPOISON(p - ARENA_HEAD, need); /* room given back earlier */
 	b->used += need;
 	*size_of(p) = size;
 	a->last = p;
@@ -105,6 +118,7 @@ static void *arena_realloc(void *old, size_t size)
 		size_t start = (size_t)((char *)old - (char *)b->data);
 
 		if (b->size - start >= ARENA_ROUND(size)) {
+			ARENA_UNPOISON(old, ARENA_ROUND(size));
 			b->used = start + ARENA_ROUND(size);
 			*size_of(old) = size;
 			return old;
@@ -112,6 +126,7 @@ static void *arena_realloc(void *old, size_t size)
 	}
 	p = arena_alloc(size);
 	memcpy(p, old, *size_of(old) < size ? *size_of(old) : size);
+	ARENA_POISON(old, *size_of(old)); /* moved: the old place is freed */
 	return p;
 }
 
@@ -119,7 +134,10 @@ static void arena_free(void *p)
 {
 	struct arena *a = current;
 
-	if (p && p == a->last) { /* given back at once: its room is used again */
+	if (!p)
+		return;
+	ARENA_POISON(p, *size_of(p));
+	if (p == a->last) { /* given back at once: its room is used again */
 		a->top->used = (size_t)((char *)p - ARENA_HEAD - (char *)a->top->data);
 		a->last = NULL;
 	}
@@ -137,6 +155,7 @@ static void arena_release(struct arena *a)
 	while (a->top) {
 		struct arena_block *prev = a->top->prev;
 
+		ARENA_UNPOISON(a->top->data, a->top->size);
 		free(a->top);
 		a->top = prev;
 	}
