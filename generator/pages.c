@@ -980,6 +980,19 @@ static void paginate(const struct pages_env *e, const struct page *p, const char
 	strbuf_release(&u);
 }
 
+/*
+ * The stories page p of a list shows (add_paged), as `stories` in `into`,
+ * and ctx.pagination. Which they are, of how many, is in the page's print
+ * (page_print): the page depends on those stories, not on every story's
+ * place in the list.
+ */
+static void paged_stories(const struct pages_env *e, const struct page *p, const char *base,
+			  struct value *into, struct value *ctx)
+{
+	put_list(into, "stories", rec_list(e, &p->shown));
+	paginate(e, p, base, ctx);
+}
+
 static void stage_data(const struct pages_env *e, const struct page *p, struct value *ctx)
 {
 	const struct record_list *all = &e->model->all[RECORD_STAGE];
@@ -994,12 +1007,7 @@ static void stage_data(const struct pages_env *e, const struct page *p, struct v
 	put_strings(v, s->v, "community_supports");
 	put_list(v, "skills", rec_list(e, &s->refs[RECORD_SKILL]));
 	put_list(v, "resources", rec_list(e, &s->refs[RECORD_RESOURCE]));
-	/* its stories a page at a time (a stage can have thousands): those
-	 * of its uses this page shows */
-	dep(s);
-	dep_order(RECORD_STORY);
-	put_list(v, "stories", rec_list(e, &p->shown));
-	paginate(e, p, s->url, ctx);
+	paged_stories(e, p, s->url, v, ctx); /* a stage can have thousands */
 	put_list(v, "chapters", users(e, s, RECORD_CHAPTER));
 	for (i = 0; i < all->n; i++)
 		if (all->items[i] == s) {
@@ -1080,11 +1088,7 @@ static void pathway_data(const struct pages_env *e, const struct page *page, str
 		value_list_push(steps, o);
 	}
 	put_list(v, "steps", steps);
-	/* its stories a page at a time: those of its uses this page shows */
-	dep(p);
-	dep_order(RECORD_STORY);
-	put_list(v, "stories", rec_list(e, &page->shown));
-	paginate(e, page, p->url, ctx);
+	paged_stories(e, page, p->url, v, ctx);
 	put_list(v, "organizations", rec_list(e, &p->refs[RECORD_ORGANIZATION]));
 	value_map_set(ctx, "pathway", v, NULL);
 	strbuf_release(&sb);
@@ -1115,10 +1119,10 @@ static size_t stories_in(const struct pages_env *e, const struct record *sector)
 	return n;
 }
 
-/* A sector's summary. On a page of its own (`own`), with that page's
- * stories, found when the pages were planned (members_of); the indexes
- * show only how many there are: a site of 10,000 stories would put every
- * one of them in their contexts. */
+/* A sector's summary. On a page of its own (`own`), its story count is
+ * that of its members (members_of, when the pages were planned), which
+ * the page lists; the indexes count them here, and list none: a site of
+ * 10,000 stories would put every one of them in their contexts. */
 static struct value *sector_summary(const struct pages_env *e, const struct record *s,
 				   const struct page *own)
 {
@@ -1128,16 +1132,7 @@ static struct value *sector_summary(const struct pages_env *e, const struct reco
 	value_map_set_num(v, "pathway_count", (double)p->n);
 	value_map_set_num(v, "story_count", own ? (double)own->total : (double)stories_in(e, s));
 	put_list(v, "pathways", p);
-	if (own)
-		put_list(v, "stories", rec_list(e, &own->shown));
 	return v;
-}
-
-static void stories_data(const struct pages_env *e, const struct page *p, struct value *ctx)
-{
-	dep_order(RECORD_STORY);
-	put_list(ctx, "stories", rec_list(e, &p->shown));
-	paginate(e, p, "/stories/", ctx);
 }
 
 static void story_data(const struct pages_env *e, const struct record *s, struct value *ctx)
@@ -1661,15 +1656,14 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 	}
 	case PAGE_SECTOR: {
 		struct value *sv = sector_summary(e, p->record, p);
-		struct value *orgs = users(e, p->record, RECORD_ORGANIZATION);
 
-		paginate(e, p, p->record->url, ctx);
-		put_list(sv, "organizations", orgs);
+		paged_stories(e, p, p->record->url, sv, ctx);
+		put_list(sv, "organizations", users(e, p->record, RECORD_ORGANIZATION));
 		value_map_set(ctx, "sector", sv, NULL);
 		break;
 	}
 	case PAGE_STORIES:
-		stories_data(e, p, ctx);
+		paged_stories(e, p, "/stories/", ctx, ctx);
 		break;
 	case PAGE_STORY:
 		story_data(e, p->record, ctx);
