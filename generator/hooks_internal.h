@@ -11,7 +11,7 @@
  * (hooks_run); hooks_sandbox.c builds the globals and the waymark table;
  * hooks_value.c converts value trees to and from Lua; hooks_node.c is the
  * cmark node userdata of the markdown hook; hooks_text.c does shortcodes
- * and helpers. Only hooks_run enters Lua from outside (the sandbox's
+ * and helpers; hooks_phrases.c is waymark.phrases. Only hooks_run enters Lua from outside (the sandbox's
  * pcall/xpcall run inside it).
  */
 
@@ -179,6 +179,11 @@ struct value *hooks_to_value(struct hooks *h, lua_State *L, int idx, const char 
 void hooks_restore_pos(struct value *nv, const struct value *old);
 /* waymark.null, waymark.map, waymark.list into the table at the top. */
 void hooks_open_values(lua_State *L);
+
+/* --- hooks_phrases.c --- */
+
+/* The matcher's metatable and waymark.phrases into the table at the top. */
+void hooks_open_phrases(lua_State *L);
 
 /* --- hooks_node.c --- */
 

@@ -371,6 +371,7 @@ int hooks_setup(lua_State *L)
 	luaL_newlib(L, waymark);
 	hooks_open_values(L);
 	hooks_open_nodes(L);
+	hooks_open_phrases(L);
 	lua_setfield(L, 1, "waymark");
 
 	lua_newtable(L); /* shapes, weak keys */

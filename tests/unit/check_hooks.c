@@ -881,6 +881,77 @@ START_TEST(waymark_slugify_markdown_and_read)
 }
 END_TEST
 
+/* Each call of m:find in `calls` (a Lua expression list of text and skip)
+ * as "k i j" or "nil", joined by ';'. */
+static const char phrases_lua[] =
+	"local m = waymark.phrases{'problem', 'problem solving', 'Team Work', 'co-op',\n"
+	"  '(ESL)', '\xc3\xa9\x63oute', 'team', 'Data', 'data'}\n"
+	"local function r(...)\n"
+	"  local k, i, j = m:find(...)\n"
+	"  return k and (k .. ' ' .. i .. ' ' .. j) or 'nil'\n"
+	"end\n"
+	"return { page = function(p)\n"
+	"  p.got = table.concat({\n"
+	"    r('We value Problem Solving.'),\n"     /* the longest at one place */
+	"    r('teamwork, then Team work'),\n"    /* whole words only */
+	"    r('a co-op job'),\n"                   /* a first word before a sign */
+	"    r('Classes (esl) help'),\n"            /* a phrase that starts with a sign */
+	"    r('x(esl) and problems'),\n"           /* ...needs no letter before it */
+	"    r('une \xc3\xa9\x63oute'),\n"          /* a letter beyond ASCII */
+	"    r('team problem', {team = true}),\n"   /* passed over */
+	"    r('problem solving', {['problem solving'] = true}),\n"
+	"    r('DATA'),\n"                          /* of equals, the first listed */
+	"    r(''),\n"
+	"  }, ';')\n"
+	"  p.none = waymark.phrases{}:find('problem') == nil\n"
+	"end }\n";
+
+START_TEST(waymark_phrases_finds_the_first_mention)
+{
+	struct site s;
+	struct value *page = value_new_map();
+
+	site_with(&s, phrases_lua);
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), 0);
+	ck_assert_str_eq(value_string(value_get(page, "got")),
+			 "2 10 24;3 16 24;4 3 7;5 9 13;nil;6 5 11;1 6 12;1 1 7;8 1 4;nil");
+	ck_assert(value_get(page, "none")->boolean);
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(waymark_phrases_refuses_what_is_not_a_phrase)
+{
+	static const char *const cases[][2] = {
+		{ "waymark.phrases{'a', 3}",
+		  "lua/x.lua:1: error: waymark.phrases: item 2 is a number, not a string" },
+		{ "waymark.phrases{'a', ''}", "lua/x.lua:1: error: waymark.phrases: item 2 is empty" },
+		{ "waymark.phrases('a')",
+		  "lua/x.lua:1: error: bad argument #1 to 'phrases' (table expected, got string)" },
+		{ "waymark.phrases{'a'}:find('a', 1)",
+		  "lua/x.lua:1: error: bad argument #2 to 'find' (table expected, got number)" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct site s;
+		struct value *page = value_new_map();
+		struct strbuf lua = STRBUF_INIT, want = STRBUF_INIT;
+
+		strbuf_addf(&lua, "return { page = function(p) %s end }\n", cases[i][0]);
+		site_with(&s, lua.buf);
+		ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), -1);
+		strbuf_addf(&want, "%s in hook 'page' for 'content/x.md'", cases[i][1]);
+		assert_diag(&s.dl, 0, want.buf);
+		strbuf_release(&lua);
+		strbuf_release(&want);
+		value_free(page);
+		site_release(&s);
+	}
+}
+END_TEST
+
 START_TEST(waymark_read_refuses_symlinks_out_of_the_site)
 {
 	struct site s;
@@ -1210,6 +1281,31 @@ START_TEST(state_print_follows_what_the_site_hook_kept)
 }
 END_TEST
 
+/* A matcher the site hook made, as the glossary keeps one. */
+static const char *const matcher_keeper =
+	"local m\n"
+	"return {\n"
+	"  site = function(site)\n"
+	"    local names = {}\n"
+	"    for i, doc in ipairs(site.documents) do names[i] = doc.meta.title end\n"
+	"    m = waymark.phrases(names)\n"
+	"  end,\n"
+	"  markdown = function(doc) return m end,\n"
+	"}\n";
+
+START_TEST(state_print_follows_the_phrases_of_a_matcher)
+{
+	int ok1, ok2, ok3;
+	unsigned long long a = state_after(matcher_keeper, "Alpha,Beta", &ok1);
+	unsigned long long b = state_after(matcher_keeper, "Alpha,Beta", &ok2);
+	unsigned long long c = state_after(matcher_keeper, "Alpha,Bravo", &ok3);
+
+	ck_assert(ok1 && ok2 && ok3);
+	ck_assert(a == b); /* its bytes hold no pointer */
+	ck_assert(a != c);
+}
+END_TEST
+
 START_TEST(state_print_fails_on_a_table_as_a_key)
 {
 	int ok;
@@ -1384,6 +1480,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, missing_listed_file_fails_loading);
 	tcase_add_test(tc, waymark_log_warn_and_error_feed_diagnostics);
 	tcase_add_test(tc, waymark_slugify_markdown_and_read);
+	tcase_add_test(tc, waymark_phrases_finds_the_first_mention);
+	tcase_add_test(tc, waymark_phrases_refuses_what_is_not_a_phrase);
 	tcase_add_test(tc, waymark_read_refuses_symlinks_out_of_the_site);
 	tcase_add_test(tc, require_loads_site_modules_as_text);
 	tcase_add_test(tc, instruction_limit_stops_a_hook_and_state_survives);
@@ -1395,6 +1493,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, site_hook_documents_kept_for_later_read_nothing_more);
 	tcase_add_test(tc, state_print_is_the_same_in_another_lua_state);
 	tcase_add_test(tc, state_print_follows_what_the_site_hook_kept);
+	tcase_add_test(tc, state_print_follows_the_phrases_of_a_matcher);
 	tcase_add_test(tc, state_print_fails_on_a_table_as_a_key);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);

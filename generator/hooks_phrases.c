@@ -1,0 +1,237 @@
+/* hooks_phrases: waymark.phrases, finding the first of many phrases in a text. */
+#include "hooks_internal.h"
+
+#include <lauxlib.h>
+#include <stdint.h>
+#include <string.h>
+
+/*
+ * A glossary hook looks for hundreds of names in every text of every page.
+ * In Lua that was a loop over the words of the text and, for each, over
+ * the names that start with it: with a 1,000-skill framework, 0.6 ms of
+ * CPU a page, which made the bodies of a 10,000-page site take four times
+ * as long. Here the text is read once, in C: at each place a word starts,
+ * the names that start with that word are found by a hash of it.
+ *
+ * A matcher is one userdata (so the Lua allocator counts it against the
+ * hook's memory limit) holding no pointers, only offsets, and zeroed
+ * padding: the print of the Lua state (hooks_state.c) hashes a userdata's
+ * bytes, which must come out the same on every run.
+ */
+
+#define PHRASES_MT "waymark.phrases"
+
+struct phrase {
+	uint32_t off, len; /* the phrase as given: bytes[off..off+len) */
+	uint32_t first;    /* length of its first word; 0 when it starts with a sign */
+	uint32_t next;     /* the next phrase in its slot's chain, as index + 1; 0: none */
+};
+
+struct phrases {
+	uint32_t n;     /* phrases */
+	uint32_t slots; /* a power of two */
+	uint32_t signs; /* phrases that start with a sign */
+	uint32_t pad;   /* (zero) */
+	/* then: struct phrase phrase[n]; uint32_t slot[slots] (index + 1 of
+	 * each chain's first phrase); the phrases' bytes */
+};
+
+static struct phrase *phrase_at(struct phrases *p)
+{
+	return (struct phrase *)(p + 1);
+}
+
+static uint32_t *slot_at(struct phrases *p)
+{
+	return (uint32_t *)(phrase_at(p) + p->n);
+}
+
+static const char *bytes_at(struct phrases *p)
+{
+	return (const char *)(slot_at(p) + p->slots);
+}
+
+/* A letter or digit: Lua's %w (ASCII: the sandbox runs in the C locale). */
+static int is_word(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static unsigned char lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 'a' - 'A') : c;
+}
+
+/* FNV-1a of s[0..n) in lower case. */
+static uint32_t key_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= lower((unsigned char)s[i]);
+		h *= 1099511628211ULL;
+	}
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* What a phrase is filed under: its first word, or its first byte. */
+static size_t key_len(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && is_word((unsigned char)s[k]))
+		k++;
+	return k ? k : 1;
+}
+
+/* waymark.phrases(list): a matcher for the strings of `list`. */
+static int l_phrases(lua_State *L)
+{
+	lua_Integer n, i;
+	size_t bytes = 0, slots = 16, size, at = 0;
+	struct phrases *p;
+	struct phrase *ph;
+	uint32_t *slot;
+	char *b;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	n = (lua_Integer)lua_rawlen(L, 1);
+	for (i = 1; i <= n; i++) {
+		size_t len;
+
+		if (lua_rawgeti(L, 1, i) != LUA_TSTRING)
+			return luaL_error(L, "waymark.phrases: item %d is a %s, not a string", (int)i,
+					  luaL_typename(L, -1));
+		lua_tolstring(L, -1, &len);
+		lua_pop(L, 1);
+		if (!len)
+			return luaL_error(L, "waymark.phrases: item %d is empty", (int)i);
+		bytes += len;
+		if (bytes > UINT32_MAX)
+			return luaL_error(L, "waymark.phrases: too many phrases");
+	}
+	while (slots < 2 * (size_t)n)
+		slots *= 2;
+	size = sizeof *p + (size_t)n * sizeof *ph + slots * sizeof *slot + bytes;
+	p = lua_newuserdatauv(L, size, 0);
+	memset(p, 0, size);
+	p->n = (uint32_t)n;
+	p->slots = (uint32_t)slots;
+	ph = phrase_at(p);
+	slot = slot_at(p);
+	b = (char *)bytes_at(p);
+	for (i = 0; i < n; i++) {
+		size_t len;
+		const char *s;
+		uint32_t *link;
+
+		lua_rawgeti(L, 1, i + 1);
+		s = lua_tolstring(L, -1, &len);
+		memcpy(b + at, s, len);
+		lua_pop(L, 1);
+		ph[i].off = (uint32_t)at;
+		ph[i].len = (uint32_t)len;
+		ph[i].first = is_word((unsigned char)s[0]) ? (uint32_t)key_len(s, len) : 0;
+		p->signs += !ph[i].first;
+		at += len;
+		/* at the end of its chain: the list's order within a slot */
+		link = &slot[key_hash(s, key_len(s, len)) & (slots - 1)];
+		while (*link)
+			link = &ph[*link - 1].next;
+		*link = (uint32_t)(i + 1);
+	}
+	luaL_setmetatable(L, PHRASES_MT);
+	return 1;
+}
+
+/* Is phrase k passed over: skip[phrase] is true? (skip at index 3, or none) */
+static int skipped(lua_State *L, struct phrases *p, const struct phrase *ph)
+{
+	int yes;
+
+	if (lua_isnoneornil(L, 3))
+		return 0;
+	lua_pushlstring(L, bytes_at(p) + ph->off, ph->len);
+	lua_gettable(L, 3);
+	yes = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	return yes;
+}
+
+/*
+ * The phrase that starts at t[i] (a word starts there, or a sign does
+ * after something that is not a letter or digit), as a whole word, in any
+ * case: the longest, of equals the first in the list. -1 when none does.
+ */
+static long match_at(lua_State *L, struct phrases *p, const char *t, size_t n, size_t i)
+{
+	const struct phrase *ph = phrase_at(p);
+	const char *b = bytes_at(p);
+	size_t key = key_len(t + i, n - i), k;
+	uint32_t e;
+	long best = -1;
+
+	for (e = slot_at(p)[key_hash(t + i, key) & (p->slots - 1)]; e; e = ph[e - 1].next) {
+		const struct phrase *c = &ph[e - 1];
+
+		if ((c->first ? c->first != key : is_word((unsigned char)t[i])) || c->len > n - i)
+			continue;
+		if (best >= 0 && c->len <= ph[best].len)
+			continue;
+		for (k = 0; k < c->len && lower((unsigned char)t[i + k]) ==
+						lower((unsigned char)b[c->off + k]); k++)
+			;
+		if (k < c->len || (i + k < n && is_word((unsigned char)t[i + k])))
+			continue;
+		if (!skipped(L, p, c))
+			best = (long)(e - 1);
+	}
+	return best;
+}
+
+/* matcher:find(text [, skip]): k, i, j (text:sub(i, j) is phrase k), or nil. */
+static int l_find(lua_State *L)
+{
+	struct phrases *p = luaL_checkudata(L, 1, PHRASES_MT);
+	size_t n, i;
+	const char *t = luaL_checklstring(L, 2, &n);
+
+	if (!lua_isnoneornil(L, 3))
+		luaL_checktype(L, 3, LUA_TTABLE);
+	if (!p->n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		long k;
+
+		if (i && is_word((unsigned char)t[i - 1]))
+			continue; /* inside a word: no whole word starts here */
+		if (!p->signs && !is_word((unsigned char)t[i]))
+			continue;
+		k = match_at(L, p, t, n, i);
+		if (k >= 0) {
+			lua_pushinteger(L, k + 1);
+			lua_pushinteger(L, (lua_Integer)i + 1);
+			lua_pushinteger(L, (lua_Integer)(i + phrase_at(p)[k].len));
+			return 3;
+		}
+	}
+	return 0;
+}
+
+void hooks_open_phrases(lua_State *L)
+{
+	static const luaL_Reg methods[] = {
+		{ "find", l_find },
+		{ NULL, NULL },
+	};
+
+	luaL_newmetatable(L, PHRASES_MT);
+	luaL_newlib(L, methods);
+	lua_setfield(L, -2, "__index");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable"); /* getmetatable(m) gives false */
+	lua_pop(L, 1);
+	lua_pushcfunction(L, l_phrases);
+	lua_setfield(L, -2, "phrases");
+}
