@@ -1590,6 +1590,7 @@ finish:
 		pthread_join(releaser, NULL);
 	else
 		release_content(&b);
+	phase("release", &tp);
 	theme_release(&b.theme);
 	value_free(b.site);
 	free(b.base_path);
