@@ -1571,12 +1571,16 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	released = pthread_create(&releaser, NULL, release_content, &b) == 0;
 	if (dl->errors) {
 		output_abort(&b.out);
-	} else if (output_commit(&b.out, dl) == 0 && !opts->dry_run &&
-		   remember(&b, stamp, st) < 0) {
-		/* only costs time: the next build renders every page */
-		diag_warning(dl, NULL, "unable to save the build cache beside '%s'", out_dir);
+	} else if (output_commit(&b.out, dl) == 0 && !opts->dry_run) {
+		phase("commit", &tp);
+		if (opts->committed)
+			opts->committed(opts->committed_ctx);
+		if (remember(&b, stamp, st) < 0)
+			/* only costs time: the next build renders every page */
+			diag_warning(dl, NULL, "unable to save the build cache beside '%s'",
+				     out_dir);
+		phase("cache", &tp);
 	}
-	phase("commit", &tp);
 	st->written = atomic_load(&b.out.written);
 	st->kept = atomic_load(&b.out.kept);
 finish:

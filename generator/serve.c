@@ -574,8 +574,41 @@ static char *base_path_of(const char *site_dir)
 	return path;
 }
 
+/* A build's new pages are in place: serve them, and let every open page
+ * know. No error is left to show (a build that failed writes nothing). */
+static void announce(struct serve *s, struct diag_list *dl)
+{
+	char *base = dl->errors ? NULL : base_path_of(s->opts->site_dir);
+
+	pthread_mutex_lock(&s->lock);
+	set_errors(s, dl);
+	if (base) {
+		free(s->base_path);
+		s->base_path = base;
+	}
+	s->gen++;
+	pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->lock);
+}
+
+struct committed {
+	struct serve *s;
+	int announced;
+};
+
+/* build_opts.committed: reload the pages before the build saves its cache */
+static void on_committed(void *ctx)
+{
+	struct committed *c = ctx;
+	struct diag_list none = DIAG_LIST_INIT;
+
+	announce(c->s, &none);
+	c->announced = 1;
+}
+
 /*
- * Build into the private directory, report, and let every open page know.
+ * Build into the private directory, report, and let every open page know
+ * (as soon as the pages are in place, when the build rendered any).
  * Returns build_run's status.
  */
 static int rebuild(struct serve *s, int first)
@@ -583,13 +616,15 @@ static int rebuild(struct serve *s, int first)
 	struct build_opts bo;
 	struct build_stats st;
 	struct diag_list dl = DIAG_LIST_INIT;
-	char *base = NULL;
+	struct committed c = { s, 0 };
 	int status;
 
 	memset(&bo, 0, sizeof bo);
 	bo.site_dir = s->opts->site_dir;
 	bo.out_dir = s->out_dir;
 	bo.drafts = s->opts->drafts;
+	bo.committed = on_committed;
+	bo.committed_ctx = &c;
 	status = build_run(&bo, &dl, &st);
 	if (st.reads) {
 		free(s->reads);
@@ -606,17 +641,8 @@ static int rebuild(struct serve *s, int first)
 			st.pages, st.pages == 1 ? "" : "s", st.seconds * 1000);
 	fflush(s->opts->err);
 	fflush(s->opts->out);
-	if (!dl.errors)
-		base = base_path_of(s->opts->site_dir);
-	pthread_mutex_lock(&s->lock);
-	set_errors(s, &dl);
-	if (base) {
-		free(s->base_path);
-		s->base_path = base;
-	}
-	s->gen++;
-	pthread_cond_broadcast(&s->changed);
-	pthread_mutex_unlock(&s->lock);
+	if (!c.announced)
+		announce(s, &dl);
 	diag_list_release(&dl);
 	return status;
 }
