@@ -5,10 +5,8 @@ return {
 	helpers = {
 		reading_time = function(text, render)
 			local html = render(text)
-			local words = 0
-			for _ in html:gsub("<[^>]*>", " "):gmatch("[%w'’]+") do
-				words = words + 1
-			end
+			-- (gsub counts without making a string of each word)
+			local _, words = html:gsub("<[^>]*>", " "):gsub("[%w'’]+", "")
 			if words == 0 then return "" end
 			local minutes = math.max(1, math.floor(words / 200 + 0.5))
 			return " · " .. minutes .. " minute read"
