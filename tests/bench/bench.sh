@@ -68,19 +68,20 @@ target() {   # target VALUE OP LIMIT → reached / NOT reached
 		print ok ? "reached" : "NOT reached" }'
 }
 
-# full_build SIZE TOOL: RUNS builds from nothing, each into a new directory
-# (out-TOOL-1, -2, ...). Nothing is deleted until the bench ends: ext4
-# searches past every inode freed in the last 30 seconds each time it makes a
-# file, so a build that follows deleting 10,000 files spends seconds in the
-# kernel, and that would be measured instead of the tool.
-full_build() {
-	size=$1 tool=$2 i=1
+# full_builds SIZE: RUNS builds from nothing by each tool, each into a new
+# directory (out-TOOL-1, -2, ...), taking turns (waymark, Hugo, waymark...)
+# so that a spell of other work on the machine slows both alike. Nothing is
+# deleted until the bench ends: ext4 searches past every inode freed in the
+# last 30 seconds each time it makes a file, so a build that follows
+# deleting 10,000 files spends seconds in the kernel, and that would be
+# measured instead of the tool.
+full_builds() {
+	size=$1 i=1
 	while [ $i -le "$RUNS" ]; do
-		if [ "$tool" = waymark ]; then
-			run "$size-waymark-full" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$TMP/s$size/out-waymark-$i"
-		else
+		run "$size-waymark-full" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$TMP/s$size/out-waymark-$i"
+		cp "$TMP/cmd.out" "$TMP/waymark.out"
+		[ -n "$HUGO_SKIP" ] ||
 			run "$size-hugo-full" "$HUGO" --quiet -s "$TMP/s$size/hugo" -d "$TMP/s$size/out-hugo-$i"
-		fi
 		i=$((i + 1))
 	done
 }
@@ -94,10 +95,9 @@ echo
 for size in $SIZES; do
 	echo "generating the $size-page sites..."
 	python3 "$ROOT/tests/bench/gensite.py" --pages "$size" --out "$TMP/s$size" >/dev/null
-	full_build "$size" waymark
-	wm_pages=$(sed -n 's/^built \([0-9]*\) pages.*/\1/p' "$TMP/cmd.out")
+	full_builds "$size"
+	wm_pages=$(sed -n 's/^built \([0-9]*\) pages.*/\1/p' "$TMP/waymark.out")
 	if [ -z "$HUGO_SKIP" ]; then
-		full_build "$size" hugo
 		# Hugo's pages: every HTML file but the redirect it writes for /stories/page/1/
 		hugo_pages=$(( $(find "$TMP/s$size/out-hugo-1" -name '*.html' | wc -l) -
 			$(grep -rl 'http-equiv="refresh"' "$TMP/s$size/out-hugo-1" --include='*.html' | wc -l) ))
