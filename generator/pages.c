@@ -132,6 +132,26 @@ static struct record **members_of(const struct model *m, const struct record *se
 	return in;
 }
 
+/* The stories that name skill `s`, in the order its page shows them: by
+ * sector (in the sectors' order, then those with none), each sector's in
+ * the order of the skill's uses. Sets *n. */
+static struct record **skill_stories(const struct model *m, const struct record *s, size_t *n)
+{
+	struct record **in = xmalloc((s->nuses + 1) * sizeof *in);
+	size_t k, u;
+
+	*n = 0;
+	for (k = 0; k <= m->all[RECORD_SECTOR].n; k++) {
+		const struct record *sec = k < m->all[RECORD_SECTOR].n ? m->all[RECORD_SECTOR].items[k]
+								       : NULL;
+
+		for (u = 0; u < s->nuses; u++)
+			if (s->uses[u].by->kind == RECORD_STORY && s->uses[u].by->sector == sec)
+				in[(*n)++] = s->uses[u].by;
+	}
+	return in;
+}
+
 /* The pages of each record of `kind` (a stage, pathway or sector), with
  * its stories a page at a time: those that name it, or a sector's
  * members. A sector's page shows no document (sectors.yaml is not its). */
@@ -177,10 +197,17 @@ int pages_plan(struct page_list *pl, const struct model *m, const struct content
 	l = &m->all[RECORD_FRAMEWORK];
 	for (i = 0; i < l->n; i++)
 		add(pl, PAGE_FRAMEWORK, l->items[i]->url, l->items[i]->title, NULL, l->items[i]);
+	/* a skill's stories a page at a time too: a small framework on a large
+	 * site has skills that thousands of stories name */
 	l = &m->all[RECORD_SKILL];
-	for (i = 0; i < l->n; i++)
-		add(pl, PAGE_SKILL, l->items[i]->url, l->items[i]->title, l->items[i]->text,
-		    l->items[i]);
+	for (i = 0; i < l->n; i++) {
+		size_t n;
+		struct record **stories = skill_stories(m, l->items[i], &n);
+
+		add_paged(pl, PAGE_SKILL, l->items[i]->url, l->items[i]->title, l->items[i]->text,
+			  l->items[i], stories, n);
+		free(stories);
+	}
 	/* a crosswalk for every pair of frameworks whose skills align */
 	for (i = 0; i < m->all[RECORD_FRAMEWORK].n; i++)
 		for (j = i + 1; j < m->all[RECORD_FRAMEWORK].n; j++) {
@@ -726,8 +753,12 @@ static void crosswalks_of(const struct pages_env *e, const struct record *fw, st
 	put_list(into, "crosswalks", list);
 }
 
-static void skill_data(const struct pages_env *e, const struct record *s, struct value *ctx)
+static void paginate(const struct pages_env *e, const struct page *p, const char *base,
+		     struct value *ctx);
+
+static void skill_data(const struct pages_env *e, const struct page *p, struct value *ctx)
 {
+	const struct record *s = p->record;
 	const struct model *m = e->model;
 	struct value *v = rec(e, s), *aligns = value_new_list(), *from = value_new_list();
 	struct value *sectors = value_new_list(), *stages = value_new_list(), *other = NULL;
@@ -757,27 +788,39 @@ static void skill_data(const struct pages_env *e, const struct record *s, struct
 	}
 	put_list(v, "aligns", aligns);
 
-	/* pathway steps and stories that name the skill, grouped by sector */
+	/* pathway steps and stories that name the skill, grouped by sector:
+	 * the steps (and how many sectors use it) on the first page, the
+	 * stories a page at a time (those the plan gave this page, in
+	 * skill_stories' order) */
 	dep_order(RECORD_SECTOR);
 	for (k = 0; k <= m->all[RECORD_SECTOR].n; k++) {
 		const struct record *sec = k < m->all[RECORD_SECTOR].n ? m->all[RECORD_SECTOR].items[k] : NULL;
 		struct value *steps = value_new_list(), *stories = value_new_list();
+		int used = 0;
 
-		for (u = 0; u < s->nuses; u++) {
+		for (u = 0; u < s->nuses && p->number <= 1; u++) {
 			const struct record *by = s->uses[u].by;
 
-			if (by->sector != sec)
+			if (by->sector != sec ||
+			    (by->kind != RECORD_PATHWAY && by->kind != RECORD_STORY))
 				continue;
+			used = 1;
+			dep(by); /* its sector, for the count */
 			if (by->kind == RECORD_PATHWAY) {
 				struct value *st = value_new_map();
 
 				value_map_set(st, "pathway", rec(e, by), NULL);
 				value_map_set_str(st, "step_title", value_text(s->uses[u].step, "title"));
 				value_list_push(steps, st);
-			} else if (by->kind == RECORD_STORY) {
-				value_list_push(stories, story_summary(e, by));
 			}
 		}
+		for (u = 0; u < p->shown.n; u++)
+			if (p->shown.items[u]->sector == sec)
+				value_list_push(stories, story_summary(e, p->shown.items[u]));
+		/* the first page counts every sector, not only its own
+		 * stories': later pages depend on their stories alone */
+		if (used && sec)
+			nsectors++;
 		if (!steps->n && !stories->n) {
 			value_free(steps);
 			value_free(stories);
@@ -789,7 +832,6 @@ static void skill_data(const struct pages_env *e, const struct record *s, struct
 			put_list(g, "steps", steps);
 			put_list(g, "stories", stories);
 			value_list_push(sectors, g);
-			nsectors++;
 		} else {
 			other = value_new_map();
 			value_map_set_str(other, "title", "Other");
@@ -822,6 +864,7 @@ static void skill_data(const struct pages_env *e, const struct record *s, struct
 	value_map_set(v, "framework", rec(e, s->parent->parent), NULL);
 	value_map_set(v, "category", rec(e, s->parent), NULL);
 	value_map_set(ctx, "skill", v, NULL);
+	paginate(e, p, s->url, ctx);
 }
 
 /* Does skill `a` align with `b`, in either direction? Returns the
@@ -1601,7 +1644,7 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 		crosswalks_of(e, p->record, value_get(ctx, "framework"));
 		break;
 	case PAGE_SKILL:
-		skill_data(e, p->record, ctx);
+		skill_data(e, p, ctx);
 		break;
 	case PAGE_CROSSWALK:
 		crosswalk_data(e, p, ctx);
