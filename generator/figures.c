@@ -242,6 +242,11 @@ static int draw(const struct chart *c, const struct chart_opts *opts, const char
 	struct strbuf png = STRBUF_INIT;
 	int ret = 0;
 
+	/* a check writes nothing, so it draws no pixels: laying the chart
+	 * out (measure) found all there is to say about it (a third of a
+	 * check's time went to drawing and compressing PNGs nobody sees) */
+	if (o->dry_run)
+		return 0;
 	if (output_keep(o, name1) == 0 && output_keep(o, name2) == 0)
 		return 0;
 	if (chart_render(c, opts, 1, &png, dl) < 0 ||

@@ -48,7 +48,8 @@ static const struct {
 	{ "check",
 	  "usage: waymark check [-s SITE_DIR] [--drafts] [--strict] [--readability]\n"
 	  "\n"
-	  "Load, validate and render the site as a build would, but write nothing.\n"
+	  "Load, validate and render the site as a build would, but write nothing\n"
+	  "(charts are laid out, so their warnings show, but not drawn).\n"
 	  "Prints every problem found and exits 1 when there was an error.\n"
 	  "\n"
 	  "      --readability  also print every page's reading grade, worst first\n" },
