@@ -15,9 +15,11 @@ struct build_opts {
 	int progress;         /* show progress on stderr (a terminal) */
 	int jobs;             /* threads rendering pages; 0: one per online CPU */
 	int grades;           /* fill build_stats.grades (waymark check --readability) */
-	/* when not NULL, called as soon as a build that renders pages has put
+	/* when not NULL, called as soon as a build on the full path has put
 	 * its output in place, before it saves its cache and frees its memory
-	 * (tens of ms on a large site): a preview can reload its pages then */
+	 * (tens of ms on a large site): a preview can reload its pages then.
+	 * Not called by a quick build or one with nothing to do (they are
+	 * done by then), nor by a failed one */
 	void (*committed)(void *ctx);
 	void *committed_ctx;
 };
