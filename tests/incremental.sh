@@ -207,6 +207,17 @@ for first in lifecycle/recruit sectors/information-technology pathways/it-suppor
 	grep -q "^./$first/index.html\$" "$tmp/rewritten" &&
 		bad "a story on a second page: the first page of /$first/ was rewritten" || ok
 done
+# a skill's stories too (grouped by sector, in the order they were read):
+# the last of the older stories is on the second page of Aisha's four
+# skills, and their first pages (the steps, the count of sectors) stay
+skills="employability/technology employability/problem-solving employability/customer-focus essential/learning-new-things"
+sed -i 's/^title: Older story 34$/title: The newest older story/' "$site/content/stories/older-34.md"
+# shellcheck disable=SC2046
+check "a story on a skill's second page" $(for s in $skills; do echo "./frameworks/$s/page/2/index.html"; done)
+for s in $skills; do
+	grep -q "^./frameworks/$s/index.html\$" "$tmp/rewritten" &&
+		bad "a story on a skill's second page: the first page of /frameworks/$s/ was rewritten" || ok
+done
 # their bodies: the later pages do not show them, so the quick path writes
 # the first page alone, and the site is as a fresh build makes it
 for doc in lifecycle/01-recruit.md pathways/it-support.md; do
