@@ -921,6 +921,80 @@ START_TEST(waymark_phrases_finds_the_first_mention)
 }
 END_TEST
 
+/* m:find against the rules as docs/lua.md words them, tried at every
+ * place in turn (slow, and plainly right), on random phrases and texts:
+ * signs, hyphens, a letter beyond ASCII, upper case, duplicates, skips. */
+static const char phrases_random_lua[] =
+	"local words = {'team', 'work', 'teamwork', 'co', 'op', 'data', 'x', 'ab', 'a'}\n"
+	"local seps = {' ', ' ', '-', ',', '(', ')', '', '\xc3\xa9', '  '}\n"
+	"local function pick(t) return t[math.random(#t)] end\n"
+	"local function phrase()\n"
+	"  local s = pick(words)\n"
+	"  for _ = 2, math.random(3) do s = s .. pick({' ', '-'}) .. pick(words) end\n"
+	"  if math.random(5) == 1 then s = pick({'(', '-', '\xc3\xa9'}) .. s end\n"
+	"  if math.random(4) == 1 then s = s:upper() end\n"
+	"  return s\n"
+	"end\n"
+	"local function word_at(t, i) return i >= 1 and i <= #t and t:sub(i, i):match('%w') end\n"
+	"local function slow(list, text, skip)\n"
+	"  local low = text:lower()\n"
+	"  for i = 1, #text do\n"
+	"    if not word_at(text, i - 1) then\n"
+	"      local best\n"
+	"      for k, p in ipairs(list) do\n"
+	"        local j = i + #p - 1\n"
+	"        if not skip[p] and low:sub(i, j) == p:lower() and not word_at(text, j + 1)\n"
+	"           and (not best or #p > #list[best]) then best = k end\n"
+	"      end\n"
+	"      if best then return best, i, i + #list[best] - 1 end\n"
+	"    end\n"
+	"  end\n"
+	"end\n"
+	"return { page = function(p)\n"
+	"  math.randomseed(7)\n"
+	"  local bad, tried = 0, 0\n"
+	"  for _ = 1, 400 do\n"
+	"    local list = {}\n"
+	"    for k = 1, math.random(8) do list[k] = phrase() end\n"
+	"    local m = waymark.phrases(list)\n"
+	"    for _ = 1, 10 do\n"
+	"      local parts = {}\n"
+	"      for w = 1, math.random(12) do\n"
+	"        parts[#parts + 1] = math.random(3) == 1 and phrase() or pick(words)\n"
+	"        parts[#parts + 1] = pick(seps)\n"
+	"      end\n"
+	"      local text, skip = table.concat(parts), {}\n"
+	"      if math.random(3) == 1 then skip[list[math.random(#list)]] = true end\n"
+	"      local a1, a2, a3 = slow(list, text, skip)\n"
+	"      local b1, b2, b3 = m:find(text, skip)\n"
+	"      tried = tried + 1\n"
+	"      if a1 ~= b1 or a2 ~= b2 or a3 ~= b3 then\n"
+	"        bad = bad + 1\n"
+	"        p.example = p.example or (text .. ' | ' .. table.concat(list, '/'))\n"
+	"      end\n"
+	"    end\n"
+	"  end\n"
+	"  p.tried, p.bad = tried, bad\n"
+	"end }\n";
+
+START_TEST(waymark_phrases_follows_its_rules_on_random_text)
+{
+	struct site s;
+	struct value *page = value_new_map();
+	const struct value *example;
+
+	site_with(&s, phrases_random_lua);
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), 0);
+	example = value_get(page, "example");
+	ck_assert_msg(value_get(page, "bad")->number == 0, "%g of %g differ, as '%s'",
+		      value_get(page, "bad")->number, value_get(page, "tried")->number,
+		      example ? value_string(example) : "");
+	ck_assert(value_get(page, "tried")->number == 4000);
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
 START_TEST(waymark_phrases_refuses_what_is_not_a_phrase)
 {
 	static const char *const cases[][2] = {
@@ -1481,6 +1555,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, waymark_log_warn_and_error_feed_diagnostics);
 	tcase_add_test(tc, waymark_slugify_markdown_and_read);
 	tcase_add_test(tc, waymark_phrases_finds_the_first_mention);
+	tcase_add_test(tc, waymark_phrases_follows_its_rules_on_random_text);
 	tcase_add_test(tc, waymark_phrases_refuses_what_is_not_a_phrase);
 	tcase_add_test(tc, waymark_read_refuses_symlinks_out_of_the_site);
 	tcase_add_test(tc, require_loads_site_modules_as_text);
