@@ -73,14 +73,6 @@ struct build {
 	struct quick next_quick;   /* for the next build (gather_quick) */
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* "https://example.org/sub/" → "/sub/"; "/" → "/" */
 static char *path_of(const char *base_url)
 {
@@ -1447,7 +1439,7 @@ struct clock {
 static struct clock clock_now(void)
 {
 	struct timespec ts;
-	struct clock c = { now(), 0 };
+	struct clock c = { monotonic_seconds(), 0 };
 
 	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == 0)
 		c.cpu = (double)ts.tv_sec + ts.tv_nsec / 1e9;
@@ -1477,7 +1469,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	pthread_t releaser;
 	int released = 0;
 	char *out_dir;
-	double t0 = now();
+	double t0 = monotonic_seconds();
 	int status;
 
 	memset(&b, 0, sizeof b);
@@ -1608,6 +1600,6 @@ finish:
 	config_release(&b.cfg);
 	pthread_mutex_destroy(&b.body_lock);
 	free(out_dir);
-	st->seconds = now() - t0;
+	st->seconds = monotonic_seconds() - t0;
 	return status;
 }

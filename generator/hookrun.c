@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "fsutil.h"
 #include "hooks.h"
 #include "slug.h"
+#include "threads.h"
 #include "xalloc.h"
 
 /*
@@ -300,14 +300,6 @@ static void fill_body(void *ctx, struct value *map, const char *key)
 		value_map_set(map, "body", value_new_string(d->body, d->body_len), NULL);
 }
 
-static double seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Run the site hook of `st` on the documents of c; 0 or -1. */
 static int run_site(struct hookrun *hr, struct state *st, struct value **tree,
 		    const struct content *c, struct diag_list *dl)
@@ -423,9 +415,9 @@ int hookrun_site(struct hookrun *hr, struct content *c, const struct config *cfg
 	if (!has(hr, HOOKS_SITE))
 		return 0;
 	tree = site_tree(c, cfg);
-	hr->site_seconds = seconds();
+	hr->site_seconds = monotonic_seconds();
 	ret = run_site(hr, hr->states[0], &tree, c, dl);
-	hr->site_seconds = seconds() - hr->site_seconds;
+	hr->site_seconds = monotonic_seconds() - hr->site_seconds;
 	if (ret == 0 && dl->errors > errors) /* a body that could not be read */
 		ret = -1;
 	/* what the site hook left for markdown hooks and shortcodes */

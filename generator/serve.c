@@ -25,6 +25,7 @@
 #include "config.h"
 #include "fsutil.h"
 #include "strbuf.h"
+#include "threads.h"
 #include "watch.h"
 #include "xalloc.h"
 
@@ -549,10 +550,7 @@ static int listen_on(const char *host, int *port, struct diag_list *dl)
 
 static double now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000 + ts.tv_nsec / 1e6;
+	return monotonic_seconds() * 1000;
 }
 
 /* "https://example.org/sub/" → "/sub/"; "/" → "/" */

@@ -7,6 +7,9 @@
 /* The number of online CPUs (at least 1). */
 size_t threads_cpus(void);
 
+/* Seconds on the monotonic clock: for timing work, a phase or a hook. */
+double monotonic_seconds(void);
+
 /*
  * Run fn(arg i) for i = 0..n-1 and wait for them all: arg 0 on the calling
  * thread, the others on threads of their own. Arg i is (char *)args +
