@@ -703,8 +703,13 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 	was_hash = cache_get(b->cache, p->out, &old);
 	if (was_hash && is_dirty(b, p->out))
 		was_hash = 0;
-	if (was_hash && sscanf(old, "%llx", &was) == 1 && strlen(old) >= 16)
-		old_deps = quick_note_parse(old + 16 + (old[16] == ' '), &old_splice);
+	if (was_hash && strlen(old) >= 16) {
+		char *end;
+
+		was = strtoull(old, &end, 16);
+		if (end > old)
+			old_deps = quick_note_parse(old + 16 + (old[16] == ' '), &old_splice);
+	}
 	if (old_deps && pages_deps_key(env, p, old_deps, seed, &key) == 0 && key == was &&
 	    output_keep(&b->out, p->out) == 0) {
 		/* nothing it read has changed: keep last build's file */
@@ -1287,6 +1292,9 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 		f = &q.items[j++];
 		if (f->stat == quick_stat(&b->listed.stats[i]))
 			continue;
+		why = "the quick file from the last build is damaged";
+		if (quick_file_pages(f) < 0)
+			goto out;
 		why = "a changed body that pages show in other ways";
 		if (!f->built || !f->npages)
 			goto out;

@@ -88,6 +88,7 @@ void quick_release(struct quick *q)
 			free(f->outs[j]);
 		free(f->outs);
 		free(f->splices);
+		free(f->pages_text);
 	}
 	free(q->items);
 	memset(q, 0, sizeof *q);
@@ -183,12 +184,23 @@ static int parse_line(struct quick *q, char *line)
 	f->built = 1;
 	f->meta = meta;
 	f->url = xstrdup(field[3]);
-	if (!strcmp(field[4], "-"))
-		return 0;
-	for (tok = strtok_r(field[4], " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-		if (parse_page(f, tok) < 0)
-			return -1;
+	if (strcmp(field[4], "-"))
+		f->pages_text = xstrdup(field[4]);
 	return 0;
+}
+
+int quick_file_pages(struct quick_file *f)
+{
+	char *text = f->pages_text, *tok, *save = NULL;
+	int ret = 0;
+
+	if (!text)
+		return 0;
+	f->pages_text = NULL;
+	for (tok = strtok_r(text, " ", &save); tok && !ret; tok = strtok_r(NULL, " ", &save))
+		ret = parse_page(f, tok);
+	free(text);
+	return ret;
 }
 
 int quick_load(struct quick *q, const char *path)
@@ -199,7 +211,9 @@ int quick_load(struct quick *q, const char *path)
 	int ret = -1, head = 0;
 
 	memset(q, 0, sizeof *q);
-	if (fs_read(path, &text) < 0 || strncmp(text.buf, QUICK_MAGIC "\n", strlen(QUICK_MAGIC) + 1))
+	/* (a file cut short ends in the middle of a line) */
+	if (fs_read(path, &text) < 0 || strncmp(text.buf, QUICK_MAGIC "\n", strlen(QUICK_MAGIC) + 1) ||
+	    text.buf[text.len - 1] != '\n')
 		goto done;
 	for (line = strtok_r(text.buf + strlen(QUICK_MAGIC) + 1, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -245,7 +259,9 @@ int quick_save(const struct quick *q, const char *path)
 		strbuf_addch(&text, '\t');
 		strbuf_adds(&text, f->url);
 		strbuf_addch(&text, '\t');
-		if (!f->npages)
+		if (f->pages_text)
+			strbuf_adds(&text, f->pages_text); /* never parsed: as it was */
+		else if (!f->npages)
 			strbuf_addch(&text, '-');
 		for (j = 0; j < f->npages; j++) {
 			const struct quick_splice *s = &f->splices[j];

@@ -29,6 +29,8 @@ struct quick_file {
 	char **outs;                /* the pages that show its body... */
 	struct quick_splice *splices; /* ...and where */
 	size_t npages;
+	char *pages_text;           /* those pages as quick_load read them, until
+				     * quick_file_pages makes outs and splices */
 };
 
 struct quick {
@@ -46,6 +48,10 @@ unsigned long long quick_stat(const struct stat *st);
 int quick_load(struct quick *q, const char *path);
 /* Write `q` to `path` (through a temporary file). 0 or -1 (errno). */
 int quick_save(const struct quick *q, const char *path);
+/* Fill f's outs and splices from the text quick_load kept (most rebuilds
+ * need the pages of one file, or of none): 0, or -1 when it is not a list
+ * of pages. */
+int quick_file_pages(struct quick_file *f);
 /* The entry for `rel`, or NULL. */
 struct quick_file *quick_find(const struct quick *q, const char *rel);
 /* Add an entry (copying rel and url); entries must come sorted by rel. */

@@ -182,6 +182,16 @@ WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1 && grep -q 'no quick b
 	bad "a damaged quick file: expected the full path, got: $(grep -v ' ms CPU$' "$tmp/log")"
 "$w" build -s "$plain" -o "$tmp/plain-fresh2" --quiet >"$tmp/log" 2>&1
 diff -r "$plain/public" "$tmp/plain-fresh2" >/dev/null && ok || bad "after a damaged quick file the site differs from a fresh build"
+# the quick file reads a file's list of pages only when that file changes:
+# a damaged list there also takes the full path
+sed -i 's|\tstories/aisha-help-desk-to-security/index.html,[^ ]*|\tstories/aisha-help-desk-to-security/index.html,zz|' "$quick"
+grep -q 'aisha-help-desk-to-security/index.html,zz' "$quick" && ok || bad "no page list of the story's in the quick file to damage"
+sed -i 's/for three years\./for four years./' "$story"
+WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1 &&
+	grep -q 'no quick build: the quick file from the last build is damaged' "$tmp/log" && ok ||
+	bad "a damaged page list: expected the full path, got: $(grep -v ' ms CPU$' "$tmp/log")"
+"$w" build -s "$plain" -o "$tmp/plain-fresh3" --quiet >"$tmp/log" 2>&1
+diff -r "$plain/public" "$tmp/plain-fresh3" >/dev/null && ok || bad "after a damaged page list the site differs from a fresh build"
 
 # a stage's, a sector's and a pathway's stories a page at a time: 25 more,
 # older than the others, so that the second pages of the recruiting stage,

@@ -72,6 +72,8 @@ START_TEST(save_then_load_gives_the_same)
 	ck_assert_uint_eq(f->stat, 7);
 	ck_assert_uint_eq(f->meta, 99);
 	ck_assert_str_eq(f->url, "/about/");
+	ck_assert_uint_eq(f->npages, 0); /* read when asked for */
+	ck_assert_int_eq(quick_file_pages(f), 0);
 	ck_assert_uint_eq(f->npages, 1);
 	ck_assert_str_eq(f->outs[0], "about/index.html");
 	ck_assert_int_eq(f->splices[0].ok, 1);
@@ -84,6 +86,7 @@ START_TEST(save_then_load_gives_the_same)
 	ck_assert_int_eq(f->built, 0);
 	ck_assert_uint_eq(f->stat, 8);
 	f = quick_find(&back, "stories/x.md");
+	ck_assert_int_eq(quick_file_pages(f), 0);
 	ck_assert_uint_eq(f->npages, 3);
 	ck_assert_int_eq(f->splices[0].ok, 1);
 	ck_assert_int_eq(f->splices[0].absent, 0);
@@ -110,9 +113,9 @@ START_TEST(missing_or_damaged_files_are_refused)
 		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\nb.md\t1\t-\na.md\t1\t-\n",
 		/* a built file without its URL */
 		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t1\t5\n",
-		/* a page cut short */
-		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t1\t5\t/a/\ta/index.html,1,2\n",
 		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\tzz\t-\n",
+		/* the last line cut short */
+		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t1\t-",
 	};
 	struct quick q;
 	size_t i;
@@ -123,6 +126,33 @@ START_TEST(missing_or_damaged_files_are_refused)
 		ck_assert_msg(quick_load(&q, path) == -1, "accepted bad file %zu", i);
 		ck_assert_uint_eq(q.n, 0);
 	}
+}
+END_TEST
+
+/* A file's pages are read only when asked for: a damaged list is refused
+ * then, and a list never asked for is saved again as it was. */
+START_TEST(pages_are_read_when_asked_for)
+{
+	static const char text[] =
+		"waymark-quick 1\nframe 0000000000000001 depends 0000000000000002 pages 3 files 4\n"
+		"a.md\t0000000000000001\t0000000000000005\t/a/\ta/index.html,1,2\n"
+		"b.md\t0000000000000001\t0000000000000005\t/b/\tb/index.html,1,2,3,4 c/index.html,-\n";
+	struct quick q;
+	struct strbuf back = STRBUF_INIT;
+
+	ck_assert_int_eq(fs_write(path, text, strlen(text)), 0);
+	ck_assert_int_eq(quick_load(&q, path), 0);
+	ck_assert_uint_eq(q.n, 2);
+	ck_assert_int_eq(quick_save(&q, path), 0);
+	ck_assert_int_eq(fs_read(path, &back), 0);
+	ck_assert_str_eq(back.buf, text);
+	ck_assert_int_eq(quick_file_pages(quick_find(&q, "a.md")), -1); /* a page cut short */
+	ck_assert_int_eq(quick_file_pages(quick_find(&q, "b.md")), 0);
+	ck_assert_uint_eq(quick_find(&q, "b.md")->npages, 2);
+	ck_assert_uint_eq(quick_find(&q, "b.md")->splices[0].html, 4);
+	ck_assert_int_eq(quick_find(&q, "b.md")->splices[1].ok, 0);
+	quick_release(&q);
+	strbuf_release(&back);
 }
 END_TEST
 
@@ -228,6 +258,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, make_tmp, remove_tmp);
 	tcase_add_test(tc, save_then_load_gives_the_same);
 	tcase_add_test(tc, missing_or_damaged_files_are_refused);
+	tcase_add_test(tc, pages_are_read_when_asked_for);
 	tcase_add_test(tc, save_replaces_the_file_whole);
 	tcase_add_test(tc, notes_carry_a_splice_before_the_dependencies);
 	tcase_add_test(tc, stat_changes_with_size_time_or_inode);
