@@ -37,6 +37,13 @@ static void add_clipped(struct strbuf *sb, const char *s, size_t max)
 		strbuf_adds(sb, "\u2026");
 }
 
+/* " words", without printf: the index has a line for every page */
+static void add_words(struct strbuf *k, const char *words)
+{
+	strbuf_addch(k, ' ');
+	strbuf_adds(k, words);
+}
+
 /* Words people may search for that are not in a page's title. */
 static void keywords(const struct page *p, struct strbuf *k)
 {
@@ -48,7 +55,8 @@ static void keywords(const struct page *p, struct strbuf *k)
 		return;
 	switch (r->kind) {
 	case RECORD_SKILL:
-		strbuf_addf(k, "%s %s", r->parent->parent->title, r->parent->title);
+		strbuf_adds(k, r->parent->parent->title);
+		add_words(k, r->parent->title);
 		break;
 	case RECORD_PATHWAY:
 		if (r->sector)
@@ -58,19 +66,19 @@ static void keywords(const struct page *p, struct strbuf *k)
 			const char *t = value_text(steps->items[i], "title"), *c = value_text(steps->items[i], "credential");
 
 			if (t)
-				strbuf_addf(k, " %s", t);
+				add_words(k, t);
 			if (c)
-				strbuf_addf(k, " %s", c);
+				add_words(k, c);
 		}
 		for (i = 0; i < r->refs[RECORD_SKILL].n; i++)
 			if (!strstr(k->buf, r->refs[RECORD_SKILL].items[i]->title))
-				strbuf_addf(k, " %s", r->refs[RECORD_SKILL].items[i]->title);
+				add_words(k, r->refs[RECORD_SKILL].items[i]->title);
 		break;
 	case RECORD_STORY:
 		if (value_text(r->v, "person"))
 			strbuf_adds(k, value_text(r->v, "person"));
 		if (r->sector)
-			strbuf_addf(k, " %s", r->sector->title);
+			add_words(k, r->sector->title);
 		break;
 	default:
 		break;

@@ -229,21 +229,31 @@ static struct record *add(struct model *m, enum record_kind kind, const char *id
 	return r;
 }
 
-static void set_url(struct record *r, const char *fmt, const char *a, const char *b)
+/* "/section/a/", or "/section/a/b/" */
+static void set_url(struct record *r, const char *section, const char *a, const char *b)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	strbuf_addf(&sb, fmt, a, b);
-	free(r->url);
-	r->url = strbuf_detach(&sb, NULL);
+	strbuf_addch(&sb, '/');
+	strbuf_adds(&sb, section);
+	strbuf_addch(&sb, '/');
+	strbuf_adds(&sb, a);
+	strbuf_addch(&sb, '/');
+	if (b) {
+		strbuf_adds(&sb, b);
+		strbuf_addch(&sb, '/');
+	}
 	if (r->doc && r->doc->is_markdown && r->kind != RECORD_SKILL) {
 		free(r->doc->url);
 		free(r->doc->out);
-		r->doc->url = xstrdup(r->url);
-		r->doc->out = xmalloc(strlen(r->url) + 11);
-		sprintf(r->doc->out, "%sindex.html", r->url + 1);
+		r->doc->url = xstrdup(sb.buf);
+		r->doc->out = xmalloc(sb.len + 10);
+		memcpy(r->doc->out, sb.buf + 1, sb.len - 1);
+		memcpy(r->doc->out + sb.len - 1, "index.html", 11);
 		r->doc->claimed = 1;
 	}
+	free(r->url);
+	r->url = strbuf_detach(&sb, NULL);
 }
 
 /* "what" for messages: "skill 'teamwork'" */
@@ -251,7 +261,11 @@ static char *describe(enum record_kind kind, const char *id)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	strbuf_addf(&sb, "%s '%s'", kind_names[kind], id ? id : "?");
+	/* without printf: every record is described, to be checked */
+	strbuf_adds(&sb, kind_names[kind]);
+	strbuf_adds(&sb, " '");
+	strbuf_adds(&sb, id ? id : "?");
+	strbuf_addch(&sb, '\'');
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -292,7 +306,7 @@ static void load_framework(struct model *m, struct doc *d, struct diag_list *dl)
 	if (!fid)
 		return;
 	fw = add(m, RECORD_FRAMEWORK, fid, d->meta, d);
-	set_url(fw, "/frameworks/%s/%s", fid, "");
+	set_url(fw, "frameworks", fid, NULL);
 	nc = items(d->meta, "categories", &cats);
 	for (i = 0; i < nc; i++) {
 		const char *cid = value_text(cats[i], "id");
@@ -329,7 +343,7 @@ static void load_framework(struct model *m, struct doc *d, struct diag_list *dl)
 			sk = add(m, RECORD_SKILL, full.buf, skills[j], d);
 			sk->parent = cat;
 			list_push(&cat->children, sk);
-			set_url(sk, "/frameworks/%s/%s/", fid, sid);
+			set_url(sk, "frameworks", fid, sid);
 		}
 	}
 	strbuf_release(&full);
@@ -419,13 +433,13 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 
 			r->order = o && o->kind == VALUE_NUMBER ? (int)o->number : 0;
 		}
-		set_url(r, "/lifecycle/%s/%s", id, "");
+		set_url(r, "lifecycle", id, NULL);
 	} else if (!strcmp(section, "pathways")) {
 		check(pathway_fields, d->meta, RECORD_PATHWAY, id, dl);
 		if (!id)
 			return;
 		r = add(m, RECORD_PATHWAY, id, d->meta, d);
-		set_url(r, "/pathways/%s/%s", id, "");
+		set_url(r, "pathways", id, NULL);
 		{
 			struct value **steps;
 			size_t n = items(d->meta, "steps", &steps), j;
@@ -452,7 +466,7 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 			diag_error(dl, &p, "story file name '%s' must be lowercase letters, digits and '-'", s);
 		}
 		r = add(m, RECORD_STORY, s, d->meta, d);
-		set_url(r, "/stories/%s/%s", s, "");
+		set_url(r, "stories", s, NULL);
 		free(s);
 	}
 }
@@ -493,7 +507,7 @@ static void load_guide(struct model *m, struct doc *d, struct diag_list *dl)
 			g->v = d->meta;
 			g->doc = d;
 			g->title = value_text(d->meta, "title");
-			set_url(g, "/guides/%s/%s", gid, "");
+			set_url(g, "guides", gid, NULL);
 		}
 		free(gid);
 		return;
@@ -502,7 +516,7 @@ static void load_guide(struct model *m, struct doc *d, struct diag_list *dl)
 		/* chapters are listed before their _index.md sorts in: make the
 		 * guide now, fill it when its _index.md comes */
 		g = add(m, RECORD_GUIDE, gid, NULL, NULL);
-		set_url(g, "/guides/%s/%s", gid, "");
+		set_url(g, "guides", gid, NULL);
 	}
 	cid = stem(d->rel);
 	{
@@ -520,7 +534,7 @@ static void load_guide(struct model *m, struct doc *d, struct diag_list *dl)
 		c->parent = g;
 		c->order = (int)g->children.n + 1;
 		list_push(&g->children, c);
-		set_url(c, "/guides/%s/%s/", gid, cid);
+		set_url(c, "guides", gid, cid);
 		strbuf_release(&full);
 	}
 	free(cid);
@@ -867,7 +881,7 @@ int model_build(struct model *m, struct content *c, struct diag_list *dl)
 				if (!id)
 					continue;
 				r = add(m, RECORD_SECTOR, id, v[j], d);
-				set_url(r, "/sectors/%s/%s", id, "");
+				set_url(r, "sectors", id, NULL);
 			}
 		} else if (!strcmp(rel, "resources.yaml") || !strcmp(rel, "resources.yml"))
 			load_list_file(m, d, "resources", resource_fields, RECORD_RESOURCE, dl);

@@ -51,10 +51,9 @@ static struct page *add(struct page_list *pl, enum page_kind kind, const char *u
 	p->kind = kind;
 	p->url = xstrdup(url);
 	p->out = xmalloc(n + 11);
-	if (n > 5 && !strcmp(url + n - 5, ".html"))
-		snprintf(p->out, n + 11, "%s", url + 1); /* "/404.html" */
-	else
-		snprintf(p->out, n + 11, "%sindex.html", url + 1);
+	memcpy(p->out, url + 1, n); /* with its NUL */
+	if (n <= 5 || strcmp(url + n - 5, ".html")) /* not "/404.html" */
+		memcpy(p->out + n - 1, "index.html", 11);
 	p->title = title;
 	p->doc = doc;
 	p->record = r;
@@ -2007,25 +2006,46 @@ void pages_deps_text(const struct pages_deps *deps, struct strbuf *out)
 	free(recs);
 }
 
+/* The record kind after a token's letter ("r3:..." → 3), or -1. */
+static int token_number(const char *s)
+{
+	int k = 0;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9' && k < 1000; s++)
+		k = k * 10 + (*s - '0');
+	return k;
+}
+
 int pages_deps_key(const struct pages_env *env, const struct page *p, const char *text,
 		   unsigned long long seed, unsigned long long *key)
 {
 	const struct page_list *pl = env->pages;
 	unsigned long long h = value_hash_fast(text, strlen(text), hash_num(p->print, seed));
 	const char *s = p->url + 1, *t;
-	char id[512];
+	char id[512], *anc;
+	size_t ulen = strlen(p->url);
 
-	/* the breadcrumb trail: each ancestor page's title and URL */
+	/* the breadcrumb trail: each ancestor page's title and URL (a copy
+	 * of the URL cut short after each slash in turn) */
+	anc = ulen < sizeof id ? id : xmalloc(ulen + 1);
+	memcpy(anc, p->url, ulen + 1);
 	for (; (s = strchr(s, '/')) && s[1]; s++) {
-		char *anc = xstrndup(p->url, (size_t)(s - p->url + 1));
-		const struct page *a = pages_find(pl, anc);
+		size_t end = (size_t)(s - p->url + 1);
+		char was = anc[end];
+		const struct page *a;
 
+		anc[end] = '\0';
+		a = pages_find(pl, anc);
+		anc[end] = was;
 		h = hash_num(a ? a->print : 0, h);
-		free(anc);
 	}
+	if (anc != id)
+		free(anc);
 	for (t = text; *t; t += strspn(t, " ")) {
 		size_t len = strcspn(t, " ");
-		int k = atoi(t + 1);
+		int k = token_number(t + 1);
 
 		if (*t == 'p') {
 			h = hash_num(pl->set_print, h);

@@ -102,7 +102,7 @@ int schema_check(const struct schema_field *fields, const struct value *map,
 		 const char *what, struct diag_list *dl)
 {
 	const struct schema_field *f;
-	const char **names;
+	const char **names = NULL;
 	size_t i, n = 0;
 	int errors = 0;
 
@@ -112,19 +112,23 @@ int schema_check(const struct schema_field *fields, const struct value *map,
 				   value_kind_name(map->kind));
 		return 1;
 	}
-	for (f = fields; f->name; f++)
-		n++;
-	names = xmalloc((n + 1) * sizeof *names);
-	for (i = 0; i < n; i++)
-		names[i] = fields[i].name;
 	for (i = 0; i < map->n; i++) {
 		const struct value_member *m = &map->members[i];
 
-		for (f = fields; f->name && strcmp(f->name, m->key); f++)
+		for (f = fields; f->name && (f->name[0] != m->key[0] || strcmp(f->name, m->key)); f++)
 			;
 		if (!f->name) {
-			const char *near = diag_suggest(m->key, names, n);
+			const char *near;
 
+			/* the names to suggest from, when first needed */
+			if (!names) {
+				for (n = 0; fields[n].name; n++)
+					;
+				names = xmalloc((n + 1) * sizeof *names);
+				for (n = 0; fields[n].name; n++)
+					names[n] = fields[n].name;
+			}
+			near = diag_suggest(m->key, names, n);
 			if (near)
 				diag_error(dl, &m->key_pos, "unknown field '%s' in %s; did you mean '%s'?",
 					   m->key, what, near);
@@ -138,7 +142,7 @@ int schema_check(const struct schema_field *fields, const struct value *map,
 		errors += check_value(f->type, f, m->val, m->key, what, dl);
 	}
 	for (f = fields; f->name; f++) {
-		const struct value *v = value_get(map, f->name);
+		const struct value *v = f->required ? value_get(map, f->name) : NULL;
 
 		if (f->required && (!v || v->kind == VALUE_NULL)) {
 			diag_error(dl, v ? &v->pos : &map->pos, "missing required field '%s' in %s",

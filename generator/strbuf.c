@@ -140,25 +140,33 @@ void strbuf_add_html(struct strbuf *sb, const char *s, size_t len)
 	strbuf_add(sb, s + start, len - start);
 }
 
+/* Like strbuf_add_html: the runs between escapes are copied whole. */
 void strbuf_add_json(struct strbuf *sb, const char *s, size_t len)
 {
-	size_t i;
+	size_t i, start = 0;
+	const char *rep;
+	char ctl[8];
 
+	strbuf_grow(sb, len);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		switch (c) {
-		case '"': strbuf_adds(sb, "\\\""); break;
-		case '\\': strbuf_adds(sb, "\\\\"); break;
-		case '\n': strbuf_adds(sb, "\\n"); break;
-		case '\r': strbuf_adds(sb, "\\r"); break;
-		case '\t': strbuf_adds(sb, "\\t"); break;
-		case '<': strbuf_adds(sb, "\\u003c"); break; /* safe inside <script> */
+		case '"': rep = "\\\""; break;
+		case '\\': rep = "\\\\"; break;
+		case '\n': rep = "\\n"; break;
+		case '\r': rep = "\\r"; break;
+		case '\t': rep = "\\t"; break;
+		case '<': rep = "\\u003c"; break; /* safe inside <script> */
 		default:
-			if (c < 0x20)
-				strbuf_addf(sb, "\\u%04x", c);
-			else
-				strbuf_addch(sb, c);
+			if (c >= 0x20)
+				continue;
+			snprintf(ctl, sizeof ctl, "\\u%04x", c);
+			rep = ctl;
 		}
+		strbuf_add(sb, s + start, i - start);
+		strbuf_adds(sb, rep);
+		start = i + 1;
 	}
+	strbuf_add(sb, s + start, len - start);
 }

@@ -142,8 +142,10 @@ struct value_member *value_member(const struct value *map, const char *key)
 
 	if (!map || map->kind != VALUE_MAP)
 		return NULL;
+	/* the first letter before strcmp: most keys differ there, and maps
+	 * are looked up in every record, page and template */
 	for (i = 0; i < map->n; i++)
-		if (!strcmp(map->members[i].key, key))
+		if (map->members[i].key[0] == key[0] && !strcmp(map->members[i].key, key))
 			return &map->members[i];
 	return NULL;
 }

@@ -90,6 +90,22 @@ START_TEST(json_keeps_key_order_and_escapes_for_script)
 }
 END_TEST
 
+/* Every escape, at the start, in the middle and at the end of runs of
+ * plain bytes (copied whole), and a NUL inside the length. */
+START_TEST(json_strings_escape_quotes_controls_and_tags)
+{
+	static const char in[] = "\"a\\b\nc\rd\te<f\001g\037h\000\x7f\xc3\xa9<";
+	struct strbuf out = STRBUF_INIT;
+
+	strbuf_adds(&out, "[");
+	strbuf_add_json(&out, in, sizeof in - 1);
+	strbuf_add_json(&out, "plain", 5);
+	strbuf_add_json(&out, "", 0);
+	ck_assert_str_eq(out.buf, "[\\\"a\\\\b\\nc\\rd\\te\\u003cf\\u0001g\\u001fh\\u0000\x7f\xc3\xa9\\u003cplain");
+	strbuf_release(&out);
+}
+END_TEST
+
 START_TEST(hash_fast_sees_every_byte_and_the_length)
 {
 	char a[64], b[64];
@@ -222,6 +238,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, truthiness_follows_mustache);
 	tcase_add_test(tc, numbers_render_without_trailing_zeros);
 	tcase_add_test(tc, json_keeps_key_order_and_escapes_for_script);
+	tcase_add_test(tc, json_strings_escape_quotes_controls_and_tags);
 	tcase_add_test(tc, hash_fast_sees_every_byte_and_the_length);
 	tcase_add_test(tc, hash_of_tree_tells_text_and_structure_apart);
 	tcase_add_test(tc, shared_value_is_freed_by_its_last_owner);
