@@ -120,23 +120,74 @@ static long long distance(int a, int b)
 	return dr * dr + dg * dg + db * db;
 }
 
-/* The colour of `c` (n of them, not dropped) nearest to c[i]. */
-static void nearest(struct color **c, int n, int i, int *near, long long *d)
+/*
+ * The colours in order of r + g + b (then of their place in c). Two
+ * colours whose sums differ by s are at least s * s / 3 apart (squared),
+ * so the search for a colour's nearest goes out from its place both ways
+ * and stops each way where that bound passes the best distance so far:
+ * a few dozen colours looked at instead of every one.
+ */
+struct by_sum {
+	int *at;    /* indices into c */
+	int *place; /* c[i] is at at[place[i]] */
+	int *sum;   /* sum[i]: c[i]'s r + g + b */
+};
+
+static int sum_of(int rgb)
 {
-	int j;
+	return ((rgb >> 16) & 0xff) + ((rgb >> 8) & 0xff) + (rgb & 0xff);
+}
+
+static int by_sum_then_place(const void *a, const void *b)
+{
+	const int *x = a, *y = b;
+
+	return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+static void by_sum_init(struct by_sum *s, struct color **c, int n)
+{
+	int *pairs = xmalloc(2 * (size_t)n * sizeof *pairs), i;
+
+	s->at = xmalloc((size_t)n * sizeof *s->at);
+	s->place = xmalloc((size_t)n * sizeof *s->place);
+	s->sum = xmalloc((size_t)n * sizeof *s->sum);
+	for (i = 0; i < n; i++) {
+		s->sum[i] = sum_of(c[i]->rgb);
+		pairs[2 * i] = s->sum[i];
+		pairs[2 * i + 1] = i;
+	}
+	qsort(pairs, (size_t)n, 2 * sizeof *pairs, by_sum_then_place);
+	for (i = 0; i < n; i++) {
+		s->at[i] = pairs[2 * i + 1];
+		s->place[s->at[i]] = i;
+	}
+	free(pairs);
+}
+
+/* The colour of `c` (n of them, not dropped) nearest to c[i]; of equals,
+ * the first in c. */
+static void nearest(struct color **c, const struct by_sum *s, int n, int i, int *near,
+		    long long *d)
+{
+	int dir, k;
 
 	*near = -1;
-	for (j = 0; j < n; j++) {
-		long long dj;
+	for (dir = -1; dir <= 1; dir += 2)
+		for (k = s->place[i] + dir; k >= 0 && k < n; k += dir) {
+			int j = s->at[k];
+			long long ds = s->sum[j] - s->sum[i], dj;
 
-		if (j == i || c[j]->dropped)
-			continue;
-		dj = distance(c[i]->rgb, c[j]->rgb);
-		if (*near < 0 || dj < *d) {
-			*near = j;
-			*d = dj;
+			if (*near >= 0 && ds * ds > 3 * *d)
+				break;
+			if (c[j]->dropped)
+				continue;
+			dj = distance(c[i]->rgb, c[j]->rgb);
+			if (*near < 0 || dj < *d || (dj == *d && j < *near)) {
+				*near = j;
+				*d = dj;
+			}
 		}
-	}
 }
 
 /*
@@ -144,15 +195,18 @@ static void nearest(struct color **c, int n, int i, int *near, long long *d)
  * change least by taking the nearest colour left (pixels times squared
  * distance; of equals, the rarest), whose pixels then count with those
  * of that colour. What goes are edge pixels where anti-aliased marks
- * cross, each a shade or two from another colour.
+ * cross, each a shade or two from another colour. Then to[i], for each
+ * dropped c[i], is the kept colour its pixels take.
  */
-static void drop(struct color **c, int n, int keep)
+static void drop(struct color **c, int n, int keep, int *to)
 {
 	int *near = xmalloc((size_t)n * sizeof *near), i, j, left;
 	long long *d = xmalloc((size_t)n * sizeof *d), *weight = xmalloc((size_t)n * sizeof *weight);
+	struct by_sum s;
 
+	by_sum_init(&s, c, n);
 	for (i = 0; i < n; i++) {
-		nearest(c, n, i, &near[i], &d[i]);
+		nearest(c, &s, n, i, &near[i], &d[i]);
 		weight[i] = c[i]->count;
 	}
 	for (left = n; left > keep; left--) {
@@ -166,11 +220,17 @@ static void drop(struct color **c, int n, int keep)
 		weight[near[best]] += weight[best];
 		for (j = 0; j < n; j++)
 			if (!c[j]->dropped && near[j] == best)
-				nearest(c, n, j, &near[j], &d[j]);
+				nearest(c, &s, n, j, &near[j], &d[j]);
 	}
+	for (i = 0; i < n; i++)
+		if (c[i]->dropped)
+			nearest(c, &s, n, i, &to[i], &d[i]);
 	free(near);
 	free(d);
 	free(weight);
+	free(s.at);
+	free(s.place);
+	free(s.sum);
 }
 
 /* A palette image with the colours of `im`, or NULL (too many colours). */
@@ -180,7 +240,7 @@ static gdImagePtr to_palette(const struct gdlib *gd, gdImagePtr im)
 	struct runs r = { NULL, 0, 0, NULL };
 	struct color **order = NULL;
 	gdImagePtr pal = NULL;
-	int i, k, x, y;
+	int i, k, x, y, *to = NULL;
 
 	if (count(t, &r, im) < 0)
 		goto done;
@@ -189,8 +249,9 @@ static gdImagePtr to_palette(const struct gdlib *gd, gdImagePtr im)
 		if (t->slot[i].rgb != -1)
 			order[k++] = &t->slot[i];
 	qsort(order, (size_t)t->n, sizeof *order, by_count);
+	to = xmalloc(((size_t)t->n + 1) * sizeof *to);
 	if (t->n > gdMaxColors)
-		drop(order, t->n, gdMaxColors);
+		drop(order, t->n, gdMaxColors, to);
 	if (!(pal = gd->create(gdImageSX(im), gdImageSY(im))))
 		goto done;
 	for (i = 0; i < t->n; i++) {
@@ -200,14 +261,9 @@ static gdImagePtr to_palette(const struct gdlib *gd, gdImagePtr im)
 			order[i]->index = gd->color_allocate(pal, rgb >> 16, (rgb >> 8) & 0xff,
 							       rgb & 0xff);
 	}
-	for (i = 0; i < t->n; i++) {
-		long long d;
-
-		if (order[i]->dropped) {
-			nearest(order, t->n, i, &k, &d);
-			order[i]->index = order[k]->index;
-		}
-	}
+	for (i = 0; i < t->n; i++)
+		if (order[i]->dropped)
+			order[i]->index = order[to[i]]->index;
 	for (y = 0; y < gdImageSY(im); y++) {
 		unsigned char *out = pal->pixels[y];
 		const struct run *run = r.first[y] < 0 ? NULL : r.run + r.first[y];
@@ -221,6 +277,7 @@ static gdImagePtr to_palette(const struct gdlib *gd, gdImagePtr im)
 	}
 done:
 	free(order);
+	free(to);
 	free(r.run);
 	free(r.first);
 	free(t);

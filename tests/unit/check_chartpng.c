@@ -102,6 +102,56 @@ START_TEST(rare_colours_take_the_nearest)
 }
 END_TEST
 
+/* 1,500 colours scattered through the cube: every pixel whose colour goes
+ * takes one as near as any colour kept (the search for it stops early,
+ * by the colours' sums, and must never stop too early). */
+START_TEST(dropped_colours_take_a_nearest_kept_one)
+{
+	gdImagePtr im = gdImageCreateTrueColor(300, 100), back;
+	struct strbuf png = STRBUF_INIT;
+	static int kept[256 * 256 * 256 / 32];
+	int pool[1500], used[256], nused = 0, x, y, i;
+	unsigned seed = 7;
+
+	for (i = 0; i < 1500; i++) {
+		seed = seed * 1103515245u + 12345u;
+		pool[i] = (int)(seed >> 8) & 0xffffff;
+	}
+	for (y = 0; y < 100; y++)
+		for (x = 0; x < 300; x++)
+			gdImageSetPixel(im, x, y, pool[(x * 7 + y * 13 + x * y) % 1500]);
+	ck_assert_int_eq(chart_png_encode(im, &png), 0);
+	back = decode(&png);
+	memset(kept, 0, sizeof kept);
+	for (y = 0; y < 100; y++)
+		for (x = 0; x < 300; x++) {
+			int b = gdImageGetTrueColorPixel(back, x, y) & 0xffffff;
+
+			if (!(kept[b / 32] & (1 << (b % 32)))) {
+				kept[b / 32] |= 1 << (b % 32);
+				ck_assert_int_lt(nused, 256);
+				used[nused++] = b;
+			}
+		}
+	ck_assert_int_eq(nused, 256);
+	for (y = 0; y < 100; y++)
+		for (x = 0; x < 300; x++) {
+			int a = gdImageGetTrueColorPixel(im, x, y) & 0xffffff;
+			int b = gdImageGetTrueColorPixel(back, x, y) & 0xffffff;
+			long long best = -1;
+
+			for (i = 0; i < nused; i++)
+				if (best < 0 || distance(a, used[i]) < best)
+					best = distance(a, used[i]);
+			ck_assert_msg(distance(a, b) == best, "%06x took %06x, %lld away, not one %lld away",
+				      a, b, distance(a, b), best);
+		}
+	gdImageDestroy(im);
+	gdImageDestroy(back);
+	strbuf_release(&png);
+}
+END_TEST
+
 /* Rows the same as the row above count as often as they appear: of 257
  * colours one goes, and it is the rarest of those a shade from another,
  * not a colour that fills a column of identical rows. */
@@ -170,6 +220,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, few_colours_are_kept_exactly);
 	tcase_add_test(tc, rare_colours_take_the_nearest);
+	tcase_add_test(tc, dropped_colours_take_a_nearest_kept_one);
 	tcase_add_test(tc, repeated_rows_count_every_time);
 	tcase_add_test(tc, same_pixels_give_the_same_bytes);
 	tcase_add_test(tc, photograph_stays_truecolor);
