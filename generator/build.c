@@ -196,11 +196,15 @@ static void pack_body(struct strbuf *blob, const char *html, const struct readab
 		strbuf_addch(blob, '\0');
 	}
 	strbuf_addch(blob, '\0');
-	for (i = 0; toc && i < toc->n; i++)
-		strbuf_addf(blob, "%d\t%s\t%s\n",
-			    (int)value_get(toc->items[i], "level")->number,
-			    value_string(value_get(toc->items[i], "id")),
-			    value_string(value_get(toc->items[i], "title")));
+	/* "level\tid\ttitle\n" a heading (its level one digit, 1 to 6) */
+	for (i = 0; toc && i < toc->n; i++) {
+		strbuf_addch(blob, (char)('0' + (int)value_get(toc->items[i], "level")->number));
+		strbuf_addch(blob, '\t');
+		strbuf_adds(blob, value_string(value_get(toc->items[i], "id")));
+		strbuf_addch(blob, '\t');
+		strbuf_adds(blob, value_string(value_get(toc->items[i], "title")));
+		strbuf_addch(blob, '\n');
+	}
 }
 
 /* 0, or -1 when blob is not a packed body, or has no measure when r asks

@@ -275,14 +275,21 @@ static void anchor_heading(cmark_node *h, struct idset *ids, const char *prefix,
 	free(slug);
 	if (level > 6)
 		level = 6;
+	if (level < 1)
+		level = 1;
 
 	block = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, markdown_mem());
-	strbuf_addf(&tag, "<h%d id=\"", level);
+	/* (level is 1 to 6: one digit) */
+	strbuf_adds(&tag, "<h");
+	strbuf_addch(&tag, (char)('0' + level));
+	strbuf_adds(&tag, " id=\"");
 	strbuf_add_html(&tag, id, strlen(id));
 	strbuf_adds(&tag, "\">");
 	cmark_node_set_on_enter(block, tag.buf);
 	strbuf_reset(&tag);
-	strbuf_addf(&tag, "</h%d>", level);
+	strbuf_adds(&tag, "</h");
+	strbuf_addch(&tag, (char)('0' + level));
+	strbuf_addch(&tag, '>');
 	cmark_node_set_on_exit(block, tag.buf);
 	while ((child = cmark_node_first_child(h)))
 		cmark_node_append_child(block, child);

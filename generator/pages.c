@@ -1960,6 +1960,22 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* A token of a page's dependencies: "r3:teamwork", "k3" (no id), without
+ * printf (a page has dozens, a site thousands of pages). */
+static char *dep_token(struct strbuf *t, char letter, unsigned kind, const char *id)
+{
+	strbuf_reset(t);
+	strbuf_addch(t, letter);
+	if (kind >= 10)
+		strbuf_addch(t, (char)('0' + kind / 10 % 10));
+	strbuf_addch(t, (char)('0' + kind % 10));
+	if (id) {
+		strbuf_addch(t, ':');
+		strbuf_adds(t, id);
+	}
+	return xstrdup(t->buf);
+}
+
 void pages_deps_text(const struct pages_deps *deps, struct strbuf *out)
 {
 	const struct record **recs = xmalloc((deps->n + 1) * sizeof *recs);
@@ -1974,22 +1990,13 @@ void pages_deps_text(const struct pages_deps *deps, struct strbuf *out)
 	for (i = 0; i < deps->n; i++)
 		if (!n || recs[n - 1] != recs[i])
 			recs[n++] = recs[i];
-	for (i = 0; i < n; i++) {
-		strbuf_reset(&t);
-		strbuf_addf(&t, "r%d:%s", (int)recs[i]->kind, recs[i]->id);
-		tokens[nt++] = xstrdup(t.buf);
-	}
+	for (i = 0; i < n; i++)
+		tokens[nt++] = dep_token(&t, 'r', (unsigned)recs[i]->kind, recs[i]->id);
 	for (i = 0; i < RECORD_KINDS; i++) {
-		if (deps->kinds & (1u << i)) {
-			strbuf_reset(&t);
-			strbuf_addf(&t, "k%d", (int)i);
-			tokens[nt++] = xstrdup(t.buf);
-		}
-		if (deps->orders & (1u << i)) {
-			strbuf_reset(&t);
-			strbuf_addf(&t, "o%d", (int)i);
-			tokens[nt++] = xstrdup(t.buf);
-		}
+		if (deps->kinds & (1u << i))
+			tokens[nt++] = dep_token(&t, 'k', (unsigned)i, NULL);
+		if (deps->orders & (1u << i))
+			tokens[nt++] = dep_token(&t, 'o', (unsigned)i, NULL);
 	}
 	if (deps->pages)
 		tokens[nt++] = xstrdup("p");

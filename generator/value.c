@@ -41,6 +41,23 @@ struct value *value_new_number(double d)
 	char buf[64];
 
 	v->number = d;
+	if (d > -1e15 && d < 1e15 && d == (double)(long long)d && (d != 0 || !signbit(d))) {
+		/* a whole number (a level, a count, a page), as %.15g writes
+		 * it, without printf: pages and headings make many */
+		long long n = (long long)d;
+		unsigned long long u = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
+		char *p = buf + sizeof buf;
+
+		*--p = '\0';
+		do
+			*--p = (char)('0' + u % 10);
+		while (u /= 10);
+		if (n < 0)
+			*--p = '-';
+		v->len = (size_t)(buf + sizeof buf - 1 - p);
+		v->str = xstrndup(p, v->len);
+		return v;
+	}
 	snprintf(buf, sizeof buf, "%.15g", d);
 	v->str = xstrdup(buf);
 	v->len = strlen(buf);

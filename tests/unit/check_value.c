@@ -2,6 +2,7 @@
 #include "test.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "strbuf.h"
@@ -70,6 +71,27 @@ START_TEST(numbers_render_without_trailing_zeros)
 
 	ck_assert_str_eq(v->str, "16.5");
 	value_free(v);
+}
+END_TEST
+
+/* Whole numbers are written by hand: the same text as %.15g, at the edges
+ * of that path too. */
+START_TEST(numbers_read_as_printf_writes_them)
+{
+	static const double d[] = { 0.0, -0.0, 1, -1, 7, 10, -42, 2024, 52000, 1e14, -1e14,
+				    999999999999999.0, -999999999999999.0, 1e15, -1e15, 1e16, 2.5,
+				    -0.5, 1.0 / 3, 123456789.25 };
+	char want[64];
+	size_t i;
+
+	for (i = 0; i < sizeof d / sizeof *d; i++) {
+		struct value *v = value_new_number(d[i]);
+
+		snprintf(want, sizeof want, "%.15g", d[i]);
+		ck_assert_str_eq(v->str, want);
+		ck_assert_uint_eq(v->len, strlen(want));
+		value_free(v);
+	}
 }
 END_TEST
 
@@ -237,6 +259,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, copy_is_deep_and_keeps_positions);
 	tcase_add_test(tc, truthiness_follows_mustache);
 	tcase_add_test(tc, numbers_render_without_trailing_zeros);
+	tcase_add_test(tc, numbers_read_as_printf_writes_them);
 	tcase_add_test(tc, json_keeps_key_order_and_escapes_for_script);
 	tcase_add_test(tc, json_strings_escape_quotes_controls_and_tags);
 	tcase_add_test(tc, hash_fast_sees_every_byte_and_the_length);
