@@ -109,7 +109,7 @@ START_TEST(dropped_colours_take_a_nearest_kept_one)
 {
 	gdImagePtr im = gdImageCreateTrueColor(300, 100), back;
 	struct strbuf png = STRBUF_INIT;
-	static int kept[256 * 256 * 256 / 32];
+	static unsigned kept[256 * 256 * 256 / 32];
 	int pool[1500], used[256], nused = 0, x, y, i;
 	unsigned seed = 7;
 
@@ -127,8 +127,8 @@ START_TEST(dropped_colours_take_a_nearest_kept_one)
 		for (x = 0; x < 300; x++) {
 			int b = gdImageGetTrueColorPixel(back, x, y) & 0xffffff;
 
-			if (!(kept[b / 32] & (1 << (b % 32)))) {
-				kept[b / 32] |= 1 << (b % 32);
+			if (!(kept[b / 32] & (1u << (b % 32)))) {
+				kept[b / 32] |= 1u << (b % 32);
 				ck_assert_int_lt(nused, 256);
 				used[nused++] = b;
 			}
