@@ -759,3 +759,35 @@ int hooks_markdown(struct hooks *h, struct cmark_node *doc, const struct value *
 	return rc;
 }
 
+
+void hooks_new_meta(lua_State *L, const char *name, enum hooks_meta which)
+{
+	struct hooks *h = hooks_of(L);
+
+	luaL_newmetatable(L, name);
+	h->meta_at[which] = lua_topointer(L, -1);
+	lua_pushvalue(L, -1);
+	h->meta_ref[which] = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+void hooks_set_meta(lua_State *L, enum hooks_meta which)
+{
+	lua_rawgeti(L, LUA_REGISTRYINDEX, hooks_of(L)->meta_ref[which]);
+	lua_setmetatable(L, -2);
+}
+
+void *hooks_check_udata(lua_State *L, int idx, const char *name, enum hooks_meta which)
+{
+	void *ud = lua_touserdata(L, idx);
+
+	if (ud && lua_getmetatable(L, idx)) {
+		/* a table the registry holds stays where it is */
+		int same = lua_topointer(L, -1) == hooks_of(L)->meta_at[which];
+
+		lua_pop(L, 1);
+		if (same)
+			return ud;
+	}
+	luaL_typeerror(L, idx, name);
+	return NULL;
+}

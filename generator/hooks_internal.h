@@ -11,7 +11,7 @@
  * (hooks_run); hooks_sandbox.c builds the globals and the waymark table;
  * hooks_value.c converts value trees to and from Lua; hooks_node.c is the
  * cmark node userdata of the markdown hook; hooks_text.c does shortcodes
- * and helpers; hooks_phrases.c is waymark.phrases. Only hooks_run enters Lua from outside (the sandbox's
+ * and helpers; hooks_phrases.c is waymark.phrases and waymark.words. Only hooks_run enters Lua from outside (the sandbox's
  * pcall/xpcall run inside it).
  */
 
@@ -46,8 +46,18 @@ enum hooks_abort {
 
 struct hook_call;
 
+/* The metatables of waymark's userdata (see hooks_new_meta). */
+enum hooks_meta {
+	HOOKS_META_NODE,
+	HOOKS_META_PHRASES,
+	HOOKS_NMETAS
+};
+
 struct hooks {
 	lua_State *L;
+	/* each metatable's registry reference, and its address to compare */
+	int meta_ref[HOOKS_NMETAS];
+	const void *meta_at[HOOKS_NMETAS];
 	char *site_dir;            /* as given */
 	char *site_real;           /* its realpath, for waymark.read */
 	hooks_log_fn log;
@@ -149,6 +159,19 @@ static inline struct hooks *hooks_of(lua_State *L)
 	return *(struct hooks **)lua_getextraspace(L);
 }
 
+/*
+ * A userdata's metatable by number, not by name: a markdown hook's walk
+ * checks a node userdata several times a node, and luaL_checkudata looks
+ * the name up in the registry each time. hooks_new_meta is
+ * luaL_newmetatable (the table is left on the stack) that also notes the
+ * table's reference and address in struct hooks; hooks_set_meta gives it
+ * to the userdata at the top; hooks_check_udata is luaL_checkudata (the
+ * same error, naming `name`), comparing addresses.
+ */
+void hooks_new_meta(lua_State *L, const char *name, enum hooks_meta which);
+void hooks_set_meta(lua_State *L, enum hooks_meta which);
+void *hooks_check_udata(lua_State *L, int idx, const char *name, enum hooks_meta which);
+
 /* 1 while call `id` has not returned. */
 int hooks_call_active(const struct hooks *h, unsigned long id);
 /* The id of the innermost call under way (0 when none). */
@@ -182,7 +205,7 @@ void hooks_open_values(lua_State *L);
 
 /* --- hooks_phrases.c --- */
 
-/* The matcher's metatable and waymark.phrases into the table at the top. */
+/* The matcher's metatable, waymark.phrases and waymark.words into the table at the top. */
 void hooks_open_phrases(lua_State *L);
 
 /* --- hooks_node.c --- */

@@ -102,12 +102,12 @@ void hooks_push_node(lua_State *L, cmark_node *node)
 	ud = lua_newuserdatauv(L, sizeof *ud, 0);
 	ud->node = node;
 	ud->call = h->md_call;
-	luaL_setmetatable(L, NODE_MT);
+	hooks_set_meta(L, HOOKS_META_NODE);
 }
 
 static cmark_node *check_node(lua_State *L, int idx)
 {
-	struct node_ud *ud = luaL_checkudata(L, idx, NODE_MT);
+	struct node_ud *ud = hooks_check_udata(L, idx, NODE_MT, HOOKS_META_NODE);
 	struct hooks *h = hooks_of(L);
 
 	if (!h->md_call || ud->call != h->md_call)
@@ -225,6 +225,13 @@ static int l_walk(lua_State *L)
 	cmark_node *root = check_node(L, 1), *cur = root;
 	lua_Integer n = 0, i;
 	int by_type;
+	/* whether the table has a function for a type, looked up once a
+	 * type: a page has a few hundred nodes of a dozen types */
+	struct {
+		cmark_node_type type;
+		int want;
+	} known[32];
+	size_t nknown = 0, k;
 
 	luaL_argexpected(L, lua_isfunction(L, 2) || lua_istable(L, 2), 2,
 			 "function or table of functions");
@@ -235,8 +242,20 @@ static int l_walk(lua_State *L)
 		int want = 1;
 
 		if (by_type) {
-			want = lua_getfield(L, 2, type_of(cur)) != LUA_TNIL;
-			lua_pop(L, 1);
+			cmark_node_type t = cmark_node_get_type(cur);
+
+			for (k = 0; k < nknown && known[k].type != t; k++)
+				;
+			if (k < nknown) {
+				want = known[k].want;
+			} else {
+				want = lua_getfield(L, 2, type_of(cur)) != LUA_TNIL;
+				lua_pop(L, 1);
+				if (nknown < sizeof known / sizeof *known) {
+					known[nknown].type = t;
+					known[nknown++].want = want;
+				}
+			}
 		}
 		if (want) {
 			hooks_push_node(L, cur);
@@ -365,11 +384,7 @@ static int l_index(lua_State *L)
 	struct hooks *h = hooks_of(L);
 	const luaL_Reg *m;
 
-	for (m = methods; m->name; m++)
-		if (!strcmp(key, m->name)) {
-			lua_pushcfunction(L, m->func);
-			return 1;
-		}
+	/* the fields first: a walk reads node.literal of every text */
 	if (!strcmp(key, "type"))
 		lua_pushstring(L, type_of(node));
 	else if (!strcmp(key, "literal"))
@@ -409,8 +424,14 @@ static int l_index(lua_State *L)
 		hooks_push_node(L, cmark_node_first_child(node));
 	else if (!strcmp(key, "last_child"))
 		hooks_push_node(L, cmark_node_last_child(node));
-	else
+	else {
+		for (m = methods; m->name; m++)
+			if (!strcmp(key, m->name)) {
+				lua_pushcfunction(L, m->func);
+				return 1;
+			}
 		return unknown_field(L, key);
+	}
 	return 1;
 }
 
@@ -468,7 +489,7 @@ static int l_eq(lua_State *L)
 
 static int l_tostring(lua_State *L)
 {
-	struct node_ud *ud = luaL_checkudata(L, 1, NODE_MT);
+	struct node_ud *ud = hooks_check_udata(L, 1, NODE_MT, HOOKS_META_NODE);
 	struct hooks *h = hooks_of(L);
 
 	if (!h->md_call || ud->call != h->md_call)
@@ -535,7 +556,7 @@ void hooks_open_nodes(lua_State *L)
 		{ NULL, NULL },
 	};
 
-	luaL_newmetatable(L, NODE_MT);
+	hooks_new_meta(L, NODE_MT, HOOKS_META_NODE);
 	luaL_setfuncs(L, meta, 0);
 	lua_pushliteral(L, "node");
 	lua_setfield(L, -2, "__name");

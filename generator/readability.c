@@ -316,6 +316,7 @@ struct scan {
 	const char *start;    /* first token of the sentence being read, or NULL */
 	const char *last_end; /* end of the last token read */
 	size_t words;         /* words in the sentence being read */
+	int count_only;       /* words alone: no syllables (readability_words) */
 };
 
 static void end_sentence(struct scan *s)
@@ -421,16 +422,18 @@ static void scan_token(struct scan *s, const char *tok, size_t n)
 		}
 		word_end = p;
 		s->r->words++;
-		s->r->syllables += readability_syllables(word, (size_t)(word_end - word));
+		if (!s->count_only)
+			s->r->syllables += readability_syllables(word, (size_t)(word_end - word));
 		s->words++;
 	}
-	if (ends_sentence(tok, end, word, word_end))
+	if (!s->count_only && ends_sentence(tok, end, word, word_end))
 		end_sentence(s);
 }
 
-void readability_measure(struct readability *r, const char *text, size_t len)
+/* Read text[0..len) token by token into s->r. */
+static void scan_text(struct scan *s, const char *text, size_t len)
 {
-	struct scan s = { r, NULL, NULL, 0 };
+	struct readability *r = s->r;
 	const char *p, *end;
 
 	if (!text) {
@@ -439,7 +442,7 @@ void readability_measure(struct readability *r, const char *text, size_t len)
 	}
 	p = text;
 	end = text + len;
-	s.last_end = text;
+	s->last_end = text;
 	memset(r, 0, sizeof *r);
 	r->longest = NULL;
 	while (p < end) {
@@ -451,15 +454,31 @@ void readability_measure(struct readability *r, const char *text, size_t len)
 			p += k;
 		}
 		if (newlines >= 2) /* a blank line: the end of a block */
-			end_sentence(&s);
+			end_sentence(s);
 		if (p >= end)
 			break;
 		tok = p;
 		while (p < end && !space_len(p, end))
 			p += char_len(p, end);
-		scan_token(&s, tok, (size_t)(p - tok));
+		scan_token(s, tok, (size_t)(p - tok));
 	}
-	end_sentence(&s);
+	end_sentence(s);
+}
+
+size_t readability_words(const char *text, size_t len)
+{
+	struct readability r;
+	struct scan s = { &r, NULL, NULL, 0, 1 };
+
+	scan_text(&s, text, len);
+	return r.words;
+}
+
+void readability_measure(struct readability *r, const char *text, size_t len)
+{
+	struct scan s = { r, NULL, NULL, 0, 0 };
+
+	scan_text(&s, text, len);
 
 	if (r->words >= READABILITY_MIN_WORDS) {
 		double wps = (double)r->words / (double)r->sentences;

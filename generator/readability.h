@@ -70,6 +70,9 @@ struct readability {
  */
 void readability_measure(struct readability *r, const char *text, size_t len);
 
+/* The words of text[0..len), counted as readability_measure counts them. */
+size_t readability_words(const char *text, size_t len);
+
 /*
  * Syllables in one word, word[0..len) (letters, digits, inner
  * apostrophes and dots, as readability_measure cuts them), at least 1.

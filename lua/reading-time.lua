@@ -4,9 +4,9 @@
 return {
 	helpers = {
 		reading_time = function(text, render)
-			local html = render(text)
-			-- (gsub counts without making a string of each word)
-			local _, words = html:gsub("<[^>]*>", " "):gsub("[%w'’]+", "")
+			-- counted in C, as reading grades count words; HTML tags
+			-- are gaps between words
+			local words = waymark.words(render(text))
 			if words == 0 then return "" end
 			local minutes = math.max(1, math.floor(words / 200 + 0.5))
 			return " · " .. minutes .. " minute read"

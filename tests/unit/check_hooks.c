@@ -480,6 +480,40 @@ START_TEST(markdown_inside_a_markdown_hook)
 }
 END_TEST
 
+/* A node's methods take a node, and a matcher's a matcher: another
+ * userdata is refused as a table is. */
+START_TEST(markdown_node_methods_refuse_other_userdata)
+{
+	static const char *const cases[][2] = {
+		{ "doc.walk(waymark.phrases{'a'}, print)",
+		  "bad argument #1 to 'walk' (waymark.node expected, got waymark.phrases)" },
+		{ "waymark.phrases{'a'}.find(doc, 'a')",
+		  "bad argument #1 to 'find' (waymark.phrases expected, got node)" },
+		{ "doc.walk({}, print)", "bad argument #1 to 'walk' (waymark.node expected, got table)" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct site s;
+		struct strbuf lua = STRBUF_INIT, want = STRBUF_INIT;
+		int rc;
+		char *html;
+
+		strbuf_addf(&lua, "return { markdown = function(doc) %s end }\n", cases[i][0]);
+		site_with(&s, lua.buf);
+		html = filter(&s, "text\n", &rc);
+		ck_assert_int_eq(rc, -1);
+		strbuf_addf(&want, "lua/x.lua:1: error: %s in hook 'markdown' for 'content/x.md'",
+			    cases[i][1]);
+		assert_diag(&s.dl, 0, want.buf);
+		free(html);
+		strbuf_release(&lua);
+		strbuf_release(&want);
+		site_release(&s);
+	}
+}
+END_TEST
+
 START_TEST(markdown_nodes_die_with_their_hook)
 {
 	struct site s;
@@ -995,6 +1029,37 @@ START_TEST(waymark_phrases_follows_its_rules_on_random_text)
 }
 END_TEST
 
+/* waymark.words: each text's count, joined by ' '. */
+static const char words_lua[] =
+	"local texts = {\n"
+	"  '',\n"
+	"  '<p>Don\xe2\x80\x99t stop &amp; <em>go</em> now.</p>',\n" /* ’ and an entity */
+	"  'un<em>be</em>lievable',\n"          /* a tag parts a word */
+	"  '<a href=\"https://x.org/a b\">see</a> https://x.org a@b.c',\n" /* links are no words */
+	"  'It cost 3.5 million, or 1,250 each.',\n"
+	"  'a < b and c &x d',\n"               /* no tag, no reference */
+	"  'caf\xc3\xa9 \xe2\x80\x94 na\xc3\xafve',\n" /* letters beyond ASCII; a dash is no word */
+	"  '<img alt=\"two words\">',\n"
+	"}\n"
+	"return { page = function(p)\n"
+	"  local got = {}\n"
+	"  for i, t in ipairs(texts) do got[i] = waymark.words(t) end\n"
+	"  p.got = table.concat(got, ' ')\n"
+	"end }\n";
+
+START_TEST(waymark_words_counts_as_reading_grades_do)
+{
+	struct site s;
+	struct value *page = value_new_map();
+
+	site_with(&s, words_lua);
+	ck_assert_int_eq(hooks_page(s.h, &page, "content/x.md", &s.dl), 0);
+	ck_assert_str_eq(value_string(value_get(page, "got")), "0 4 3 1 7 6 2 0");
+	value_free(page);
+	site_release(&s);
+}
+END_TEST
+
 START_TEST(waymark_phrases_refuses_what_is_not_a_phrase)
 {
 	static const char *const cases[][2] = {
@@ -1005,6 +1070,11 @@ START_TEST(waymark_phrases_refuses_what_is_not_a_phrase)
 		  "lua/x.lua:1: error: bad argument #1 to 'phrases' (table expected, got string)" },
 		{ "waymark.phrases{'a'}:find('a', 1)",
 		  "lua/x.lua:1: error: bad argument #2 to 'find' (table expected, got number)" },
+		/* a matcher's methods check what they are called on */
+		{ "local m = waymark.phrases{'a'}; m.find({}, 'a')",
+		  "lua/x.lua:1: error: bad argument #1 to 'find' (waymark.phrases expected, got table)" },
+		{ "waymark.words({})",
+		  "lua/x.lua:1: error: bad argument #1 to 'words' (string expected, got table)" },
 	};
 	size_t i;
 
@@ -1541,6 +1611,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, markdown_filter_inserts_and_removes_nodes);
 	tcase_add_test(tc, markdown_inside_a_markdown_hook);
 	tcase_add_test(tc, markdown_nodes_die_with_their_hook);
+	tcase_add_test(tc, markdown_node_methods_refuse_other_userdata);
 	tcase_add_test(tc, markdown_node_misuse_is_a_clear_error);
 	tcase_add_test(tc, shortcodes_expand_with_quoted_arguments);
 	tcase_add_test(tc, unknown_shortcode_is_error_at_its_position);
@@ -1557,6 +1628,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, waymark_phrases_finds_the_first_mention);
 	tcase_add_test(tc, waymark_phrases_follows_its_rules_on_random_text);
 	tcase_add_test(tc, waymark_phrases_refuses_what_is_not_a_phrase);
+	tcase_add_test(tc, waymark_words_counts_as_reading_grades_do);
 	tcase_add_test(tc, waymark_read_refuses_symlinks_out_of_the_site);
 	tcase_add_test(tc, require_loads_site_modules_as_text);
 	tcase_add_test(tc, instruction_limit_stops_a_hook_and_state_survives);

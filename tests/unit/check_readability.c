@@ -294,6 +294,31 @@ START_TEST(empty_text_has_no_sentences)
 }
 END_TEST
 
+/* readability_words counts what readability_measure counts, skipping the
+ * syllables and sentences. */
+START_TEST(words_alone_are_the_measured_words)
+{
+	static const char *const texts[] = {
+		"",
+		"Don't stop. We can't, won\xe2\x80\x99t!\n\nA block without a stop",
+		"It cost 3.5 million, or 1,250 each (e.g. in the U.S. at 9.30).",
+		"Mail a@b.org or see https://example.org/x -- then go - now.",
+		"caf\xc3\xa9 \xe2\x80\x94 na\xc3\xafve \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80 x\xc3\x97y",
+		"\xff\xfe broken \xc3 bytes",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof texts / sizeof *texts; i++) {
+		struct readability r;
+
+		readability_measure(&r, texts[i], strlen(texts[i]));
+		ck_assert_uint_eq(readability_words(texts[i], strlen(texts[i])), r.words);
+	}
+	ck_assert_uint_eq(readability_words(texts[2], strlen(texts[2])), 13);
+	ck_assert_uint_eq(readability_words(NULL, 0), 0);
+}
+END_TEST
+
 /* ---- the grade ------------------------------------------------------- */
 
 /*
@@ -538,6 +563,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, warning_cuts_on_a_utf8_boundary);
 	tcase_add_test(tc, warning_keeps_a_sentence_of_exactly_the_limit);
 	tcase_add_test(tc, warning_from_a_measured_page);
+	tcase_add_test(tc, words_alone_are_the_measured_words);
 	suite_add_tcase(s, tc);
 	return s;
 }
