@@ -717,7 +717,7 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 	if (old_deps && pages_deps_key(env, p, old_deps, seed, &key) == 0 && key == was &&
 	    output_keep(&b->out, p->out) == 0) {
 		/* nothing it read has changed: keep last build's file */
-		cache_put(b->cache, p->out, was_hash, old);
+		cache_keep(b->cache, p->out);
 		*splice = old_splice;
 		atomic_fetch_add(&b->skipped, 1);
 		return;

@@ -17,11 +17,13 @@
 #include "value.h"
 #include "xalloc.h"
 
-/* A note ("=key") and its text, or an output, its hash and its deps (text). */
+/* A note ("=key") and its text, or an output, its hash and its deps
+ * (text); out and text are the last build's loaded ones when borrowed. */
 struct entry {
 	char *out;
 	unsigned long long hash;
 	char *text;
+	int borrowed;
 };
 
 /* An output of the last build, pointing into the loaded text. */
@@ -164,6 +166,7 @@ struct cache *cache_load(const char *out_dir)
 			c->old[c->nold].out = xstrdup(line); /* "=key text" */
 			c->old[c->nold].text = unescape(sp + 1);
 			c->old[c->nold].hash = 0;
+			c->old[c->nold].borrowed = 0;
 			c->nold++;
 		}
 		if (c->nold)
@@ -188,7 +191,7 @@ static int cmp_page(const void *a, const void *b)
  */
 static void pages_parse(struct cache *c)
 {
-	size_t alloc = 0;
+	size_t alloc = 0, i;
 	char *p, *nl;
 
 	if (atomic_load_explicit(&c->pages_ready, memory_order_acquire))
@@ -216,22 +219,48 @@ static void pages_parse(struct cache *c)
 			c->pages[c->npages].deps = t2 + 1;
 			c->npages++;
 		}
-		if (c->npages)
+		/* cache_save wrote them sorted: sort only what was not */
+		for (i = 1; i < c->npages && cmp_page(&c->pages[i - 1], &c->pages[i]) < 0; i++)
+			;
+		if (i < c->npages)
 			qsort(c->pages, c->npages, sizeof *c->pages, cmp_page);
 		atomic_store_explicit(&c->pages_ready, 1, memory_order_release);
 	}
 	pthread_mutex_unlock(&c->lock);
 }
 
-unsigned long long cache_get(struct cache *c, const char *out, const char **deps)
+static const struct page_entry *page_find(struct cache *c, const char *out)
 {
-	struct page_entry key = { out, 0, NULL }, *e;
+	struct page_entry key = { out, 0, NULL };
 
 	pages_parse(c);
-	e = c->npages ? bsearch(&key, c->pages, c->npages, sizeof *c->pages, cmp_page) : NULL;
+	return c->npages ? bsearch(&key, c->pages, c->npages, sizeof *c->pages, cmp_page) : NULL;
+}
+
+unsigned long long cache_get(struct cache *c, const char *out, const char **deps)
+{
+	const struct page_entry *e = page_find(c, out);
+
 	if (deps)
 		*deps = e ? e->deps : "";
 	return e ? e->hash : 0;
+}
+
+void cache_keep(struct cache *c, const char *out)
+{
+	const struct page_entry *e = page_find(c, out);
+
+	if (!e)
+		return;
+	pthread_mutex_lock(&c->lock);
+	XGROW(c->now, c->anow, c->nnow + 1);
+	/* the loaded text lives as long as the cache: no copies */
+	c->now[c->nnow].out = (char *)e->out;
+	c->now[c->nnow].hash = e->hash;
+	c->now[c->nnow].text = (char *)e->deps;
+	c->now[c->nnow].borrowed = 1;
+	c->nnow++;
+	pthread_mutex_unlock(&c->lock);
 }
 
 void cache_put(struct cache *c, const char *out, unsigned long long hash, const char *deps)
@@ -243,6 +272,7 @@ void cache_put(struct cache *c, const char *out, unsigned long long hash, const 
 	c->now[c->nnow].out = xstrdup(out);
 	c->now[c->nnow].hash = hash;
 	c->now[c->nnow].text = deps && !strchr(deps, '\n') ? xstrdup(deps) : xstrdup("");
+	c->now[c->nnow].borrowed = 0;
 	c->nnow++;
 	pthread_mutex_unlock(&c->lock);
 }
@@ -271,6 +301,7 @@ void cache_note_put(struct cache *c, const char *key, const char *text)
 	c->now[c->nnow].out = strbuf_detach(&k, NULL);
 	c->now[c->nnow].hash = 0;
 	c->now[c->nnow].text = xstrdup(text);
+	c->now[c->nnow].borrowed = 0;
 	c->nnow++;
 	pthread_mutex_unlock(&c->lock);
 }
@@ -747,10 +778,11 @@ void cache_free(struct cache *c)
 		free(c->old[i].out);
 		free(c->old[i].text);
 	}
-	for (i = 0; i < c->nnow; i++) {
-		free(c->now[i].out);
-		free(c->now[i].text);
-	}
+	for (i = 0; i < c->nnow; i++)
+		if (!c->now[i].borrowed) {
+			free(c->now[i].out);
+			free(c->now[i].text);
+		}
 	free(c->old);
 	free(c->now);
 	free(c->pages_text);

@@ -35,6 +35,9 @@ unsigned long long cache_get(struct cache *c, const char *out, const char **deps
 /* Record `hash` and `deps` (NULL for none; no newlines) for `out` in this
  * build's cache. */
 void cache_put(struct cache *c, const char *out, unsigned long long hash, const char *deps);
+/* Record for `out` what the last build recorded (cache_get's hash and
+ * deps), as it was; nothing when it recorded nothing. */
+void cache_keep(struct cache *c, const char *out);
 /*
  * Notes: any text kept from one build to the next under a key (a chart's
  * measured size and warnings, say). cache_note_get returns last build's

@@ -75,6 +75,44 @@ START_TEST(hashes_and_notes_reach_the_next_build)
 }
 END_TEST
 
+/* What a build keeps as it was reaches the one after it, and the pages
+ * file it writes is the one it read (sorted, so read without sorting). */
+START_TEST(kept_pages_reach_the_build_after)
+{
+	struct cache *c = cache_load(out);
+	char *pages = cache_file(out, ".pages");
+	struct strbuf first = STRBUF_INIT, second = STRBUF_INIT;
+	const char *deps = NULL;
+
+	cache_put(c, "b/index.html", 0x99, "r4:nursing p");
+	cache_put(c, "a/index.html", 0x1234, "p");
+	cache_put(c, "c/index.html", 0x7, NULL);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	ck_assert_int_eq(fs_read(pages, &first), 0);
+	c = cache_load(out);
+	ck_assert_uint_eq(cache_get(c, "b/index.html", NULL), 0x99);
+	cache_keep(c, "a/index.html");
+	cache_keep(c, "b/index.html");
+	cache_keep(c, "c/index.html");
+	cache_keep(c, "gone/index.html"); /* not in the last build: nothing */
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	ck_assert_int_eq(fs_read(pages, &second), 0);
+	ck_assert_str_eq(second.buf, first.buf);
+	c = cache_load(out);
+	ck_assert_uint_eq(cache_get(c, "b/index.html", &deps), 0x99);
+	ck_assert_str_eq(deps, "r4:nursing p");
+	ck_assert_uint_eq(cache_get(c, "a/index.html", &deps), 0x1234);
+	ck_assert_str_eq(deps, "p");
+	ck_assert_uint_eq(cache_get(c, "gone/index.html", NULL), 0);
+	cache_free(c);
+	strbuf_release(&first);
+	strbuf_release(&second);
+	free(pages);
+}
+END_TEST
+
 /* Threads asking at once all find what the first one parsed. */
 struct asker {
 	struct cache *c;
@@ -400,6 +438,7 @@ static Suite *suite(void)
 
 	tcase_add_checked_fixture(tc, make_tmp, remove_tmp);
 	tcase_add_test(tc, hashes_and_notes_reach_the_next_build);
+	tcase_add_test(tc, kept_pages_reach_the_build_after);
 	tcase_add_test(tc, pages_are_parsed_once_for_every_thread);
 	tcase_add_test(tc, blobs_reach_the_next_build);
 	tcase_add_test(tc, a_build_that_does_not_save_adds_no_blob);
