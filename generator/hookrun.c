@@ -247,17 +247,21 @@ int hookrun_sees_bodies(const struct hookrun *hr)
 
 /* ------------------------------------------------------------ the site hook */
 
-/* The documents for the site hook. A body not yet read from its file
- * stays there until the hook reads it (fill_body). */
-static struct value *documents(const struct content *c)
+/* The documents for the site hook: those its files' site_documents ask
+ * for (hooks_site_sees). A body not yet read from its file stays there
+ * until the hook reads it (fill_body). */
+static struct value *documents(const struct hooks *h, const struct content *c)
 {
 	struct value *list = value_new_list();
 	size_t i;
 
 	for (i = 0; i < c->n; i++) {
 		const struct doc *d = c->docs[i];
-		struct value *v = value_new_map();
+		struct value *v;
 
+		if (!hooks_site_sees(h, d->rel))
+			continue;
+		v = value_new_map();
 		value_map_set_str(v, "file", d->rel);
 		/* not copied: the site hook gets its own copy of what it reads */
 		value_map_set(v, "meta", value_share(d->meta), NULL);
@@ -270,12 +274,13 @@ static struct value *documents(const struct content *c)
 }
 
 /* What the site hook is handed: {config, documents}. */
-static struct value *site_tree(const struct content *c, const struct config *cfg)
+static struct value *site_tree(const struct hooks *h, const struct content *c,
+			       const struct config *cfg)
 {
 	struct value *tree = value_new_map();
 
 	value_map_set(tree, "config", value_copy(cfg->raw), NULL);
-	value_map_set(tree, "documents", documents(c), NULL);
+	value_map_set(tree, "documents", documents(h, c), NULL);
 	return tree;
 }
 
@@ -319,12 +324,13 @@ static int run_site(struct hookrun *hr, struct state *st, struct value **tree,
 /*
  * Put what the hook returned back into the content. A document's `meta` or
  * `body` missing from what came back is as it was: the hook never read it
- * (see hooks_push_value's lazy maps), or set it to nil.
+ * (see hooks_push_value's lazy maps), or set it to nil. Documents the hook
+ * was not given (site_documents) stay as they are.
  */
-static int apply(struct content *c, const struct value *docs, const char *site_dir,
-		 struct diag_list *dl)
+static int apply(const struct hooks *h, struct content *c, const struct value *docs,
+		 const char *site_dir, struct diag_list *dl)
 {
-	struct doc **kept = xcalloc(docs->n + 1, sizeof *kept);
+	struct doc **kept = xcalloc(docs->n + c->n + 1, sizeof *kept);
 	char *content_dir = fs_join(site_dir, "content");
 	unsigned char *returned = xcalloc(c->n + 1, 1); /* by place in c->docs */
 	size_t i, at, n = 0;
@@ -351,6 +357,14 @@ static int apply(struct content *c, const struct value *docs, const char *site_d
 		d = at == (size_t)-1 ? NULL : c->docs[at];
 		if (d && returned[at]) { /* the same file twice */
 			diag_error(dl, NULL, "the site hook returned 'content/%s' twice", norm);
+			free(norm);
+			ret = -1;
+			continue;
+		}
+		if (d && !hooks_site_sees(h, d->rel)) {
+			diag_error(dl, NULL,
+				   "the site hook returned 'content/%s', a document its site_documents did not give it",
+				   norm);
 			free(norm);
 			ret = -1;
 			continue;
@@ -391,15 +405,19 @@ static int apply(struct content *c, const struct value *docs, const char *site_d
 		kept[n++] = d;
 		free(norm);
 	}
-	/* documents the hook dropped are gone */
+	/* documents the hook dropped are gone; those it was not given stay */
 	for (i = 0; i < c->n; i++)
-		if (!returned[i])
+		if (returned[i])
+			continue;
+		else if (hooks_site_sees(h, c->docs[i]->rel))
 			content_free_doc(c->docs[i]);
+		else
+			kept[n++] = c->docs[i];
 	free(returned);
 	free(c->docs);
+	c->alloc = docs->n + c->n + 1; /* kept's size */
 	c->docs = kept;
 	c->n = n;
-	c->alloc = docs->n + 1;
 	content_sort(c);
 	free(content_dir);
 	return ret;
@@ -414,7 +432,7 @@ int hookrun_site(struct hookrun *hr, struct content *c, const struct config *cfg
 
 	if (!has(hr, HOOKS_SITE))
 		return 0;
-	tree = site_tree(c, cfg);
+	tree = site_tree(hr->states[0]->h, c, cfg);
 	hr->site_seconds = monotonic_seconds();
 	ret = run_site(hr, hr->states[0], &tree, c, dl);
 	hr->site_seconds = monotonic_seconds() - hr->site_seconds;
@@ -428,7 +446,7 @@ int hookrun_site(struct hookrun *hr, struct content *c, const struct config *cfg
 		ret = -1;
 	}
 	if (ret == 0)
-		ret = apply(c, docs, hr->site_dir, dl);
+		ret = apply(hr->states[0]->h, c, docs, hr->site_dir, dl);
 	value_free(tree);
 	return ret;
 }
@@ -471,7 +489,7 @@ size_t hookrun_replicate(struct hookrun *hr, const struct content *c, const stru
 		int ok = st != NULL;
 
 		if (ok && has_site) {
-			struct value *tree = site_tree(c, cfg);
+			struct value *tree = site_tree(st->h, c, cfg);
 
 			st->quiet = 1;
 			ok = run_site(hr, st, &tree, c, &dl) == 0 && !dl.errors;

@@ -3,6 +3,7 @@
 #include "hooks_internal.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <lauxlib.h>
 #include <limits.h>
 #include <stdio.h>
@@ -296,8 +297,9 @@ static const char *context(struct strbuf *sb, const char *kind, const char *name
 /* ============================================================ */
 
 static const char *const table_keys[] = {
-	"site", "page", "markdown", "html", "shortcodes", "helpers",
+	"site", "page", "markdown", "html", "shortcodes", "helpers", "site_documents",
 };
+#define SITE_DOCUMENTS 6 /* its place in table_keys */
 
 /* A shortcode or helper name: what the tag syntax can spell. */
 static int good_name(const char *s)
@@ -368,6 +370,49 @@ static void take_named(struct hook_call *c, lua_State *L, struct hook_names *nam
 	}
 }
 
+/* site_documents = "pattern" or {"pattern", ...}, at the top. */
+static void take_site_documents(struct hook_call *c, lua_State *L, struct hook_file *f)
+{
+	lua_Integer n = lua_istable(L, -1) ? (lua_Integer)lua_rawlen(L, -1) : 1, i;
+	int ok = lua_type(L, -1) == LUA_TSTRING || (lua_istable(L, -1) && n > 0);
+
+	for (i = 1; ok && lua_istable(L, -1) && i <= n; i++) {
+		ok = lua_rawgeti(L, -1, i) == LUA_TSTRING;
+		lua_pop(L, 1);
+	}
+	if (ok && lua_istable(L, -1)) { /* a list and nothing else */
+		lua_Integer keys = 0;
+
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			keys++;
+			lua_pop(L, 1);
+		}
+		ok = keys == n;
+	}
+	if (!ok) {
+		file_error(c, 0, "'site_documents' must be a pattern or a list of patterns below content/ "
+			   "(like \"frameworks/*.yaml\"), not %s%s",
+			   lua_istable(L, -1) ? "that table" : luaL_typename(L, -1), "");
+		return;
+	}
+	f->site_docs_given = 1;
+	f->site_docs = xcalloc((size_t)n, sizeof *f->site_docs);
+	for (i = 1; i <= n; i++) {
+		const char *s;
+
+		if (lua_istable(L, -1))
+			lua_rawgeti(L, -1, i);
+		else
+			lua_pushvalue(L, -1);
+		s = lua_tostring(L, -1);
+		if (!*s)
+			file_error(c, 0, "'site_documents' holds an empty pattern%s%s", "", "");
+		f->site_docs[f->nsite_docs++] = xstrdup(s);
+		lua_pop(L, 1);
+	}
+}
+
 /* Run one hook file and take the table it returns. */
 static int body_load(lua_State *L)
 {
@@ -404,6 +449,8 @@ static int body_load(lua_State *L)
 					   key, near);
 			else
 				file_error(c, top_fn_line(L), "unknown hook '%s'%s", key, "");
+		} else if (k == SITE_DOCUMENTS) {
+			take_site_documents(c, L, f);
 		} else if (k < HOOKS_NFUNCS && !lua_isfunction(L, -1)) {
 			file_error(c, 0, "hook '%s' must be a function, not %s", key,
 				   luaL_typename(L, -1));
@@ -420,6 +467,9 @@ static int body_load(lua_State *L)
 		}
 		lua_pop(L, 1);
 	}
+	if (f->site_docs_given && f->ref[HOOKS_SITE] == LUA_NOREF)
+		file_error(c, 0, "'site_documents' says which documents the site hook gets, "
+			   "and this file has no site hook%s%s", "", "");
 	h->has[HOOKS_SHORTCODES] = h->shortcodes.n > 0;
 	h->has[HOOKS_HELPERS] = h->helpers.n > 0;
 	return 1;
@@ -435,6 +485,7 @@ static int load_file(struct hooks *h, const char *name, struct diag_list *dl)
 
 	XGROW(h->files, h->afiles, h->nfiles + 1);
 	f = &h->files[h->nfiles++];
+	memset(f, 0, sizeof *f);
 	f->path = fs_join("lua", name);
 	for (k = 0; k < HOOKS_NFUNCS; k++)
 		f->ref[k] = LUA_NOREF;
@@ -552,8 +603,14 @@ void hooks_free(struct hooks *h)
 	if (h->L)
 		lua_close(h->L);
 	hooks_free_orphans(h);
-	for (i = 0; i < h->nfiles; i++)
+	for (i = 0; i < h->nfiles; i++) {
+		size_t k;
+
+		for (k = 0; k < h->files[i].nsite_docs; k++)
+			free(h->files[i].site_docs[k]);
+		free(h->files[i].site_docs);
 		free(h->files[i].path);
+	}
 	free(h->files);
 	for (i = 0; i < h->nreads; i++)
 		free(h->reads[i]);
@@ -564,6 +621,28 @@ void hooks_free(struct hooks *h)
 	free(h->site_dir);
 	free(h->site_real);
 	free(h);
+}
+
+int hooks_site_sees(const struct hooks *h, const char *rel)
+{
+	size_t i, k;
+
+	for (i = 0; h && i < h->nfiles; i++) {
+		const struct hook_file *f = &h->files[i];
+
+		if (f->ref[HOOKS_SITE] == LUA_NOREF)
+			continue;
+		if (!f->site_docs_given)
+			return 1;
+		for (k = 0; k < f->nsite_docs; k++) {
+			const char *p = f->site_docs[k];
+			size_t n = strlen(p);
+
+			if (n && p[n - 1] == '/' ? !strncmp(rel, p, n) : fnmatch(p, rel, FNM_PATHNAME) == 0)
+				return 1;
+		}
+	}
+	return 0;
 }
 
 size_t hooks_reads(const struct hooks *h, const char *const **paths)

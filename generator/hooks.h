@@ -117,6 +117,14 @@ size_t hooks_reads(const struct hooks *h, const char *const **paths);
 int hooks_state_print(struct hooks *h, int every, unsigned long long *print);
 
 /*
+ * Whether the site hooks get the document at `rel` (below content/): a
+ * file's `site_documents` patterns (fnmatch's, a '*' within one directory;
+ * one that ends in '/' takes everything below) say which its site hook
+ * gets, and a site hook without them gets every document.
+ */
+int hooks_site_sees(const struct hooks *h, const char *rel);
+
+/*
  * Run every file's `site(site)` hook, in file order, each on the previous
  * one's result. A hook changes the table it is given or returns a new one
  * (returning nothing keeps the changed argument).

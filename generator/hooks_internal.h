@@ -24,6 +24,11 @@
 struct hook_file {
 	char *path;                /* "lua/x.lua", as diagnostics name it */
 	int ref[HOOKS_NFUNCS];     /* registry refs, LUA_NOREF when absent */
+	/* site_documents: the patterns of the documents its site hook gets;
+	 * without (site_docs_given 0), every document */
+	char **site_docs;
+	size_t nsite_docs;
+	int site_docs_given;
 };
 
 /* A shortcode or helper: the last file defining `name` wins. */

@@ -80,6 +80,9 @@ local function link_first_mentions(doc, page)
 end
 
 return {
+	-- the site hook reads the frameworks alone: on a site of thousands of
+	-- stories, handing it every document cost more than all it does
+	site_documents = { "frameworks/*.yaml", "frameworks/*.yml" },
 	site = function(site)
 		collect(site)
 	end,

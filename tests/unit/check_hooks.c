@@ -827,6 +827,64 @@ START_TEST(bad_hook_tables_fail_loading)
 }
 END_TEST
 
+/* Which documents the site hooks get: every one unless each file with a
+ * site hook names its own (a '*' stays within a directory; a pattern
+ * ending in '/' takes all below). */
+START_TEST(site_documents_choose_what_the_site_hook_gets)
+{
+	struct site s;
+
+	site_init(&s);
+	put(&s, "lua/a.lua", "return { site_documents = {'frameworks/*.yaml', 'guides/'},\n"
+			     "  site = function() end }\n");
+	put(&s, "lua/b.lua", "return { site_documents = 'pages/about.md', site = function() end,\n"
+			     "  page = function() end }\n");
+	ck_assert_ptr_nonnull(site_load(&s));
+	ck_assert(hooks_site_sees(s.h, "frameworks/bench.yaml"));
+	ck_assert(!hooks_site_sees(s.h, "frameworks/old/bench.yaml"));
+	ck_assert(!hooks_site_sees(s.h, "frameworks/bench.yml"));
+	ck_assert(hooks_site_sees(s.h, "guides/a/chapter-1.md"));
+	ck_assert(hooks_site_sees(s.h, "pages/about.md"));
+	ck_assert(!hooks_site_sees(s.h, "pages/about.mdx"));
+	ck_assert(!hooks_site_sees(s.h, "stories/ana.md"));
+	site_release(&s);
+
+	/* a third file's site hook without them gets everything */
+	site_init(&s);
+	put(&s, "lua/a.lua", "return { site_documents = 'pages/*.md', site = function() end }\n");
+	put(&s, "lua/c.lua", "return { site = function() end }\n");
+	ck_assert_ptr_nonnull(site_load(&s));
+	ck_assert(hooks_site_sees(s.h, "stories/ana.md"));
+	site_release(&s);
+}
+END_TEST
+
+START_TEST(bad_site_documents_fail_loading)
+{
+	struct site s;
+
+	site_init(&s);
+	put(&s, "lua/a.lua", "return { site_documents = 3, site = function() end }\n");
+	put(&s, "lua/b.lua", "return { site_documents = {'pages/', x = 'y'}, site = function() end }\n");
+	put(&s, "lua/c.lua", "return { site_documents = 'pages/', page = function() end }\n");
+	put(&s, "lua/d.lua", "return { site_documents = {}, site = function() end }\n");
+	put(&s, "lua/e.lua", "return { site_documents = {'a', ''}, site = function() end }\n");
+	ck_assert_ptr_null(site_load(&s));
+	diag_list_sort(&s.dl);
+	ck_assert_uint_eq(s.dl.n, 5);
+	assert_diag(&s.dl, 0, "lua/a.lua: error: 'site_documents' must be a pattern or a list of "
+		    "patterns below content/ (like \"frameworks/*.yaml\"), not number");
+	assert_diag(&s.dl, 1, "lua/b.lua: error: 'site_documents' must be a pattern or a list of "
+		    "patterns below content/ (like \"frameworks/*.yaml\"), not that table");
+	assert_diag(&s.dl, 2, "lua/c.lua: error: 'site_documents' says which documents the site "
+		    "hook gets, and this file has no site hook");
+	assert_diag(&s.dl, 3, "lua/d.lua: error: 'site_documents' must be a pattern or a list of "
+		    "patterns below content/ (like \"frameworks/*.yaml\"), not that table");
+	assert_diag(&s.dl, 4, "lua/e.lua: error: 'site_documents' holds an empty pattern");
+	site_release(&s);
+}
+END_TEST
+
 START_TEST(missing_listed_file_fails_loading)
 {
 	struct site s;
@@ -1623,6 +1681,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, syntax_error_fails_loading);
 	tcase_add_test(tc, bad_hook_tables_fail_loading);
 	tcase_add_test(tc, missing_listed_file_fails_loading);
+	tcase_add_test(tc, site_documents_choose_what_the_site_hook_gets);
+	tcase_add_test(tc, bad_site_documents_fail_loading);
 	tcase_add_test(tc, waymark_log_warn_and_error_feed_diagnostics);
 	tcase_add_test(tc, waymark_slugify_markdown_and_read);
 	tcase_add_test(tc, waymark_phrases_finds_the_first_mention);
