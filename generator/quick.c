@@ -82,25 +82,37 @@ void quick_release(struct quick *q)
 	for (i = 0; i < q->n; i++) {
 		struct quick_file *f = &q->items[i];
 
-		free(f->rel);
-		free(f->url);
+		if (!f->borrowed) {
+			free(f->rel);
+			free(f->url);
+		}
 		for (j = 0; j < f->npages; j++)
 			free(f->outs[j]);
 		free(f->outs);
 		free(f->splices);
-		free(f->pages_text);
 	}
 	free(q->items);
+	free(q->text);
 	memset(q, 0, sizeof *q);
 }
 
+/* Up to 16 hex digits at s (no sign, space or "0x": as written here). */
 static int hex(const char *s, unsigned long long *v, const char **end)
 {
-	char *e;
+	unsigned long long x = 0;
+	const char *p = s;
 
-	*v = strtoull(s, &e, 16);
-	*end = e;
-	return e > s ? 0 : -1;
+	for (; p - s < 16; p++) {
+		int c = *p | 0x20; /* a letter in lower case */
+		int d = *p >= '0' && *p <= '9' ? *p - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+
+		if (d < 0)
+			break;
+		x = x << 4 | (unsigned)d;
+	}
+	*v = x;
+	*end = p;
+	return p > s ? 0 : -1;
 }
 
 /* "<at>,<len>,<toc>,<html>" or "=<toc>" at p, in hex: 0 with *end after
@@ -163,29 +175,41 @@ static int parse_page(struct quick_file *f, char *tok)
 	return 0;
 }
 
+/* One line of the file, split in place: its entry keeps pointers into it
+ * (a rebuild reads 10,000 lines and looks at the pages of one). */
 static int parse_line(struct quick *q, char *line)
 {
-	char *field[5], *save = NULL, *tok;
+	char *field[5], *p = line, *tab;
 	size_t n = 0;
 	unsigned long long stat, meta;
 	const char *end;
 	struct quick_file *f;
 
-	for (tok = strtok_r(line, "\t", &save); tok && n < 5; tok = strtok_r(NULL, "\t", &save))
-		field[n++] = tok;
-	if (n < 3 || hex(field[1], &stat, &end) || *end ||
+	while (n < 5) {
+		field[n++] = p;
+		if (n == 5 || !(tab = strchr(p, '\t')))
+			break;
+		*tab = '\0';
+		p = tab + 1;
+	}
+	if (n < 3 || !*field[0] || hex(field[1], &stat, &end) || *end ||
 	    (q->n && strcmp(q->items[q->n - 1].rel, field[0]) >= 0))
 		return -1;
-	f = quick_add(q, field[0], stat);
+	XGROW(q->items, q->alloc, q->n + 1);
+	f = &q->items[q->n++];
+	memset(f, 0, sizeof *f);
+	f->rel = field[0];
+	f->stat = stat;
+	f->borrowed = 1;
 	if (n == 3 && !strcmp(field[2], "-"))
 		return 0;
-	if (n != 5 || hex(field[2], &meta, &end) || *end)
+	if (n != 5 || hex(field[2], &meta, &end) || *end || !*field[3])
 		return -1;
 	f->built = 1;
 	f->meta = meta;
-	f->url = xstrdup(field[3]);
+	f->url = field[3];
 	if (strcmp(field[4], "-"))
-		f->pages_text = xstrdup(field[4]);
+		f->pages_text = field[4];
 	return 0;
 }
 
@@ -199,14 +223,13 @@ int quick_file_pages(struct quick_file *f)
 	f->pages_text = NULL;
 	for (tok = strtok_r(text, " ", &save); tok && !ret; tok = strtok_r(NULL, " ", &save))
 		ret = parse_page(f, tok);
-	free(text);
 	return ret;
 }
 
 int quick_load(struct quick *q, const char *path)
 {
 	struct strbuf text = STRBUF_INIT;
-	char *line, *save = NULL;
+	char *line, *nl;
 	unsigned long long pages, files;
 	int ret = -1, head = 0;
 
@@ -215,8 +238,9 @@ int quick_load(struct quick *q, const char *path)
 	if (fs_read(path, &text) < 0 || strncmp(text.buf, QUICK_MAGIC "\n", strlen(QUICK_MAGIC) + 1) ||
 	    text.buf[text.len - 1] != '\n')
 		goto done;
-	for (line = strtok_r(text.buf + strlen(QUICK_MAGIC) + 1, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	q->text = strbuf_detach(&text, NULL);
+	for (line = q->text + strlen(QUICK_MAGIC) + 1; (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = '\0';
 		if (!head) {
 			if (sscanf(line, "frame %llx depends %llx pages %llx files %llx", &q->frame,
 				   &q->depends, &pages, &files) != 4)

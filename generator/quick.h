@@ -31,6 +31,7 @@ struct quick_file {
 	size_t npages;
 	char *pages_text;           /* those pages as quick_load read them, until
 				     * quick_file_pages makes outs and splices */
+	int borrowed;               /* rel and url are in the quick's text */
 };
 
 struct quick {
@@ -39,6 +40,8 @@ struct quick {
 	size_t pages, files;        /* the last build's counts, to report */
 	struct quick_file *items;   /* sorted by rel */
 	size_t n, alloc;
+	char *text;                 /* the file quick_load read, split in place:
+				     * its entries' rel, url and pages_text */
 };
 
 /* The size, times and inode of a file, as one hash. */

@@ -7,6 +7,7 @@
 
 #include "fsutil.h"
 #include "quick.h"
+#include "xalloc.h"
 
 static char tmp[256], path[300];
 
@@ -102,6 +103,29 @@ START_TEST(save_then_load_gives_the_same)
 }
 END_TEST
 
+/* Hashes use all 64 bits: 16 hex digits read back whole. */
+START_TEST(full_width_hashes_read_back)
+{
+	struct quick q, back;
+	struct quick_file *f;
+
+	memset(&q, 0, sizeof q);
+	q.frame = 0xfedcba9876543210ULL;
+	f = quick_add(&q, "a.md", ~0ULL);
+	f->built = 1;
+	f->meta = 0x8000000000000001ULL;
+	f->url = xstrdup("/a/");
+	ck_assert_int_eq(quick_save(&q, path), 0);
+	ck_assert_int_eq(quick_load(&back, path), 0);
+	ck_assert_uint_eq(back.frame, 0xfedcba9876543210ULL);
+	ck_assert_uint_eq(back.items[0].stat, ~0ULL);
+	ck_assert_uint_eq(back.items[0].meta, 0x8000000000000001ULL);
+	ck_assert_str_eq(back.items[0].url, "/a/");
+	quick_release(&q);
+	quick_release(&back);
+}
+END_TEST
+
 START_TEST(missing_or_damaged_files_are_refused)
 {
 	static const char *const bad[] = {
@@ -116,6 +140,13 @@ START_TEST(missing_or_damaged_files_are_refused)
 		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\tzz\t-\n",
 		/* the last line cut short */
 		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t1\t-",
+		/* more than 16 hex digits, none, a sign, an empty name or URL, an empty line */
+		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t11111111111111111\t-\n",
+		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t\t-\n",
+		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t-1\t-\n",
+		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\n\t1\t-\n",
+		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t1\t5\t\t-\n",
+		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t1\t-\n\nb.md\t1\t-\n",
 	};
 	struct quick q;
 	size_t i;
@@ -258,6 +289,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, make_tmp, remove_tmp);
 	tcase_add_test(tc, save_then_load_gives_the_same);
 	tcase_add_test(tc, missing_or_damaged_files_are_refused);
+	tcase_add_test(tc, full_width_hashes_read_back);
 	tcase_add_test(tc, pages_are_read_when_asked_for);
 	tcase_add_test(tc, save_replaces_the_file_whole);
 	tcase_add_test(tc, notes_carry_a_splice_before_the_dependencies);
