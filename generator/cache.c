@@ -57,7 +57,8 @@ struct cache {
 	char *new_path;        /* this build's new blobs, until cache_save */
 	atomic_int pack_ready; /* the pack is read (when first needed) */
 	char *index_path;      /* "<pack>.idx": where each record is */
-	struct blob *recs;     /* the pack's records in file order */
+	struct blob *recs;     /* the pack's records, as its index lists them
+				* (by key) or, without one, in file order */
 	size_t nrecs;
 	struct blob *fresh;    /* this build's, at their offsets in new_path */
 	size_t nfresh, afresh;
@@ -329,6 +330,16 @@ static int cmp_blob(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
+static int blobs_sorted(const struct blob *a, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (cmp_blob(&a[i - 1], &a[i]) > 0)
+			return 0;
+	return 1;
+}
+
 /*
  * The index beside the pack: "waymark-pack-index 1\n", the pack's size,
  * the number of records, then per record its key, offset, length and
@@ -438,7 +449,8 @@ static void pack_load(struct cache *c)
 	if (c->nrecs)
 		memcpy(c->blobs, c->recs, c->nrecs * sizeof *c->blobs);
 	c->nblobs = c->nrecs;
-	if (c->nblobs)
+	/* the index is written sorted (index_order); a scanned pack is not */
+	if (!blobs_sorted(c->blobs, c->nblobs))
 		qsort(c->blobs, c->nblobs, sizeof *c->blobs, cmp_blob);
 	for (i = n = 0; i < c->nblobs; i++) {
 		if (n && c->blobs[n - 1].key == c->blobs[i].key)
@@ -576,10 +588,39 @@ static int append_file(int fd, const char *from)
 
 /* Write the index of a pack of `size` bytes: `a` then `b` (either may be
  * NULL), each record's offset moved by its list's `shift`. */
+/* The records of a (at offsets + shift_a) and b (+ shift_b), in cmp_blob's
+ * order, so that pack_load need not sort them: a, as pack_load left it, is
+ * mostly sorted already, and b (this build's) is few. */
+static struct blob *index_order(const struct blob *a, size_t na, size_t shift_a,
+				const struct blob *b, size_t nb, size_t shift_b)
+{
+	struct blob *all = xmalloc((na + nb + 1) * sizeof *all), *x = all, *y = all + na;
+	struct blob *out = xmalloc((na + nb + 1) * sizeof *out);
+	size_t i, j, k;
+
+	for (i = 0; i < na; i++) {
+		all[i] = a[i];
+		all[i].off += shift_a;
+	}
+	for (i = 0; i < nb; i++) {
+		all[na + i] = b[i];
+		all[na + i].off += shift_b;
+	}
+	if (!blobs_sorted(x, na))
+		qsort(x, na, sizeof *x, cmp_blob);
+	if (nb)
+		qsort(y, nb, sizeof *y, cmp_blob);
+	for (i = j = k = 0; i < na || j < nb;)
+		out[k++] = j == nb || (i < na && cmp_blob(&x[i], &y[j]) <= 0) ? x[i++] : y[j++];
+	free(all);
+	return out;
+}
+
 static void index_write(const struct cache *c, size_t size, const struct blob *a, size_t na,
 			size_t shift_a, const struct blob *b, size_t nb, size_t shift_b)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct blob *all = index_order(a, na, shift_a, b, nb, shift_b);
 	uint64_t v;
 	size_t i;
 
@@ -589,8 +630,8 @@ static void index_write(const struct cache *c, size_t size, const struct blob *a
 	v = na + nb;
 	strbuf_add(&sb, &v, 8);
 	for (i = 0; i < na + nb; i++) {
-		const struct blob *r = i < na ? &a[i] : &b[i - na];
-		uint64_t off = r->off + (i < na ? shift_a : shift_b);
+		const struct blob *r = &all[i];
+		uint64_t off = r->off;
 		uint32_t len = (uint32_t)r->len;
 
 		strbuf_add(&sb, &r->key, 8);
@@ -598,6 +639,7 @@ static void index_write(const struct cache *c, size_t size, const struct blob *a
 		strbuf_add(&sb, &len, 4);
 		strbuf_add(&sb, &r->check, 8);
 	}
+	free(all);
 	if (fs_write(c->index_path, sb.buf, sb.len) < 0)
 		unlink(c->index_path); /* a wrong index is only ever ignored, but still */
 	strbuf_release(&sb);

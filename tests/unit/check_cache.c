@@ -197,6 +197,61 @@ START_TEST(a_build_that_does_not_save_adds_no_blob)
 }
 END_TEST
 
+/* The keys of the index beside the pack, in its order, joined by ' '. */
+static void index_keys(struct strbuf *keys)
+{
+	char *path = cache_file(out, ".pack.idx");
+	struct strbuf idx = STRBUF_INIT;
+	const char *magic = "waymark-pack-index 1\n";
+	size_t at;
+
+	ck_assert_int_eq(fs_read(path, &idx), 0);
+	ck_assert_int_eq(strncmp(idx.buf, magic, strlen(magic)), 0);
+	for (at = strlen(magic) + 16; at + 28 <= idx.len; at += 28) {
+		unsigned long long key;
+
+		memcpy(&key, idx.buf + at, 8);
+		strbuf_addf(keys, "%s%llu", keys->len ? " " : "", key);
+	}
+	strbuf_release(&idx);
+	free(path);
+}
+
+/* The index lists the records by key (the later of two with one key
+ * after the other), appended ones too: a build reads it without sorting. */
+START_TEST(the_index_is_sorted_by_key)
+{
+	struct cache *c = cache_load(out);
+	struct strbuf keys = STRBUF_INIT;
+
+	cache_blob_put(c, 9, "nine", 5);
+	cache_blob_put(c, 3, "three", 6);
+	cache_blob_put(c, 5, "five", 5);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	index_keys(&keys);
+	ck_assert_str_eq(keys.buf, "3 5 9");
+	c = cache_load(out);
+	ck_assert_str_eq(got(c, 3), "three");
+	ck_assert_str_eq(got(c, 9), "nine");
+	cache_blob_put(c, 7, "seven", 6);
+	cache_blob_put(c, 1, "one", 4);
+	cache_blob_put(c, 3, "three again", 12);
+	ck_assert_int_eq(cache_save(c, out), 0);
+	cache_free(c);
+	strbuf_reset(&keys);
+	index_keys(&keys);
+	ck_assert_str_eq(keys.buf, "1 3 3 5 7 9");
+	c = cache_load(out);
+	ck_assert_str_eq(got(c, 3), "three again");
+	ck_assert_str_eq(got(c, 5), "five");
+	ck_assert_str_eq(got(c, 7), "seven");
+	ck_assert_str_eq(got(c, 1), "one");
+	cache_free(c);
+	strbuf_release(&keys);
+}
+END_TEST
+
 START_TEST(new_blobs_are_appended_while_most_are_in_use)
 {
 	struct cache *c = cache_load(out);
@@ -443,6 +498,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, blobs_reach_the_next_build);
 	tcase_add_test(tc, a_build_that_does_not_save_adds_no_blob);
 	tcase_add_test(tc, new_blobs_are_appended_while_most_are_in_use);
+	tcase_add_test(tc, the_index_is_sorted_by_key);
 	tcase_add_test(tc, blobs_past_the_write_buffer_reach_the_next_build);
 	tcase_add_test(tc, pack_is_rewritten_when_most_is_unused);
 	tcase_add_test(tc, a_pack_cut_short_keeps_its_whole_records);
