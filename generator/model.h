@@ -63,6 +63,7 @@ struct record {
 	int order;                /* stage order; chapter number */
 	size_t place;             /* where it is in model.all[kind]: display order */
 	unsigned long long print; /* everything a page can read of it (pages_fingerprint) */
+	unsigned long long id_print; /* its kind and id (pages_fingerprint) */
 	/* a story's summary, as every list shows it: made by the first page
 	 * that needs it and shared by the rest (pages.c); freed with the model */
 	_Atomic(struct value *) summary;

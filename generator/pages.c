@@ -1791,12 +1791,12 @@ static unsigned long long hash_num(unsigned long long n, unsigned long long h)
 	return value_hash_fast(&n, sizeof n, h);
 }
 
-/* Which record: its kind and id (not what it holds). */
+/* Which record: its kind and id (not what it holds), hashed once a
+ * record (pages_fingerprint): prints name other records 220,000 times on
+ * a site of 10,000 pages. */
 static unsigned long long hash_id(const struct record *r, unsigned long long h)
 {
-	if (!r)
-		return hash_num(~0ull, h);
-	return hash_str(r->id, hash_num((unsigned long long)r->kind, h));
+	return hash_num(r ? r->id_print : ~0ull, h);
 }
 
 static unsigned long long hash_ids(const struct record_list *l, unsigned long long h)
@@ -1919,8 +1919,14 @@ void pages_fingerprint(struct model *m, struct page_list *pl)
 	struct print_job job = { m, pl, 0, 0 };
 	size_t k, i;
 
-	for (k = 0; k < RECORD_KINDS; k++)
+	for (k = 0; k < RECORD_KINDS; k++) {
 		job.nrecords += m->all[k].n;
+		for (i = 0; i < m->all[k].n; i++) {
+			struct record *r = m->all[k].items[i];
+
+			r->id_print = hash_str(r->id, hash_num((unsigned long long)k, VALUE_HASH_SEED));
+		}
+	}
 	atomic_init(&job.next, 0);
 	threads_run(threads_cpus(), print_worker, &job, 0);
 
