@@ -205,43 +205,53 @@ static char *manifest_path(const struct output *o)
 	return strbuf_detach(&sb, NULL);
 }
 
-/* The last build's manifest: its lines in `l`, its bytes in `text`. */
-static int read_manifest(const struct output *o, struct fs_list *l, struct strbuf *text)
+/* The last build's manifest, its bytes in `text`: 0, or -1 when there is
+ * none. */
+static int read_manifest(const struct output *o, struct strbuf *text)
 {
-	char *path = manifest_path(o), *line, *save = NULL;
-	struct strbuf copy = STRBUF_INIT;
-	int ret = -1;
+	char *path = manifest_path(o);
+	int ret = fs_read(path, text) == 0 && !strncmp(text->buf, "waymark-made 1\n", 15) ? 0 : -1;
 
-	if (fs_read(path, text) == 0 && !strncmp(text->buf, "waymark-made 1\n", 15)) {
-		strbuf_add(&copy, text->buf, text->len);
-		for (line = strtok_r(copy.buf + 15, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			XGROW(l->paths, l->alloc, l->n + 1);
-			l->paths[l->n++] = xstrdup(line);
-		}
-		ret = 0;
-	}
-	strbuf_release(&copy);
 	free(path);
 	return ret;
 }
 
-/* Every file this build made, sorted, a line each; not written again when
- * it is what the last build's said (`was`, may be NULL). */
-static void write_manifest(const struct output *o, const struct strbuf *was)
+/* Its lines. */
+static void manifest_lines(const struct strbuf *text, struct fs_list *l)
 {
-	char *path = manifest_path(o);
-	struct strbuf text = STRBUF_INIT;
+	struct strbuf copy = STRBUF_INIT;
+	char *line, *save = NULL;
+
+	strbuf_add(&copy, text->buf, text->len);
+	for (line = strtok_r(copy.buf + 15, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		XGROW(l->paths, l->alloc, l->n + 1);
+		l->paths[l->n++] = xstrdup(line);
+	}
+	strbuf_release(&copy);
+}
+
+/* Every file this build made (o->made, sorted), a line each. */
+static void make_manifest(const struct output *o, struct strbuf *text)
+{
 	size_t i;
 
-	strbuf_adds(&text, "waymark-made 1\n");
+	strbuf_adds(text, "waymark-made 1\n");
 	for (i = 0; i < o->nmade; i++)
 		if (!i || strcmp(o->made[i], o->made[i - 1])) {
-			strbuf_adds(&text, o->made[i]);
-			strbuf_addch(&text, '\n');
+			strbuf_adds(text, o->made[i]);
+			strbuf_addch(text, '\n');
 		}
-	if (!was || was->len != text.len || memcmp(was->buf, text.buf, text.len))
-		fs_write(path, text.buf, text.len);
-	strbuf_release(&text);
+}
+
+/* The manifest `text`, not written again when it is what the last
+ * build's said (`was`, may be NULL). */
+static void write_manifest(const struct output *o, const struct strbuf *text,
+			   const struct strbuf *was)
+{
+	char *path = manifest_path(o);
+
+	if (!was || was->len != text->len || memcmp(was->buf, text->buf, text->len))
+		fs_write(path, text->buf, text->len);
 	free(path);
 }
 
@@ -250,7 +260,7 @@ static void write_manifest(const struct output *o, const struct strbuf *was)
 static int update_in_place(struct output *o, struct diag_list *dl)
 {
 	struct fs_list old = { NULL, 0, 0, NULL };
-	struct strbuf was = STRBUF_INIT;
+	struct strbuf was = STRBUF_INIT, now = STRBUF_INIT;
 	size_t i;
 	int ret = 0;
 
@@ -271,10 +281,14 @@ static int update_in_place(struct output *o, struct diag_list *dl)
 	}
 	if (o->nmade)
 		qsort(o->made, o->nmade, sizeof *o->made, cmp_str);
-	/* what the last build made (its manifest), or else what is there */
-	if (read_manifest(o, &old, &was) < 0) {
+	make_manifest(o, &now);
+	/* what the last build made (its manifest), or else what is there;
+	 * nothing to remove when it made the same files (most rebuilds) */
+	if (read_manifest(o, &was) < 0) {
 		strbuf_reset(&was);
 		fs_list(o->final, NULL, &old, NULL);
+	} else if (was.len != now.len || memcmp(was.buf, now.buf, now.len)) {
+		manifest_lines(&was, &old);
 	}
 	for (i = 0; i < old.n; i++)
 		if (!bsearch(&old.paths[i], o->made, o->nmade, sizeof *o->made, cmp_str)) {
@@ -291,8 +305,9 @@ static int update_in_place(struct output *o, struct diag_list *dl)
 			free(gone);
 		}
 	fs_list_release(&old);
-	write_manifest(o, was.len ? &was : NULL);
+	write_manifest(o, &now, was.len ? &was : NULL);
 	strbuf_release(&was);
+	strbuf_release(&now);
 	fs_remove_tree(o->staging);
 	return ret;
 }
@@ -338,9 +353,15 @@ int output_commit(struct output *o, struct diag_list *dl)
 		diag_io_error(dl, NULL, "unable to create '%s': %s", o->final, strerror(errno));
 		return -1;
 	}
-	if (o->nmade)
-		qsort(o->made, o->nmade, sizeof *o->made, cmp_str);
-	write_manifest(o, NULL);
+	{
+		struct strbuf now = STRBUF_INIT;
+
+		if (o->nmade)
+			qsort(o->made, o->nmade, sizeof *o->made, cmp_str);
+		make_manifest(o, &now);
+		write_manifest(o, &now, NULL);
+		strbuf_release(&now);
+	}
 	return 0;
 }
 
