@@ -555,9 +555,9 @@ static int cmp_record(const void *a, const void *b)
 	return strcmp((*(struct record *const *)a)->id, (*(struct record *const *)b)->id);
 }
 
-static size_t slot_of(const char *id, size_t mask)
+static size_t slot_of(const char *id, size_t len, size_t mask)
 {
-	return (size_t)value_hash_fast(id, strlen(id), VALUE_HASH_SEED) & mask;
+	return (size_t)value_hash_fast(id, len, VALUE_HASH_SEED) & mask;
 }
 
 static void build_index(struct model *m, struct diag_list *dl)
@@ -593,7 +593,7 @@ static void build_index(struct model *m, struct diag_list *dl)
 		m->table[k] = xcalloc(size, sizeof *m->table[k]);
 		m->table_mask[k] = size - 1;
 		for (i = 0; i < ix->n; i++) {
-			size_t h = slot_of(ix->items[i]->id, size - 1);
+			size_t h = slot_of(ix->items[i]->id, strlen(ix->items[i]->id), size - 1);
 
 			while (m->table[k][h] && strcmp(m->table[k][h]->id, ix->items[i]->id))
 				h = (h + 1) & (size - 1);
@@ -603,16 +603,25 @@ static void build_index(struct model *m, struct diag_list *dl)
 	}
 }
 
-struct record *model_find(const struct model *m, enum record_kind kind, const char *id)
+struct record *model_find_n(const struct model *m, enum record_kind kind, const char *id,
+			    size_t len)
 {
 	size_t mask = m->table_mask[kind], h;
 
 	if (!m->table[kind])
 		return NULL;
-	for (h = slot_of(id, mask); m->table[kind][h]; h = (h + 1) & mask)
-		if (!strcmp(m->table[kind][h]->id, id))
+	for (h = slot_of(id, len, mask); m->table[kind][h]; h = (h + 1) & mask) {
+		const char *have = m->table[kind][h]->id;
+
+		if (!strncmp(have, id, len) && !have[len])
 			return m->table[kind][h];
+	}
 	return NULL;
+}
+
+struct record *model_find(const struct model *m, enum record_kind kind, const char *id)
+{
+	return model_find_n(m, kind, id, strlen(id));
 }
 
 /* Resolve a reference; on failure record "unknown skill 'x' in pathway

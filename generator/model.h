@@ -95,6 +95,9 @@ int model_build(struct model *m, struct content *c, struct diag_list *dl);
 void model_release(struct model *m);
 /* The record of `kind` with `id`, or NULL. */
 struct record *model_find(const struct model *m, enum record_kind kind, const char *id);
+/* The same for id[0..len), which need not end there (a token's id). */
+struct record *model_find_n(const struct model *m, enum record_kind kind, const char *id,
+			    size_t len);
 /* "skill", "pathway", ... */
 const char *model_kind_name(enum record_kind kind);
 

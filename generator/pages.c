@@ -2056,29 +2056,35 @@ int pages_deps_key(const struct pages_env *env, const struct page *p, const char
 	}
 	if (anc != id)
 		free(anc);
-	for (t = text; *t; t += strspn(t, " ")) {
-		size_t len = strcspn(t, " ");
-		int k = token_number(t + 1);
+	/* tokens, a space between: read in one pass (a site of 10,000 pages
+	 * checks 230,000 of them in a rebuild) */
+	for (t = text; *t;) {
+		const char *end = t, *colon = NULL;
+		int k;
 
+		if (*t == ' ') {
+			t++;
+			continue;
+		}
+		for (; *end && *end != ' '; end++)
+			if (*end == ':' && !colon)
+				colon = end;
+		k = token_number(t + 1);
 		if (*t == 'p') {
 			h = hash_num(pl->set_print, h);
 		} else if ((*t == 'k' || *t == 'o') && k >= 0 && k < RECORD_KINDS) {
 			h = hash_num(*t == 'k' ? pl->kind_print[k] : pl->order_print[k], h);
-		} else if (*t == 'r' && k >= 0 && k < RECORD_KINDS && memchr(t, ':', len) &&
-			   len < sizeof id) {
-			const char *colon = memchr(t, ':', len);
-			const struct record *r;
+		} else if (*t == 'r' && k >= 0 && k < RECORD_KINDS && colon) {
+			const struct record *r = model_find_n(env->model, (enum record_kind)k, colon + 1,
+							      (size_t)(end - colon - 1));
 
-			memcpy(id, colon + 1, (size_t)(t + len - colon - 1));
-			id[t + len - colon - 1] = '\0';
-			r = model_find(env->model, (enum record_kind)k, id);
 			if (!r)
 				return -1;
 			h = hash_num(r->print, h);
 		} else {
 			return -1;
 		}
-		t += len;
+		t = end;
 	}
 	*key = h;
 	return 0;
