@@ -247,35 +247,34 @@ unsigned long long cache_get(struct cache *c, const char *out, const char **deps
 	return e ? e->hash : 0;
 }
 
+/* Add an entry to this build's (taking out and text; borrowed: see
+ * struct entry). */
+static void put_now(struct cache *c, char *out, unsigned long long hash, char *text, int borrowed)
+{
+	pthread_mutex_lock(&c->lock);
+	XGROW(c->now, c->anow, c->nnow + 1);
+	c->now[c->nnow].out = out;
+	c->now[c->nnow].hash = hash;
+	c->now[c->nnow].text = text;
+	c->now[c->nnow].borrowed = borrowed;
+	c->nnow++;
+	pthread_mutex_unlock(&c->lock);
+}
+
 void cache_keep(struct cache *c, const char *out)
 {
 	const struct page_entry *e = page_find(c, out);
 
-	if (!e)
-		return;
-	pthread_mutex_lock(&c->lock);
-	XGROW(c->now, c->anow, c->nnow + 1);
 	/* the loaded text lives as long as the cache: no copies */
-	c->now[c->nnow].out = (char *)e->out;
-	c->now[c->nnow].hash = e->hash;
-	c->now[c->nnow].text = (char *)e->deps;
-	c->now[c->nnow].borrowed = 1;
-	c->nnow++;
-	pthread_mutex_unlock(&c->lock);
+	if (e)
+		put_now(c, (char *)e->out, e->hash, (char *)e->deps, 1);
 }
 
 void cache_put(struct cache *c, const char *out, unsigned long long hash, const char *deps)
 {
 	if (out[0] == '=' || strpbrk(out, "\t\n"))
 		return; /* not kept: the page is rendered next time */
-	pthread_mutex_lock(&c->lock);
-	XGROW(c->now, c->anow, c->nnow + 1);
-	c->now[c->nnow].out = xstrdup(out);
-	c->now[c->nnow].hash = hash;
-	c->now[c->nnow].text = deps && !strchr(deps, '\n') ? xstrdup(deps) : xstrdup("");
-	c->now[c->nnow].borrowed = 0;
-	c->nnow++;
-	pthread_mutex_unlock(&c->lock);
+	put_now(c, xstrdup(out), hash, xstrdup(deps && !strchr(deps, '\n') ? deps : ""), 0);
 }
 
 const char *cache_note_get(const struct cache *c, const char *key)
@@ -297,14 +296,7 @@ void cache_note_put(struct cache *c, const char *key, const char *text)
 	struct strbuf k = STRBUF_INIT;
 
 	strbuf_addf(&k, "=%s", key);
-	pthread_mutex_lock(&c->lock);
-	XGROW(c->now, c->anow, c->nnow + 1);
-	c->now[c->nnow].out = strbuf_detach(&k, NULL);
-	c->now[c->nnow].hash = 0;
-	c->now[c->nnow].text = xstrdup(text);
-	c->now[c->nnow].borrowed = 0;
-	c->nnow++;
-	pthread_mutex_unlock(&c->lock);
+	put_now(c, strbuf_detach(&k, NULL), 0, xstrdup(text), 0);
 }
 
 /*
@@ -586,8 +578,6 @@ static int append_file(int fd, const char *from)
 	return ret;
 }
 
-/* Write the index of a pack of `size` bytes: `a` then `b` (either may be
- * NULL), each record's offset moved by its list's `shift`. */
 /* The records of a (at offsets + shift_a) and b (+ shift_b), in cmp_blob's
  * order, so that pack_load need not sort them: a, as pack_load left it, is
  * mostly sorted already, and b (this build's) is few. */
@@ -616,6 +606,9 @@ static struct blob *index_order(const struct blob *a, size_t na, size_t shift_a,
 	return out;
 }
 
+/* Write the index of a pack of `size` bytes: the records of `a` and `b`
+ * (either may be NULL), each record's offset moved by its list's `shift`,
+ * in index_order's order. */
 static void index_write(const struct cache *c, size_t size, const struct blob *a, size_t na,
 			size_t shift_a, const struct blob *b, size_t nb, size_t shift_b)
 {

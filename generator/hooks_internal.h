@@ -11,8 +11,9 @@
  * (hooks_run); hooks_sandbox.c builds the globals and the waymark table;
  * hooks_value.c converts value trees to and from Lua; hooks_node.c is the
  * cmark node userdata of the markdown hook; hooks_text.c does shortcodes
- * and helpers; hooks_phrases.c is waymark.phrases and waymark.words. Only hooks_run enters Lua from outside (the sandbox's
- * pcall/xpcall run inside it).
+ * and helpers; hooks_phrases.c is waymark.phrases and waymark.words.
+ * Only hooks_run enters Lua from outside (the sandbox's pcall/xpcall run
+ * inside it).
  */
 
 /* How deeply calls may nest (a helper's render calling another helper). */

@@ -230,11 +230,14 @@ static void manifest_lines(const struct strbuf *text, struct fs_list *l)
 	strbuf_release(&copy);
 }
 
-/* Every file this build made (o->made, sorted), a line each. */
-static void make_manifest(const struct output *o, struct strbuf *text)
+/* Every file this build made, a line each, in order (o->made is sorted
+ * here, for bsearch too). */
+static void make_manifest(struct output *o, struct strbuf *text)
 {
 	size_t i;
 
+	if (o->nmade)
+		qsort(o->made, o->nmade, sizeof *o->made, cmp_str);
 	strbuf_adds(text, "waymark-made 1\n");
 	for (i = 0; i < o->nmade; i++)
 		if (!i || strcmp(o->made[i], o->made[i - 1])) {
@@ -279,8 +282,6 @@ static int update_in_place(struct output *o, struct diag_list *dl)
 		free(from);
 		free(to);
 	}
-	if (o->nmade)
-		qsort(o->made, o->nmade, sizeof *o->made, cmp_str);
 	make_manifest(o, &now);
 	/* what the last build made (its manifest), or else what is there;
 	 * nothing to remove when it made the same files (most rebuilds) */
@@ -324,6 +325,8 @@ static void close_staging(struct output *o)
 
 int output_commit(struct output *o, struct diag_list *dl)
 {
+	struct strbuf now = STRBUF_INIT;
+
 	close_staging(o);
 	if (o->dry_run)
 		return 0;
@@ -353,15 +356,9 @@ int output_commit(struct output *o, struct diag_list *dl)
 		diag_io_error(dl, NULL, "unable to create '%s': %s", o->final, strerror(errno));
 		return -1;
 	}
-	{
-		struct strbuf now = STRBUF_INIT;
-
-		if (o->nmade)
-			qsort(o->made, o->nmade, sizeof *o->made, cmp_str);
-		make_manifest(o, &now);
-		write_manifest(o, &now, NULL);
-		strbuf_release(&now);
-	}
+	make_manifest(o, &now);
+	write_manifest(o, &now, NULL);
+	strbuf_release(&now);
 	return 0;
 }
 

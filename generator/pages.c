@@ -2037,12 +2037,12 @@ int pages_deps_key(const struct pages_env *env, const struct page *p, const char
 	const struct page_list *pl = env->pages;
 	unsigned long long h = value_hash_fast(text, strlen(text), hash_num(p->print, seed));
 	const char *s = p->url + 1, *t;
-	char id[512], *anc;
+	char buf[512], *anc;
 	size_t ulen = strlen(p->url);
 
 	/* the breadcrumb trail: each ancestor page's title and URL (a copy
 	 * of the URL cut short after each slash in turn) */
-	anc = ulen < sizeof id ? id : xmalloc(ulen + 1);
+	anc = ulen < sizeof buf ? buf : xmalloc(ulen + 1);
 	memcpy(anc, p->url, ulen + 1);
 	for (; (s = strchr(s, '/')) && s[1]; s++) {
 		size_t end = (size_t)(s - p->url + 1);
@@ -2054,7 +2054,7 @@ int pages_deps_key(const struct pages_env *env, const struct page *p, const char
 		anc[end] = was;
 		h = hash_num(a ? a->print : 0, h);
 	}
-	if (anc != id)
+	if (anc != buf)
 		free(anc);
 	/* tokens, a space between: read in one pass (a site of 10,000 pages
 	 * checks 230,000 of them in a rebuild) */

@@ -36,15 +36,23 @@ unsigned long long quick_stat(const struct stat *st)
 	return value_hash_bytes(f, sizeof f, VALUE_HASH_SEED);
 }
 
-struct quick_file *quick_add(struct quick *q, const char *rel, unsigned long long stat)
+/* A new entry at the end, all zero but its stat. */
+static struct quick_file *next_entry(struct quick *q, unsigned long long stat)
 {
 	struct quick_file *f;
 
 	XGROW(q->items, q->alloc, q->n + 1);
 	f = &q->items[q->n++];
 	memset(f, 0, sizeof *f);
-	f->rel = xstrdup(rel);
 	f->stat = stat;
+	return f;
+}
+
+struct quick_file *quick_add(struct quick *q, const char *rel, unsigned long long stat)
+{
+	struct quick_file *f = next_entry(q, stat);
+
+	f->rel = xstrdup(rel);
 	return f;
 }
 
@@ -195,11 +203,8 @@ static int parse_line(struct quick *q, char *line)
 	if (n < 3 || !*field[0] || hex(field[1], &stat, &end) || *end ||
 	    (q->n && strcmp(q->items[q->n - 1].rel, field[0]) >= 0))
 		return -1;
-	XGROW(q->items, q->alloc, q->n + 1);
-	f = &q->items[q->n++];
-	memset(f, 0, sizeof *f);
+	f = next_entry(q, stat);
 	f->rel = field[0];
-	f->stat = stat;
 	f->borrowed = 1;
 	if (n == 3 && !strcmp(field[2], "-"))
 		return 0;
