@@ -19,6 +19,7 @@ struct doc {
 	char *path;       /* "content/pages/about.md", or "site/content/..." */
 	int is_markdown;
 	struct value *meta; /* front matter (a map, empty when none) or YAML data */
+	void *meta_block;   /* the memory meta was made in, when read from the cache */
 	unsigned long long meta_hash; /* value_hash(meta): see content_hash_meta */
 	/* Markdown body (NULL for YAML). NULL too for a document read from
 	 * the build cache until content_body() reads it again; body_len and

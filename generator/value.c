@@ -108,6 +108,8 @@ void value_free(struct value *v)
 	for (shares = atomic_load(&v->shares); shares > 0;)
 		if (atomic_compare_exchange_weak(&v->shares, &shares, shares - 1))
 			return;
+	if (v->in_block)
+		return;
 	if (v->kind == VALUE_LIST)
 		for (i = 0; i < v->n; i++)
 			value_free(v->items[i]);
@@ -147,8 +149,20 @@ struct value *value_copy(const struct value *v)
 	return c;
 }
 
+/* A tree made in a block has arrays as long as they were when it was
+ * made: growing one would move memory malloc never gave. */
+static void not_in_block(const struct value *v)
+{
+	if (v->in_block) {
+		fputs("waymark: internal error: a value read from the build cache was changed\n",
+		      stderr);
+		abort();
+	}
+}
+
 void value_list_push(struct value *list, struct value *item)
 {
+	not_in_block(list);
 	XGROW(list->items, list->alloc, list->n + 1);
 	list->items[list->n++] = item;
 }
@@ -179,6 +193,7 @@ void value_map_append(struct value *map, char *key, struct value *val,
 {
 	struct value_member *m;
 
+	not_in_block(map);
 	XGROW(map->members, map->alloc, map->n + 1);
 	m = &map->members[map->n++];
 	m->key = key;
@@ -194,6 +209,7 @@ void value_map_set(struct value *map, const char *key, struct value *val,
 {
 	struct value_member *m = value_member(map, key);
 
+	not_in_block(map);
 	if (m) {
 		value_free(m->val);
 		m->val = val;

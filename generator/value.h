@@ -57,6 +57,11 @@ struct value {
 	/* MAP: Lua hooks get its lists, maps and long strings only when they
 	 * read them (the site hook's documents: see hooks_push_value) */
 	unsigned char lazy;
+	/* made inside one block of memory with the rest of its tree (a
+	 * document read back from the build cache): value_free only counts
+	 * its shares off, and the block's owner frees it whole. Such a tree
+	 * is never changed. */
+	unsigned char in_block;
 };
 
 struct value_member {
