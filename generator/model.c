@@ -220,6 +220,7 @@ static struct record *add(struct model *m, enum record_kind kind, const char *id
 
 	r->kind = kind;
 	r->id = xstrdup(id ? id : "");
+	r->id_len = strlen(r->id);
 	r->v = v;
 	r->doc = doc;
 	r->title = value_text(v, "title");
@@ -593,7 +594,7 @@ static void build_index(struct model *m, struct diag_list *dl)
 		m->table[k] = xcalloc(size, sizeof *m->table[k]);
 		m->table_mask[k] = size - 1;
 		for (i = 0; i < ix->n; i++) {
-			size_t h = slot_of(ix->items[i]->id, strlen(ix->items[i]->id), size - 1);
+			size_t h = slot_of(ix->items[i]->id, ix->items[i]->id_len, size - 1);
 
 			while (m->table[k][h] && strcmp(m->table[k][h]->id, ix->items[i]->id))
 				h = (h + 1) & (size - 1);
@@ -611,9 +612,9 @@ struct record *model_find_n(const struct model *m, enum record_kind kind, const 
 	if (!m->table[kind])
 		return NULL;
 	for (h = slot_of(id, len, mask); m->table[kind][h]; h = (h + 1) & mask) {
-		const char *have = m->table[kind][h]->id;
+		const struct record *have = m->table[kind][h];
 
-		if (!strncmp(have, id, len) && !have[len])
+		if (have->id_len == len && !memcmp(have->id, id, len))
 			return m->table[kind][h];
 	}
 	return NULL;

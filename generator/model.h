@@ -46,6 +46,7 @@ struct record_use {
 struct record {
 	enum record_kind kind;
 	char *id;                 /* skills: "framework/skill" */
+	size_t id_len;            /* strlen(id) */
 	const char *title;
 	const struct value *v;    /* its fields (not owned) */
 	struct doc *doc;          /* the file it came from */
