@@ -2,6 +2,7 @@
 #include "build.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <stdatomic.h>
@@ -554,6 +555,23 @@ static void side_finish(struct side_job *j, struct diag_list *dl)
 	diag_list_move(dl, &j->dl);
 }
 
+/* Which of the last build's pages are still in the output (cache_look),
+ * while the model and plan keep one thread busy and the other waits. */
+static void *look_ahead(void *arg)
+{
+	struct side_job *j = arg;
+	const struct build *b = j->b;
+	char *dir = b->opts->out_dir ? xstrdup(b->opts->out_dir) : fs_join(b->opts->site_dir, "public");
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		cache_look(b->cache, fd);
+		close(fd);
+	}
+	free(dir);
+	return NULL;
+}
+
 static void *draw_charts(void *arg)
 {
 	struct side_job *c = arg;
@@ -715,7 +733,7 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 			old_deps = quick_note_parse(old + 16 + (old[16] == ' '), &old_splice);
 	}
 	if (old_deps && pages_deps_key(env, p, old_deps, seed, &key) == 0 && key == was &&
-	    output_keep(&b->out, p->out) == 0) {
+	    output_keep(&b->out, p->out, cache_there(b->cache, p->out)) == 0) {
 		/* nothing it read has changed: keep last build's file */
 		cache_keep(b->cache, p->out);
 		*splice = old_splice;
@@ -726,7 +744,7 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 	pages_deps_text(&deps, &tokens);
 	pages_deps_release(&deps);
 	hash = value_hash(ctx, seed);
-	if (hash == was_hash && output_keep(&b->out, p->out) == 0) {
+	if (hash == was_hash && output_keep(&b->out, p->out, cache_there(b->cache, p->out)) == 0) {
 		/* nothing this page shows has changed: keep last build's file */
 		atomic_fetch_add(&b->skipped, 1);
 		*splice = old_splice;
@@ -856,7 +874,7 @@ static void site_files(struct build *b, const char *name, unsigned long long key
 		for (p = old + note.len + 1; *p && kept; p += strcspn(p, "\n"), p += *p == '\n') {
 			strbuf_reset(&file);
 			strbuf_add(&file, p, strcspn(p, "\n"));
-			kept = output_keep(&b->out, file.buf) == 0;
+			kept = output_keep(&b->out, file.buf, -1) == 0;
 		}
 		if (kept) {
 			cache_note_put(b->cache, name, old);
@@ -1167,12 +1185,21 @@ static void save_quick(struct build *b, const struct build_stats *st)
 	free(path);
 }
 
+static void *write_quick(void *arg)
+{
+	struct side_job *j = arg;
+
+	save_quick(j->b, j->b->stats);
+	return NULL;
+}
+
 /* Keep this build's stamp, page count and warnings for the next one, then
- * write the cache. */
+ * write the cache, and the quick file beside it on a thread of its own. */
 static int remember(struct build *b, unsigned long long stamp, const struct build_stats *st)
 {
 	char buf[32];
 	struct strbuf w = STRBUF_INIT;
+	struct side_job quick = { NULL, 0, DIAG_LIST_INIT, 0 };
 	int ret;
 
 	diag_list_save(b->dl, DIAG_WARNING, &w);
@@ -1182,9 +1209,10 @@ static int remember(struct build *b, unsigned long long stamp, const struct buil
 	cache_note_put(b->cache, "pages", buf);
 	cache_note_put(b->cache, "warnings", w.buf);
 	strbuf_release(&w);
+	side_start(&quick, b, write_quick);
 	save_reads(b);
 	ret = cache_save(b->cache, b->out.final);
-	save_quick(b, st);
+	side_finish(&quick, b->dl);
 	return ret;
 }
 
@@ -1477,7 +1505,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	struct build b;
 	const struct value *theme_where;
 	unsigned long long stamp;
-	struct side_job charts = { NULL, 0, DIAG_LIST_INIT, 0 }, extras = { NULL, 0, DIAG_LIST_INIT, 0 };
+	struct side_job charts = { NULL, 0, DIAG_LIST_INIT, 0 }, extras = { NULL, 0, DIAG_LIST_INIT, 0 },
+			looked = { NULL, 0, DIAG_LIST_INIT, 0 };
 	pthread_t releaser;
 	int released = 0;
 	char *out_dir;
@@ -1517,6 +1546,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	}
 	content_load(&b.content, opts->site_dir, opts->drafts, opts->dry_run ? NULL : b.cache,
 		     b.program, &b.listed, dl);
+	if (!opts->dry_run)
+		side_start(&looked, &b, look_ahead);
 	phase("load", &tp);
 	if (!dl->errors)
 		b.hooks = hookrun_new(&b.cfg, opts->site_dir, dl);
@@ -1561,6 +1592,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	b.splices = xcalloc(b.pages.n + 1, sizeof *b.splices);
 	read_dirty(&b);
 	phase("prints", &tp);
+	side_finish(&looked, dl);
 	side_start(&extras, &b, write_extras);
 	render_pages(&b, st);
 	if (atomic_load(&b.cache_damaged))
@@ -1588,6 +1620,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	st->written = atomic_load(&b.out.written);
 	st->kept = atomic_load(&b.out.kept);
 finish:
+	side_finish(&looked, dl); /* when the build stopped before its pages */
 	status = dl->io_errors ? 3 : dl->errors ? 1 : 0;
 	if (status)
 		st->pages = 0;

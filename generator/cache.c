@@ -31,6 +31,7 @@ struct page_entry {
 	const char *out;
 	unsigned long long hash;
 	const char *deps;
+	signed char there; /* cache_look: 1 a file, 0 not, -1 not looked at */
 };
 
 /* A blob in the pack: its key and where its bytes are in the mapping. */
@@ -218,6 +219,7 @@ static void pages_parse(struct cache *c)
 			c->pages[c->npages].hash = strtoull(p, NULL, 16);
 			c->pages[c->npages].out = t1 + 1;
 			c->pages[c->npages].deps = t2 + 1;
+			c->pages[c->npages].there = -1;
 			c->npages++;
 		}
 		/* cache_save wrote them sorted: sort only what was not */
@@ -232,7 +234,7 @@ static void pages_parse(struct cache *c)
 
 static const struct page_entry *page_find(struct cache *c, const char *out)
 {
-	struct page_entry key = { out, 0, NULL };
+	struct page_entry key = { out, 0, NULL, -1 };
 
 	pages_parse(c);
 	return c->npages ? bsearch(&key, c->pages, c->npages, sizeof *c->pages, cmp_page) : NULL;
@@ -245,6 +247,25 @@ unsigned long long cache_get(struct cache *c, const char *out, const char **deps
 	if (deps)
 		*deps = e ? e->deps : "";
 	return e ? e->hash : 0;
+}
+
+void cache_look(struct cache *c, int dirfd)
+{
+	size_t i;
+
+	pages_parse(c);
+	for (i = 0; i < c->npages; i++) {
+		struct stat st;
+
+		c->pages[i].there = fstatat(dirfd, c->pages[i].out, &st, 0) == 0 && S_ISREG(st.st_mode);
+	}
+}
+
+int cache_there(struct cache *c, const char *out)
+{
+	const struct page_entry *e = page_find(c, out);
+
+	return e ? e->there : -1;
 }
 
 /* Add an entry to this build's (taking out and text; borrowed: see

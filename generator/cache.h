@@ -32,6 +32,13 @@ struct cache *cache_load(const char *out_dir);
 /* The hash recorded for `out` at the last build, or 0 when none; and in
  * *deps (when not NULL) what it read, or "" (owned by the cache). */
 unsigned long long cache_get(struct cache *c, const char *out, const char **deps);
+/* Look whether each page the last build made is still a file below the
+ * directory `dirfd` (its output), ahead of the pages, on a thread that
+ * would otherwise wait (a rebuild of 10,000 pages keeps most of them, and
+ * asked the system about each in turn as it kept it). cache_there then
+ * says what it found of `out`: 1 a file, 0 not, -1 not looked at. */
+void cache_look(struct cache *c, int dirfd);
+int cache_there(struct cache *c, const char *out);
 /* Record `hash` and `deps` (NULL for none; no newlines) for `out` in this
  * build's cache. */
 void cache_put(struct cache *c, const char *out, unsigned long long hash, const char *deps);

@@ -247,7 +247,7 @@ static int draw(const struct chart *c, const struct chart_opts *opts, const char
 	 * check's time went to drawing and compressing PNGs nobody sees) */
 	if (o->dry_run)
 		return 0;
-	if (output_keep(o, name1) == 0 && output_keep(o, name2) == 0)
+	if (output_keep(o, name1, -1) == 0 && output_keep(o, name2, -1) == 0)
 		return 0;
 	if (chart_render(c, opts, 1, &png, dl) < 0 ||
 	    output_write(o, name1, png.buf, png.len, dl) < 0)

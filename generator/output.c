@@ -163,15 +163,17 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 	return ret;
 }
 
-int output_keep(struct output *o, const char *rel)
+int output_keep(struct output *o, const char *rel, int there)
 {
 	char *old;
 	int ret = -1;
 
 	if (o->dry_run || !o->update || !output_confined(rel))
 		return -1;
-	/* relative to the open output directory, when it could be opened */
-	if (o->final_fd >= 0) {
+	if (there >= 0) {
+		ret = there ? 0 : -1;
+	} else if (o->final_fd >= 0) {
+		/* relative to the open output directory, when it could be opened */
 		struct stat st;
 
 		ret = fstatat(o->final_fd, rel, &st, 0) == 0 && S_ISREG(st.st_mode) ? 0 : -1;

@@ -69,8 +69,10 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
  * Keep the previous build's file at `rel` as it is, without looking at
  * it: for pages whose inputs did not change. Returns 0, or -1 when there
  * is no such file (then the caller renders the page), recording nothing.
+ * `there`: 1 when the caller has seen that the file is there, 0 that it
+ * is not (cache_there), -1 to look.
  */
-int output_keep(struct output *o, const char *rel);
+int output_keep(struct output *o, const char *rel, int there);
 /* 1 when `rel` names a file inside the output directory: relative, with
  * no "..", "." or empty segment. */
 int output_confined(const char *rel);

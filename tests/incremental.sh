@@ -62,6 +62,21 @@ check "one story" './stories/aisha-help-desk-to-security/index.html' './stories/
 	'./pathways/it-support/index.html' './sectors/information-technology/index.html'
 grep -q '^./stories/rosa-warehouse-to-cdl/index.html$' "$tmp/rewritten" && bad "one story: another story was rewritten" || ok
 
+# an output file removed by hand, and a page's whole directory: the next
+# build that renders pages makes them again, though nothing they show
+# changed (it looked for them while the model was made)
+rm "$out/about/index.html"
+rm -r "$out/stories/rosa-warehouse-to-cdl"
+sed -i 's/^quote: "They asked me to fix a laptop, so I did."/quote: "They asked me to fix a laptop."/' \
+	"$site/content/stories/aisha-help-desk-to-security.md"
+if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
+	[ -f "$out/about/index.html" ] && ok || bad "a removed output file was not made again"
+	[ -f "$out/stories/rosa-warehouse-to-cdl/index.html" ] && ok ||
+		bad "a page whose directory was removed was not made again"
+else
+	bad "rebuild after removing outputs failed: $(cat "$tmp/log")"
+fi
+
 # a Lua hook: the pages that use the callout shortcode, and no others
 if [ -f "$site/lua/callout.lua" ]; then
 	sed -i 's/tip = "Tip"/tip = "Hint"/' "$site/lua/callout.lua"
