@@ -63,12 +63,15 @@ struct build {
 	pthread_mutex_t body_lock; /* fetching bodies left in the cache */
 	atomic_int cache_damaged;  /* a body left in the cache could not be read */
 	/* for the quick path (see quick_build) */
-	int quick;                 /* this site can take it: no Lua */
+	int quick;                 /* this site can take it (hookrun_quick) */
 	int quick_path;            /* this build is taking it */
 	unsigned long long frame;  /* the stamp without the Markdown files' bytes */
 	unsigned long long depends; /* what every body depends on (bodies_depend_on) */
 	struct fs_list listed;     /* the content files, with their stats */
 	struct quick_splice *splices; /* per page: where its body is */
+	char **lambdas;            /* per page: its splice's lambda, when made by this build */
+	size_t nlambdas;
+	unsigned long long state;  /* what bodies can reach in Lua (hookrun_state_print) */
 	char **dirty;              /* pages a quick build changed, sorted */
 	size_t ndirty;
 	struct quick next_quick;   /* for the next build (gather_quick) */
@@ -671,14 +674,44 @@ static void read_dirty(struct build *b)
 		qsort(b->dirty, b->ndirty, sizeof *b->dirty, cmp_str);
 }
 
-/* Where `html` (just rendered) shows p's body, watched as it rendered. */
+/* "<name>:<text in hex>": a helper's section as struct quick_splice keeps
+ * it; NULL when its name is not a plain one. */
+static char *lambda_recipe(const struct mustache_watch *w)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < w->lambda_name_len; i++) {
+		char c = w->lambda_name[i];
+
+		if (!(c == '_' || c == '-' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))) {
+			strbuf_release(&sb);
+			return NULL;
+		}
+	}
+	strbuf_add(&sb, w->lambda_name, w->lambda_name_len);
+	strbuf_addch(&sb, ':');
+	for (i = 0; i < w->lambda_text_len; i++) {
+		unsigned char c = (unsigned char)w->lambda_text[i];
+
+		strbuf_addch(&sb, "0123456789abcdef"[c >> 4]);
+		strbuf_addch(&sb, "0123456789abcdef"[c & 15]);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Where `html` (just rendered) shows p's body, watched as it rendered;
+ * *lambda gets the splice's helper section, when it has one (see
+ * lambda_recipe). */
 static void note_splice(const struct page *p, const struct mustache_watch *w,
-			const struct strbuf *html, struct quick_splice *s)
+			const struct strbuf *html, struct quick_splice *s, char **lambda)
 {
 	const char *body = p->doc->html;
 	size_t len = strlen(body);
 
 	memset(s, 0, sizeof *s);
+	if (w->lambdas > 1)
+		return;
 	if (!w->touched) {
 		/* it does not show the body (a list's later page): a changed
 		 * body leaves it as it is, while the headings stay the same */
@@ -689,10 +722,22 @@ static void note_splice(const struct page *p, const struct mustache_watch *w,
 	if (w->count != 1 || w->escaped || w->len != len || w->at + len > html->len ||
 	    memcmp(html->buf + w->at, body, len))
 		return;
+	if (w->lambdas && (w->lambda_at + w->lambda_len > html->len ||
+			   (w->lambda_at < w->at + len && w->at < w->lambda_at + w->lambda_len) ||
+			   !(*lambda = lambda_recipe(w))))
+		return;
 	s->at = w->at;
 	s->len = len;
 	s->html = value_hash_fast(body, len, VALUE_HASH_SEED);
 	s->toc = value_hash(p->doc->toc, VALUE_HASH_SEED);
+	if (w->lambdas) {
+		s->lambda_at = w->lambda_at;
+		s->lambda_len = w->lambda_len;
+		s->lambda_html = value_hash_fast(html->buf + w->lambda_at, w->lambda_len,
+						 VALUE_HASH_SEED);
+		s->lambda = *lambda;
+		s->lambda_size = strlen(*lambda);
+	}
 	s->ok = 1;
 }
 
@@ -704,7 +749,7 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 	struct value *ctx;
 	struct strbuf note = STRBUF_INIT, tokens = STRBUF_INIT;
 	struct pages_deps deps = { NULL, 0, 0, 0, 0, 0 };
-	struct quick_splice *splice = &b->splices[p - b->pages.items], old_splice = { 0, 0, 0, 0, 0, 0 };
+	struct quick_splice *splice = &b->splices[p - b->pages.items], old_splice = { .ok = 0 };
 	const char *old, *old_deps = NULL;
 	int kept = 0;
 	size_t i;
@@ -753,7 +798,7 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 		struct value_member *page = value_member(ctx, "page");
 		const char *path = p->doc ? p->doc->path : p->url;
 		/* where the body goes, for a later quick build */
-		struct mustache_watch watch = { NULL, 0, 0, 0, 0, 0 };
+		struct mustache_watch watch = { .value = NULL };
 		int watching = b->quick && p->doc && p->doc->is_markdown && p->kind != PAGE_GUIDE_ALL;
 
 		if (watching)
@@ -766,7 +811,7 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 		       output_write(&b->out, p->out, html->buf, html->len, dl) == 0;
 		memset(splice, 0, sizeof *splice);
 		if (kept && watching)
-			note_splice(p, &watch, html, splice);
+			note_splice(p, &watch, html, splice, &b->lambdas[p - b->pages.items]);
 	}
 	if (kept && pages_deps_key(env, p, tokens.buf, seed, &key) == 0) {
 		strbuf_addf(&note, "%016llx ", key);
@@ -1131,6 +1176,7 @@ static void gather_quick(struct build *b)
 		return;
 	q->frame = b->frame;
 	q->depends = b->depends;
+	q->state = b->state;
 	for (i = 0; i < b->listed.n; i++) {
 		const char *rel = b->listed.paths[i];
 		const struct doc *d;
@@ -1151,7 +1197,7 @@ static void gather_quick(struct build *b)
 	for (i = 0; i < b->pages.n; i++) {
 		const struct page *p = &b->pages.items[i];
 		struct quick_file *f = p->doc ? quick_find(q, p->doc->rel) : NULL;
-		struct quick_splice none = { 0, 0, 0, 0, 0, 0 };
+		struct quick_splice none = { .ok = 0 };
 
 		if (f && f->built)
 			quick_add_page(f, p->out, plain_name(p->out) ? &b->splices[i] : &none);
@@ -1160,7 +1206,7 @@ static void gather_quick(struct build *b)
 	for (i = 0; i < b->pages.n; i++) {
 		const struct page *p = &b->pages.items[i];
 		const struct record *g = p->record;
-		struct quick_splice joined = { 0, 0, 0, 0, 0, 0 };
+		struct quick_splice joined = { .ok = 0 };
 		struct quick_file *f;
 
 		if (p->kind != PAGE_GUIDE_ALL || !g)
@@ -1240,10 +1286,155 @@ static int unchanged(struct build *b, const char *out_dir, unsigned long long st
 struct quick_write {
 	char *path;
 	struct strbuf bytes;
-	struct quick_splice *splice; /* its entry, updated once written */
-	size_t len;
-	unsigned long long html;
+	struct quick_splice *splice; /* its entry, updated once written... */
+	struct quick_splice now;     /* ...to this */
 };
+
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* What a helper's section (a splice's `lambda`, "<name>:<text in hex>")
+ * shows for a new body: the section again, with the body as page.content,
+ * the one name it read (struct mustache_watch). 0, or -1. */
+static int lambda_output(const struct build *b, const struct quick_splice *s, const char *html,
+			 struct strbuf *out, struct diag_list *dl)
+{
+	const char *colon = memchr(s->lambda, ':', s->lambda_size), *hex;
+	struct mustache_opts o = { 0, hookrun_lambdas(b->hooks), NULL };
+	struct strbuf src = STRBUF_INIT;
+	struct mustache_set *set;
+	struct value *ctx, *page;
+	size_t name, i;
+	int ret = -1;
+
+	if (!colon || !o.lambdas)
+		return -1;
+	name = (size_t)(colon - s->lambda);
+	hex = colon + 1;
+	strbuf_adds(&src, "{{#");
+	strbuf_add(&src, s->lambda, name);
+	strbuf_adds(&src, "}}");
+	for (i = 0; hex + i + 1 < s->lambda + s->lambda_size; i += 2) {
+		int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			strbuf_release(&src);
+			return -1;
+		}
+		strbuf_addch(&src, (char)(hi << 4 | lo));
+	}
+	if (hex + i != s->lambda + s->lambda_size) {
+		strbuf_release(&src);
+		return -1;
+	}
+	strbuf_adds(&src, "{{/");
+	strbuf_add(&src, s->lambda, name);
+	strbuf_adds(&src, "}}");
+	set = mustache_set_new();
+	ctx = value_new_map();
+	page = value_new_map();
+	value_map_set_str(page, "content", html);
+	value_map_set(ctx, "page", page, NULL);
+	if (mustache_set_add(set, "helper", "helper", src.buf, src.len, dl) == 0 &&
+	    mustache_render(set, "helper", ctx, &o, out, dl) == 0)
+		ret = 0;
+	mustache_set_free(set);
+	value_free(ctx);
+	strbuf_release(&src);
+	return ret;
+}
+
+/* The page `was` with s's body, and its helper's output, made new: 0 with
+ * the new file in w->bytes and its splice in w->now, or -1 when `was` is
+ * not as the last build wrote it. */
+static int respliced(const struct build *b, const struct quick_splice *s, const struct strbuf *was,
+		     const char *html, struct quick_write *w, struct diag_list *dl)
+{
+	struct strbuf lam = STRBUF_INIT;
+	size_t len = strlen(html);
+	struct { size_t at, len; const char *now; size_t now_len; } span[2];
+	size_t n = 1, i, from = 0;
+
+	if (s->at + s->len > was->len ||
+	    value_hash_fast(was->buf + s->at, s->len, VALUE_HASH_SEED) != s->html)
+		return -1;
+	span[0].at = s->at;
+	span[0].len = s->len;
+	span[0].now = html;
+	span[0].now_len = len;
+	w->now = *s;
+	w->now.len = len;
+	w->now.html = value_hash_fast(html, len, VALUE_HASH_SEED);
+	if (s->lambda) {
+		/* called again on the old body, the section must show what it
+		 * showed (with the body as page.content, the name it read may
+		 * not be found as it was: inside another section, say) */
+		char *old = xstrndup(was->buf + s->at, s->len);
+		int same = s->lambda_at + s->lambda_len <= was->len &&
+			   value_hash_fast(was->buf + s->lambda_at, s->lambda_len, VALUE_HASH_SEED) ==
+				   s->lambda_html &&
+			   lambda_output(b, s, old, &lam, dl) == 0 && lam.len == s->lambda_len &&
+			   !memcmp(lam.buf, was->buf + s->lambda_at, lam.len);
+
+		free(old);
+		strbuf_reset(&lam);
+		if (!same || lambda_output(b, s, html, &lam, dl) < 0) {
+			strbuf_release(&lam);
+			return -1;
+		}
+		span[1].at = s->lambda_at;
+		span[1].len = s->lambda_len;
+		span[1].now = lam.buf;
+		span[1].now_len = lam.len;
+		n = 2;
+		w->now.lambda_len = lam.len;
+		w->now.lambda_html = value_hash_fast(lam.buf, lam.len, VALUE_HASH_SEED);
+		/* the later span moves by what the earlier one grew */
+		if (s->lambda_at < s->at)
+			w->now.at = s->at + lam.len - s->lambda_len;
+		else
+			w->now.lambda_at = s->lambda_at + len - s->len;
+		if (span[1].at < span[0].at) {
+			span[0] = span[1];
+			span[1].at = s->at;
+			span[1].len = s->len;
+			span[1].now = html;
+			span[1].now_len = len;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		strbuf_add(&w->bytes, was->buf + from, span[i].at - from);
+		strbuf_add(&w->bytes, span[i].now, span[i].now_len);
+		from = span[i].at + span[i].len;
+	}
+	strbuf_add(&w->bytes, was->buf + from, was->len - from);
+	strbuf_release(&lam);
+	return 0;
+}
+
+/* The documents the site hooks get, for a quick build that runs them
+ * again: as content_load reads them, from the cache. */
+static int load_site_documents(struct build *b, struct diag_list *dl)
+{
+	struct fs_list some = { NULL, 0, 0, NULL };
+	size_t i;
+	int ret;
+
+	some.paths = xcalloc(b->listed.n + 1, sizeof *some.paths);
+	some.stats = xcalloc(b->listed.n + 1, sizeof *some.stats);
+	for (i = 0; i < b->listed.n; i++)
+		if (hookrun_site_sees(b->hooks, b->listed.paths[i])) {
+			some.paths[some.n] = b->listed.paths[i];
+			some.stats[some.n++] = b->listed.stats[i];
+		}
+	ret = content_load(&b->content, b->opts->site_dir, b->opts->drafts, b->cache, b->program,
+			   &some, dl);
+	free(some.paths);
+	free(some.stats);
+	return ret;
+}
 
 /* Add every out of f to the "quick-dirty" list in `dirty` (space-separated). */
 static void add_dirty(struct strbuf *dirty, const struct quick_file *f)
@@ -1350,6 +1541,28 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 			if (n >= r && !strcmp(file + n - r, changed[j]->rel))
 				goto out;
 		}
+	/* Lua hooks: bodies go through them as they did at the last build */
+	why = "Lua hooks that could not be loaded";
+	b->hooks = hookrun_new(&b->cfg, b->opts->site_dir, &dl);
+	if (!b->hooks || dl.n)
+		goto out;
+	why = "page or html hooks, or a site hook without site_documents";
+	if (!hookrun_quick(b->hooks))
+		goto out;
+	/* (a site hook may change the documents it gets, bodies and all) */
+	why = "a changed file is one a site hook gets";
+	for (i = 0; i < nchanged; i++)
+		if (hookrun_site_sees(b->hooks, changed[i]->rel))
+			goto out;
+	if (hookrun_sees_everything(b->hooks)) {
+		unsigned long long state;
+
+		why = "the site hook did not leave what bodies reach in Lua as it was";
+		if (load_site_documents(b, &dl) < 0 || dl.n ||
+		    hookrun_site(b->hooks, &b->content, &b->cfg, &dl) < 0 || dl.n ||
+		    !hookrun_state_print(b->hooks, &state) || state != q.state)
+			goto out;
+	}
 	lk.quick = &q; /* what links resolve against: the files as they were */
 	for (i = 0; i < nchanged; i++) {
 		struct quick_file *f = changed[i];
@@ -1384,7 +1597,6 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 			struct quick_splice *s = &f->splices[j];
 			struct quick_write *w;
 			struct strbuf was = STRBUF_INIT;
-			size_t len = strlen(d->html);
 
 			if (!output_confined(f->outs[j])) {
 				strbuf_release(&was);
@@ -1401,17 +1613,12 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 			memset(w, 0, sizeof *w);
 			w->path = fs_join(out_dir, f->outs[j]);
 			strbuf_init(&w->bytes, 0);
-			if (fs_read(w->path, &was) < 0 || s->toc != toc || s->at + s->len > was.len ||
-			    value_hash_fast(was.buf + s->at, s->len, VALUE_HASH_SEED) != s->html) {
+			if (fs_read(w->path, &was) < 0 || s->toc != toc ||
+			    respliced(b, s, &was, d->html, w, &dl) < 0 || dl.n) {
 				strbuf_release(&was);
 				goto out;
 			}
-			strbuf_add(&w->bytes, was.buf, s->at);
-			strbuf_add(&w->bytes, d->html, len);
-			strbuf_add(&w->bytes, was.buf + s->at + s->len, was.len - s->at - s->len);
 			w->splice = s;
-			w->len = len;
-			w->html = value_hash_fast(d->html, len, VALUE_HASH_SEED);
 			strbuf_release(&was);
 		}
 	}
@@ -1437,8 +1644,7 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 			}
 			written++;
 		}
-		w->splice->len = w->len;
-		w->splice->html = w->html;
+		*w->splice = w->now;
 	}
 	if (quick_save(&q, path) < 0)
 		unlink(path);
@@ -1455,6 +1661,10 @@ out:
 	b->quick_path = 0;
 	if (!done && getenv("WAYMARK_TIMINGS"))
 		fprintf(stderr, "no quick build: %s\n", why);
+	if (!done) { /* the full path loads them again, on all the content */
+		hookrun_free(b->hooks);
+		b->hooks = NULL;
+	}
 	for (i = 0; i < nwrites; i++) {
 		free(writes[i].path);
 		strbuf_release(&writes[i].bytes);
@@ -1551,9 +1761,12 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	phase("load", &tp);
 	if (!dl->errors)
 		b.hooks = hookrun_new(&b.cfg, opts->site_dir, dl);
-	b.quick = !dl->errors && !hookrun_any(b.hooks);
+	b.quick = !dl->errors && hookrun_quick(b.hooks);
 	if (!dl->errors)
 		hookrun_site(b.hooks, &b.content, &b.cfg, dl);
+	/* a quick build checks it leaves bodies' hooks the same Lua */
+	if (b.quick && hookrun_sees_everything(b.hooks) && !hookrun_state_print(b.hooks, &b.state))
+		b.quick = 0;
 	if (!dl->errors)
 		model_build(&b.model, &b.content, dl);
 	phase("model", &tp);
@@ -1590,6 +1803,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	pages_fingerprint(&b.model, &b.pages);
 	print_layouts(&b);
 	b.splices = xcalloc(b.pages.n + 1, sizeof *b.splices);
+	b.lambdas = xcalloc(b.pages.n + 1, sizeof *b.lambdas);
+	b.nlambdas = b.pages.n;
 	read_dirty(&b);
 	phase("prints", &tp);
 	side_finish(&looked, dl);
@@ -1638,6 +1853,9 @@ finish:
 	free(b.layouts);
 	fs_list_release(&b.listed);
 	free(b.splices);
+	for (size_t i = 0; i < b.nlambdas; i++)
+		free(b.lambdas[i]);
+	free(b.lambdas);
 	for (size_t i = 0; i < b.ndirty; i++)
 		free(b.dirty[i]);
 	free(b.dirty);

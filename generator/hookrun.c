@@ -230,6 +230,17 @@ int hookrun_state_print(const struct hookrun *hr, unsigned long long *print)
 	return 1;
 }
 
+int hookrun_quick(const struct hookrun *hr)
+{
+	return !has(hr, HOOKS_PAGE) && !has(hr, HOOKS_HTML) &&
+	       (!has(hr, HOOKS_SITE) || hooks_site_chooses(hr->states[0]->h));
+}
+
+int hookrun_site_sees(const struct hookrun *hr, const char *rel)
+{
+	return has(hr, HOOKS_SITE) && hooks_site_sees(hr->states[0]->h, rel);
+}
+
 int hookrun_has_markdown(const struct hookrun *hr)
 {
 	return has(hr, HOOKS_MARKDOWN);

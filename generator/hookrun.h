@@ -79,6 +79,15 @@ size_t hookrun_replicate(struct hookrun *hr, const struct content *c, const stru
 /* Worker `worker` of a phase runs its hooks in state `worker` (the first
  * state when there are fewer); a thread that is no worker uses 0. */
 void hookrun_bind(size_t worker);
+/*
+ * 1 when a rebuild can put a changed Markdown body into the pages that
+ * show it without the model (build.c, quick_build): no page or html hook
+ * (which could show a body anywhere), and every site hook says which
+ * documents it gets, so that it can run again on those alone.
+ */
+int hookrun_quick(const struct hookrun *hr);
+/* 1 when a site hook gets the document `rel` (hooks_site_sees). */
+int hookrun_site_sees(const struct hookrun *hr, const char *rel);
 /* 1 when some hook file has a `markdown` hook. */
 int hookrun_has_markdown(const struct hookrun *hr);
 /* 1 when bodies go through Lua (markdown hooks or shortcodes): then they

@@ -645,6 +645,16 @@ int hooks_site_sees(const struct hooks *h, const char *rel)
 	return 0;
 }
 
+int hooks_site_chooses(const struct hooks *h)
+{
+	size_t i;
+
+	for (i = 0; h && i < h->nfiles; i++)
+		if (h->files[i].ref[HOOKS_SITE] != LUA_NOREF && !h->files[i].site_docs_given)
+			return 0;
+	return 1;
+}
+
 size_t hooks_reads(const struct hooks *h, const char *const **paths)
 {
 	*paths = h ? (const char *const *)h->reads : NULL;

@@ -123,6 +123,9 @@ int hooks_state_print(struct hooks *h, int every, unsigned long long *print);
  * gets, and a site hook without them gets every document.
  */
 int hooks_site_sees(const struct hooks *h, const char *rel);
+/* 1 when every file's site hook says which documents it gets (or there is
+ * none), else 0. */
+int hooks_site_chooses(const struct hooks *h);
 
 /*
  * Run every file's `site(site)` hook, in file order, each on the previous

@@ -358,6 +358,7 @@ struct render {
 	int stop;        /* nesting too deep: unwind without more output */
 	int failed;      /* an error was recorded */
 	int pending;     /* output is at a line start: indentation is due */
+	size_t lookups;  /* names looked up so far (see run_lambda) */
 };
 
 static void emit_indent(struct render *r, const struct indent *ind)
@@ -448,6 +449,7 @@ static const struct value *lookup(const struct ctx *cx, const char *name, size_t
 /* v, counted when it is the watched value (struct mustache_watch). */
 static const struct value *seen(struct render *r, const struct value *v)
 {
+	r->lookups++;
 	if (r->watch && v && v == r->watch->value)
 		r->watch->touched++;
 	return v;
@@ -587,7 +589,13 @@ static void run_lambda(struct render *r, const struct mustache_template *t,
 	struct fragment f = { r, t, nd, cx, fr, "{{", "}}", 2, 2 };
 	struct strbuf got = STRBUF_INIT, done = STRBUF_INIT;
 	char name[128];
+	/* the watch as it was, for a section that turns out to read the
+	 * watched value and nothing else (see struct mustache_watch) */
+	struct mustache_watch *w = r->out == r->root_out ? r->watch : NULL, was = { .value = NULL };
+	size_t lookups = r->lookups, at = 0;
 
+	if (w)
+		was = *w;
 	memcpy(name, t->src + nd->off, nd->len);
 	name[nd->len] = '\0';
 	if (nd->kind == NODE_SECTION) {
@@ -602,10 +610,29 @@ static void run_lambda(struct render *r, const struct mustache_template *t,
 		if (r->pending && ind)
 			emit_indent(r, ind);
 		r->pending = 0;
+		at = r->out->len;
 		if (escape)
 			strbuf_add_html(r->out, done.buf, done.len);
 		else
 			strbuf_add(r->out, done.buf, done.len);
+	}
+	if (!done.len || r->failed)
+		at = r->out->len;
+	if (w && w->touched > was.touched && nd->kind == NODE_SECTION &&
+	    r->lookups - lookups == w->touched - was.touched && f.olen == 2 &&
+	    !memcmp(f.od, "{{", 2) && f.clen == 2 && !memcmp(f.cd, "}}", 2)) {
+		w->count = was.count;
+		w->at = was.at;
+		w->len = was.len;
+		w->escaped = was.escaped;
+		if (!w->lambdas++) {
+			w->lambda_at = at;
+			w->lambda_len = r->out->len - at;
+			w->lambda_name = t->src + nd->off;
+			w->lambda_name_len = nd->len;
+			w->lambda_text = text;
+			w->lambda_text_len = len;
+		}
 	}
 	strbuf_release(&got);
 	strbuf_release(&done);

@@ -83,6 +83,18 @@ struct mustache_watch {
 	const struct value *value;
 	size_t count, at, len, touched;
 	int escaped;
+	/*
+	 * Helpers' sections at the top level that read the watched value and
+	 * no other name ({{#reading_time}}{{{page.content}}}{{/reading_time}}):
+	 * what they show is a function of the value, so such reads are not
+	 * counted above. `lambdas` counts those sections; the first one's
+	 * output is [lambda_at, lambda_at + lambda_len) of the output, and
+	 * its name and text (the template's, borrowed) are noted to call it
+	 * again on a new value.
+	 */
+	size_t lambdas, lambda_at, lambda_len;
+	const char *lambda_name, *lambda_text;
+	size_t lambda_name_len, lambda_text_len;
 };
 
 struct mustache_opts {

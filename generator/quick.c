@@ -15,17 +15,19 @@
  * "<parent>/.waymark-cache-<name>.quick", text:
  *
  *   waymark-quick 1
- *   frame <hex> depends <hex> pages <n> files <n>
+ *   frame <hex> depends <hex> state <hex> pages <n> files <n>
  *   <rel>\t<stat>\t-                                  (not built)
  *   <rel>\t<stat>\t<meta>\t<url>\t<page>[ <page>...]  (built; no page: "-")
  *
- * a page being "<out>,<at>,<len>,<toc>,<html>" in hex, "<out>,=<toc>" when
- * it does not show the body at all, or "<out>,-" when it shows the body in
- * a way that cannot be spliced. A line per Markdown file of the site,
+ * a page being "<out>,<at>,<len>,<toc>,<html>" in hex (then, when a
+ * helper's output depends on the body, ";<at>,<len>,<html>,<name>:<text>"
+ * with the text in hex), "<out>,=<toc>" when it does not show the body at
+ * all, or "<out>,-" when it shows the body in a way that cannot be
+ * spliced. A line per Markdown file of the site,
  * sorted by rel; rel, url and out have no tabs, spaces or newlines (they
  * are paths the site made or listed).
  */
-#define QUICK_MAGIC "waymark-quick 1"
+#define QUICK_MAGIC "waymark-quick 2"
 
 unsigned long long quick_stat(const struct stat *st)
 {
@@ -123,8 +125,8 @@ static int hex(const char *s, unsigned long long *v, const char **end)
 	return p > s ? 0 : -1;
 }
 
-/* "<at>,<len>,<toc>,<html>" or "=<toc>" at p, in hex: 0 with *end after
- * it, or -1. */
+/* "<at>,<len>,<toc>,<html>[;<at>,<len>,<html>,<lambda>]" or "=<toc>" at
+ * p, in hex but for the lambda: 0 with *end after it, or -1. */
 static int parse_splice(const char *p, struct quick_splice *s, const char **end)
 {
 	unsigned long long at, len;
@@ -145,9 +147,40 @@ static int parse_splice(const char *p, struct quick_splice *s, const char **end)
 	}
 	s->at = (size_t)at;
 	s->len = (size_t)len;
+	if (*p == ';') {
+		const char *name = NULL;
+
+		if (hex(p + 1, &at, &p) || *p++ != ',' || hex(p, &len, &p) || *p++ != ',' ||
+		    hex(p, &s->lambda_html, &p) || *p++ != ',') {
+			memset(s, 0, sizeof *s);
+			return -1;
+		}
+		for (name = p; *p && *p != ' ' && *p != ','; p++)
+			;
+		if (p == name || !memchr(name, ':', (size_t)(p - name))) {
+			memset(s, 0, sizeof *s);
+			return -1;
+		}
+		s->lambda_at = (size_t)at;
+		s->lambda_len = (size_t)len;
+		s->lambda = name;
+		s->lambda_size = (size_t)(p - name);
+	}
 	s->ok = 1;
 	*end = p;
 	return 0;
+}
+
+/* v[0..n) in hex, a comma between */
+static void add_hexes(struct strbuf *sb, const unsigned long long *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			strbuf_addch(sb, ',');
+		strbuf_add_hex(sb, v[i], 0);
+	}
 }
 
 /* A splice as parse_splice reads it. */
@@ -158,20 +191,20 @@ static void add_splice(struct strbuf *sb, const struct quick_splice *s)
 		strbuf_add_hex(sb, s->toc, 0);
 		return;
 	}
-	strbuf_add_hex(sb, s->at, 0);
+	add_hexes(sb, (unsigned long long[]){ s->at, s->len, s->toc, s->html }, 4);
+	if (!s->lambda)
+		return;
+	strbuf_addch(sb, ';');
+	add_hexes(sb, (unsigned long long[]){ s->lambda_at, s->lambda_len, s->lambda_html }, 3);
 	strbuf_addch(sb, ',');
-	strbuf_add_hex(sb, s->len, 0);
-	strbuf_addch(sb, ',');
-	strbuf_add_hex(sb, s->toc, 0);
-	strbuf_addch(sb, ',');
-	strbuf_add_hex(sb, s->html, 0);
+	strbuf_add(sb, s->lambda, s->lambda_size);
 }
 
 /* "<out>,<splice>" or "<out>,-" */
 static int parse_page(struct quick_file *f, char *tok)
 {
 	char *comma = strchr(tok, ',');
-	struct quick_splice s = { 0, 0, 0, 0, 0, 0 };
+	struct quick_splice s = { .ok = 0 };
 	const char *end;
 
 	if (!comma || comma == tok)
@@ -247,8 +280,8 @@ int quick_load(struct quick *q, const char *path)
 	for (line = q->text + strlen(QUICK_MAGIC) + 1; (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = '\0';
 		if (!head) {
-			if (sscanf(line, "frame %llx depends %llx pages %llx files %llx", &q->frame,
-				   &q->depends, &pages, &files) != 4)
+			if (sscanf(line, "frame %llx depends %llx state %llx pages %llx files %llx",
+				   &q->frame, &q->depends, &q->state, &pages, &files) != 5)
 				goto done;
 			q->pages = (size_t)pages;
 			q->files = (size_t)files;
@@ -271,8 +304,9 @@ int quick_save(const struct quick *q, const char *path)
 	size_t i, j;
 	int ret;
 
-	strbuf_addf(&text, QUICK_MAGIC "\nframe %016llx depends %016llx pages %zx files %zx\n",
-		    q->frame, q->depends, q->pages, q->files);
+	strbuf_addf(&text,
+		    QUICK_MAGIC "\nframe %016llx depends %016llx state %016llx pages %zx files %zx\n",
+		    q->frame, q->depends, q->state, q->pages, q->files);
 	for (i = 0; i < q->n; i++) {
 		const struct quick_file *f = &q->items[i];
 

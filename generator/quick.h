@@ -17,6 +17,14 @@ struct quick_splice {
 	int ok;     /* 0: the page shows the body some other way (escaped, twice...) */
 	int absent; /* the page does not show the body at all (a list's later
 		     * page): nothing to splice, only its headings (toc) to keep */
+	/* a helper's section that reads the body and nothing else (struct
+	 * mustache_watch): its output is bytes [lambda_at, + lambda_len),
+	 * which hash to lambda_html, and `lambda` (lambda_size bytes, not
+	 * owned, NULL when there is none) is "<name>:<its text in hex>" */
+	size_t lambda_at, lambda_len;
+	unsigned long long lambda_html;
+	const char *lambda;
+	size_t lambda_size;
 };
 
 /* A Markdown file of the site as the last build left it. */
@@ -37,6 +45,8 @@ struct quick_file {
 struct quick {
 	unsigned long long frame;   /* everything but the Markdown files' bytes */
 	unsigned long long depends; /* what every body depends on */
+	unsigned long long state;   /* what bodies reach in Lua after the site
+				     * hook (hookrun_state_print), or 0 */
 	size_t pages, files;        /* the last build's counts, to report */
 	struct quick_file *items;   /* sorted by rel */
 	size_t n, alloc;
@@ -63,7 +73,8 @@ void quick_add_page(struct quick_file *f, const char *out, const struct quick_sp
 void quick_release(struct quick *q);
 
 /* A page's splice as a token of its cache note ("s<at>,<len>,<toc>,<html>",
- * or "s=<toc>" for a page without the body),
+ * then ";<at>,<len>,<html>,<lambda>" for a helper's output, or "s=<toc>"
+ * for a page without the body),
  * and back: quick_note_parse reads one at `text` if there is one, and
  * returns where the rest of the note starts. */
 void quick_note(struct strbuf *sb, const struct quick_splice *s);

@@ -208,6 +208,77 @@ WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1 &&
 "$w" build -s "$plain" -o "$tmp/plain-fresh3" --quiet >"$tmp/log" 2>&1
 diff -r "$plain/public" "$tmp/plain-fresh3" >/dev/null && ok || bad "after a damaged page list the site differs from a fresh build"
 
+# the quick path with the default site's Lua hooks: the glossary's
+# markdown hook links skills in the new words (its site hook runs again on
+# the frameworks alone), and the reading-time helper, which reads the body
+# and nothing else, is called again on it; the site stays what a fresh
+# build makes. A site hook that gets the changed file, or a page hook,
+# takes the full path.
+hooked="$tmp/hooked"
+mkdir -p "$hooked"
+cp -R "$top/content" "$top/site.yaml" "$top/themes" "$top/lua" "$hooked/"
+story="$hooked/content/stories/aisha-help-desk-to-security.md"
+page="$hooked/public/stories/aisha-help-desk-to-security/index.html"
+"$w" build -s "$hooked" --quiet >"$tmp/log" 2>&1 || bad "hooked site: $(cat "$tmp/log")"
+was=$(grep -o '[0-9]* minute read' "$page")
+sed -i 's/She got the job\./She got the job that week./' "$story"
+WAYMARK_TIMINGS=1 "$w" build -s "$hooked" >"$tmp/log" 2>&1
+grep -q '^quick ' "$tmp/log" && grep -q '(1 rendered; 1 files written' "$tmp/log" && ok ||
+	bad "hooked: a story's words: expected a quick build of one page, got: $(grep -v ' ms CPU$' "$tmp/log")"
+# 400 words more, naming a skill: a longer read, and a link
+awk '/^---$/ { n++ } { print } END { for (i = 0; i < 40; i++)
+	print "She kept a notebook of what each shift taught her, page by page."
+	print ""; print "Her manager said her integrity made the difference." }' "$story" >"$tmp/story.md"
+cp "$tmp/story.md" "$story"
+WAYMARK_TIMINGS=1 "$w" build -s "$hooked" >"$tmp/log" 2>&1
+grep -q '^quick ' "$tmp/log" && ok ||
+	bad "hooked: a longer story: expected a quick build, got: $(grep -v ' ms CPU$' "$tmp/log")"
+now=$(grep -o '[0-9]* minute read' "$page")
+[ -n "$was" ] && [ "$now" != "$was" ] && ok || bad "hooked: the reading time did not change ('$was', then '$now')"
+grep -q 'integrity</a> made the difference' "$page" && ok ||
+	bad "hooked: the glossary did not link the skill in the new words"
+"$w" build -s "$hooked" -o "$tmp/hooked-fresh" --quiet >"$tmp/log" 2>&1
+diff -r "$hooked/public" "$tmp/hooked-fresh" >/dev/null && ok ||
+	bad "hooked: after quick builds the site differs from a fresh build: $(diff -rq "$hooked/public" "$tmp/hooked-fresh" | head -3)"
+printf 'return {\n\tsite_documents = { "stories/" },\n\tsite = function(site) end,\n}\n' \
+	>"$hooked/lua/zz-stories.lua"
+"$w" build -s "$hooked" --quiet >"$tmp/log" 2>&1
+sed -i 's/shift taught her/shift showed her/' "$story"
+WAYMARK_TIMINGS=1 "$w" build -s "$hooked" >"$tmp/log" 2>&1
+grep -q 'no quick build: a changed file is one a site hook gets' "$tmp/log" && ok ||
+	bad "hooked: a site hook that gets the story: expected the full path, got: $(grep -v ' ms CPU$' "$tmp/log")"
+# (a site hook that changes the bodies it gets, beside a helper alone: the
+# quick path would miss what it adds)
+mkdir -p "$tmp/hooked2/lua"
+cp -R "$top/content" "$top/site.yaml" "$top/themes" "$tmp/hooked2/"
+cp "$top/lua/reading-time.lua" "$tmp/hooked2/lua/"
+cat >"$tmp/hooked2/lua/zz-add.lua" <<'LUA'
+return {
+	site_documents = { "stories/" },
+	site = function(site)
+		for _, doc in ipairs(site.documents) do
+			doc.body = doc.body .. "\n\nAdded by a site hook.\n"
+		end
+	end,
+}
+LUA
+"$w" build -s "$tmp/hooked2" --quiet >"$tmp/log" 2>&1 || bad "a site hook over stories: $(cat "$tmp/log")"
+sed -i 's/She got the job\./She got the job at last./' "$tmp/hooked2/content/stories/aisha-help-desk-to-security.md"
+WAYMARK_TIMINGS=1 "$w" build -s "$tmp/hooked2" >"$tmp/log" 2>&1
+grep -q 'no quick build: a changed file is one a site hook gets' "$tmp/log" && ok ||
+	bad "a site hook that changes the story: expected the full path, got: $(grep -v ' ms CPU$' "$tmp/log")"
+grep -q 'Added by a site hook' "$tmp/hooked2/public/stories/aisha-help-desk-to-security/index.html" && ok ||
+	bad "a site hook that changes the story: what it added is gone"
+printf 'return {\n\tpage = function(page) end,\n}\n' >"$hooked/lua/zz-stories.lua"
+"$w" build -s "$hooked" --quiet >"$tmp/log" 2>&1
+sed -i 's/shift showed her/shift gave her/' "$story"
+WAYMARK_TIMINGS=1 "$w" build -s "$hooked" >"$tmp/log" 2>&1
+grep -q 'no quick build' "$tmp/log" && ok ||
+	bad "hooked: a page hook: expected the full path, got: $(grep -v ' ms CPU$' "$tmp/log")"
+"$w" build -s "$hooked" -o "$tmp/hooked-fresh2" --quiet >"$tmp/log" 2>&1
+diff -r "$hooked/public" "$tmp/hooked-fresh2" >/dev/null && ok ||
+	bad "hooked: after the full paths the site differs from a fresh build"
+
 # a stage's, a sector's and a pathway's stories a page at a time: 25 more,
 # older than the others, so that the second pages of the recruiting stage,
 # the IT sector and the IT support pathway list them; one's title changes:

@@ -82,15 +82,48 @@ START_TEST(missing_name_renders_empty)
 }
 END_TEST
 
-/* Render `text` with {page: {content: "<p>Hi</p>"}}, watching the content. */
+/* Helpers in C: `size` shows how many bytes its section renders to,
+ * `both` its section and then {{page.title}}. */
+static int helper_has(void *ctx, const char *name)
+{
+	(void)ctx;
+	return !strcmp(name, "size") || !strcmp(name, "both");
+}
+
+static int helper_call(void *ctx, const char *name, const char *text, size_t len,
+		       mustache_text_fn render, void *render_ctx, struct strbuf *out,
+		       struct diag_list *dl)
+{
+	struct strbuf r = STRBUF_INIT;
+	int ret;
+
+	(void)ctx;
+	(void)dl;
+	ret = render(render_ctx, text, len, &r);
+	if (!strcmp(name, "size"))
+		strbuf_addf(out, "[%zu]", r.len);
+	else
+		strbuf_addf(out, "%s{{page.title}}", r.buf ? r.buf : "");
+	strbuf_release(&r);
+	return ret;
+}
+
+static const struct mustache_lambdas helpers = { helper_has, helper_call, NULL };
+
+/* The helper the last watch noted, "name:text" */
+static struct strbuf noted = STRBUF_INIT;
+
+/* Render `text` with {page: {content: "<p>Hi</p>", title: "Hi"}}, watching
+ * the content. */
 static void watched(const char *text, struct mustache_watch *w, struct strbuf *out)
 {
 	struct mustache_set *set = mustache_set_new();
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct value *ctx = value_new_map(), *page = value_new_map();
-	struct mustache_opts opts = { .watch = w };
+	struct mustache_opts opts = { .watch = w, .lambdas = &helpers };
 
 	value_map_set_str(page, "content", "<p>Hi</p>");
+	value_map_set_str(page, "title", "Hi");
 	value_map_set(ctx, "page", page, NULL);
 	memset(w, 0, sizeof *w);
 	w->value = value_get(page, "content");
@@ -99,6 +132,13 @@ static void watched(const char *text, struct mustache_watch *w, struct strbuf *o
 					  strlen("  {{{page.content}}}\n"), &dl), 0);
 	strbuf_reset(out);
 	ck_assert_int_eq(mustache_render(set, "page", ctx, &opts, out, &dl), 0);
+	/* the helper's name and text are the set's: kept while it is here */
+	strbuf_reset(&noted);
+	if (w->lambdas) {
+		strbuf_add(&noted, w->lambda_name, w->lambda_name_len);
+		strbuf_addch(&noted, ':');
+		strbuf_add(&noted, w->lambda_text, w->lambda_text_len);
+	}
 	value_free(ctx);
 	diag_list_release(&dl);
 	mustache_set_free(set);
@@ -146,7 +186,47 @@ START_TEST(watch_notes_where_a_value_was_interpolated)
 	watched("<main>{{page.title}}</main>", &w, &out);
 	ck_assert_uint_eq(w.touched, 0);
 	ck_assert_uint_eq(w.count, 0);
+	ck_assert_uint_eq(w.lambdas, 0);
 	strbuf_release(&out);
+}
+END_TEST
+
+/* A helper's section that reads the watched value and no other name is
+ * noted (a quick rebuild calls it again on a new body), and its reads are
+ * not counted as the value's; one that reads other names too is not. */
+START_TEST(watch_notes_a_helper_that_reads_the_value_alone)
+{
+	static const char page[] = "<p>{{#size}}{{{page.content}}}{{/size}}</p><main>{{{page.content}}}</main>";
+	struct mustache_watch w;
+	struct strbuf out = STRBUF_INIT;
+
+	watched(page, &w, &out);
+	ck_assert_str_eq(out.buf, "<p>[9]</p><main><p>Hi</p></main>");
+	ck_assert_uint_eq(w.count, 1);
+	ck_assert_uint_eq(w.at, strlen("<p>[9]</p><main>"));
+	ck_assert_uint_eq(w.lambdas, 1);
+	ck_assert_uint_eq(w.lambda_at, 3);
+	ck_assert_uint_eq(w.lambda_len, 3);
+	ck_assert_str_eq(noted.buf, "size:{{{page.content}}}");
+	/* another name read: the value is shown in another way */
+	watched("{{#both}}{{{page.content}}}{{/both}}{{{page.content}}}", &w, &out);
+	ck_assert_uint_eq(w.lambdas, 0);
+	ck_assert_uint_gt(w.count, 1);
+	/* two such helpers: both are counted, the first noted */
+	watched("{{#size}}{{{page.content}}}{{/size}}{{#size}}{{&page.content}}{{/size}}"
+		"{{{page.content}}}", &w, &out);
+	ck_assert_uint_eq(w.lambdas, 2);
+	ck_assert_uint_eq(w.count, 1);
+	ck_assert_uint_eq(w.lambda_at, 0);
+	/* other delimiters, or inside another section's text: not noted */
+	watched("{{=<% %>=}}<%#size%><%&page.content%><%/size%><%&page.content%>", &w, &out);
+	ck_assert_uint_eq(w.lambdas, 0);
+	ck_assert_uint_gt(w.count, 1);
+	watched("{{#page}}{{#size}}{{{content}}}{{/size}}{{/page}}{{{page.content}}}", &w, &out);
+	ck_assert_uint_eq(w.lambdas, 1); /* a section over a map is still the page */
+	ck_assert_str_eq(noted.buf, "size:{{{content}}}");
+	strbuf_release(&out);
+	strbuf_release(&noted);
 }
 END_TEST
 
@@ -725,6 +805,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, missing_name_renders_empty);
 	tcase_add_test(tc, strict_unknown_name_is_an_error_at_the_tag);
 	tcase_add_test(tc, watch_notes_where_a_value_was_interpolated);
+	tcase_add_test(tc, watch_notes_a_helper_that_reads_the_value_alone);
 	tcase_add_test(tc, strict_suggestion_looks_through_the_context_stack);
 	tcase_add_test(tc, strict_dotted_name_suggests_the_whole_path);
 	tcase_add_test(tc, strict_error_is_reported_once_per_tag_in_a_loop);

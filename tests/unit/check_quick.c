@@ -130,23 +130,24 @@ START_TEST(missing_or_damaged_files_are_refused)
 {
 	static const char *const bad[] = {
 		"",
-		"waymark-quick 2\nframe 1 depends 2 pages 3 files 4\n",
-		"waymark-quick 1\n",
-		"waymark-quick 1\nframe 1 depends 2\n",
+		"waymark-quick 2\nframe 1 depends 2 pages 3 files 4\n", /* no state */
+		"waymark-quick 1\nframe 1 depends 2 state 0 pages 3 files 4\n", /* the last version's */
+		"waymark-quick 2\n",
+		"waymark-quick 2\nframe 1 depends 2\n",
 		/* out of order */
-		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\nb.md\t1\t-\na.md\t1\t-\n",
+		"waymark-quick 2\nframe 1 depends 2 state 0 pages 3 files 4\nb.md\t1\t-\na.md\t1\t-\n",
 		/* a built file without its URL */
-		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t1\t5\n",
-		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\tzz\t-\n",
+		"waymark-quick 2\nframe 1 depends 2 state 0 pages 3 files 4\na.md\t1\t5\n",
+		"waymark-quick 2\nframe 1 depends 2 state 0 pages 3 files 4\na.md\tzz\t-\n",
 		/* the last line cut short */
-		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t1\t-",
+		"waymark-quick 2\nframe 1 depends 2 state 0 pages 3 files 4\na.md\t1\t-",
 		/* more than 16 hex digits, none, a sign, an empty name or URL, an empty line */
-		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t11111111111111111\t-\n",
-		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t\t-\n",
-		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t-1\t-\n",
-		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\n\t1\t-\n",
-		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t1\t5\t\t-\n",
-		"waymark-quick 1\nframe 1 depends 2 pages 3 files 4\na.md\t1\t-\n\nb.md\t1\t-\n",
+		"waymark-quick 2\nframe 1 depends 2 state 0 pages 3 files 4\na.md\t11111111111111111\t-\n",
+		"waymark-quick 2\nframe 1 depends 2 state 0 pages 3 files 4\na.md\t\t-\n",
+		"waymark-quick 2\nframe 1 depends 2 state 0 pages 3 files 4\na.md\t-1\t-\n",
+		"waymark-quick 2\nframe 1 depends 2 state 0 pages 3 files 4\n\t1\t-\n",
+		"waymark-quick 2\nframe 1 depends 2 state 0 pages 3 files 4\na.md\t1\t5\t\t-\n",
+		"waymark-quick 2\nframe 1 depends 2 state 0 pages 3 files 4\na.md\t1\t-\n\nb.md\t1\t-\n",
 	};
 	struct quick q;
 	size_t i;
@@ -165,15 +166,18 @@ END_TEST
 START_TEST(pages_are_read_when_asked_for)
 {
 	static const char text[] =
-		"waymark-quick 1\nframe 0000000000000001 depends 0000000000000002 pages 3 files 4\n"
+		"waymark-quick 2\nframe 0000000000000001 depends 0000000000000002 "
+		"state 0000000000000003 pages 3 files 4\n"
 		"a.md\t0000000000000001\t0000000000000005\t/a/\ta/index.html,1,2\n"
-		"b.md\t0000000000000001\t0000000000000005\t/b/\tb/index.html,1,2,3,4 c/index.html,-\n";
+		"b.md\t0000000000000001\t0000000000000005\t/b/\tb/index.html,1,2,3,4;5,6,7,rt:7b7d "
+		"c/index.html,-\n";
 	struct quick q;
 	struct strbuf back = STRBUF_INIT;
 
 	ck_assert_int_eq(fs_write(path, text, strlen(text)), 0);
 	ck_assert_int_eq(quick_load(&q, path), 0);
 	ck_assert_uint_eq(q.n, 2);
+	ck_assert_uint_eq(q.state, 3);
 	ck_assert_int_eq(quick_save(&q, path), 0);
 	ck_assert_int_eq(fs_read(path, &back), 0);
 	ck_assert_str_eq(back.buf, text);
@@ -181,6 +185,14 @@ START_TEST(pages_are_read_when_asked_for)
 	ck_assert_int_eq(quick_file_pages(quick_find(&q, "b.md")), 0);
 	ck_assert_uint_eq(quick_find(&q, "b.md")->npages, 2);
 	ck_assert_uint_eq(quick_find(&q, "b.md")->splices[0].html, 4);
+	ck_assert_uint_eq(quick_find(&q, "b.md")->splices[0].lambda_html, 7);
+	ck_assert_mem_eq(quick_find(&q, "b.md")->splices[0].lambda, "rt:7b7d", 7);
+	ck_assert_uint_eq(quick_find(&q, "b.md")->splices[0].lambda_size, 7);
+	/* parsed, it is saved as it was read */
+	ck_assert_int_eq(quick_save(&q, path), 0);
+	strbuf_reset(&back);
+	ck_assert_int_eq(fs_read(path, &back), 0);
+	ck_assert_ptr_nonnull(strstr(back.buf, "b/index.html,1,2,3,4;5,6,7,rt:7b7d c/index.html,-\n"));
 	ck_assert_int_eq(quick_find(&q, "b.md")->splices[1].ok, 0);
 	quick_release(&q);
 	strbuf_release(&back);
@@ -238,6 +250,32 @@ START_TEST(notes_carry_a_splice_before_the_dependencies)
 	rest = quick_note_parse("s1,2 k3", &got);
 	ck_assert_str_eq(rest, "s1,2 k3");
 	ck_assert_int_eq(got.ok, 0);
+	/* a helper's output that depends on the body goes with it... */
+	strbuf_reset(&sb);
+	s.ok = 1;
+	s.lambda_at = 3;
+	s.lambda_len = 4;
+	s.lambda_html = 0xcc;
+	s.lambda = "reading_time:7b7b";
+	s.lambda_size = strlen(s.lambda);
+	quick_note(&sb, &s);
+	strbuf_adds(&sb, "p");
+	rest = quick_note_parse(sb.buf, &got);
+	ck_assert_str_eq(rest, "p");
+	ck_assert_int_eq(got.ok, 1);
+	ck_assert_uint_eq(got.html, 0xbb);
+	ck_assert_uint_eq(got.lambda_at, 3);
+	ck_assert_uint_eq(got.lambda_len, 4);
+	ck_assert_uint_eq(got.lambda_html, 0xcc);
+	ck_assert_uint_eq(got.lambda_size, strlen("reading_time:7b7b"));
+	ck_assert_mem_eq(got.lambda, "reading_time:7b7b", got.lambda_size);
+	/* ...and one cut short, or without its name, is no splice */
+	rest = quick_note_parse("s1,2,3,4;5,6,7 k3", &got);
+	ck_assert_str_eq(rest, "s1,2,3,4;5,6,7 k3");
+	ck_assert_int_eq(got.ok, 0);
+	rest = quick_note_parse("s1,2,3,4;5,6,7,7b7b k3", &got);
+	ck_assert_int_eq(got.ok, 0);
+	ck_assert_ptr_null(got.lambda);
 	/* a page that does not show the body: only its headings' hash */
 	strbuf_reset(&sb);
 	s.ok = s.absent = 1;
