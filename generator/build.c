@@ -1477,6 +1477,7 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 	struct quick q;
 	char *path = cache_file(out_dir, ".quick");
 	struct quick_file **changed = NULL;
+	struct doc **docs = NULL; /* the changed files, until the content has them */
 	struct quick_write *writes = NULL;
 	size_t nchanged = 0, nwrites = 0, awrites = 0, i, j, written = 0;
 	struct diag_list dl = DIAG_LIST_INIT, old = DIAG_LIST_INIT;
@@ -1541,6 +1542,18 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 			if (n >= r && !strcmp(file + n - r, changed[j]->rel))
 				goto out;
 		}
+	/* the changed files, whose front matter must be as it was (a title
+	 * changed: the full path), before anything costs more */
+	docs = xcalloc(nchanged + 1, sizeof *docs);
+	why = "a changed file's front matter changed";
+	for (i = 0; i < nchanged; i++) {
+		struct doc *d = docs[i] = content_load_file(b->opts->site_dir, changed[i]->rel, &dl);
+
+		if (!d || dl.n || d->draft || d->meta_hash != changed[i]->meta)
+			goto out;
+		free(d->url);
+		d->url = xstrdup(changed[i]->url);
+	}
 	/* Lua hooks: bodies go through them as they did at the last build */
 	why = "Lua hooks that could not be loaded";
 	b->hooks = hookrun_new(&b->cfg, b->opts->site_dir, &dl);
@@ -1563,25 +1576,21 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 		    !hookrun_state_print(b->hooks, &state) || state != q.state)
 			goto out;
 	}
+	for (i = 0; i < nchanged; i++) { /* freed with the content */
+		XGROW(b->content.docs, b->content.alloc, b->content.n + 1);
+		b->content.docs[b->content.n++] = docs[i];
+		docs[i] = NULL;
+	}
 	lk.quick = &q; /* what links resolve against: the files as they were */
 	for (i = 0; i < nchanged; i++) {
 		struct quick_file *f = changed[i];
-		struct doc *d = content_load_file(b->opts->site_dir, f->rel, &dl);
+		struct doc *d = b->content.docs[b->content.n - nchanged + i];
 		struct readability r;
 		char *longest = NULL;
 		struct strbuf msg = STRBUF_INIT;
 		unsigned long long toc;
 		int bad;
 
-		why = "a changed file's front matter changed";
-		if (d) {
-			XGROW(b->content.docs, b->content.alloc, b->content.n + 1);
-			b->content.docs[b->content.n++] = d; /* freed with the content */
-		}
-		if (!d || dl.n || d->draft || d->meta_hash != f->meta)
-			goto out;
-		free(d->url);
-		d->url = xstrdup(f->url);
 		render_body(&lk, d, q.depends, NULL, 0, &d->html, b->cfg.max_grade ? &r : NULL,
 			    &longest, &d->toc, NULL, &dl);
 		bad = dl.n || !d->html || !*d->html ||
@@ -1665,6 +1674,9 @@ out:
 		hookrun_free(b->hooks);
 		b->hooks = NULL;
 	}
+	for (i = 0; docs && i < nchanged; i++)
+		content_free_doc(docs[i]);
+	free(docs);
 	for (i = 0; i < nwrites; i++) {
 		free(writes[i].path);
 		strbuf_release(&writes[i].bytes);
