@@ -50,6 +50,9 @@ struct cache {
 	char *pages_text;      /* read and parsed when first asked for */
 	struct page_entry *pages; /* ... then, sorted by out */
 	size_t npages;
+	uint32_t *page_slot;   /* pages by out: open addressing on its hash, a
+				* power of two at least twice npages (index + 1) */
+	size_t page_mask;
 	atomic_int pages_ready;
 	struct entry *now;     /* this build's, in any order */
 	size_t nnow, anow;
@@ -69,7 +72,7 @@ struct cache {
 	size_t valid_end;      /* where the last whole record of the pack ends */
 	struct blob *blobs;    /* the pack's records, sorted by key */
 	size_t nblobs;
-	unsigned char *used;   /* per record: got in this build */
+	atomic_uchar *used;    /* per record: got in this build */
 	int out_exists;        /* the output directory is there (else no pack) */
 	int new_fd;            /* new_path, open once a blob is put */
 	struct strbuf pending; /* records not yet written to new_path */
@@ -227,6 +230,19 @@ static void pages_parse(struct cache *c)
 			;
 		if (i < c->npages)
 			qsort(c->pages, c->npages, sizeof *c->pages, cmp_page);
+		/* a rebuild looks up each of 10,000 pages three times */
+		c->page_mask = 15;
+		while (c->page_mask + 1 < 2 * c->npages)
+			c->page_mask = c->page_mask * 2 + 1;
+		c->page_slot = xcalloc(c->page_mask + 1, sizeof *c->page_slot);
+		for (i = 0; i < c->npages; i++) {
+			size_t h = value_hash_fast(c->pages[i].out, strlen(c->pages[i].out),
+						   VALUE_HASH_SEED) & c->page_mask;
+
+			while (c->page_slot[h])
+				h = (h + 1) & c->page_mask;
+			c->page_slot[h] = (uint32_t)(i + 1);
+		}
 		atomic_store_explicit(&c->pages_ready, 1, memory_order_release);
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -234,10 +250,16 @@ static void pages_parse(struct cache *c)
 
 static const struct page_entry *page_find(struct cache *c, const char *out)
 {
-	struct page_entry key = { out, 0, NULL, -1 };
+	size_t h;
 
 	pages_parse(c);
-	return c->npages ? bsearch(&key, c->pages, c->npages, sizeof *c->pages, cmp_page) : NULL;
+	if (!c->npages)
+		return NULL;
+	for (h = value_hash_fast(out, strlen(out), VALUE_HASH_SEED) & c->page_mask; c->page_slot[h];
+	     h = (h + 1) & c->page_mask)
+		if (!strcmp(c->pages[c->page_slot[h] - 1].out, out))
+			return &c->pages[c->page_slot[h] - 1];
+	return NULL;
 }
 
 unsigned long long cache_get(struct cache *c, const char *out, const char **deps)
@@ -471,7 +493,7 @@ static void pack_load(struct cache *c)
 		c->blobs[n++] = c->blobs[i];
 	}
 	c->nblobs = n;
-	c->used = xcalloc(n + 1, 1);
+	c->used = xcalloc(n + 1, sizeof *c->used);
 done:
 	atomic_store_explicit(&c->pack_ready, 1, memory_order_release);
 	pthread_mutex_unlock(&c->lock);
@@ -500,22 +522,32 @@ static const struct blob *blob_find(struct cache *c, unsigned long long key)
 	return NULL;
 }
 
-/* Keep b for the next build. */
+/* Keep b for the next build (a byte of its own: no lock; the threads
+ * that set them are joined before cache_save reads them). */
 static void blob_used(struct cache *c, const struct blob *b)
 {
-	pthread_mutex_lock(&c->lock);
-	c->used[b - c->blobs] = 1;
-	pthread_mutex_unlock(&c->lock);
+	atomic_store_explicit(&c->used[b - c->blobs], 1, memory_order_relaxed);
 }
 
-int cache_blob_get(struct cache *c, unsigned long long key, struct strbuf *out)
+const char *cache_blob_view(struct cache *c, unsigned long long key, size_t *len)
 {
 	const struct blob *b = blob_find(c, key);
 
 	if (!b || value_hash_fast(c->map + b->off, b->len, key) != b->check)
-		return 0;
+		return NULL;
 	blob_used(c, b);
-	strbuf_add(out, c->map + b->off, b->len);
+	*len = b->len;
+	return c->map + b->off;
+}
+
+int cache_blob_get(struct cache *c, unsigned long long key, struct strbuf *out)
+{
+	size_t len;
+	const char *data = cache_blob_view(c, key, &len);
+
+	if (!data)
+		return 0;
+	strbuf_add(out, data, len);
 	return 1;
 }
 
@@ -844,6 +876,7 @@ void cache_free(struct cache *c)
 	free(c->pages_text);
 	free(c->pages_path);
 	free(c->pages);
+	free(c->page_slot);
 	if (c->new_fd >= 0) { /* a build that did not save */
 		close(c->new_fd);
 		unlink(c->new_path);

@@ -64,6 +64,9 @@ void cache_note_put(struct cache *c, const char *key, const char *text);
  * Each blob is checked as it is got: damaged bytes count as no blob.
  */
 int cache_blob_get(struct cache *c, unsigned long long key, struct strbuf *out);
+/* cache_blob_get without the copy: last build's bytes (*len of them) as
+ * the cache has them mapped, valid until cache_free; NULL when none. */
+const char *cache_blob_view(struct cache *c, unsigned long long key, size_t *len);
 void cache_blob_put(struct cache *c, unsigned long long key, const void *data, size_t len);
 /* 1 when last build kept a blob under key (which is then kept for the
  * next build too), without reading it; else 0. */

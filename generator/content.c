@@ -346,9 +346,9 @@ static struct value *get_value(struct unpacker *u, struct carve *c, int depth)
 }
 
 /* 0, or -1 when the blob is not a packed document (d is then unchanged). */
-static int unpack_doc(struct doc *d, const struct strbuf *blob)
+static int unpack_doc(struct doc *d, const char *blob, size_t blob_len)
 {
-	struct unpacker u = { blob->buf, blob->buf + blob->len, d->path, 0 };
+	struct unpacker u = { blob, blob + blob_len, d->path, 0 };
 	const char *flags = take(&u, 2), *body, *sizes;
 	uint32_t line = get_u32(&u);
 	uint64_t b[3] = { 0, 0, 0 };
@@ -365,9 +365,9 @@ static int unpack_doc(struct doc *d, const struct strbuf *blob)
 	memcpy(&size, sizes, sizeof size);
 	/* a node takes at least 26 bytes of the blob, a member 12 more, an
 	 * item none: a damaged count cannot ask for much more than the blob */
-	if (!size.nodes || size.nodes > blob->len / 26 ||
+	if (!size.nodes || size.nodes > blob_len / 26 ||
 	    (uint64_t)size.members + size.items >= size.nodes ||
-	    size.text > blob->len + size.nodes)
+	    size.text > blob_len + size.nodes)
 		return -1;
 	block = xmalloc(size.nodes * sizeof *c.node + size.members * sizeof *c.member +
 			size.items * sizeof *c.item + size.text);
@@ -461,11 +461,11 @@ static struct doc *load_one(const char *content_dir, const char *rel, const stru
 		st = *listed;
 	if (cache && (listed || stat(d->path, &st) == 0) && S_ISREG(st.st_mode)) {
 		key = doc_key(seed, rel, &st);
-		if (cache_blob_get(cache, key, &text) && unpack_doc(d, &text) == 0) {
-			strbuf_release(&text);
+		size_t len;
+		const char *blob = cache_blob_view(cache, key, &len);
+
+		if (blob && unpack_doc(d, blob, len) == 0)
 			return d;
-		}
-		strbuf_reset(&text);
 	}
 	if (fs_read(d->path, &text) < 0) {
 		diag_io_error(dl, NULL, "unable to read '%s': %s", d->path, strerror(errno));
