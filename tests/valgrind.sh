@@ -1,7 +1,9 @@
 #!/bin/sh
 # A full build of the default site under valgrind, then a rebuild after
 # editing a story (documents from the cache, bodies left in it, pages kept
-# by what they read): no errors, nothing definitely or indirectly lost.
+# by what they read), then one after editing its words alone (the quick
+# path, with the default Lua hooks): no errors, nothing definitely or
+# indirectly lost.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
@@ -26,4 +28,13 @@ vg "full build"
 story=$(ls "$site/content/stories/"*.md | grep -v _index | head -n 1)
 sed -i -e '0,/^title: /s/^title: \(.*\)/title: \1 (edited)/' -e '$s/$/ One more sentence./' "$story"
 vg "rebuild after editing $(basename "$story")"
-echo "valgrind: 1 passed, 0 failed ($(find "$tmp/public" -name '*.html' | wc -l) pages, a build and a rebuild, no errors, no leaks)"
+# its words alone: the quick path, Lua hooks and all
+sed -i '$s/$/ And one more./' "$story"
+export WAYMARK_TIMINGS=1
+vg "quick rebuild after editing the words of $(basename "$story")"
+unset WAYMARK_TIMINGS
+if ! grep -q '^quick ' "$tmp/log"; then
+	echo "FAIL valgrind: the words edit did not take the quick path: $(grep 'no quick' "$tmp/log")"
+	echo "valgrind: 0 passed, 1 failed"; exit 1
+fi
+echo "valgrind: 1 passed, 0 failed ($(find "$tmp/public" -name '*.html' | wc -l) pages, a build, a rebuild and a quick rebuild, no errors, no leaks)"
