@@ -684,7 +684,8 @@ static char *lambda_recipe(const struct mustache_watch *w)
 	for (i = 0; i < w->lambda_name_len; i++) {
 		char c = w->lambda_name[i];
 
-		if (!(c == '_' || c == '-' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))) {
+		if (!(c == '_' || c == '-' || (c >= '0' && c <= '9') ||
+		      ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))) {
 			strbuf_release(&sb);
 			return NULL;
 		}
@@ -1165,8 +1166,8 @@ static int plain_name(const char *s)
 /* What the next build's quick path needs (see quick_build): every Markdown
  * file's stat, front matter hash and URL, and where each page shows its
  * body; gathered before content and pages are freed, saved with the cache.
- * A site with Lua hooks (which may read or change bodies anywhere) has
- * none. */
+ * A site whose Lua hooks could show a body anywhere (page or html hooks,
+ * a site hook that gets every document: see hookrun_quick) has none. */
 static void gather_quick(struct build *b)
 {
 	struct quick *q = &b->next_quick;
@@ -1492,7 +1493,8 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 	b->quick_path = 1;
 	if (b->opts->dry_run || b->opts->grades || !fs_is_dir(out_dir))
 		goto out;
-	why = "no quick file from the last build (Lua hooks?)";
+	why = "no quick file from the last build (page or html hooks, or a site hook "
+	      "without site_documents?)";
 	if (quick_load(&q, path) < 0)
 		goto out;
 	why = "files other than Markdown changed, or were added or removed";
