@@ -269,6 +269,30 @@ grep -q 'no quick build: a changed file is one a site hook gets' "$tmp/log" && o
 	bad "a site hook that changes the story: expected the full path, got: $(grep -v ' ms CPU$' "$tmp/log")"
 grep -q 'Added by a site hook' "$tmp/hooked2/public/stories/aisha-help-desk-to-security/index.html" && ok ||
 	bad "a site hook that changes the story: what it added is gone"
+# (a helper that reads what a site hook left, without markdown hooks: the
+# quick path runs the site hook again, and the helper gives what it gave)
+mkdir -p "$tmp/hooked3/lua"
+cp -R "$top/content" "$top/site.yaml" "$top/themes" "$tmp/hooked3/"
+cat >"$tmp/hooked3/lua/reading-time.lua" <<'LUA'
+local unit = "?"
+return {
+	site_documents = { "frameworks/*.yaml" },
+	site = function(site) unit = "minute" end,
+	helpers = {
+		reading_time = function(text, render)
+			local words = waymark.words(render(text))
+			return " · " .. math.max(1, math.floor(words / 200 + 0.5)) .. " " .. unit .. " read"
+		end,
+	},
+}
+LUA
+"$w" build -s "$tmp/hooked3" --quiet >"$tmp/log" 2>&1 || bad "a helper and a site hook: $(cat "$tmp/log")"
+sed -i 's/She got the job\./She got the job in June./' "$tmp/hooked3/content/stories/aisha-help-desk-to-security.md"
+WAYMARK_TIMINGS=1 "$w" build -s "$tmp/hooked3" >"$tmp/log" 2>&1
+grep -q '^quick ' "$tmp/log" && ok ||
+	bad "a helper that reads a site hook's value: expected a quick build, got: $(grep -v ' ms CPU$' "$tmp/log")"
+grep -q '1 minute read' "$tmp/hooked3/public/stories/aisha-help-desk-to-security/index.html" && ok ||
+	bad "a helper that reads a site hook's value: not what the site hook left"
 printf 'return {\n\tpage = function(page) end,\n}\n' >"$hooked/lua/zz-stories.lua"
 "$w" build -s "$hooked" --quiet >"$tmp/log" 2>&1
 sed -i 's/shift showed her/shift gave her/' "$story"
