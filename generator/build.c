@@ -1482,7 +1482,7 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 	struct quick_write *writes = NULL;
 	size_t nchanged = 0, nwrites = 0, awrites = 0, i, j, written = 0;
 	struct diag_list dl = DIAG_LIST_INIT, old = DIAG_LIST_INIT;
-	struct strbuf dirty = STRBUF_INIT;
+	struct strbuf dirty = STRBUF_INIT, logs = STRBUF_INIT; /* the hooks' log lines */
 	struct linker lk = { b, STRBUF_INIT, NULL };
 	const char *was_dirty = cache_note_get(b->cache, "quick-dirty");
 	char buf[32];
@@ -1561,6 +1561,7 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 	b->hooks = hookrun_new(&b->cfg, b->opts->site_dir, &dl);
 	if (!b->hooks || dl.n)
 		goto out;
+	hookrun_hold_logs(b->hooks, &logs);
 	why = "page or html hooks, or a site hook without site_documents";
 	if (!hookrun_quick(b->hooks))
 		goto out;
@@ -1678,7 +1679,11 @@ out:
 	if (!done) { /* the full path loads them again, on all the content */
 		hookrun_free(b->hooks);
 		b->hooks = NULL;
+	} else {
+		hookrun_hold_logs(b->hooks, NULL);
+		fputs(logs.buf ? logs.buf : "", stderr);
 	}
+	strbuf_release(&logs);
 	for (i = 0; docs && i < nchanged; i++)
 		content_free_doc(docs[i]);
 	free(docs);

@@ -22,6 +22,7 @@ struct state {
 	struct hooks *h;
 	pthread_mutex_t lock;
 	int quiet; /* a replica running the site hook again: no log lines */
+	struct strbuf *held; /* log lines kept here instead (hookrun_hold_logs) */
 };
 
 struct hookrun {
@@ -64,8 +65,16 @@ static void log_line(void *ctx, const char *file, int line, const char *msg)
 {
 	const struct state *st = ctx;
 
-	if (!st->quiet)
+	if (st->held)
+		strbuf_addf(st->held, "%s:%d: %s\n", file, line, msg);
+	else if (!st->quiet)
 		fprintf(stderr, "%s:%d: %s\n", file, line, msg);
+}
+
+void hookrun_hold_logs(struct hookrun *hr, struct strbuf *sb)
+{
+	if (hr)
+		hr->states[0]->held = sb;
 }
 
 static int has_helper(void *ctx, const char *name)

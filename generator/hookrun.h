@@ -86,6 +86,10 @@ void hookrun_bind(size_t worker);
  * documents it gets, so that it can run again on those alone.
  */
 int hookrun_quick(const struct hookrun *hr);
+/* Keep the hooks' log lines (waymark.log, print) in `sb` instead of
+ * writing them to standard error, until called again with NULL: a quick
+ * build that gives up leaves them to the full path, which logs them. */
+void hookrun_hold_logs(struct hookrun *hr, struct strbuf *sb);
 /* 1 when a site hook gets the document `rel` (hooks_site_sees). */
 int hookrun_site_sees(const struct hookrun *hr, const char *rel);
 /* 1 when some hook file has a `markdown` hook. */

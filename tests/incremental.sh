@@ -277,7 +277,7 @@ cat >"$tmp/hooked3/lua/reading-time.lua" <<'LUA'
 local unit = "?"
 return {
 	site_documents = { "frameworks/*.yaml" },
-	site = function(site) unit = "minute" end,
+	site = function(site) unit = "minute" waymark.log("the unit is " .. unit) end,
 	helpers = {
 		reading_time = function(text, render)
 			local words = waymark.words(render(text))
@@ -293,6 +293,15 @@ grep -q '^quick ' "$tmp/log" && ok ||
 	bad "a helper that reads a site hook's value: expected a quick build, got: $(grep -v ' ms CPU$' "$tmp/log")"
 grep -q '1 minute read' "$tmp/hooked3/public/stories/aisha-help-desk-to-security/index.html" && ok ||
 	bad "a helper that reads a site hook's value: not what the site hook left"
+# the site hook's log line once a build, whether the quick path is taken
+# or gives up after running it (a new heading: the full path logs it)
+[ "$(grep -c 'the unit is minute' "$tmp/log")" = 1 ] && ok ||
+	bad "a site hook's log line on the quick path: $(grep -c 'the unit is minute' "$tmp/log") times"
+sed -i 's/She got the job in June\./She got the job in June.\n\n## Later\n\nShe stayed./' \
+	"$tmp/hooked3/content/stories/aisha-help-desk-to-security.md"
+WAYMARK_TIMINGS=1 "$w" build -s "$tmp/hooked3" >"$tmp/log" 2>&1
+grep -q 'no quick build: .*headings changed' "$tmp/log" && [ "$(grep -c 'the unit is minute' "$tmp/log")" = 1 ] && ok ||
+	bad "a site hook's log line when the quick path gives up: $(grep -v ' ms CPU$' "$tmp/log")"
 printf 'return {\n\tpage = function(page) end,\n}\n' >"$hooked/lua/zz-stories.lua"
 "$w" build -s "$hooked" --quiet >"$tmp/log" 2>&1
 sed -i 's/shift showed her/shift gave her/' "$story"
