@@ -52,6 +52,7 @@ struct build {
 	char *base_path;    /* "/" or "/sub/": the path part of base_url */
 	struct value *site; /* the `site` map every page context shares */
 	struct cache *cache; /* what each output was made from last time */
+	const char *out_dir; /* the output directory (build_run's) */
 	struct hookrun *hooks; /* the site's Lua hooks */
 	struct build_stats *stats;
 	unsigned long long inputs; /* hash of what every page depends on */
@@ -564,14 +565,12 @@ static void *look_ahead(void *arg)
 {
 	struct side_job *j = arg;
 	const struct build *b = j->b;
-	char *dir = b->opts->out_dir ? xstrdup(b->opts->out_dir) : fs_join(b->opts->site_dir, "public");
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(b->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd >= 0) {
 		cache_look(b->cache, fd);
 		close(fd);
 	}
-	free(dir);
 	return NULL;
 }
 
@@ -674,36 +673,9 @@ static void read_dirty(struct build *b)
 		qsort(b->dirty, b->ndirty, sizeof *b->dirty, cmp_str);
 }
 
-/* "<name>:<text in hex>": a helper's section as struct quick_splice keeps
- * it; NULL when its name is not a plain one. */
-static char *lambda_recipe(const struct mustache_watch *w)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-
-	for (i = 0; i < w->lambda_name_len; i++) {
-		char c = w->lambda_name[i];
-
-		if (!(c == '_' || c == '-' || (c >= '0' && c <= '9') ||
-		      ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))) {
-			strbuf_release(&sb);
-			return NULL;
-		}
-	}
-	strbuf_add(&sb, w->lambda_name, w->lambda_name_len);
-	strbuf_addch(&sb, ':');
-	for (i = 0; i < w->lambda_text_len; i++) {
-		unsigned char c = (unsigned char)w->lambda_text[i];
-
-		strbuf_addch(&sb, "0123456789abcdef"[c >> 4]);
-		strbuf_addch(&sb, "0123456789abcdef"[c & 15]);
-	}
-	return strbuf_detach(&sb, NULL);
-}
-
 /* Where `html` (just rendered) shows p's body, watched as it rendered;
  * *lambda gets the splice's helper section, when it has one (see
- * lambda_recipe). */
+ * quick_lambda). */
 static void note_splice(const struct page *p, const struct mustache_watch *w,
 			const struct strbuf *html, struct quick_splice *s, char **lambda)
 {
@@ -725,7 +697,8 @@ static void note_splice(const struct page *p, const struct mustache_watch *w,
 		return;
 	if (w->lambdas && (w->lambda_at + w->lambda_len > html->len ||
 			   (w->lambda_at < w->at + len && w->at < w->lambda_at + w->lambda_len) ||
-			   !(*lambda = lambda_recipe(w))))
+			   !(*lambda = quick_lambda(w->lambda_name, w->lambda_name_len,
+						    w->lambda_text, w->lambda_text_len))))
 		return;
 	s->at = w->at;
 	s->len = len;
@@ -1291,48 +1264,26 @@ struct quick_write {
 	struct quick_splice now;     /* ...to this */
 };
 
-static int hex_digit(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* What a helper's section (a splice's `lambda`, "<name>:<text in hex>")
  * shows for a new body: the section again, with the body as page.content,
  * the one name it read (struct mustache_watch). 0, or -1. */
 static int lambda_output(const struct build *b, const struct quick_splice *s, const char *html,
 			 struct strbuf *out, struct diag_list *dl)
 {
-	const char *colon = memchr(s->lambda, ':', s->lambda_size), *hex;
 	struct mustache_opts o = { 0, hookrun_lambdas(b->hooks), NULL };
-	struct strbuf src = STRBUF_INIT;
+	struct strbuf name = STRBUF_INIT, text = STRBUF_INIT, src = STRBUF_INIT;
 	struct mustache_set *set;
 	struct value *ctx, *page;
-	size_t name, i;
 	int ret = -1;
 
-	if (!colon || !o.lambdas)
-		return -1;
-	name = (size_t)(colon - s->lambda);
-	hex = colon + 1;
-	strbuf_adds(&src, "{{#");
-	strbuf_add(&src, s->lambda, name);
-	strbuf_adds(&src, "}}");
-	for (i = 0; hex + i + 1 < s->lambda + s->lambda_size; i += 2) {
-		int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
-
-		if (hi < 0 || lo < 0) {
-			strbuf_release(&src);
-			return -1;
-		}
-		strbuf_addch(&src, (char)(hi << 4 | lo));
-	}
-	if (hex + i != s->lambda + s->lambda_size) {
-		strbuf_release(&src);
+	if (!o.lambdas || quick_lambda_read(s->lambda, s->lambda_size, &name, &text) < 0) {
+		strbuf_release(&name);
+		strbuf_release(&text);
 		return -1;
 	}
-	strbuf_adds(&src, "{{/");
-	strbuf_add(&src, s->lambda, name);
-	strbuf_adds(&src, "}}");
+	strbuf_addf(&src, "{{#%s}}", name.buf);
+	strbuf_add(&src, text.buf, text.len);
+	strbuf_addf(&src, "{{/%s}}", name.buf);
 	set = mustache_set_new();
 	ctx = value_new_map();
 	page = value_new_map();
@@ -1343,6 +1294,8 @@ static int lambda_output(const struct build *b, const struct quick_splice *s, co
 		ret = 0;
 	mustache_set_free(set);
 	value_free(ctx);
+	strbuf_release(&name);
+	strbuf_release(&text);
 	strbuf_release(&src);
 	return ret;
 }
@@ -1355,7 +1308,7 @@ static int respliced(const struct build *b, const struct quick_splice *s, const 
 {
 	struct strbuf lam = STRBUF_INIT;
 	size_t len = strlen(html);
-	struct { size_t at, len; const char *now; size_t now_len; } span[2];
+	struct span { size_t at, len; const char *now; size_t now_len; } span[2], first;
 	size_t n = 1, i, from = 0;
 
 	if (s->at + s->len > was->len ||
@@ -1398,11 +1351,9 @@ static int respliced(const struct build *b, const struct quick_splice *s, const 
 		else
 			w->now.lambda_at = s->lambda_at + len - s->len;
 		if (span[1].at < span[0].at) {
-			span[0] = span[1];
-			span[1].at = s->at;
-			span[1].len = s->len;
-			span[1].now = html;
-			span[1].now_len = len;
+			first = span[1];
+			span[1] = span[0];
+			span[0] = first;
 		}
 	}
 	for (i = 0; i < n; i++) {
@@ -1756,6 +1707,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	if (opts->grades)
 		st->grades = value_new_list();
 	out_dir = opts->out_dir ? xstrdup(opts->out_dir) : fs_join(opts->site_dir, "public");
+	b.out_dir = out_dir;
 	b.program = program_print();
 	b.cache = cache_load(out_dir);
 	stamp = input_stamp(opts, out_dir, b.program, cache_note_get(b.cache, "reads"), &b.listed,

@@ -106,6 +106,14 @@ void quick_release(struct quick *q)
 	memset(q, 0, sizeof *q);
 }
 
+/* The value of hex digit c, or -1. */
+static int hex_digit(char c)
+{
+	int l = c | 0x20; /* a letter in lower case */
+
+	return c >= '0' && c <= '9' ? c - '0' : l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
+}
+
 /* Up to 16 hex digits at s (no sign, space or "0x": as written here). */
 static int hex(const char *s, unsigned long long *v, const char **end)
 {
@@ -113,8 +121,7 @@ static int hex(const char *s, unsigned long long *v, const char **end)
 	const char *p = s;
 
 	for (; p - s < 16; p++) {
-		int c = *p | 0x20; /* a letter in lower case */
-		int d = *p >= '0' && *p <= '9' ? *p - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		int d = hex_digit(*p);
 
 		if (d < 0)
 			break;
@@ -344,6 +351,46 @@ int quick_save(const struct quick *q, const char *path)
 	ret = fs_replace(path, text.buf, text.len);
 	strbuf_release(&text);
 	return ret;
+}
+
+char *quick_lambda(const char *name, size_t name_len, const char *text, size_t text_len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < name_len; i++) {
+		char c = name[i];
+
+		if (!(c == '_' || c == '-' || (c >= '0' && c <= '9') ||
+		      ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+			return NULL;
+	}
+	strbuf_add(&sb, name, name_len);
+	strbuf_addch(&sb, ':');
+	for (i = 0; i < text_len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		strbuf_addch(&sb, "0123456789abcdef"[c >> 4]);
+		strbuf_addch(&sb, "0123456789abcdef"[c & 15]);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+int quick_lambda_read(const char *lambda, size_t size, struct strbuf *name, struct strbuf *text)
+{
+	const char *colon = memchr(lambda, ':', size), *p, *end = lambda + size;
+
+	if (!colon || (end - colon - 1) % 2)
+		return -1;
+	strbuf_add(name, lambda, (size_t)(colon - lambda));
+	for (p = colon + 1; p < end; p += 2) {
+		int hi = hex_digit(p[0]), lo = hex_digit(p[1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		strbuf_addch(text, (char)(hi << 4 | lo));
+	}
+	return 0;
 }
 
 void quick_note(struct strbuf *sb, const struct quick_splice *s)

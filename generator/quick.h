@@ -72,6 +72,12 @@ struct quick_file *quick_add(struct quick *q, const char *rel, unsigned long lon
 void quick_add_page(struct quick_file *f, const char *out, const struct quick_splice *s);
 void quick_release(struct quick *q);
 
+/* A helper's section as a splice keeps it, "<name>:<text in hex>"; NULL
+ * when the name is not a plain one (letters, digits, '_' and '-'). And
+ * back: its name and text appended to `name` and `text`, 0 or -1. */
+char *quick_lambda(const char *name, size_t name_len, const char *text, size_t text_len);
+int quick_lambda_read(const char *lambda, size_t size, struct strbuf *name, struct strbuf *text);
+
 /* A page's splice as a token of its cache note ("s<at>,<len>,<toc>,<html>",
  * then ";<at>,<len>,<html>,<lambda>" for a helper's output, or "s=<toc>"
  * for a page without the body),

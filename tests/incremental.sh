@@ -247,12 +247,22 @@ sed -i 's/shift taught her/shift showed her/' "$story"
 WAYMARK_TIMINGS=1 "$w" build -s "$hooked" >"$tmp/log" 2>&1
 grep -q 'no quick build: a changed file is one a site hook gets' "$tmp/log" && ok ||
 	bad "hooked: a site hook that gets the story: expected the full path, got: $(grep -v ' ms CPU$' "$tmp/log")"
+# lua_edit DIR FILE EDIT [LUA]: the default content and themes with the hook
+# file lua/FILE read from standard input (and lua/LUA of the default site),
+# built once; then the sed script EDIT on Aisha's story, and a build with
+# WAYMARK_TIMINGS into $tmp/log
+lua_edit() {
+	mkdir -p "$1/lua"
+	cp -R "$top/content" "$top/site.yaml" "$top/themes" "$1/"
+	[ -z "${4:-}" ] || cp "$top/lua/$4" "$1/lua/"
+	cat >"$1/lua/$2"
+	"$w" build -s "$1" --quiet >"$tmp/log" 2>&1 || bad "$2: first build: $(cat "$tmp/log")"
+	sed -i "$3" "$1/content/stories/aisha-help-desk-to-security.md"
+	WAYMARK_TIMINGS=1 "$w" build -s "$1" >"$tmp/log" 2>&1
+}
 # (a site hook that changes the bodies it gets, beside a helper alone: the
 # quick path would miss what it adds)
-mkdir -p "$tmp/hooked2/lua"
-cp -R "$top/content" "$top/site.yaml" "$top/themes" "$tmp/hooked2/"
-cp "$top/lua/reading-time.lua" "$tmp/hooked2/lua/"
-cat >"$tmp/hooked2/lua/zz-add.lua" <<'LUA'
+lua_edit "$tmp/hooked2" zz-add.lua 's/She got the job\./She got the job at last./' reading-time.lua <<'LUA'
 return {
 	site_documents = { "stories/" },
 	site = function(site)
@@ -262,18 +272,13 @@ return {
 	end,
 }
 LUA
-"$w" build -s "$tmp/hooked2" --quiet >"$tmp/log" 2>&1 || bad "a site hook over stories: $(cat "$tmp/log")"
-sed -i 's/She got the job\./She got the job at last./' "$tmp/hooked2/content/stories/aisha-help-desk-to-security.md"
-WAYMARK_TIMINGS=1 "$w" build -s "$tmp/hooked2" >"$tmp/log" 2>&1
 grep -q 'no quick build: a changed file is one a site hook gets' "$tmp/log" && ok ||
 	bad "a site hook that changes the story: expected the full path, got: $(grep -v ' ms CPU$' "$tmp/log")"
 grep -q 'Added by a site hook' "$tmp/hooked2/public/stories/aisha-help-desk-to-security/index.html" && ok ||
 	bad "a site hook that changes the story: what it added is gone"
 # (a helper that reads what a site hook left, without markdown hooks: the
 # quick path runs the site hook again, and the helper gives what it gave)
-mkdir -p "$tmp/hooked3/lua"
-cp -R "$top/content" "$top/site.yaml" "$top/themes" "$tmp/hooked3/"
-cat >"$tmp/hooked3/lua/reading-time.lua" <<'LUA'
+lua_edit "$tmp/hooked3" reading-time.lua 's/She got the job\./She got the job in June./' <<'LUA'
 local unit = "?"
 return {
 	site_documents = { "frameworks/*.yaml" },
@@ -286,9 +291,6 @@ return {
 	},
 }
 LUA
-"$w" build -s "$tmp/hooked3" --quiet >"$tmp/log" 2>&1 || bad "a helper and a site hook: $(cat "$tmp/log")"
-sed -i 's/She got the job\./She got the job in June./' "$tmp/hooked3/content/stories/aisha-help-desk-to-security.md"
-WAYMARK_TIMINGS=1 "$w" build -s "$tmp/hooked3" >"$tmp/log" 2>&1
 grep -q '^quick ' "$tmp/log" && ok ||
 	bad "a helper that reads a site hook's value: expected a quick build, got: $(grep -v ' ms CPU$' "$tmp/log")"
 grep -q '1 minute read' "$tmp/hooked3/public/stories/aisha-help-desk-to-security/index.html" && ok ||

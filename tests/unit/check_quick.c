@@ -295,6 +295,27 @@ START_TEST(notes_carry_a_splice_before_the_dependencies)
 }
 END_TEST
 
+/* A helper's section in a splice: its name and text, and back. */
+START_TEST(a_helper_section_is_written_and_read_back)
+{
+	struct strbuf name = STRBUF_INIT, text = STRBUF_INIT;
+	char *l = quick_lambda("reading_time", 12, "{{{page.content}}}\n", 19);
+
+	ck_assert_str_eq(l, "reading_time:7b7b7b706167652e636f6e74656e747d7d7d0a");
+	ck_assert_int_eq(quick_lambda_read(l, strlen(l), &name, &text), 0);
+	ck_assert_str_eq(name.buf, "reading_time");
+	ck_assert_str_eq(text.buf, "{{{page.content}}}\n");
+	free(l);
+	/* a name that is not a plain one; odd or bad hex; no name at all */
+	ck_assert_ptr_null(quick_lambda("a b", 3, "x", 1));
+	ck_assert_int_eq(quick_lambda_read("rt:7b7", 6, &name, &text), -1);
+	ck_assert_int_eq(quick_lambda_read("rt:7g", 5, &name, &text), -1);
+	ck_assert_int_eq(quick_lambda_read("7b7b", 4, &name, &text), -1);
+	strbuf_release(&name);
+	strbuf_release(&text);
+}
+END_TEST
+
 START_TEST(stat_changes_with_size_time_or_inode)
 {
 	struct stat a, b;
@@ -331,6 +352,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, pages_are_read_when_asked_for);
 	tcase_add_test(tc, save_replaces_the_file_whole);
 	tcase_add_test(tc, notes_carry_a_splice_before_the_dependencies);
+	tcase_add_test(tc, a_helper_section_is_written_and_read_back);
 	tcase_add_test(tc, stat_changes_with_size_time_or_inode);
 	suite_add_tcase(s, tc);
 	return s;
