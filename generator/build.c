@@ -639,8 +639,8 @@ static void progress(const struct build *b, size_t done, size_t total)
  * A page is skipped, without building its context, when what it read last
  * time (its dependencies, kept in the cache beside its hash, with their own)
  * hashes the same in this build. Otherwise its context is built, noting
- * what it reads; when the context hashes as last time, the page is still
- * not rendered again.
+ * what it reads, and the page rendered; when the bytes hash as the file
+ * the last build wrote, that file is kept as it is.
  */
 static int cmp_str(const void *a, const void *b)
 {
@@ -762,13 +762,7 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 	ctx = pages_context_deps(env, p, &deps);
 	pages_deps_text(&deps, &tokens);
 	pages_deps_release(&deps);
-	hash = value_hash(ctx, seed);
-	if (hash == was_hash && output_keep(&b->out, p->out, cache_there(b->cache, p->out)) == 0) {
-		/* nothing this page shows has changed: keep last build's file */
-		atomic_fetch_add(&b->skipped, 1);
-		*splice = old_splice;
-		kept = 1;
-	} else {
+	{
 		struct value_member *page = value_member(ctx, "page");
 		const char *path = p->doc ? p->doc->path : p->url;
 		/* where the body goes, for a later quick build */
@@ -781,8 +775,12 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 		kept = hookrun_page(b->hooks, &page->val, path, dl) == 0 &&
 		       theme_render(&b->theme, layout, ctx, b->opts->strict,
 				    hookrun_lambdas(b->hooks), watching ? &watch : NULL, html, dl) == 0 &&
-		       hookrun_html(b->hooks, page->val, path, html, dl) == 0 &&
-		       output_write(&b->out, p->out, html->buf, html->len, dl) == 0;
+		       hookrun_html(b->hooks, page->val, path, html, dl) == 0;
+		/* the bytes as last build wrote them: the file stays as it is */
+		hash = value_hash_fast(html->buf, html->len, VALUE_HASH_SEED) | 1;
+		if (kept && (hash != was_hash || output_keep(&b->out, p->out,
+							      cache_there(b->cache, p->out)) < 0))
+			kept = output_write(&b->out, p->out, html->buf, html->len, dl) == 0;
 		memset(splice, 0, sizeof *splice);
 		if (kept && watching)
 			note_splice(p, &watch, html, splice, &b->lambdas[p - b->pages.items]);
