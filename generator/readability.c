@@ -19,8 +19,13 @@ static int in_set(int c, const char *set)
 	return c && strchr(set, c) != NULL; /* strchr finds the NUL too */
 }
 
-/* Bytes in the (possibly malformed) UTF-8 character at p, at least 1. */
-static size_t char_len(const char *p, const char *end)
+/*
+ * char_len, space_len and alnum_len decide an ASCII character (most of any
+ * text) in a few instructions the compiler puts in place, and call out for
+ * the others: a reading-time helper reads every page's HTML with them.
+ */
+
+static size_t utf8_char_len(const char *p, const char *end)
 {
 	unsigned char c = (unsigned char)*p;
 	size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
@@ -34,20 +39,47 @@ static size_t char_len(const char *p, const char *end)
 	return n;
 }
 
-/* Bytes of the whitespace character at p (ASCII, no-break space,
- * U+2000-U+200A, narrow no-break space), or 0. */
-static size_t space_len(const char *p, const char *end)
+/* Bytes in the (possibly malformed) UTF-8 character at p, at least 1. */
+static inline size_t char_len(const char *p, const char *end)
+{
+	return (unsigned char)*p < 0x80 ? 1 : utf8_char_len(p, end);
+}
+
+static size_t utf8_space_len(const char *p, const char *end)
 {
 	const unsigned char *u = (const unsigned char *)p;
 	size_t left = (size_t)(end - p);
 
-	if (*u == ' ' || (*u >= '\t' && *u <= '\r'))
-		return 1;
 	if (left >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
 		return 2;
 	if (left >= 3 && u[0] == 0xe2 && u[1] == 0x80 && (u[2] <= 0x8a || u[2] == 0xaf))
 		return 3;
 	return 0;
+}
+
+/* Bytes of the whitespace character at p (ASCII, no-break space,
+ * U+2000-U+200A, narrow no-break space), or 0. */
+static inline size_t space_len(const char *p, const char *end)
+{
+	unsigned char c = (unsigned char)*p;
+
+	if (c < 0x80)
+		return c == ' ' || (c >= '\t' && c <= '\r');
+	return utf8_space_len(p, end);
+}
+
+static size_t utf8_alnum_len(const char *p, const char *end)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t n = utf8_char_len(p, end);
+
+	if (n == 1)
+		return 0; /* a stray or cut-off byte */
+	if (u[0] == 0xc2 || (u[0] == 0xc3 && (u[1] == 0x97 || u[1] == 0xb7)))
+		return 0;
+	if (u[0] == 0xe2 || (u[0] == 0xe3 && u[1] == 0x80) || (u[0] == 0xf0 && u[1] == 0x9f))
+		return 0;
+	return n;
 }
 
 /*
@@ -56,21 +88,13 @@ static size_t space_len(const char *p, const char *end)
  * punctuation and symbol blocks U+2000-U+2FFF, CJK punctuation
  * U+3000-U+303F, and emoji (U+1F000 and up in the F0 9F range).
  */
-static size_t alnum_len(const char *p, const char *end)
+static inline size_t alnum_len(const char *p, const char *end)
 {
-	const unsigned char *u = (const unsigned char *)p;
-	size_t n;
+	unsigned char c = (unsigned char)*p;
 
-	if (*u < 0x80)
-		return ((*u | 0x20) >= 'a' && (*u | 0x20) <= 'z') || (*u >= '0' && *u <= '9');
-	n = char_len(p, end);
-	if (n == 1)
-		return 0; /* a stray or cut-off byte */
-	if (u[0] == 0xc2 || (u[0] == 0xc3 && (u[1] == 0x97 || u[1] == 0xb7)))
-		return 0;
-	if (u[0] == 0xe2 || (u[0] == 0xe3 && u[1] == 0x80) || (u[0] == 0xf0 && u[1] == 0x9f))
-		return 0;
-	return n;
+	if (c < 0x80)
+		return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10;
+	return utf8_alnum_len(p, end);
 }
 
 static int is_rsquo(const char *p, const char *end)
