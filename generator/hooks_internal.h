@@ -213,6 +213,11 @@ void hooks_open_values(lua_State *L);
 
 /* The matcher's metatable, waymark.phrases and waymark.words into the table at the top. */
 void hooks_open_phrases(lua_State *L);
+struct phrases;
+/* The phrase matcher at `idx` (waymark.phrases), or a Lua error. */
+struct phrases *hooks_check_phrases(lua_State *L, int idx);
+/* Does it find one of its phrases in t[0..n) (as m:find(text) would)? */
+int hooks_phrases_in(lua_State *L, struct phrases *p, const char *t, size_t n);
 
 /* --- hooks_node.c --- */
 

@@ -214,16 +214,33 @@ static int within(cmark_node *node, cmark_node *root)
 	return 0;
 }
 
+/* The node after `cur` in document order, within `root`; NULL at the end. */
+static cmark_node *next_in(cmark_node *cur, cmark_node *root)
+{
+	if (cmark_node_first_child(cur))
+		return cmark_node_first_child(cur);
+	while (cur != root && !cmark_node_next(cur))
+		cur = cmark_node_parent(cur);
+	return cur == root ? NULL : cmark_node_next(cur);
+}
+
 /*
  * node:walk(f) calls f(n) for the node and every node below it, in
  * document order; node:walk{link = f, text = g} only for those types.
+ * node:walk(f, m), with a matcher from waymark.phrases, calls it for a
+ * text node only when m finds one of its phrases in the node's text at
+ * that moment (a glossary's hook reads a few of a page's hundred texts).
+ *
  * The nodes are listed before the first call: nodes inserted meanwhile are
- * not visited, nodes removed meanwhile (or moved out) are skipped.
+ * not visited, nodes removed meanwhile (or moved out) are skipped. The
+ * list is a userdata, so an error in f leaves nothing for C to free, and
+ * a node's userdata is made only for the nodes f is called with.
  */
 static int l_walk(lua_State *L)
 {
-	cmark_node *root = check_node(L, 1), *cur = root;
-	lua_Integer n = 0, i;
+	cmark_node *root = check_node(L, 1), *cur, **list;
+	struct phrases *m = NULL;
+	size_t n = 0, i;
 	int by_type;
 	/* whether the table has a function for a type, looked up once a
 	 * type: a page has a few hundred nodes of a dozen types */
@@ -235,54 +252,53 @@ static int l_walk(lua_State *L)
 
 	luaL_argexpected(L, lua_isfunction(L, 2) || lua_istable(L, 2), 2,
 			 "function or table of functions");
+	if (!lua_isnoneornil(L, 3))
+		m = hooks_check_phrases(L, 3);
 	by_type = lua_istable(L, 2);
-	lua_settop(L, 2);
-	lua_newtable(L); /* 3: the nodes to visit */
-	while (cur) {
-		int want = 1;
+	lua_settop(L, 3);
+	for (k = 0; k < 2; k++) { /* count the nodes wanted, then list them */
+		list = k ? lua_newuserdatauv(L, (n ? n : 1) * sizeof *list, 0) : NULL; /* 4 */
+		for (n = 0, cur = root; cur; cur = next_in(cur, root)) {
+			int want = 1;
+			size_t t;
 
-		if (by_type) {
-			cmark_node_type t = cmark_node_get_type(cur);
+			if (by_type) {
+				cmark_node_type type = cmark_node_get_type(cur);
 
-			for (k = 0; k < nknown && known[k].type != t; k++)
-				;
-			if (k < nknown) {
-				want = known[k].want;
-			} else {
-				want = lua_getfield(L, 2, type_of(cur)) != LUA_TNIL;
-				lua_pop(L, 1);
-				if (nknown < sizeof known / sizeof *known) {
-					known[nknown].type = t;
-					known[nknown++].want = want;
+				for (t = 0; t < nknown && known[t].type != type; t++)
+					;
+				if (t < nknown) {
+					want = known[t].want;
+				} else {
+					want = lua_getfield(L, 2, type_of(cur)) != LUA_TNIL;
+					lua_pop(L, 1);
+					if (nknown < sizeof known / sizeof *known) {
+						known[nknown].type = type;
+						known[nknown++].want = want;
+					}
 				}
 			}
-		}
-		if (want) {
-			hooks_push_node(L, cur);
-			lua_rawseti(L, 3, ++n);
-		}
-		if (cmark_node_first_child(cur))
-			cur = cmark_node_first_child(cur);
-		else {
-			while (cur != root && !cmark_node_next(cur))
-				cur = cmark_node_parent(cur);
-			cur = cur == root ? NULL : cmark_node_next(cur);
+			if (want && list)
+				list[n] = cur;
+			n += want;
 		}
 	}
-	for (i = 1; i <= n; i++) {
-		cmark_node *node;
+	for (i = 0; i < n; i++) {
+		cmark_node *node = list[i];
 
-		lua_rawgeti(L, 3, i);
-		node = check_node(L, -1);
-		if (!within(node, root)) {
-			lua_pop(L, 1);
+		if (!within(node, root))
 			continue;
+		if (m && cmark_node_get_type(node) == CMARK_NODE_TEXT) {
+			const char *text = cmark_node_get_literal(node);
+
+			if (!text || !hooks_phrases_in(L, m, text, strlen(text)))
+				continue;
 		}
 		if (by_type)
 			lua_getfield(L, 2, type_of(node));
 		else
 			lua_pushvalue(L, 2);
-		lua_insert(L, -2);
+		hooks_push_node(L, node);
 		lua_call(L, 1, 0);
 	}
 	return 0;

@@ -26,12 +26,13 @@
 struct phrase {
 	uint32_t off, len; /* the phrase as given: bytes[off..off+len) */
 	uint32_t first;    /* length of its first word; 0 when it starts with a sign */
+	uint32_t hash;     /* key_hash of what it is filed under (key_len) */
 	uint32_t next;     /* the next phrase in its slot's chain, as index + 1; 0: none */
 };
 
 struct phrases {
 	uint32_t n;     /* phrases */
-	uint32_t slots; /* a power of two */
+	uint32_t slots; /* a power of two, at least 8n: most words find theirs empty */
 	uint32_t signs; /* phrases that start with a sign */
 	uint32_t pad;   /* (zero) */
 	/* then: struct phrase phrase[n]; uint32_t slot[slots] (index + 1 of
@@ -56,12 +57,12 @@ static const char *bytes_at(struct phrases *p)
 /* A letter or digit: Lua's %w (ASCII: the sandbox runs in the C locale). */
 static int is_word(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10;
 }
 
 static unsigned char lower(unsigned char c)
 {
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 'a' - 'A') : c;
+	return (unsigned char)(c + ((unsigned)(c - 'A') < 26) * ('a' - 'A'));
 }
 
 /* FNV-1a of s[0..n) in lower case. */
@@ -113,7 +114,7 @@ static int l_phrases(lua_State *L)
 		if (bytes > UINT32_MAX)
 			return luaL_error(L, "waymark.phrases: too many phrases");
 	}
-	while (slots < 2 * (size_t)n)
+	while (slots < 8 * (size_t)n)
 		slots *= 2;
 	size = sizeof *p + (size_t)n * sizeof *ph + slots * sizeof *slot + bytes;
 	p = lua_newuserdatauv(L, size, 0);
@@ -138,7 +139,8 @@ static int l_phrases(lua_State *L)
 		p->signs += !ph[i].first;
 		at += len;
 		/* at the end of its chain: the list's order within a slot */
-		link = &slot[key_hash(s, key_len(s, len)) & (slots - 1)];
+		ph[i].hash = key_hash(s, key_len(s, len));
+		link = &slot[ph[i].hash & (slots - 1)];
 		while (*link)
 			link = &ph[*link - 1].next;
 		*link = (uint32_t)(i + 1);
@@ -147,37 +149,41 @@ static int l_phrases(lua_State *L)
 	return 1;
 }
 
-/* Is phrase k passed over: skip[phrase] is true? (skip at index 3, or none) */
-static int skipped(lua_State *L, struct phrases *p, const struct phrase *ph)
+/* Is phrase k passed over: skip[phrase] is true? (`skip`: the table's
+ * index on the stack, or 0 for none) */
+static int skipped(lua_State *L, struct phrases *p, const struct phrase *ph, int skip)
 {
 	int yes;
 
-	if (lua_isnoneornil(L, 3))
+	if (!skip)
 		return 0;
 	lua_pushlstring(L, bytes_at(p) + ph->off, ph->len);
-	lua_gettable(L, 3);
+	lua_gettable(L, skip);
 	yes = lua_toboolean(L, -1);
 	lua_pop(L, 1);
 	return yes;
 }
 
 /*
- * The phrase that starts at t[i] (a word starts there, or a sign does
- * after something that is not a letter or digit), as a whole word, in any
- * case: the longest, of equals the first in the list. -1 when none does.
+ * The phrase that starts at t[i] (a word of `key` bytes starts there,
+ * whose lower-case hash is `hash`, or a sign does after something that is
+ * not a letter or digit: key 1), as a whole word, in any case: the
+ * longest, of equals the first in the list. -1 when none does.
  */
-static long match_at(lua_State *L, struct phrases *p, const char *t, size_t n, size_t i)
+static long match_at(lua_State *L, struct phrases *p, int skip, const char *t, size_t n,
+		     size_t i, size_t key, uint32_t hash)
 {
 	const struct phrase *ph = phrase_at(p);
 	const char *b = bytes_at(p);
-	size_t key = key_len(t + i, n - i), k;
+	size_t k;
 	uint32_t e;
 	long best = -1;
 
-	for (e = slot_at(p)[key_hash(t + i, key) & (p->slots - 1)]; e; e = ph[e - 1].next) {
+	for (e = slot_at(p)[hash & (p->slots - 1)]; e; e = ph[e - 1].next) {
 		const struct phrase *c = &ph[e - 1];
 
-		if ((c->first ? c->first != key : is_word((unsigned char)t[i])) || c->len > n - i)
+		if (c->hash != hash || (c->first ? c->first != key : is_word((unsigned char)t[i])) ||
+		    c->len > n - i)
 			continue;
 		if (best >= 0 && c->len <= ph[best].len)
 			continue;
@@ -186,39 +192,79 @@ static long match_at(lua_State *L, struct phrases *p, const char *t, size_t n, s
 			;
 		if (k < c->len || (i + k < n && is_word((unsigned char)t[i + k])))
 			continue;
-		if (!skipped(L, p, c))
+		if (!skipped(L, p, c, skip))
 			best = (long)(e - 1);
 	}
 	return best;
 }
 
+/* The first phrase of `p` in t[0..n) (see match_at), *at where it
+ * starts; -1 when none is there. The text is read once: each word is
+ * measured and hashed in one pass (key_len and key_hash together), then
+ * passed over whole. */
+static long find_first(lua_State *L, struct phrases *p, int skip, const char *t, size_t n,
+		       size_t *at)
+{
+	size_t i = 0;
+
+	while (p->n && i < n) {
+		long k = -1;
+
+		*at = i;
+		if (is_word((unsigned char)t[i])) {
+			uint64_t h = 1469598103934665603ULL;
+
+			uint32_t hash;
+
+			for (; i < n && is_word((unsigned char)t[i]); i++) {
+				h ^= (unsigned char)t[i] | 0x20; /* lower(), for a letter or digit */
+				h *= 1099511628211ULL;
+			}
+			hash = (uint32_t)(h ^ (h >> 32));
+			/* most words: nothing is filed under their slot */
+			if (slot_at(p)[hash & (p->slots - 1)])
+				k = match_at(L, p, skip, t, n, *at, i - *at, hash);
+		} else {
+			/* a sign after a word is inside it: no phrase starts there */
+			if (p->signs && (!*at || !is_word((unsigned char)t[*at - 1])))
+				k = match_at(L, p, skip, t, n, *at, 1, key_hash(t + *at, 1));
+			i++;
+		}
+		if (k >= 0)
+			return k;
+	}
+	return -1;
+}
+
+struct phrases *hooks_check_phrases(lua_State *L, int idx)
+{
+	return hooks_check_udata(L, idx, PHRASES_MT, HOOKS_META_PHRASES);
+}
+
+int hooks_phrases_in(lua_State *L, struct phrases *p, const char *t, size_t n)
+{
+	size_t at;
+
+	return find_first(L, p, 0, t, n, &at) >= 0;
+}
+
 /* matcher:find(text [, skip]): k, i, j (text:sub(i, j) is phrase k), or nil. */
 static int l_find(lua_State *L)
 {
-	struct phrases *p = hooks_check_udata(L, 1, PHRASES_MT, HOOKS_META_PHRASES);
-	size_t n, i;
+	struct phrases *p = hooks_check_phrases(L, 1);
+	size_t n, at;
 	const char *t = luaL_checklstring(L, 2, &n);
+	long k;
 
 	if (!lua_isnoneornil(L, 3))
 		luaL_checktype(L, 3, LUA_TTABLE);
-	if (!p->n)
+	k = find_first(L, p, lua_isnoneornil(L, 3) ? 0 : 3, t, n, &at);
+	if (k < 0)
 		return 0;
-	for (i = 0; i < n; i++) {
-		long k;
-
-		if (i && is_word((unsigned char)t[i - 1]))
-			continue; /* inside a word: no whole word starts here */
-		if (!p->signs && !is_word((unsigned char)t[i]))
-			continue;
-		k = match_at(L, p, t, n, i);
-		if (k >= 0) {
-			lua_pushinteger(L, k + 1);
-			lua_pushinteger(L, (lua_Integer)i + 1);
-			lua_pushinteger(L, (lua_Integer)(i + phrase_at(p)[k].len));
-			return 3;
-		}
-	}
-	return 0;
+	lua_pushinteger(L, k + 1);
+	lua_pushinteger(L, (lua_Integer)at + 1);
+	lua_pushinteger(L, (lua_Integer)(at + phrase_at(p)[k].len));
+	return 3;
 }
 
 /* The end of the character reference at p ("&amp;", "&#39;"): its ';', or NULL. */

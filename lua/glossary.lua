@@ -59,7 +59,9 @@ local function link_first_mentions(doc, page)
 	local done = {}
 	-- the skill's own page never links to itself
 	if page and page.title then done[page.title:lower()] = true end
-	doc:walk{ text = function(node)
+	-- names as walk's second argument: only the texts that name a skill
+	-- come to Lua (a few of a page's hundred)
+	doc:walk({ text = function(node)
 		local rest = node.literal
 		-- the earliest mention of a skill not linked yet, in any case,
 		-- as a whole word (at one place, the longest name)
@@ -76,7 +78,7 @@ local function link_first_mentions(doc, page)
 			k, i, j = names:find(rest, done)
 		end
 		node.literal = rest
-	end }
+	end }, names)
 end
 
 return {

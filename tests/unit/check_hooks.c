@@ -451,6 +451,43 @@ START_TEST(markdown_filter_inserts_and_removes_nodes)
 }
 END_TEST
 
+/* node:walk(f, m) calls f for the text nodes m finds a phrase in, read
+ * when their turn comes (a text an earlier call changed is read as it is
+ * now), and for the other nodes as walk(f) does. */
+START_TEST(markdown_walk_with_phrases_visits_texts_that_name_one)
+{
+	struct site s;
+	int rc;
+	char *html;
+
+	site_with(&s, "return { markdown = function(doc)\n"
+		      "  local m = waymark.phrases{'teamwork', 'data'}\n"
+		      "  local seen = {}\n"
+		      "  doc:walk({ text = function(n)\n"
+		      "    seen[#seen + 1] = n.literal\n"
+		      "    if n.literal == 'Good teamwork ' then\n"
+		      "      n.next.first_child.literal = 'data too'\n"
+		      "      doc.last_child.first_child.next.first_child.literal = 'nothing'\n"
+		      "    end\n"
+		      "  end, link = function(n) seen[#seen + 1] = 'link' end }, m)\n"
+		      "  doc:append_child(waymark.node('paragraph', table.concat(seen, '|')))\n"
+		      "  local all = 0\n"
+		      "  doc:walk(function() all = all + 1 end, m)\n"
+		      "  doc:append_child(waymark.node('paragraph', tostring(all)))\n"
+		      "end }\n");
+	html = filter(&s, "Good teamwork *and* [x](/x/)\n\nskip *data* me\n", &rc);
+	ck_assert_int_eq(rc, 0);
+	/* "and" became "data too" before its turn, "data" became "nothing";
+	 * then 7 nodes that are not text, and 3 texts with a phrase */
+	ck_assert_str_eq(html, "<p>Good teamwork <em>data too</em> <a href=\"/x/\">x</a></p>\n"
+			 "<p>skip <em>nothing</em> me</p>\n"
+			 "<p>Good teamwork |data too|link</p>\n"
+			 "<p>10</p>\n");
+	free(html);
+	site_release(&s);
+}
+END_TEST
+
 /* markdown_render's filter: the site's markdown hooks */
 static int hooks_filter(void *ctx, cmark_node *doc, struct diag_list *dl)
 {
@@ -490,6 +527,7 @@ START_TEST(markdown_node_methods_refuse_other_userdata)
 		{ "waymark.phrases{'a'}.find(doc, 'a')",
 		  "bad argument #1 to 'find' (waymark.phrases expected, got node)" },
 		{ "doc.walk({}, print)", "bad argument #1 to 'walk' (waymark.node expected, got table)" },
+		{ "doc:walk(print, {})", "bad argument #2 to 'walk' (waymark.phrases expected, got table)" },
 	};
 	size_t i;
 
@@ -1667,6 +1705,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, hook_returning_wrong_type_is_error);
 	tcase_add_test(tc, markdown_filter_changes_link_urls);
 	tcase_add_test(tc, markdown_filter_inserts_and_removes_nodes);
+	tcase_add_test(tc, markdown_walk_with_phrases_visits_texts_that_name_one);
 	tcase_add_test(tc, markdown_inside_a_markdown_hook);
 	tcase_add_test(tc, markdown_nodes_die_with_their_hook);
 	tcase_add_test(tc, markdown_node_methods_refuse_other_userdata);
