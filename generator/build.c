@@ -722,7 +722,7 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 	unsigned long long hash, seed, key, was = 0, was_hash;
 	struct value *ctx;
 	struct strbuf note = STRBUF_INIT, tokens = STRBUF_INIT;
-	struct pages_deps deps = { NULL, 0, 0, 0, 0, 0 };
+	struct pages_deps deps = { NULL, 0, 0, 0, 0, 0, 0, 0 };
 	struct quick_splice *splice = &b->splices[p - b->pages.items], old_splice = { .ok = 0 };
 	const char *old, *old_deps = NULL;
 	int kept = 0;

@@ -469,6 +469,22 @@ static void dep_pages(void)
 		deps_now->pages = 1;
 }
 
+/* Which records of kind k there are, in order, and the parent, sector,
+ * pathway, group and stage of each: not what they hold (a count of a
+ * sector's stories reads no story's title). */
+static void dep_links(enum record_kind k)
+{
+	if (deps_now)
+		deps_now->links |= 1u << k;
+}
+
+/* The pages of one kind (the crosswalks), not every page. */
+static void dep_page_kind(enum page_kind k)
+{
+	if (deps_now)
+		deps_now->page_kinds |= 1ull << k;
+}
+
 /* --------------------------------------------------------- context pieces */
 
 /* Make sure d's rendered body is there (it may still be in the cache). */
@@ -732,7 +748,7 @@ static void crosswalks_of(const struct pages_env *e, const struct record *fw, st
 	struct value *list = value_new_list();
 	size_t i;
 
-	dep_pages();
+	dep_page_kind(PAGE_CROSSWALK);
 	for (i = 0; i < pl->n; i++) {
 		const struct page *p = &pl->items[i];
 
@@ -1155,7 +1171,7 @@ static size_t stories_in(const struct pages_env *e, const struct record *sector)
 	const struct record_list *l = &e->model->all[RECORD_STORY];
 	size_t i, n = 0;
 
-	dep_kind(RECORD_STORY);
+	dep_links(RECORD_STORY);
 	for (i = 0; i < l->n; i++)
 		n += l->items[i]->sector == sector;
 	return n;
@@ -1931,21 +1947,29 @@ void pages_fingerprint(struct model *m, struct page_list *pl)
 	threads_run(threads_cpus(), print_worker, &job, 0);
 
 	for (k = 0; k < RECORD_KINDS; k++) {
-		unsigned long long kh = VALUE_HASH_SEED, oh = VALUE_HASH_SEED;
+		unsigned long long kh = VALUE_HASH_SEED, oh = VALUE_HASH_SEED, lh = VALUE_HASH_SEED;
 
 		for (i = 0; i < m->all[k].n; i++) {
-			kh = hash_num(m->all[k].items[i]->print, kh);
-			oh = hash_id(m->all[k].items[i], oh);
+			const struct record *r = m->all[k].items[i];
+
+			kh = hash_num(r->print, kh);
+			oh = hash_id(r, oh);
+			lh = hash_id(r->stage, hash_id(r->group, hash_id(r->pathway,
+				hash_id(r->sector, hash_id(r->parent, hash_id(r, lh))))));
 		}
 		pl->kind_print[k] = kh;
 		pl->order_print[k] = oh;
+		pl->link_print[k] = lh;
 	}
+	for (k = 0; k < PAGE_KINDS; k++)
+		pl->page_kind_print[k] = VALUE_HASH_SEED;
 	pl->set_print = pl->plan_print = VALUE_HASH_SEED;
 	for (i = 0; i < pl->n; i++) {
 		const struct page *p = &pl->items[i];
 		unsigned long long h = pl->plan_print;
 
 		pl->set_print = hash_num(p->print, pl->set_print);
+		pl->page_kind_print[p->kind] = hash_num(p->print, pl->page_kind_print[p->kind]);
 		h = hash_str(p->url, hash_num((unsigned long long)p->kind, h));
 		h = hash_str(p->out, hash_str(p->title, h));
 		h = hash_num((unsigned long long)p->number, hash_num((unsigned long long)p->pages, h));
@@ -1985,7 +2009,7 @@ static char *dep_token(struct strbuf *t, char letter, unsigned kind, const char 
 void pages_deps_text(const struct pages_deps *deps, struct strbuf *out)
 {
 	const struct record **recs = xmalloc((deps->n + 1) * sizeof *recs);
-	char **tokens = xmalloc((deps->n + 2 * RECORD_KINDS + 2) * sizeof *tokens);
+	char **tokens = xmalloc((deps->n + 3 * RECORD_KINDS + PAGE_KINDS + 2) * sizeof *tokens);
 	size_t i, n = 0, nt = 0;
 	struct strbuf t = STRBUF_INIT;
 
@@ -2003,7 +2027,12 @@ void pages_deps_text(const struct pages_deps *deps, struct strbuf *out)
 			tokens[nt++] = dep_token(&t, 'k', (unsigned)i, NULL);
 		if (deps->orders & (1u << i))
 			tokens[nt++] = dep_token(&t, 'o', (unsigned)i, NULL);
+		if (deps->links & (1u << i))
+			tokens[nt++] = dep_token(&t, 'l', (unsigned)i, NULL);
 	}
+	for (i = 0; i < PAGE_KINDS; i++)
+		if (deps->page_kinds & (1ull << i))
+			tokens[nt++] = dep_token(&t, 'q', (unsigned)i, NULL);
 	if (deps->pages)
 		tokens[nt++] = xstrdup("p");
 	if (nt)
@@ -2053,7 +2082,7 @@ int pages_deps_key(const struct pages_env *env, const struct page *p, const char
 	if (anc != buf)
 		free(anc);
 	/*
-	 * Tokens, a space between ("p", "k3", "o3", "r3:id"): a site of
+	 * Tokens, a space between ("p", "k3", "l3", "o3", "q4", "r3:id"): a site of
 	 * 10,000 pages checks 230,000 of them in a rebuild. The text itself
 	 * is not hashed: it is the one this key was made from, unless the
 	 * pages file is damaged, which its check (cache.c) finds first.
@@ -2072,12 +2101,18 @@ int pages_deps_key(const struct pages_env *env, const struct page *p, const char
 			t = end;
 			continue;
 		}
-		for (; *d >= '0' && *d <= '9' && k < RECORD_KINDS; d++)
+		for (; *d >= '0' && *d <= '9' && k < RECORD_KINDS + PAGE_KINDS; d++)
 			k = k * 10 + (unsigned)(*d - '0');
+		if (*t == 'q' && d == end && k < PAGE_KINDS) {
+			h = mix(pl->page_kind_print[k], h);
+			t = end;
+			continue;
+		}
 		if (k >= RECORD_KINDS)
 			return -1;
-		if ((*t == 'k' || *t == 'o') && d == end) {
-			h = mix(*t == 'k' ? pl->kind_print[k] : pl->order_print[k], h);
+		if ((*t == 'k' || *t == 'o' || *t == 'l') && d == end) {
+			h = mix(*t == 'k' ? pl->kind_print[k] : *t == 'o' ? pl->order_print[k]
+								    : pl->link_print[k], h);
 		} else if (*t == 'r' && *d == ':') {
 			const struct record *r = model_find_n(env->model, (enum record_kind)k, d + 1,
 							      (size_t)(end - d - 1));

@@ -54,6 +54,9 @@ struct page_list {
 	 * every page's plan and fields without its body (what lists of pages
 	 * such as the search index read) */
 	unsigned long long kind_print[RECORD_KINDS], order_print[RECORD_KINDS], set_print;
+	/* ...of the ids in order with what each belongs to (link_print), and
+	 * of the prints of one kind of page (page_kind_print) */
+	unsigned long long link_print[RECORD_KINDS], page_kind_print[PAGE_KINDS];
 	unsigned long long plan_print;
 };
 
@@ -108,13 +111,15 @@ struct pages_deps {
 	unsigned kinds;  /* bit k: every record of kind k, in order */
 	unsigned orders; /* bit k: the order of the ids of kind k */
 	int pages;       /* every page's print */
+	unsigned links;  /* bit k: the ids of kind k in order, and what each belongs to */
+	unsigned long long page_kinds; /* bit k: the prints of the pages of kind k */
 };
 
 /* pages_context, noting into `deps` what it read. */
 struct value *pages_context_deps(const struct pages_env *env, const struct page *p,
 				 struct pages_deps *deps);
 void pages_deps_release(struct pages_deps *deps);
-/* The deps as text, to keep until the next build: "k3 o5 p r2:nursing..."
+/* The deps as text, to keep until the next build: "k3 l5 o5 p q4 r2:nursing..."
  * (sorted, so equal sets give equal text). */
 void pages_deps_text(const struct pages_deps *deps, struct strbuf *out);
 /*

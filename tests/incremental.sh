@@ -134,6 +134,19 @@ stories=$(ls "$plain/content/stories/" | grep -vc '^_')
 grep -q "($stories rendered;" "$tmp/log" && ok ||
 	bad "story template: expected $stories pages rendered (the stories), got: $(tail -n 1 "$tmp/log")"
 
+# a story's title: the pages rendered are the pages rewritten (the
+# sector and pathway indexes count stories, and the framework pages list
+# the crosswalks: none reads a story's title, so none is rendered only to
+# come out the same)
+find "$plain/public" -name '*.html' -exec stat -c '%i %n' {} + | sort -k2 >"$tmp/before"
+sed -i 's/^title: From Retail to the Help Desk to Cybersecurity/title: From a Phone Store to Cybersecurity/' \
+	"$plain/content/stories/aisha-help-desk-to-security.md"
+"$w" build -s "$plain" >"$tmp/log" 2>&1
+find "$plain/public" -name '*.html' -exec stat -c '%i %n' {} + | sort -k2 >"$tmp/after"
+pages=$(join -1 2 -2 2 "$tmp/before" "$tmp/after" | awk '$2 != $3' | wc -l)
+[ "$pages" -gt 1 ] && grep -q "($pages rendered;" "$tmp/log" && ok ||
+	bad "a story's title: expected as many pages rendered as rewritten ($pages), got: $(tail -n 1 "$tmp/log")"
+
 # the quick path (a site without Lua hooks): editing a story's words writes
 # that story's page alone, without loading the model; a new heading, or a
 # changed field, takes the full path; the site stays what a fresh build makes

@@ -105,6 +105,12 @@ run() {
 	edit "a story's date (from a list's second page to its first)" "$c/stories/extra-10.md" 's/^date: 2024-01-01/date: 2024-01-31/'
 	edit "a story's title on a list's second page" "$c/stories/extra-11.md" 's/^title: .*/title: Story eleven/'
 	edit "the sector of a pathway with two pages of stories" "$c/pathways/culinary.md" 's/^sector: retail-hospitality/sector: healthcare/'
+	# the sector indexes count each sector's stories (which stories are in
+	# it, not what they say); the framework pages list the crosswalks
+	edit "a story that names a sector of its own (its pathway's was its sector)" "$c/stories/extra-12.md" \
+		's/^pathway: culinary$/pathway: culinary\nsector: healthcare/'
+	edit "every alignment between the frameworks removed (no crosswalk page)" "$c/frameworks/essential.yaml" \
+		'/^          - skill: employability\//,/^            type: /d; s/^        aligns:$/        aligns: []/'
 	edit "a stage's questions" "$c/lifecycle/02-onboard.md" 's/What training will I get, and is it paid?/What training will I get?/'
 	edit "a stage's title" "$c/lifecycle/02-onboard.md" 's/^title: Starting a New Job/title: Your First Weeks/'
 	edit "a sector's title" "$c/sectors.yaml" 's/^    title: Healthcare$/    title: Health Care/'
