@@ -71,10 +71,13 @@ target() {   # target VALUE OP LIMIT → reached / NOT reached
 # full_builds SIZE: RUNS builds from nothing by each tool, each into a new
 # directory (out-TOOL-1, -2, ...), taking turns (waymark, Hugo, waymark...)
 # so that a spell of other work on the machine slows both alike. Nothing is
-# deleted until the bench ends: ext4 searches past every inode freed in the
-# last 30 seconds each time it makes a file, so a build that follows
-# deleting 10,000 files spends seconds in the kernel, and that would be
-# measured instead of the tool.
+# deleted until the bench ends: ext4 without a journal (this machine's)
+# passes over every inode freed in the last minute, or six while its inode
+# table is not yet written back (RECENTCY_MIN and RECENTCY_DIRTY in
+# fs/ext4/ialloc.c), each time it makes a file. A build that follows
+# deleting 10,000 files spends seconds in the kernel, which would be
+# measured instead of the tool; so would a bench run within minutes of
+# another (its own clean-up deletes its sites), or of a test run.
 full_builds() {
 	size=$1 i=1
 	while [ $i -le "$RUNS" ]; do
