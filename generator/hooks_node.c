@@ -240,7 +240,7 @@ static int l_walk(lua_State *L)
 {
 	cmark_node *root = check_node(L, 1), *cur, **list;
 	struct phrases *m = NULL;
-	size_t n = 0, i;
+	size_t n = 0, room = 0, i;
 	int by_type;
 	/* whether the table has a function for a type, looked up once a
 	 * type: a page has a few hundred nodes of a dozen types */
@@ -257,6 +257,7 @@ static int l_walk(lua_State *L)
 	by_type = lua_istable(L, 2);
 	lua_settop(L, 3);
 	for (k = 0; k < 2; k++) { /* count the nodes wanted, then list them */
+		room = n; /* the count: a __index with side effects cannot overrun it */
 		list = k ? lua_newuserdatauv(L, (n ? n : 1) * sizeof *list, 0) : NULL; /* 4 */
 		for (n = 0, cur = root; cur; cur = next_in(cur, root)) {
 			int want = 1;
@@ -278,9 +279,10 @@ static int l_walk(lua_State *L)
 					}
 				}
 			}
-			if (want && list)
-				list[n] = cur;
-			n += want;
+			if (!list)
+				n += want;
+			else if (want && n < room)
+				list[n++] = cur;
 		}
 	}
 	for (i = 0; i < n; i++) {
