@@ -26,7 +26,7 @@
 struct phrase {
 	uint32_t off, len; /* the phrase as given: bytes[off..off+len) */
 	uint32_t first;    /* length of its first word; 0 when it starts with a sign */
-	uint32_t hash;     /* key_hash of what it is filed under (key_len) */
+	uint32_t hash;     /* key_of what it is filed under */
 	uint32_t next;     /* the next phrase in its slot's chain, as index + 1; 0: none */
 };
 
@@ -65,27 +65,28 @@ static unsigned char lower(unsigned char c)
 	return (unsigned char)(c + ((unsigned)(c - 'A') < 26) * ('a' - 'A'));
 }
 
-/* FNV-1a of s[0..n) in lower case. */
-static uint32_t key_hash(const char *s, size_t n)
+/*
+ * What a phrase, or a place in a text, is filed under: the word that starts
+ * at s, or its first byte when that is no letter or digit. Its length goes
+ * to *key; the FNV-1a hash of it in lower case is returned. One pass, as a
+ * text's every word is read this way.
+ */
+static uint32_t key_of(const char *s, size_t n, size_t *key)
 {
 	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= lower((unsigned char)s[i]);
-		h *= 1099511628211ULL;
-	}
-	return (uint32_t)(h ^ (h >> 32));
-}
-
-/* What a phrase is filed under: its first word, or its first byte. */
-static size_t key_len(const char *s, size_t n)
-{
 	size_t k = 0;
 
-	while (k < n && is_word((unsigned char)s[k]))
-		k++;
-	return k ? k : 1;
+	for (; k < n && is_word((unsigned char)s[k]); k++) {
+		h ^= (unsigned char)s[k] | 0x20; /* lower(), for a letter or digit */
+		h *= 1099511628211ULL;
+	}
+	if (!k) {
+		h ^= lower((unsigned char)s[0]);
+		h *= 1099511628211ULL;
+		k = 1;
+	}
+	*key = k;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 /* waymark.phrases(list): a matcher for the strings of `list`. */
@@ -125,7 +126,7 @@ static int l_phrases(lua_State *L)
 	slot = slot_at(p);
 	b = (char *)bytes_at(p);
 	for (i = 0; i < n; i++) {
-		size_t len;
+		size_t len, key;
 		const char *s;
 		uint32_t *link;
 
@@ -135,11 +136,11 @@ static int l_phrases(lua_State *L)
 		lua_pop(L, 1);
 		ph[i].off = (uint32_t)at;
 		ph[i].len = (uint32_t)len;
-		ph[i].first = is_word((unsigned char)s[0]) ? (uint32_t)key_len(s, len) : 0;
+		ph[i].hash = key_of(s, len, &key);
+		ph[i].first = is_word((unsigned char)s[0]) ? (uint32_t)key : 0;
 		p->signs += !ph[i].first;
 		at += len;
 		/* at the end of its chain: the list's order within a slot */
-		ph[i].hash = key_hash(s, key_len(s, len));
 		link = &slot[ph[i].hash & (slots - 1)];
 		while (*link)
 			link = &ph[*link - 1].next;
@@ -199,39 +200,30 @@ static long match_at(lua_State *L, struct phrases *p, int skip, const char *t, s
 }
 
 /* The first phrase of `p` in t[0..n) (see match_at), *at where it
- * starts; -1 when none is there. The text is read once: each word is
- * measured and hashed in one pass (key_len and key_hash together), then
- * passed over whole. */
+ * starts; -1 when none is there. Each word is measured and hashed once
+ * (key_of), then passed over whole. */
 static long find_first(lua_State *L, struct phrases *p, int skip, const char *t, size_t n,
 		       size_t *at)
 {
 	size_t i = 0;
 
 	while (p->n && i < n) {
+		int word = is_word((unsigned char)t[i]);
+		size_t key = 1;
 		long k = -1;
 
 		*at = i;
-		if (is_word((unsigned char)t[i])) {
-			uint64_t h = 1469598103934665603ULL;
+		/* a sign after a word is inside it: no phrase starts there */
+		if (word || (p->signs && (!i || !is_word((unsigned char)t[i - 1])))) {
+			uint32_t hash = key_of(t + i, n - i, &key);
 
-			uint32_t hash;
-
-			for (; i < n && is_word((unsigned char)t[i]); i++) {
-				h ^= (unsigned char)t[i] | 0x20; /* lower(), for a letter or digit */
-				h *= 1099511628211ULL;
-			}
-			hash = (uint32_t)(h ^ (h >> 32));
 			/* most words: nothing is filed under their slot */
 			if (slot_at(p)[hash & (p->slots - 1)])
-				k = match_at(L, p, skip, t, n, *at, i - *at, hash);
-		} else {
-			/* a sign after a word is inside it: no phrase starts there */
-			if (p->signs && (!*at || !is_word((unsigned char)t[*at - 1])))
-				k = match_at(L, p, skip, t, n, *at, 1, key_hash(t + *at, 1));
-			i++;
+				k = match_at(L, p, skip, t, n, i, key, hash);
 		}
 		if (k >= 0)
 			return k;
+		i += word ? key : 1;
 	}
 	return -1;
 }
