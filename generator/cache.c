@@ -24,6 +24,8 @@ struct entry {
 	unsigned long long hash;
 	char *text;
 	int borrowed;
+	size_t rank; /* a kept page's place among the last build's (sorted),
+		      * else (size_t)-1 */
 };
 
 /* An output of the last build, pointing into the loaded text. */
@@ -292,7 +294,8 @@ int cache_there(struct cache *c, const char *out)
 
 /* Add an entry to this build's (taking out and text; borrowed: see
  * struct entry). */
-static void put_now(struct cache *c, char *out, unsigned long long hash, char *text, int borrowed)
+static void put_now(struct cache *c, char *out, unsigned long long hash, char *text, int borrowed,
+		    size_t rank)
 {
 	pthread_mutex_lock(&c->lock);
 	XGROW(c->now, c->anow, c->nnow + 1);
@@ -300,6 +303,7 @@ static void put_now(struct cache *c, char *out, unsigned long long hash, char *t
 	c->now[c->nnow].hash = hash;
 	c->now[c->nnow].text = text;
 	c->now[c->nnow].borrowed = borrowed;
+	c->now[c->nnow].rank = rank;
 	c->nnow++;
 	pthread_mutex_unlock(&c->lock);
 }
@@ -310,14 +314,15 @@ void cache_keep(struct cache *c, const char *out)
 
 	/* the loaded text lives as long as the cache: no copies */
 	if (e)
-		put_now(c, (char *)e->out, e->hash, (char *)e->deps, 1);
+		put_now(c, (char *)e->out, e->hash, (char *)e->deps, 1, (size_t)(e - c->pages));
 }
 
 void cache_put(struct cache *c, const char *out, unsigned long long hash, const char *deps)
 {
 	if (out[0] == '=' || strpbrk(out, "\t\n"))
 		return; /* not kept: the page is rendered next time */
-	put_now(c, xstrdup(out), hash, xstrdup(deps && !strchr(deps, '\n') ? deps : ""), 0);
+	put_now(c, xstrdup(out), hash, xstrdup(deps && !strchr(deps, '\n') ? deps : ""), 0,
+		(size_t)-1);
 }
 
 const char *cache_note_get(const struct cache *c, const char *key)
@@ -339,7 +344,7 @@ void cache_note_put(struct cache *c, const char *key, const char *text)
 	struct strbuf k = STRBUF_INIT;
 
 	strbuf_addf(&k, "=%s", key);
-	put_now(c, strbuf_detach(&k, NULL), 0, xstrdup(text), 0);
+	put_now(c, strbuf_detach(&k, NULL), 0, xstrdup(text), 0, (size_t)-1);
 }
 
 /*
@@ -754,20 +759,51 @@ static void pack_save(struct cache *c)
 	free(kept);
 }
 
+/*
+ * This build's entries sorted by out, so the file is the same whatever
+ * order threads finished in. The pages kept as they were are in the last
+ * build's order already (c->pages is sorted): only the others are sorted,
+ * then merged in (a rebuild that renders 11 pages of 10,000 sorts 11).
+ */
+static struct entry *sort_now(struct cache *c)
+{
+	struct entry *sorted = xmalloc((c->nnow + 1) * sizeof *sorted), *fresh;
+	const struct entry **kept = xcalloc(c->npages + 1, sizeof *kept);
+	size_t i, j, n = 0, nfresh = 0;
+
+	fresh = xmalloc((c->nnow + 1) * sizeof *fresh);
+	for (i = 0; i < c->nnow; i++) {
+		const struct entry *e = &c->now[i];
+
+		if (e->rank < c->npages && !kept[e->rank])
+			kept[e->rank] = e;
+		else
+			fresh[nfresh++] = *e;
+	}
+	if (nfresh)
+		qsort(fresh, nfresh, sizeof *fresh, cmp_entry);
+	for (i = j = 0; i < c->npages || j < nfresh;) {
+		while (i < c->npages && !kept[i])
+			i++;
+		if (i < c->npages && (j == nfresh || strcmp(kept[i]->out, fresh[j].out) <= 0))
+			sorted[n++] = *kept[i++];
+		else if (j < nfresh)
+			sorted[n++] = fresh[j++];
+	}
+	free(kept);
+	free(fresh);
+	return sorted;
+}
+
 int cache_save(struct cache *c, const char *out_dir)
 {
 	char *path = cache_path(out_dir);
 	struct strbuf text = STRBUF_INIT;
-	struct entry *sorted = xmalloc((c->nnow + 1) * sizeof *sorted);
+	struct entry *sorted = sort_now(c);
 	unsigned long long check;
 	size_t i;
 	int ret;
 
-	/* sorted, so the file is the same whatever order threads finished in */
-	if (c->nnow) {
-		memcpy(sorted, c->now, c->nnow * sizeof *sorted);
-		qsort(sorted, c->nnow, sizeof *sorted, cmp_entry);
-	}
 	for (i = 0; i < c->nnow; i++) {
 		if (sorted[i].out[0] == '=')
 			continue;
