@@ -118,20 +118,35 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Bytes that escaping changes: 1 in HTML, 2 in JSON (a table read a byte
+ * at a time is faster than a switch over the text of every page). */
+#define H 1
+#define J 2
+static const unsigned char special[256] = {
+	J, J, J, J, J, J, J, J, J, J, J, J, J, J, J, J,
+	J, J, J, J, J, J, J, J, J, J, J, J, J, J, J, J,
+	['"'] = H | J, ['&'] = H, ['\''] = H, ['<'] = H | J, ['>'] = H, ['\\'] = J,
+};
+#undef H
+#undef J
+
 void strbuf_add_html(struct strbuf *sb, const char *s, size_t len)
 {
-	size_t i, start = 0;
+	size_t i = 0, start = 0;
 	const char *rep;
 
 	strbuf_grow(sb, len);
-	for (i = 0; i < len; i++) {
+	for (;; i++) {
+		while (i < len && !(special[(unsigned char)s[i]] & 1))
+			i++;
+		if (i == len)
+			break;
 		switch (s[i]) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
+		default: rep = "&#39;"; break;
 		}
 		strbuf_add(sb, s + start, i - start);
 		strbuf_adds(sb, rep);
@@ -143,15 +158,19 @@ void strbuf_add_html(struct strbuf *sb, const char *s, size_t len)
 /* Like strbuf_add_html: the runs between escapes are copied whole. */
 void strbuf_add_json(struct strbuf *sb, const char *s, size_t len)
 {
-	size_t i, start = 0;
+	size_t i = 0, start = 0;
 	const char *rep;
 	char ctl[8];
 
 	strbuf_grow(sb, len);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (;; i++) {
+		unsigned char c;
 
-		switch (c) {
+		while (i < len && !(special[(unsigned char)s[i]] & 2))
+			i++;
+		if (i == len)
+			break;
+		switch (c = (unsigned char)s[i]) {
 		case '"': rep = "\\\""; break;
 		case '\\': rep = "\\\\"; break;
 		case '\n': rep = "\\n"; break;
@@ -159,8 +178,6 @@ void strbuf_add_json(struct strbuf *sb, const char *s, size_t len)
 		case '\t': rep = "\\t"; break;
 		case '<': rep = "\\u003c"; break; /* safe inside <script> */
 		default:
-			if (c >= 0x20)
-				continue;
 			snprintf(ctl, sizeof ctl, "\\u%04x", c);
 			rep = ctl;
 		}

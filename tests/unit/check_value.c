@@ -128,6 +128,24 @@ START_TEST(json_strings_escape_quotes_controls_and_tags)
 }
 END_TEST
 
+/* The five bytes HTML escapes, at the start, in the middle and at the end
+ * of runs of plain bytes, and bytes JSON escapes (a control, a backslash,
+ * a NUL inside the length), which HTML leaves. */
+START_TEST(html_escapes_the_five_and_nothing_else)
+{
+	static const char in[] = "&a<b>c\"d'e\\f\001g\000h\xc3\xa9'";
+	struct strbuf out = STRBUF_INIT;
+
+	strbuf_adds(&out, "[");
+	strbuf_add_html(&out, in, sizeof in - 1);
+	strbuf_add_html(&out, "plain", 5);
+	strbuf_add_html(&out, "", 0);
+	ck_assert_uint_eq(out.len, 48);
+	ck_assert_mem_eq(out.buf, "[&amp;a&lt;b&gt;c&quot;d&#39;e\\f\001g\000h\xc3\xa9&#39;plain", 48);
+	strbuf_release(&out);
+}
+END_TEST
+
 START_TEST(hash_fast_sees_every_byte_and_the_length)
 {
 	char a[64], b[64];
@@ -262,6 +280,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, numbers_read_as_printf_writes_them);
 	tcase_add_test(tc, json_keeps_key_order_and_escapes_for_script);
 	tcase_add_test(tc, json_strings_escape_quotes_controls_and_tags);
+	tcase_add_test(tc, html_escapes_the_five_and_nothing_else);
 	tcase_add_test(tc, hash_fast_sees_every_byte_and_the_length);
 	tcase_add_test(tc, hash_of_tree_tells_text_and_structure_apart);
 	tcase_add_test(tc, shared_value_is_freed_by_its_last_owner);
