@@ -545,7 +545,8 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 			 !strcmp(cmark_node_get_type_string(node), "tasklist")) {
 			XGROW(pending, apending, npending + 1);
 			pending[npending++] = node;
-		} else if (!strcmp(cmark_node_get_type_string(node), "table")) {
+		} else if (cmark_node_get_syntax_extension(node) && /* a table is one */
+			   !strcmp(cmark_node_get_type_string(node), "table")) {
 			XGROW(pending, apending, npending + 1);
 			pending[npending++] = node;
 		} else if (t == CMARK_NODE_HEADING ||
