@@ -745,10 +745,9 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 	if (was_hash && is_dirty(b, p->out))
 		was_hash = 0;
 	if (was_hash && strlen(old) >= 16) {
-		char *end;
+		const char *end;
 
-		was = strtoull(old, &end, 16);
-		if (end > old)
+		if (strbuf_read_hex(old, &was, &end) == 0)
 			old_deps = quick_note_parse(old + 16 + (old[16] == ' '), &old_splice);
 	}
 	if (old_deps && pages_deps_key(env, p, old_deps, seed, &key) == 0 && key == was &&

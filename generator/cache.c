@@ -213,6 +213,7 @@ static void pages_parse(struct cache *c)
 		strbuf_release(&sb);
 		for (p = c->pages_text; p && (nl = strchr(p, '\n')); p = nl + 1) {
 			char *t1, *t2;
+			const char *end;
 
 			*nl = '\0';
 			t1 = strchr(p, '\t');
@@ -221,7 +222,7 @@ static void pages_parse(struct cache *c)
 				continue;
 			*t1 = *t2 = '\0';
 			XGROW(c->pages, alloc, c->npages + 1);
-			c->pages[c->npages].hash = strtoull(p, NULL, 16);
+			strbuf_read_hex(p, &c->pages[c->npages].hash, &end);
 			c->pages[c->npages].out = t1 + 1;
 			c->pages[c->npages].deps = t2 + 1;
 			c->pages[c->npages].there = -1;

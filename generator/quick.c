@@ -114,24 +114,6 @@ static int hex_digit(char c)
 	return c >= '0' && c <= '9' ? c - '0' : l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
 }
 
-/* Up to 16 hex digits at s (no sign, space or "0x": as written here). */
-static int hex(const char *s, unsigned long long *v, const char **end)
-{
-	unsigned long long x = 0;
-	const char *p = s;
-
-	for (; p - s < 16; p++) {
-		int d = hex_digit(*p);
-
-		if (d < 0)
-			break;
-		x = x << 4 | (unsigned)d;
-	}
-	*v = x;
-	*end = p;
-	return p > s ? 0 : -1;
-}
-
 /* "<at>,<len>,<toc>,<html>[;<at>,<len>,<html>,<lambda>]" or "=<toc>" at
  * p, in hex but for the lambda: 0 with *end after it, or -1. */
 static int parse_splice(const char *p, struct quick_splice *s, const char **end)
@@ -140,15 +122,16 @@ static int parse_splice(const char *p, struct quick_splice *s, const char **end)
 
 	memset(s, 0, sizeof *s);
 	if (*p == '=') {
-		if (hex(p + 1, &s->toc, end)) {
+		if (strbuf_read_hex(p + 1, &s->toc, end)) {
 			memset(s, 0, sizeof *s);
 			return -1;
 		}
 		s->ok = s->absent = 1;
 		return 0;
 	}
-	if (hex(p, &at, &p) || *p++ != ',' || hex(p, &len, &p) || *p++ != ',' ||
-	    hex(p, &s->toc, &p) || *p++ != ',' || hex(p, &s->html, &p)) {
+	if (strbuf_read_hex(p, &at, &p) || *p++ != ',' || strbuf_read_hex(p, &len, &p) ||
+	    *p++ != ',' || strbuf_read_hex(p, &s->toc, &p) || *p++ != ',' ||
+	    strbuf_read_hex(p, &s->html, &p)) {
 		memset(s, 0, sizeof *s);
 		return -1;
 	}
@@ -157,8 +140,8 @@ static int parse_splice(const char *p, struct quick_splice *s, const char **end)
 	if (*p == ';') {
 		const char *name = NULL;
 
-		if (hex(p + 1, &at, &p) || *p++ != ',' || hex(p, &len, &p) || *p++ != ',' ||
-		    hex(p, &s->lambda_html, &p) || *p++ != ',') {
+		if (strbuf_read_hex(p + 1, &at, &p) || *p++ != ',' || strbuf_read_hex(p, &len, &p) ||
+		    *p++ != ',' || strbuf_read_hex(p, &s->lambda_html, &p) || *p++ != ',') {
 			memset(s, 0, sizeof *s);
 			return -1;
 		}
@@ -240,7 +223,7 @@ static int parse_line(struct quick *q, char *line)
 		*tab = '\0';
 		p = tab + 1;
 	}
-	if (n < 3 || !*field[0] || hex(field[1], &stat, &end) || *end ||
+	if (n < 3 || !*field[0] || strbuf_read_hex(field[1], &stat, &end) || *end ||
 	    (q->n && strcmp(q->items[q->n - 1].rel, field[0]) >= 0))
 		return -1;
 	f = next_entry(q, stat);
@@ -248,7 +231,7 @@ static int parse_line(struct quick *q, char *line)
 	f->borrowed = 1;
 	if (n == 3 && !strcmp(field[2], "-"))
 		return 0;
-	if (n != 5 || hex(field[2], &meta, &end) || *end || !*field[3])
+	if (n != 5 || strbuf_read_hex(field[2], &meta, &end) || *end || !*field[3])
 		return -1;
 	f->built = 1;
 	f->meta = meta;

@@ -109,6 +109,25 @@ void strbuf_add_hex(struct strbuf *sb, unsigned long long v, int pad)
 	strbuf_add(sb, buf + n, (size_t)(16 - n));
 }
 
+/* Each byte's value as a hex digit, plus one (0: not a digit). */
+static const unsigned char hex_value[256] = {
+	['0'] = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+	['A'] = 11, 12, 13, 14, 15, 16,
+	['a'] = 11, 12, 13, 14, 15, 16,
+};
+
+int strbuf_read_hex(const char *s, unsigned long long *v, const char **end)
+{
+	unsigned long long x = 0;
+	const char *p = s;
+
+	for (; p - s < 16 && hex_value[(unsigned char)*p]; p++)
+		x = x << 4 | (unsigned)(hex_value[(unsigned char)*p] - 1);
+	*v = x;
+	*end = p;
+	return p > s ? 0 : -1;
+}
+
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;

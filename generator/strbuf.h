@@ -37,6 +37,10 @@ void strbuf_addch(struct strbuf *sb, int c);
 /* v in lowercase hex: 16 digits when `pad`, else as few as it takes.
  * For files of many thousands of lines, where printf is most of the work. */
 void strbuf_add_hex(struct strbuf *sb, unsigned long long v, int pad);
+/* And back: up to 16 hex digits at s (no sign, space or "0x", as
+ * strbuf_add_hex writes them; strtoull takes 30 times as long). 0 with *v
+ * and *end after them, or -1 when s has none (*v 0). */
+int strbuf_read_hex(const char *s, unsigned long long *v, const char **end);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)

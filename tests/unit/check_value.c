@@ -146,6 +146,37 @@ START_TEST(html_escapes_the_five_and_nothing_else)
 }
 END_TEST
 
+/* What strbuf_add_hex writes reads back, padded or not; reading stops at
+ * a byte that is not a digit and after 16 digits; none is -1. */
+START_TEST(hex_reads_back_what_add_hex_writes)
+{
+	static const unsigned long long v[] = { 0, 1, 0xabcdef, 0x8000000000000000ULL, ~0ULL };
+	struct strbuf sb = STRBUF_INIT;
+	unsigned long long got;
+	const char *end;
+	size_t i;
+
+	for (i = 0; i < sizeof v / sizeof *v; i++) {
+		strbuf_reset(&sb);
+		strbuf_add_hex(&sb, v[i], (int)(i & 1));
+		strbuf_adds(&sb, ",");
+		ck_assert_int_eq(strbuf_read_hex(sb.buf, &got, &end), 0);
+		ck_assert_uint_eq(got, v[i]);
+		ck_assert_str_eq(end, ",");
+	}
+	ck_assert_int_eq(strbuf_read_hex("FfA0g", &got, &end), 0);
+	ck_assert_uint_eq(got, 0xffa0);
+	ck_assert_str_eq(end, "g");
+	ck_assert_int_eq(strbuf_read_hex("123456789abcdef01", &got, &end), 0);
+	ck_assert_uint_eq(got, 0x123456789abcdef0ULL);
+	ck_assert_str_eq(end, "1");
+	ck_assert_int_eq(strbuf_read_hex(" 1", &got, &end), -1);
+	ck_assert_int_eq(strbuf_read_hex("", &got, &end), -1);
+	ck_assert_uint_eq(got, 0);
+	strbuf_release(&sb);
+}
+END_TEST
+
 START_TEST(hash_fast_sees_every_byte_and_the_length)
 {
 	char a[64], b[64];
@@ -281,6 +312,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, json_keeps_key_order_and_escapes_for_script);
 	tcase_add_test(tc, json_strings_escape_quotes_controls_and_tags);
 	tcase_add_test(tc, html_escapes_the_five_and_nothing_else);
+	tcase_add_test(tc, hex_reads_back_what_add_hex_writes);
 	tcase_add_test(tc, hash_fast_sees_every_byte_and_the_length);
 	tcase_add_test(tc, hash_of_tree_tells_text_and_structure_apart);
 	tcase_add_test(tc, shared_value_is_freed_by_its_last_owner);
