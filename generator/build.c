@@ -1122,11 +1122,6 @@ static unsigned long long input_stamp(const struct build_opts *opts, const char 
 	return stamp;
 }
 
-static int cmp_quick_file(const void *a, const void *b)
-{
-	return strcmp(((const struct quick_file *)a)->rel, ((const struct quick_file *)b)->rel);
-}
-
 /* A name the quick file can hold: no tab, newline or space. */
 static int plain_name(const char *s)
 {
@@ -1138,41 +1133,73 @@ static int plain_name(const char *s)
  * body; gathered before content and pages are freed, saved with the cache.
  * A site whose Lua hooks could show a body anywhere (page or html hooks,
  * a site hook that gets every document: see hookrun_quick) has none. */
+/* Which quick file each document has, by the document's address: open
+ * addressing over a power of two at least twice the entries. */
+struct doc_files {
+	const struct doc **doc;
+	size_t *file, mask;
+};
+
+static size_t doc_slot(const struct doc_files *m, const struct doc *d)
+{
+	size_t h = (size_t)(((uintptr_t)d >> 4) * 0x9e3779b97f4a7c15ULL) & m->mask;
+
+	while (m->doc[h] && m->doc[h] != d)
+		h = (h + 1) & m->mask;
+	return h;
+}
+
 static void gather_quick(struct build *b)
 {
 	struct quick *q = &b->next_quick;
-	size_t i, j;
+	struct doc_files files = { NULL, NULL, 15 };
+	size_t i, j, k = 0;
 
 	if (!b->quick)
 		return;
 	q->frame = b->frame;
 	q->depends = b->depends;
 	q->state = b->state;
+	while (files.mask + 1 < 2 * b->content.n)
+		files.mask = files.mask * 2 + 1;
+	files.doc = xcalloc(files.mask + 1, sizeof *files.doc);
+	files.file = xmalloc((files.mask + 1) * sizeof *files.file);
+	/* the listing and the content are both sorted by name (strcmp): one
+	 * walk, and the quick file's entries come sorted as quick_find needs */
 	for (i = 0; i < b->listed.n; i++) {
 		const char *rel = b->listed.paths[i];
-		const struct doc *d;
+		const struct doc *d = NULL;
 		struct quick_file *f;
+		int c = 1;
 
 		if (!content_is_markdown(rel) || !plain_name(rel))
 			continue; /* without a line, a change to it takes the full path */
 		f = quick_add(q, rel, quick_stat(&b->listed.stats[i]));
-		d = content_find(&b->content, rel);
+		while (k < b->content.n && (c = strcmp(b->content.docs[k]->rel, rel)) < 0)
+			k++;
+		if (!c)
+			d = b->content.docs[k];
 		if (d && d->is_markdown && plain_name(d->url)) {
+			size_t h = doc_slot(&files, d);
+
 			f->built = 1;
 			f->meta = d->meta_hash;
 			f->url = xstrdup(d->url);
+			files.doc[h] = d;
+			files.file[h] = q->n - 1;
 		}
 	}
-	if (q->n)
-		qsort(q->items, q->n, sizeof *q->items, cmp_quick_file);
 	for (i = 0; i < b->pages.n; i++) {
 		const struct page *p = &b->pages.items[i];
-		struct quick_file *f = p->doc ? quick_find(q, p->doc->rel) : NULL;
+		size_t h = p->doc ? doc_slot(&files, p->doc) : 0;
 		struct quick_splice none = { .ok = 0 };
 
-		if (f && f->built)
-			quick_add_page(f, p->out, plain_name(p->out) ? &b->splices[i] : &none);
+		if (p->doc && files.doc[h])
+			quick_add_page(&q->items[files.file[h]], p->out,
+				       plain_name(p->out) ? &b->splices[i] : &none);
 	}
+	free(files.doc);
+	free(files.file);
 	/* a guide's one-page edition shows its chapters' bodies too, joined */
 	for (i = 0; i < b->pages.n; i++) {
 		const struct page *p = &b->pages.items[i];
@@ -1785,8 +1812,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		diag_error(dl, NULL, "the build cache beside '%s' is damaged: delete the "
 			   ".waymark-cache-* files there and build again", out_dir);
 	phase("pages", &tp);
+	gather_quick(&b); /* while the extras may still be written */
 	side_finish(&extras, dl);
-	gather_quick(&b);
 	phase("extras", &tp);
 	/* pages, model and content are done with: freed while the output
 	 * and cache are committed */
