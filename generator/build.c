@@ -35,7 +35,11 @@
 /* A layout and the hash of the templates rendering it can use. */
 struct layout_print {
 	const char *name;
-	unsigned long long print;
+	int has;                 /* the theme has the template */
+	unsigned long long seed; /* what every page of this layout depends
+				  * on besides its context: the build's
+				  * inputs, the templates it can use, and
+				  * which waymark this is */
 };
 
 /* Everything one build needs, passed down instead of kept in globals. */
@@ -59,6 +63,7 @@ struct build {
 	unsigned long long reads;  /* the files the hooks read last time, as they are now */
 	struct layout_print *layouts; /* the templates each layout can use */
 	size_t nlayouts;
+	size_t *layout_of;         /* per page: its layout, in layouts */
 	unsigned long long program; /* which waymark this is (its size and time) */
 	atomic_size_t skipped;     /* pages whose inputs had not changed */
 	pthread_mutex_t body_lock; /* fetching bodies left in the cache */
@@ -590,17 +595,30 @@ static void print_layouts(struct build *b)
 	size_t i, k, alloc = 0;
 	int all = hookrun_lambdas(b->hooks) != NULL;
 
+	b->layout_of = xcalloc(b->pages.n + 1, sizeof *b->layout_of);
 	for (i = 0; i < b->pages.n; i++) {
 		const char *name = pages_layout(&b->pages.items[i]);
+		struct layout_print *l;
+		unsigned long long print;
 
+		/* (pages of one layout mostly come together) */
+		if (i && !strcmp(b->layouts[b->layout_of[i - 1]].name, name)) {
+			b->layout_of[i] = b->layout_of[i - 1];
+			continue;
+		}
 		for (k = 0; k < b->nlayouts && strcmp(b->layouts[k].name, name); k++)
 			;
+		b->layout_of[i] = k;
 		if (k < b->nlayouts)
 			continue;
 		XGROW(b->layouts, alloc, b->nlayouts + 1);
-		b->layouts[b->nlayouts].name = name;
-		b->layouts[b->nlayouts].print = theme_print(&b->theme, name, all);
-		b->nlayouts++;
+		l = &b->layouts[b->nlayouts++];
+		l->name = name;
+		l->has = theme_has(&b->theme, name);
+		print = theme_print(&b->theme, name, all);
+		l->seed = value_hash_bytes(name, strlen(name) + 1, b->inputs);
+		l->seed = value_hash_bytes(&print, sizeof print, l->seed);
+		l->seed = value_hash_bytes(&b->program, sizeof b->program, l->seed);
 	}
 }
 
@@ -718,17 +736,17 @@ static void note_splice(const struct page *p, const struct mustache_watch *w,
 static void render_one(struct build *b, const struct pages_env *env, struct page *p,
 		       struct strbuf *html, struct diag_list *dl)
 {
-	const char *layout = pages_layout(p);
-	unsigned long long hash, seed, key, was = 0, was_hash;
+	const struct layout_print *l = &b->layouts[b->layout_of[p - b->pages.items]];
+	const char *layout = l->name;
+	unsigned long long hash, seed = l->seed, key, was = 0, was_hash;
 	struct value *ctx;
 	struct strbuf note = STRBUF_INIT, tokens = STRBUF_INIT;
 	struct pages_deps deps = { NULL, 0, 0, 0, 0, 0, 0, 0 };
 	struct quick_splice *splice = &b->splices[p - b->pages.items], old_splice = { .ok = 0 };
 	const char *old, *old_deps = NULL;
 	int kept = 0;
-	size_t i;
 
-	if (!theme_has(&b->theme, layout)) {
+	if (!l->has) {
 		const struct value *lv = p->doc ? value_get(p->doc->meta, "layout") : NULL;
 		struct pos where = { p->doc ? p->doc->path : NULL, 1, 1 };
 
@@ -736,11 +754,6 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 			   layout, b->cfg.theme, p->url);
 		return;
 	}
-	seed = value_hash_bytes(layout, strlen(layout) + 1, b->inputs);
-	for (i = 0; i < b->nlayouts; i++)
-		if (!strcmp(b->layouts[i].name, layout))
-			seed = value_hash_bytes(&b->layouts[i].print, sizeof b->layouts[i].print, seed);
-	seed = value_hash_bytes(&b->program, sizeof b->program, seed);
 	was_hash = cache_get(b->cache, p->out, &old);
 	if (was_hash && is_dirty(b, p->out))
 		was_hash = 0;
@@ -1226,6 +1239,7 @@ static void save_quick(struct build *b, const struct build_stats *st)
 	b->next_quick.files = atomic_load(&b->out.written) + atomic_load(&b->out.kept);
 	if (!b->quick || quick_save(&b->next_quick, path) < 0)
 		unlink(path);
+	quick_release(&b->next_quick); /* here, on the quick file's own thread */
 	free(path);
 }
 
@@ -1849,6 +1863,7 @@ finish:
 	value_free(b.site);
 	free(b.base_path);
 	free(b.layouts);
+	free(b.layout_of);
 	fs_list_release(&b.listed);
 	free(b.splices);
 	for (size_t i = 0; i < b.nlambdas; i++)
