@@ -263,6 +263,7 @@ static int unpack_body(const struct strbuf *blob, char **html, struct readabilit
 			}
 			p = nl + 1;
 		}
+		*toc = value_block(*toc); /* kept until the end of the build */
 	}
 	return 0;
 }
@@ -333,6 +334,8 @@ static void render_body(struct linker *lk, struct doc *d, unsigned long long dep
 	if (content_body(d, dl) == 0) {
 		hookrun_expand(b->hooks, d, &src, dl);
 		markdown_render(src.buf, src.len, &mo, &html, toc_out, dl);
+		if (toc_out)
+			*toc_out = value_block(*toc_out); /* kept until the end of the build */
 	}
 	if (r) {
 		readability_measure(r, text.buf, text.len);

@@ -493,6 +493,8 @@ static struct doc *load_one(const char *content_dir, const char *rel, const stru
 		pack_doc(d, &text);
 		cache_blob_put(cache, key, text.buf, text.len);
 	}
+	/* as a document read back from the cache is: in one block */
+	d->meta = value_block(d->meta);
 	strbuf_release(&text);
 	return d;
 fail:

@@ -697,7 +697,7 @@ static struct value *story_summary(const struct pages_env *e, const struct recor
 	struct value *v = atomic_load(slot), *none = NULL;
 
 	if (!v) {
-		v = new_story_summary(e, s);
+		v = value_block(new_story_summary(e, s)); /* freed with the model */
 		if (!atomic_compare_exchange_strong(slot, &none, v)) {
 			value_free(v);
 			v = none;

@@ -108,8 +108,11 @@ void value_free(struct value *v)
 	for (shares = atomic_load(&v->shares); shares > 0;)
 		if (atomic_compare_exchange_weak(&v->shares, &shares, shares - 1))
 			return;
-	if (v->in_block)
+	if (v->in_block) {
+		if (v->in_block == 2)
+			free(v); /* the block it starts */
 		return;
+	}
 	if (v->kind == VALUE_LIST)
 		for (i = 0; i < v->n; i++)
 			value_free(v->items[i]);
@@ -122,6 +125,105 @@ void value_free(struct value *v)
 	free(v->members);
 	free(v->str);
 	free(v);
+}
+
+/* What a tree takes in a block: its nodes, members, items and text. */
+struct block_size {
+	size_t nodes, members, items, text;
+};
+
+static void block_measure(const struct value *v, struct block_size *z)
+{
+	size_t i;
+
+	z->nodes++;
+	if (v->str)
+		z->text += v->len + 1;
+	if (v->kind == VALUE_LIST) {
+		z->items += v->n;
+		for (i = 0; i < v->n; i++)
+			block_measure(v->items[i], z);
+	} else if (v->kind == VALUE_MAP) {
+		z->members += v->n;
+		for (i = 0; i < v->n; i++) {
+			z->text += strlen(v->members[i].key) + 1;
+			block_measure(v->members[i].val, z);
+		}
+	}
+}
+
+/* Where the next node, member, item and byte of text go. */
+struct block_at {
+	struct value *node;
+	struct value_member *member;
+	struct value **item;
+	char *text;
+};
+
+static char *block_text(struct block_at *at, const char *s, size_t len)
+{
+	char *t = at->text;
+
+	memcpy(t, s, len);
+	t[len] = '\0';
+	at->text += len + 1;
+	return t;
+}
+
+static struct value *block_copy(const struct value *v, struct block_at *at)
+{
+	struct value *c = at->node++;
+	size_t i;
+
+	memset(c, 0, sizeof *c);
+	c->kind = v->kind;
+	c->pos = v->pos;
+	c->number = v->number;
+	c->boolean = v->boolean;
+	c->lazy = v->lazy;
+	c->in_block = 1;
+	if (v->str) {
+		c->str = block_text(at, v->str, v->len);
+		c->len = v->len;
+	}
+	if (v->kind == VALUE_LIST) {
+		c->items = at->item;
+		at->item += v->n;
+		for (i = 0; i < v->n; i++)
+			c->items[i] = block_copy(v->items[i], at);
+	} else if (v->kind == VALUE_MAP) {
+		c->members = at->member;
+		at->member += v->n;
+		for (i = 0; i < v->n; i++) {
+			c->members[i].key = block_text(at, v->members[i].key,
+						       strlen(v->members[i].key));
+			c->members[i].key_pos = v->members[i].key_pos;
+			c->members[i].val = block_copy(v->members[i].val, at);
+		}
+	}
+	if (v->kind == VALUE_LIST || v->kind == VALUE_MAP)
+		c->n = c->alloc = v->n;
+	return c;
+}
+
+struct value *value_block(struct value *v)
+{
+	struct block_size z = { 0, 0, 0, 0 };
+	struct block_at at;
+	struct value *root;
+
+	if (!v || v->in_block || atomic_load(&v->shares))
+		return v;
+	block_measure(v, &z);
+	at.node = xmalloc(z.nodes * sizeof *at.node + z.members * sizeof *at.member +
+			  z.items * sizeof *at.item + z.text);
+	at.member = (struct value_member *)(at.node + z.nodes);
+	at.item = (struct value **)(at.member + z.members);
+	at.text = (char *)(at.item + z.items);
+	root = block_copy(v, &at);
+	root->in_block = 2;
+	value_free(v);
+	return root;
 }
 
 struct value *value_copy(const struct value *v)
@@ -154,8 +256,8 @@ struct value *value_copy(const struct value *v)
 static void not_in_block(const struct value *v)
 {
 	if (v->in_block) {
-		fputs("waymark: internal error: a value read from the build cache was changed\n",
-		      stderr);
+		fputs("waymark: internal error: a value made in one block (read from the "
+		      "build cache, or kept for the whole build) was changed\n", stderr);
 		abort();
 	}
 }

@@ -58,9 +58,10 @@ struct value {
 	 * read them (the site hook's documents: see hooks_push_value) */
 	unsigned char lazy;
 	/* made inside one block of memory with the rest of its tree (a
-	 * document read back from the build cache): value_free only counts
-	 * its shares off, and the block's owner frees it whole. Such a tree
-	 * is never changed. */
+	 * document read back from the build cache, value_block): value_free
+	 * only counts its shares off, and the block's owner frees it whole
+	 * (2: this is the tree's root, and the block starts with it, so
+	 * value_free of it frees the block). Such a tree is never changed. */
 	unsigned char in_block;
 };
 
@@ -88,6 +89,13 @@ struct value *value_new_map(void);
 void value_free(struct value *v);
 /* A deep copy (positions included); the caller owns it. */
 struct value *value_copy(const struct value *v);
+/* The same tree made again in one block of memory, and `v` freed: for a
+ * tree that is kept until the end of the build and never changed (a body's
+ * headings, a story's summary), freed then with one free() rather than
+ * one for each node, key and string of it, long after they left the
+ * processor's caches. A shared tree, or one in a block already, is
+ * returned as it is. */
+struct value *value_block(struct value *v);
 
 /* Append `item` to a list; the list takes ownership. */
 void value_list_push(struct value *list, struct value *item);
