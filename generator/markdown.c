@@ -170,6 +170,29 @@ static const char *const reserved_ids[] = {
 	"main", "content", "toc", "top", "search", "site-nav", "footer", "toc-title",
 };
 
+/*
+ * Whether GFM's autolinks could find anything in `text`: a URL ("://"
+ * after its scheme), "www." or an e-mail address ('@', or an entity that
+ * makes one). Without one, the extension is not attached: it makes every
+ * 'w' and ':' stop the inline parser (a sixth of the parse of a page of
+ * prose) to find nothing, and its only other work, joining adjacent text
+ * nodes, changes no HTML.
+ */
+static int may_autolink(const char *text, size_t len)
+{
+	const char *p, *end = text + len;
+
+	if (memchr(text, '@', len) || memchr(text, '&', len))
+		return 1;
+	for (p = text; (p = memchr(p, ':', (size_t)(end - p))); p++)
+		if (end - p >= 3 && p[1] == '/' && p[2] == '/')
+			return 1;
+	for (p = text; (p = memchr(p, 'w', (size_t)(end - p))); p++)
+		if (end - p >= 4 && !memcmp(p, "www.", 4))
+			return 1;
+	return 0;
+}
+
 void markdown_init(void)
 {
 	cmark_gfm_core_extensions_ensure_registered();
@@ -521,7 +544,8 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 	for (i = 0; i < sizeof extensions / sizeof *extensions; i++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(extensions[i]);
 
-		if (ext)
+		/* (Lua sees the text nodes as the extension leaves them) */
+		if (ext && (strcmp(extensions[i], "autolink") || o->filter || may_autolink(text, len)))
 			cmark_parser_attach_syntax_extension(parser, ext);
 	}
 	cmark_parser_feed(parser, text, len);

@@ -261,6 +261,30 @@ START_TEST(gfm_autolink)
 }
 END_TEST
 
+/* Each kind of autolink alone in a text, so that the text's look for one
+ * (autolinks are parsed only where there may be one) finds each; and prose
+ * with 'w' and ':' in it but none renders as it would with them. */
+START_TEST(gfm_autolink_each_kind_alone)
+{
+	static const char *const cases[][2] = {
+		{ "at www.example.org.\n", "<a href=\"http://www.example.org\">www.example.org</a>." },
+		{ "at ftp://x.org/a\n", "<a href=\"ftp://x.org/a\">ftp://x.org/a</a>" },
+		{ "to a.b@example.org\n", "<a href=\"mailto:a.b@example.org\">a.b@example.org</a>" },
+		{ "to a&#64;example.org\n", "<a href=\"mailto:a@example.org\">a@example.org</a>" },
+		{ "we wait: www and w. now\n", "<p>we wait: www and w. now</p>" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct render r;
+
+		render(&r, cases[i][0]);
+		ck_assert_html_has(&r, cases[i][1]);
+		render_release(&r);
+	}
+}
+END_TEST
+
 START_TEST(gfm_tasklist_items_are_named_for_screen_readers)
 {
 	struct render r;
@@ -602,6 +626,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, gfm_table);
 	tcase_add_test(tc, gfm_strikethrough);
 	tcase_add_test(tc, gfm_autolink);
+	tcase_add_test(tc, gfm_autolink_each_kind_alone);
 	tcase_add_test(tc, gfm_tasklist_items_are_named_for_screen_readers);
 	tcase_add_test(tc, tables_sit_in_a_named_scrolling_region);
 	tcase_add_test(tc, headings_avoid_template_and_footnote_ids);
