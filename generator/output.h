@@ -14,12 +14,13 @@
  * succeeded: new and changed files are written below `staging` (a
  * directory beside the output directory), and output_commit moves them in.
  *
- * - The first build (no output directory yet) renames the staging
- *   directory into place, in one step.
+ * - The first build (no output directory yet) writes the site's tree in
+ *   the staging directory and renames it into place, in one step.
  * - Later builds update the output in place: a file whose bytes are the
  *   same as before is not written at all (it keeps its inode and time);
- *   each new or changed file is renamed over the old one; files the build
- *   no longer makes are removed. A build that fails before output_commit
+ *   each new or changed file is staged under a number (no directories to
+ *   make and remove) and renamed over the old one; files the build no
+ *   longer makes are removed. A build that fails before output_commit
  *   leaves the previous output byte for byte as it was.
  *
  * With `dry_run` nothing touches the disk (waymark check).

@@ -383,5 +383,22 @@ WAYMARK_TIMINGS=1 "$w" build -s "$site" >"$tmp/log" 2>&1
 grep -q 'no quick build: a changed body that pages show in other ways' "$tmp/log" && ok ||
 	bad "a section over the body on a later page: expected the full path, got: $(grep -v ' ms CPU$' "$tmp/log")"
 
+# the manifest (.waymark-made-public): left as it is by an edit that makes
+# the same files; one an older waymark wrote ("waymark-made 1", no count of
+# its files) still says what to remove, and is written anew
+manifest="$site/.waymark-made-public"
+head -n 1 "$manifest" | grep -q '^waymark-made 2 [0-9a-f]* [0-9a-f]\{16\}$' && ok ||
+	bad "the manifest's first line: $(head -n 1 "$manifest")"
+before=$(stat -c '%i %Y.%y' "$manifest")
+sed -i 's/^title: The newest older story$/title: The newest older story again/' "$site/content/stories/older-34.md"
+"$w" build -s "$site" --quiet >"$tmp/log" 2>&1 || bad "a title edit: build failed: $(cat "$tmp/log")"
+[ "$(stat -c '%i %Y.%y' "$manifest")" = "$before" ] && ok || bad "a title edit rewrote the manifest"
+sed -i '1s/.*/waymark-made 1/' "$manifest"
+rm "$site/content/stories/older-34.md"
+"$w" build -s "$site" --quiet >"$tmp/log" 2>&1 || bad "a story removed: build failed: $(cat "$tmp/log")"
+[ ! -e "$out/stories/older-34" ] && ok || bad "a story removed, with an older manifest: its page is still there"
+head -n 1 "$manifest" | grep -q '^waymark-made 2 ' && ok || bad "an older manifest was not written anew"
+grep -q '^stories/older-34/' "$manifest" && bad "the manifest still lists the removed story" || ok
+
 echo "incremental: $pass passed, $fail failed"
 [ $fail = 0 ]
