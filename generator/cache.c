@@ -26,6 +26,7 @@ struct entry {
 	int borrowed;
 	size_t rank; /* a kept page's place among the last build's (sorted),
 		      * else (size_t)-1 */
+	int recent;  /* a kept page's entry came from the recent file */
 };
 
 /* An output of the last build, pointing into the loaded text. */
@@ -34,6 +35,7 @@ struct page_entry {
 	unsigned long long hash;
 	const char *deps;
 	signed char there; /* cache_look: 1 a file, 0 not, -1 not looked at */
+	unsigned char recent; /* from the recent file (see pages_parse) */
 };
 
 /* A blob in the pack: its key and where its bytes are in the mapping. */
@@ -50,6 +52,10 @@ struct cache {
 	unsigned long long pages_check; /* what the main file says that holds */
 	int has_pages;         /* the main file names a pages file */
 	char *pages_text;      /* read and parsed when first asked for */
+	char *recent_path;     /* "<cache>.pages-recent": entries since pages_path */
+	unsigned long long recent_check;
+	int has_recent;
+	char *recent_text;
 	struct page_entry *pages; /* ... then, sorted by out */
 	size_t npages;
 	uint32_t *page_slot;   /* pages by out: open addressing on its hash, a
@@ -83,6 +89,7 @@ struct cache {
 
 #define CACHE_MAGIC "waymark-cache 3"
 #define PAGES_LINE "%pages "
+#define RECENT_LINE "%recent "
 
 static void pack_load(struct cache *c);
 
@@ -155,6 +162,8 @@ struct cache *cache_load(const char *out_dir)
 	c->out_exists = fs_is_dir(out_dir);
 	c->pages_path = xmalloc(strlen(path) + 7);
 	sprintf(c->pages_path, "%s.pages", path);
+	c->recent_path = xmalloc(strlen(path) + 14);
+	sprintf(c->recent_path, "%s.pages-recent", path);
 	if (fs_is_dir(out_dir) && fs_read(path, &text) == 0 &&
 	    !strncmp(text.buf, CACHE_MAGIC "\n", strlen(CACHE_MAGIC) + 1)) {
 		for (line = strtok_r(text.buf + strlen(CACHE_MAGIC) + 1, "\n", &save); line;
@@ -164,6 +173,11 @@ struct cache *cache_load(const char *out_dir)
 			if (!strncmp(line, PAGES_LINE, strlen(PAGES_LINE))) {
 				c->pages_check = strtoull(line + strlen(PAGES_LINE), NULL, 16);
 				c->has_pages = 1;
+				continue;
+			}
+			if (!strncmp(line, RECENT_LINE, strlen(RECENT_LINE))) {
+				c->recent_check = strtoull(line + strlen(RECENT_LINE), NULL, 16);
+				c->has_recent = 1;
 				continue;
 			}
 			if (!sp || line[0] != '=')
@@ -189,50 +203,100 @@ static int cmp_page(const void *a, const void *b)
 	return strcmp(((const struct page_entry *)a)->out, ((const struct page_entry *)b)->out);
 }
 
+/* A pages file's text, when its check is `check`; else NULL. */
+static char *pages_read(const char *path, unsigned long long check)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (fs_read(path, &sb) == 0 && value_hash_fast(sb.buf, sb.len, VALUE_HASH_SEED) == check)
+		return strbuf_detach(&sb, NULL);
+	strbuf_release(&sb);
+	return NULL;
+}
+
+/* The entries of a pages file's `text` (split in place), sorted by out. */
+static struct page_entry *pages_lines(char *text, int recent, size_t *n)
+{
+	struct page_entry *pages = NULL;
+	size_t alloc = 0, i;
+	char *p, *nl;
+
+	*n = 0;
+	for (p = text; p && (nl = strchr(p, '\n')); p = nl + 1) {
+		char *t1, *t2;
+		const char *end;
+
+		*nl = '\0';
+		t1 = strchr(p, '\t');
+		t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+		if (!t2)
+			continue;
+		*t1 = *t2 = '\0';
+		XGROW(pages, alloc, *n + 1);
+		strbuf_read_hex(p, &pages[*n].hash, &end);
+		pages[*n].out = t1 + 1;
+		pages[*n].deps = t2 + 1;
+		pages[*n].there = -1;
+		pages[*n].recent = (unsigned char)recent;
+		(*n)++;
+	}
+	/* cache_save wrote them sorted: sort only what was not */
+	for (i = 1; i < *n && cmp_page(&pages[i - 1], &pages[i]) < 0; i++)
+		;
+	if (i < *n)
+		qsort(pages, *n, sizeof *pages, cmp_page);
+	return pages;
+}
+
 /*
- * The last build's outputs, in their own file so that a build that finds
+ * The last build's outputs, in their own files so that a build that finds
  * nothing changed never reads them: a line each, "hash\tout\tdeps", read
  * and split in place by the first thread that asks. The main file holds
- * their check: written first, a pages file is only believed with the main
+ * their checks: written first, a pages file is only believed with the main
  * file written after it.
+ *
+ * The pages file has every page as some build left it; the recent file,
+ * when the main file names one, the pages that builds since then rendered
+ * (cache_save), which take the place of the pages file's. A rebuild that
+ * renders 11 pages of 10,000 writes those, not 5 MB again.
  */
 static void pages_parse(struct cache *c)
 {
-	size_t alloc = 0, i;
-	char *p, *nl;
+	size_t i;
 
 	if (atomic_load_explicit(&c->pages_ready, memory_order_acquire))
 		return;
 	pthread_mutex_lock(&c->lock);
 	if (!atomic_load_explicit(&c->pages_ready, memory_order_relaxed)) {
-		struct strbuf sb = STRBUF_INIT;
-
-		if (c->has_pages && fs_read(c->pages_path, &sb) == 0 &&
-		    value_hash_fast(sb.buf, sb.len, VALUE_HASH_SEED) == c->pages_check)
-			c->pages_text = strbuf_detach(&sb, NULL);
-		strbuf_release(&sb);
-		for (p = c->pages_text; p && (nl = strchr(p, '\n')); p = nl + 1) {
-			char *t1, *t2;
-			const char *end;
-
-			*nl = '\0';
-			t1 = strchr(p, '\t');
-			t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-			if (!t2)
-				continue;
-			*t1 = *t2 = '\0';
-			XGROW(c->pages, alloc, c->npages + 1);
-			strbuf_read_hex(p, &c->pages[c->npages].hash, &end);
-			c->pages[c->npages].out = t1 + 1;
-			c->pages[c->npages].deps = t2 + 1;
-			c->pages[c->npages].there = -1;
-			c->npages++;
+		if (c->has_pages)
+			c->pages_text = pages_read(c->pages_path, c->pages_check);
+		if (c->pages_text && c->has_recent &&
+		    !(c->recent_text = pages_read(c->recent_path, c->recent_check))) {
+			free(c->pages_text); /* not as the last build left them */
+			c->pages_text = NULL;
 		}
-		/* cache_save wrote them sorted: sort only what was not */
-		for (i = 1; i < c->npages && cmp_page(&c->pages[i - 1], &c->pages[i]) < 0; i++)
-			;
-		if (i < c->npages)
-			qsort(c->pages, c->npages, sizeof *c->pages, cmp_page);
+		c->pages = pages_lines(c->pages_text, 0, &c->npages);
+		if (c->recent_text) {
+			size_t nr, j, n = 0;
+			struct page_entry *r = pages_lines(c->recent_text, 1, &nr);
+			struct page_entry *all = xmalloc((c->npages + nr + 1) * sizeof *all);
+
+			for (i = j = 0; i < c->npages || j < nr;) {
+				int cmp = i == c->npages ? 1 : j == nr ? -1 :
+							cmp_page(&c->pages[i], &r[j]);
+
+				if (cmp < 0) {
+					all[n++] = c->pages[i++];
+				} else {
+					i += cmp == 0; /* the recent one takes its place */
+					all[n++] = r[j++];
+				}
+			}
+			free(c->pages);
+			free(r);
+			c->pages = all;
+			c->npages = n;
+		}
 		/* a rebuild looks up each of 10,000 pages three times */
 		c->page_mask = 15;
 		while (c->page_mask + 1 < 2 * c->npages)
@@ -296,7 +360,7 @@ int cache_there(struct cache *c, const char *out)
 /* Add an entry to this build's (taking out and text; borrowed: see
  * struct entry). */
 static void put_now(struct cache *c, char *out, unsigned long long hash, char *text, int borrowed,
-		    size_t rank)
+		    size_t rank, int recent)
 {
 	pthread_mutex_lock(&c->lock);
 	XGROW(c->now, c->anow, c->nnow + 1);
@@ -305,6 +369,7 @@ static void put_now(struct cache *c, char *out, unsigned long long hash, char *t
 	c->now[c->nnow].text = text;
 	c->now[c->nnow].borrowed = borrowed;
 	c->now[c->nnow].rank = rank;
+	c->now[c->nnow].recent = recent;
 	c->nnow++;
 	pthread_mutex_unlock(&c->lock);
 }
@@ -315,7 +380,8 @@ void cache_keep(struct cache *c, const char *out)
 
 	/* the loaded text lives as long as the cache: no copies */
 	if (e)
-		put_now(c, (char *)e->out, e->hash, (char *)e->deps, 1, (size_t)(e - c->pages));
+		put_now(c, (char *)e->out, e->hash, (char *)e->deps, 1, (size_t)(e - c->pages),
+			e->recent);
 }
 
 void cache_put(struct cache *c, const char *out, unsigned long long hash, const char *deps)
@@ -323,7 +389,7 @@ void cache_put(struct cache *c, const char *out, unsigned long long hash, const 
 	if (out[0] == '=' || strpbrk(out, "\t\n"))
 		return; /* not kept: the page is rendered next time */
 	put_now(c, xstrdup(out), hash, xstrdup(deps && !strchr(deps, '\n') ? deps : ""), 0,
-		(size_t)-1);
+		(size_t)-1, 0);
 }
 
 const char *cache_note_get(const struct cache *c, const char *key)
@@ -345,7 +411,7 @@ void cache_note_put(struct cache *c, const char *key, const char *text)
 	struct strbuf k = STRBUF_INIT;
 
 	strbuf_addf(&k, "=%s", key);
-	put_now(c, strbuf_detach(&k, NULL), 0, xstrdup(text), 0, (size_t)-1);
+	put_now(c, strbuf_detach(&k, NULL), 0, xstrdup(text), 0, (size_t)-1, 0);
 }
 
 /*
@@ -796,6 +862,36 @@ static struct entry *sort_now(struct cache *c)
 	return sorted;
 }
 
+/* An entry the last build's pages file has as it is. */
+static int in_pages_file(const struct entry *e)
+{
+	return e->borrowed && !e->recent;
+}
+
+/*
+ * Whether this build's entries can be written as the last build's pages
+ * file, left as it is, and a recent file of the others: every page the
+ * pages file and the recent file had is made again (kept or rendered: no
+ * page went), and the others are at most a quarter of them (else the
+ * pages file is written anew: the recent file, written whole by each
+ * build, grows with the pages rendered since).
+ */
+static int recent_will_do(struct cache *c, const struct entry *sorted, size_t n)
+{
+	size_t i, again = 0, others = 0;
+
+	if (!c->pages_text || !c->npages)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (sorted[i].out[0] == '=')
+			continue;
+		if ((sorted[i].borrowed && sorted[i].rank < c->npages) || page_find(c, sorted[i].out))
+			again++;
+		others += !in_pages_file(&sorted[i]);
+	}
+	return again == c->npages && others * 4 <= c->npages;
+}
+
 int cache_save(struct cache *c, const char *out_dir)
 {
 	char *path = cache_path(out_dir);
@@ -803,10 +899,10 @@ int cache_save(struct cache *c, const char *out_dir)
 	struct entry *sorted = sort_now(c);
 	unsigned long long check;
 	size_t i;
-	int ret;
+	int ret, recent = recent_will_do(c, sorted, c->nnow);
 
 	for (i = 0; i < c->nnow; i++) {
-		if (sorted[i].out[0] == '=')
+		if (sorted[i].out[0] == '=' || (recent && in_pages_file(&sorted[i])))
 			continue;
 		/* "hash\tout\tdeps\n", without printf: 10,000 lines and more */
 		strbuf_add_hex(&text, sorted[i].hash, 1);
@@ -816,12 +912,17 @@ int cache_save(struct cache *c, const char *out_dir)
 		strbuf_adds(&text, sorted[i].text);
 		strbuf_addch(&text, '\n');
 	}
-	ret = fs_write(c->pages_path, text.buf, text.len);
+	ret = fs_write(recent ? c->recent_path : c->pages_path, text.buf, text.len);
 	check = value_hash_fast(text.buf, text.len, VALUE_HASH_SEED);
 	strbuf_reset(&text);
 	strbuf_adds(&text, CACHE_MAGIC "\n");
-	if (ret == 0)
+	if (ret == 0 && recent)
+		strbuf_addf(&text, "%%pages %016llx\n%%recent %016llx\n", c->pages_check,
+			    check);
+	else if (ret == 0)
 		strbuf_addf(&text, "%%pages %016llx\n", check); /* PAGES_LINE */
+	if (!recent)
+		unlink(c->recent_path);
 	for (i = 0; i < c->nnow; i++)
 		if (sorted[i].out[0] == '=') {
 			strbuf_addf(&text, "%s ", sorted[i].out);
@@ -858,10 +959,10 @@ int cache_save_notes(struct cache *c, const char *out_dir)
 	int ret;
 
 	strbuf_adds(&text, CACHE_MAGIC "\n");
-	if (c->has_pages) {
-		strbuf_adds(&text, PAGES_LINE);
-		strbuf_addf(&text, "%016llx\n", c->pages_check);
-	}
+	if (c->has_pages)
+		strbuf_addf(&text, "%%pages %016llx\n", c->pages_check);
+	if (c->has_pages && c->has_recent)
+		strbuf_addf(&text, "%%recent %016llx\n", c->recent_check);
 	for (i = 0; i < c->nold; i++) {
 		for (j = 0; j < c->nnow && strcmp(c->now[j].out, c->old[i].out); j++)
 			;
@@ -912,6 +1013,8 @@ void cache_free(struct cache *c)
 	free(c->now);
 	free(c->pages_text);
 	free(c->pages_path);
+	free(c->recent_text);
+	free(c->recent_path);
 	free(c->pages);
 	free(c->page_slot);
 	if (c->new_fd >= 0) { /* a build that did not save */

@@ -400,5 +400,33 @@ rm "$site/content/stories/older-34.md"
 head -n 1 "$manifest" | grep -q '^waymark-made 2 ' && ok || bad "an older manifest was not written anew"
 grep -q '^stories/older-34/' "$manifest" && bad "the manifest still lists the removed story" || ok
 
+# the pages file (what each page read): a story removed above wrote it anew,
+# with no recent file; edits that render a few pages write those to the
+# recent file and leave it as it is; a damaged recent file makes the next
+# build render every page; a page that goes writes it anew again
+pages="$site/.waymark-cache-public.pages"
+recent="$pages-recent"
+[ -s "$pages" ] && [ ! -e "$recent" ] && ok || bad "a page removed: expected a pages file and no recent file"
+before=$(stat -c '%i %Y.%y' "$pages")
+for i in 33 32; do
+	sed -i "s/^title: Older story $i\$/title: Story $i, edited/" "$site/content/stories/older-$i.md"
+	"$w" build -s "$site" --quiet >"$tmp/log" 2>&1 || bad "title edit $i: build failed: $(cat "$tmp/log")"
+done
+[ "$(stat -c '%i %Y.%y' "$pages")" = "$before" ] && ok || bad "title edits rewrote the pages file"
+grep -q "	stories/older-33/index.html	" "$recent" && grep -q "	stories/older-32/index.html	" "$recent" &&
+	ok || bad "the recent file lacks the edited stories' pages"
+total=$(grep -c . "$pages")
+echo '0000000000000000	about/index.html	damaged' >>"$recent"
+sed -i "s/^title: Story 33, edited\$/title: Story 33/" "$site/content/stories/older-33.md"
+"$w" build -s "$site" >"$tmp/log" 2>&1
+grep -q "^built $total pages in .* ($total rendered" "$tmp/log" && ok ||
+	bad "a damaged recent file: expected every page rendered, got: $(cat "$tmp/log")"
+"$w" build -s "$site" -o "$tmp/recent-fresh" --quiet >"$tmp/log" 2>&1 &&
+	diff -r "$out" "$tmp/recent-fresh" >/dev/null && ok || bad "with a recent file: the site differs from a fresh build"
+rm "$site/content/stories/older-32.md"
+"$w" build -s "$site" --quiet >"$tmp/log" 2>&1 || bad "a story removed: build failed: $(cat "$tmp/log")"
+[ "$(stat -c '%i %Y.%y' "$pages")" != "$before" ] && [ ! -e "$recent" ] && ok ||
+	bad "a page removed: the pages file was not written anew"
+
 echo "incremental: $pass passed, $fail failed"
 [ $fail = 0 ]
