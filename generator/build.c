@@ -1200,7 +1200,7 @@ static void gather_quick(struct build *b)
 
 			f->built = 1;
 			f->meta = d->meta_hash;
-			f->url = xstrdup(d->url);
+			f->url = quick_copy(q, d->url);
 			files.doc[h] = d;
 			files.file[h] = q->n - 1;
 		}
@@ -1211,7 +1211,7 @@ static void gather_quick(struct build *b)
 		struct quick_splice none = { .ok = 0 };
 
 		if (p->doc && files.doc[h])
-			quick_add_page(&q->items[files.file[h]], p->out,
+			quick_add_page(q, &q->items[files.file[h]], p->out,
 				       plain_name(p->out) ? &b->splices[i] : &none);
 	}
 	free(files.doc);
@@ -1226,11 +1226,11 @@ static void gather_quick(struct build *b)
 		if (p->kind != PAGE_GUIDE_ALL || !g)
 			continue;
 		if (g->doc && (f = quick_find(q, g->doc->rel)) && f->built)
-			quick_add_page(f, p->out, &joined);
+			quick_add_page(q, f, p->out, &joined);
 		for (j = 0; j < g->children.n; j++)
 			if (g->children.items[j]->doc &&
 			    (f = quick_find(q, g->children.items[j]->doc->rel)) && f->built)
-				quick_add_page(f, p->out, &joined);
+				quick_add_page(q, f, p->out, &joined);
 	}
 }
 
@@ -1511,7 +1511,7 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 		if (f->stat == quick_stat(&b->listed.stats[i]))
 			continue;
 		why = "the quick file from the last build is damaged";
-		if (quick_file_pages(f) < 0)
+		if (quick_file_pages(&q, f) < 0)
 			goto out;
 		why = "a changed body that pages show in other ways";
 		if (!f->built || !f->npages)

@@ -50,19 +50,65 @@ static struct quick_file *next_entry(struct quick *q, unsigned long long stat)
 	return f;
 }
 
+struct quick_block {
+	struct quick_block *prev;
+	size_t used, size;
+	max_align_t data[]; /* size bytes */
+};
+
+/* n bytes from q's pool, aligned for anything. */
+static void *pool_alloc(struct quick *q, size_t n)
+{
+	struct quick_block *b = q->pool;
+	void *p;
+
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (!b || b->size - b->used < n) {
+		size_t size = n > 60000 ? n : 60000;
+
+		b = xmalloc(sizeof *b + size);
+		b->prev = q->pool;
+		b->used = 0;
+		b->size = size;
+		q->pool = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+char *quick_copy(struct quick *q, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(pool_alloc(q, n), s, n);
+}
+
 struct quick_file *quick_add(struct quick *q, const char *rel, unsigned long long stat)
 {
 	struct quick_file *f = next_entry(q, stat);
 
-	f->rel = xstrdup(rel);
+	f->rel = quick_copy(q, rel);
 	return f;
 }
 
-void quick_add_page(struct quick_file *f, const char *out, const struct quick_splice *s)
+void quick_add_page(struct quick *q, struct quick_file *f, const char *out,
+		    const struct quick_splice *s)
 {
-	f->outs = xrealloc(f->outs, (f->npages + 1) * sizeof *f->outs);
-	f->splices = xrealloc(f->splices, (f->npages + 1) * sizeof *f->splices);
-	f->outs[f->npages] = xstrdup(out);
+	if (f->npages == f->apages) { /* most files have one page or two */
+		size_t room = f->apages ? 2 * f->apages : 2;
+		char **outs = pool_alloc(q, room * sizeof *outs);
+		struct quick_splice *splices = pool_alloc(q, room * sizeof *splices);
+
+		if (f->npages) {
+			memcpy(outs, f->outs, f->npages * sizeof *outs);
+			memcpy(splices, f->splices, f->npages * sizeof *splices);
+		}
+		f->outs = outs;
+		f->splices = splices;
+		f->apages = room;
+	}
+	f->outs[f->npages] = quick_copy(q, out);
 	f->splices[f->npages] = *s;
 	f->npages++;
 }
@@ -87,19 +133,11 @@ struct quick_file *quick_find(const struct quick *q, const char *rel)
 
 void quick_release(struct quick *q)
 {
-	size_t i, j;
+	while (q->pool) {
+		struct quick_block *prev = q->pool->prev;
 
-	for (i = 0; i < q->n; i++) {
-		struct quick_file *f = &q->items[i];
-
-		if (!f->borrowed) {
-			free(f->rel);
-			free(f->url);
-		}
-		for (j = 0; j < f->npages; j++)
-			free(f->outs[j]);
-		free(f->outs);
-		free(f->splices);
+		free(q->pool);
+		q->pool = prev;
 	}
 	free(q->items);
 	free(q->text);
@@ -191,7 +229,7 @@ static void add_splice(struct strbuf *sb, const struct quick_splice *s)
 }
 
 /* "<out>,<splice>" or "<out>,-" */
-static int parse_page(struct quick_file *f, char *tok)
+static int parse_page(struct quick *q, struct quick_file *f, char *tok)
 {
 	char *comma = strchr(tok, ',');
 	struct quick_splice s = { .ok = 0 };
@@ -202,7 +240,7 @@ static int parse_page(struct quick_file *f, char *tok)
 	*comma = '\0';
 	if (strcmp(comma + 1, "-") && (parse_splice(comma + 1, &s, &end) < 0 || *end))
 		return -1;
-	quick_add_page(f, tok, &s);
+	quick_add_page(q, f, tok, &s);
 	return 0;
 }
 
@@ -228,7 +266,6 @@ static int parse_line(struct quick *q, char *line)
 		return -1;
 	f = next_entry(q, stat);
 	f->rel = field[0];
-	f->borrowed = 1;
 	if (n == 3 && !strcmp(field[2], "-"))
 		return 0;
 	if (n != 5 || strbuf_read_hex(field[2], &meta, &end) || *end || !*field[3])
@@ -241,7 +278,7 @@ static int parse_line(struct quick *q, char *line)
 	return 0;
 }
 
-int quick_file_pages(struct quick_file *f)
+int quick_file_pages(struct quick *q, struct quick_file *f)
 {
 	char *text = f->pages_text, *tok, *save = NULL;
 	int ret = 0;
@@ -250,7 +287,7 @@ int quick_file_pages(struct quick_file *f)
 		return 0;
 	f->pages_text = NULL;
 	for (tok = strtok_r(text, " ", &save); tok && !ret; tok = strtok_r(NULL, " ", &save))
-		ret = parse_page(f, tok);
+		ret = parse_page(q, f, tok);
 	return ret;
 }
 

@@ -42,16 +42,16 @@ static void sample(struct quick *q)
 	f = quick_add(q, "pages/about.md", 7);
 	f->built = 1;
 	f->meta = 99;
-	f->url = strdup("/about/");
-	quick_add_page(f, "about/index.html", &s1);
+	f->url = quick_copy(q, "/about/");
+	quick_add_page(q, f, "about/index.html", &s1);
 	quick_add(q, "stories/draft.md", 8);
 	f = quick_add(q, "stories/x.md", 9);
 	f->built = 1;
 	f->meta = 100;
-	f->url = strdup("/stories/x/");
-	quick_add_page(f, "stories/x/index.html", &s2);
-	quick_add_page(f, "guides/g/all/index.html", &none);
-	quick_add_page(f, "stories/page/2/index.html", &absent);
+	f->url = quick_copy(q, "/stories/x/");
+	quick_add_page(q, f, "stories/x/index.html", &s2);
+	quick_add_page(q, f, "guides/g/all/index.html", &none);
+	quick_add_page(q, f, "stories/page/2/index.html", &absent);
 }
 
 START_TEST(save_then_load_gives_the_same)
@@ -74,7 +74,7 @@ START_TEST(save_then_load_gives_the_same)
 	ck_assert_uint_eq(f->meta, 99);
 	ck_assert_str_eq(f->url, "/about/");
 	ck_assert_uint_eq(f->npages, 0); /* read when asked for */
-	ck_assert_int_eq(quick_file_pages(f), 0);
+	ck_assert_int_eq(quick_file_pages(&back, f), 0);
 	ck_assert_uint_eq(f->npages, 1);
 	ck_assert_str_eq(f->outs[0], "about/index.html");
 	ck_assert_int_eq(f->splices[0].ok, 1);
@@ -87,7 +87,7 @@ START_TEST(save_then_load_gives_the_same)
 	ck_assert_int_eq(f->built, 0);
 	ck_assert_uint_eq(f->stat, 8);
 	f = quick_find(&back, "stories/x.md");
-	ck_assert_int_eq(quick_file_pages(f), 0);
+	ck_assert_int_eq(quick_file_pages(&back, f), 0);
 	ck_assert_uint_eq(f->npages, 3);
 	ck_assert_int_eq(f->splices[0].ok, 1);
 	ck_assert_int_eq(f->splices[0].absent, 0);
@@ -114,7 +114,7 @@ START_TEST(full_width_hashes_read_back)
 	f = quick_add(&q, "a.md", ~0ULL);
 	f->built = 1;
 	f->meta = 0x8000000000000001ULL;
-	f->url = xstrdup("/a/");
+	f->url = quick_copy(&q, "/a/");
 	ck_assert_int_eq(quick_save(&q, path), 0);
 	ck_assert_int_eq(quick_load(&back, path), 0);
 	ck_assert_uint_eq(back.frame, 0xfedcba9876543210ULL);
@@ -181,8 +181,8 @@ START_TEST(pages_are_read_when_asked_for)
 	ck_assert_int_eq(quick_save(&q, path), 0);
 	ck_assert_int_eq(fs_read(path, &back), 0);
 	ck_assert_str_eq(back.buf, text);
-	ck_assert_int_eq(quick_file_pages(quick_find(&q, "a.md")), -1); /* a page cut short */
-	ck_assert_int_eq(quick_file_pages(quick_find(&q, "b.md")), 0);
+	ck_assert_int_eq(quick_file_pages(&q, quick_find(&q, "a.md")), -1); /* a page cut short */
+	ck_assert_int_eq(quick_file_pages(&q, quick_find(&q, "b.md")), 0);
 	ck_assert_uint_eq(quick_find(&q, "b.md")->npages, 2);
 	ck_assert_uint_eq(quick_find(&q, "b.md")->splices[0].html, 4);
 	ck_assert_uint_eq(quick_find(&q, "b.md")->splices[0].lambda_html, 7);
