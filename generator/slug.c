@@ -6,10 +6,33 @@
 
 #include "xalloc.h"
 
+/* Whether text is a slug already: lowercase letters and digits, words
+ * joined by single '-' (most file names). */
+static int is_slug(const char *text, size_t len)
+{
+	size_t i;
+
+	if (!len || text[0] == '-' || text[len - 1] == '-')
+		return 0;
+	for (i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      (c == '-' && text[i + 1] != '-')))
+			return 0;
+	}
+	return 1;
+}
+
 void slug_add(struct strbuf *out, const char *text, size_t len, const char *fallback)
 {
 	size_t start = out->len, i;
 	int dash = 0;
+
+	if (is_slug(text, len)) { /* as it is: the loop below would copy it */
+		strbuf_add(out, text, len);
+		return;
+	}
 
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
@@ -79,6 +102,9 @@ void slug_url_of(const char *rel, char **url, char **out)
 	struct strbuf u = STRBUF_INIT, o = STRBUF_INIT;
 	const char *p = rel, *end = rel + strlen(rel);
 	const char *dot = strrchr(rel, '.');
+
+	strbuf_grow(&u, (size_t)(end - rel) + 2);
+	strbuf_grow(&o, (size_t)(end - rel) + 12);
 
 	if (dot && !strchr(dot, '/'))
 		end = dot;

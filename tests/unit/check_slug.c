@@ -129,6 +129,35 @@ START_TEST(add_uses_only_the_given_length)
 }
 END_TEST
 
+/* A name that is a slug already comes out as it is (copied whole); one
+ * that is almost one (a double, leading or trailing '-', a capital, a
+ * character after the length) comes out cleaned. */
+START_TEST(add_keeps_a_slug_and_cleans_near_ones)
+{
+	static const char *const cases[][2] = {
+		{ "t00001-maya", "t00001-maya" }, { "a", "a" }, { "a-1-b", "a-1-b" },
+		{ "a--b", "a-b" }, { "-a", "a" }, { "a-", "a" }, { "A-b", "a-b" },
+		{ "a_b", "a-b" }, { "-", "page" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		slug_add(&sb, cases[i][0], strlen(cases[i][0]), "page");
+		ck_assert_str_eq(sb.buf, cases[i][1]);
+		strbuf_release(&sb);
+	}
+	{
+		struct strbuf sb = STRBUF_INIT;
+
+		slug_add(&sb, "ab-", 2, "page"); /* the '-' after the length is not read */
+		ck_assert_str_eq(sb.buf, "ab");
+		strbuf_release(&sb);
+	}
+}
+END_TEST
+
 START_TEST(valid_id_accepts_lowercase_digits_and_single_dashes)
 {
 	ck_assert_int_eq(slug_valid_id("teamwork"), 1);
@@ -260,6 +289,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, make_falls_back_when_nothing_usable);
 	tcase_add_test(tc, add_appends_to_existing_buffer);
 	tcase_add_test(tc, add_uses_only_the_given_length);
+	tcase_add_test(tc, add_keeps_a_slug_and_cleans_near_ones);
 	tcase_add_test(tc, valid_id_accepts_lowercase_digits_and_single_dashes);
 	tcase_add_test(tc, valid_id_rejects_bad_ids);
 	tcase_add_test(tc, url_of_page_lives_at_top);
