@@ -94,11 +94,15 @@ static int mkdirs_at(int dirfd, const char *rel)
 	return ret;
 }
 
-int fs_write_at(int dirfd, const char *rel, const void *data, size_t len)
+/* fs_write_at, its directories made first when `dirs_first`. */
+static int write_at(int dirfd, const char *rel, const void *data, size_t len, int dirs_first)
 {
-	int fd = openat(dirfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	int fd;
 
-	if (fd < 0 && errno == ENOENT) {
+	if (dirs_first && mkdirs_at(dirfd, rel) < 0)
+		return -1;
+	fd = openat(dirfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 && errno == ENOENT && !dirs_first) {
 		if (mkdirs_at(dirfd, rel) < 0)
 			return -1;
 		fd = openat(dirfd, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
@@ -113,6 +117,16 @@ int fs_write_at(int dirfd, const char *rel, const void *data, size_t len)
 		return -1;
 	}
 	return close(fd);
+}
+
+int fs_write_at(int dirfd, const char *rel, const void *data, size_t len)
+{
+	return write_at(dirfd, rel, data, len, 0);
+}
+
+int fs_write_new_at(int dirfd, const char *rel, const void *data, size_t len)
+{
+	return write_at(dirfd, rel, data, len, 1);
 }
 
 int fs_write(const char *path, const void *data, size_t len)

@@ -24,6 +24,10 @@ int fs_mkdirs(const char *path);
 int fs_write(const char *path, const void *data, size_t len);
 /* fs_write for `rel` below the open directory `dirfd`. 0 or -1/errno. */
 int fs_write_at(int dirfd, const char *rel, const void *data, size_t len);
+/* The same for a file whose directory is most likely new (a page of a
+ * site's first build: each has a directory of its own), made before the
+ * file is opened rather than after opening it failed. */
+int fs_write_new_at(int dirfd, const char *rel, const void *data, size_t len);
 /* Write `path` whole or not at all: a new file beside it
  * (".waymark-new-<name>"), renamed over it. 0 or -1/errno. */
 int fs_replace(const char *path, const void *data, size_t len);

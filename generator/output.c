@@ -166,7 +166,7 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 	} else {
 		dst = fs_join(o->staging, rel);
 		/* relative to the open staging directory: the kernel walks only rel */
-		ret = fs_write_at(o->staging_fd, rel, data, len);
+		ret = fs_write_new_at(o->staging_fd, rel, data, len);
 	}
 	if (ret < 0)
 		diag_io_error(dl, NULL, "unable to write '%s': %s", dst, strerror(errno));

@@ -2,6 +2,7 @@
 #include "test.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -50,6 +51,29 @@ START_TEST(write_creates_parent_directories)
 	ck_assert_int_eq(fs_is_file(d), 0);
 	free(p);
 	free(d);
+}
+END_TEST
+
+/* Below an open directory, its directories made first: in new ones, in
+ * one that is there already, at the top; a file where a directory should
+ * be is an error. */
+START_TEST(write_new_at_makes_directories_first)
+{
+	int dir = open(tmp, O_RDONLY | O_DIRECTORY);
+	struct strbuf sb = STRBUF_INIT;
+	char *p = at("x/y/index.html");
+
+	ck_assert_int_ge(dir, 0);
+	ck_assert_int_eq(fs_write_new_at(dir, "x/y/index.html", "one", 3), 0);
+	ck_assert_int_eq(fs_write_new_at(dir, "x/z.html", "two", 3), 0);
+	ck_assert_int_eq(fs_write_new_at(dir, "top.html", "three", 5), 0);
+	ck_assert_int_eq(fs_write_new_at(dir, "x/y/index.html", "four", 4), 0);
+	ck_assert_int_eq(fs_read(p, &sb), 0);
+	ck_assert_str_eq(sb.buf, "four");
+	ck_assert_int_eq(fs_write_new_at(dir, "top.html/a.html", "five", 4), -1);
+	close(dir);
+	strbuf_release(&sb);
+	free(p);
 }
 END_TEST
 
@@ -386,6 +410,7 @@ static Suite *suite(void)
 	/* checked fixtures: run in each test's process, fork or not */
 	tcase_add_checked_fixture(tc, make_tmp, remove_tmp);
 	tcase_add_test(tc, write_creates_parent_directories);
+	tcase_add_test(tc, write_new_at_makes_directories_first);
 	tcase_add_test(tc, write_replaces_whole_file);
 	tcase_add_test(tc, read_appends_whole_file);
 	tcase_add_test(tc, read_large_file);
