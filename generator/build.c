@@ -1144,11 +1144,6 @@ static int plain_name(const char *s)
 	return s && !strpbrk(s, "\t\n ");
 }
 
-/* What the next build's quick path needs (see quick_build): every Markdown
- * file's stat, front matter hash and URL, and where each page shows its
- * body; gathered before content and pages are freed, saved with the cache.
- * A site whose Lua hooks could show a body anywhere (page or html hooks,
- * a site hook that gets every document: see hookrun_quick) has none. */
 /* Which quick file each document has, by the document's address: open
  * addressing over a power of two at least twice the entries. */
 struct doc_files {
@@ -1165,6 +1160,11 @@ static size_t doc_slot(const struct doc_files *m, const struct doc *d)
 	return h;
 }
 
+/* What the next build's quick path needs (see quick_build): every Markdown
+ * file's stat, front matter hash and URL, and where each page shows its
+ * body; gathered before content and pages are freed, saved with the cache.
+ * A site whose Lua hooks could show a body anywhere (page or html hooks,
+ * a site hook that gets every document: see hookrun_quick) has none. */
 static void gather_quick(struct build *b)
 {
 	struct quick *q = &b->next_quick;

@@ -6,8 +6,8 @@
 
 #include "xalloc.h"
 
-/* Whether text is a slug already: lowercase letters and digits, words
- * joined by single '-' (most file names). */
+/* Whether text is a slug already, which is what a valid id is: lowercase
+ * letters and digits, words joined by single '-' (most file names). */
 static int is_slug(const char *text, size_t len)
 {
 	size_t i;
@@ -84,17 +84,7 @@ char *slug_make(const char *text, const char *fallback)
 
 int slug_valid_id(const char *id)
 {
-	const char *p;
-
-	if (!*id || *id == '-')
-		return 0;
-	for (p = id; *p; p++) {
-		if (*p == '-' && (p[1] == '-' || p[1] == '\0'))
-			return 0;
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
-			return 0;
-	}
-	return 1;
+	return is_slug(id, strlen(id));
 }
 
 void slug_url_of(const char *rel, char **url, char **out)
