@@ -104,9 +104,10 @@ def body(g, links, words=600):
             out.append("### " + g.title(2))
             out.append("\n".join("- " + g.sentence(links) for _ in range(4)))
         elif parts % 3 == 1:
-            out.append("| %s | %s | %s |\n|---|---|---|" % tuple(
-                w.capitalize() for w in g.words(3)))
-            out.append("\n".join("| %s | %d months | $%d an hour |" % (
+            # one block: a blank line would end the table after its head
+            head = "| %s | %s | %s |\n|---|---|---|" % tuple(
+                w.capitalize() for w in g.words(3))
+            out.append(head + "\n" + "\n".join("| %s | %d months | $%d an hour |" % (
                 g.title(2), g.r.randint(1, 36), g.r.randint(14, 40)) for _ in range(4)))
         else:
             out.append("\n".join("%d. %s" % (i + 1, g.sentence(links)) for i in range(4)))
