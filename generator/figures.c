@@ -205,16 +205,15 @@ static unsigned long long places(const struct chart *c)
  * are repeated either way. Note: "W H", then the warnings as
  * diag_list_save writes them.
  */
-static int measure(const struct chart *c, const struct chart_opts *opts, struct cache *cache,
-		   int *w, int *h, struct diag_list *dl)
+static int measure(const struct chart *c, unsigned long long hash, const struct chart_opts *opts,
+		   struct cache *cache, int *w, int *h, struct diag_list *dl)
 {
 	char key[64];
 	const char *note;
 	struct diag_list found = DIAG_LIST_INIT;
 	struct strbuf text = STRBUF_INIT;
 
-	snprintf(key, sizeof key, "chart-%016llx-%016llx",
-		 (unsigned long long)chart_hash(c, opts), places(c));
+	snprintf(key, sizeof key, "chart-%016llx-%016llx", hash, places(c));
 	note = cache_note_get(cache, key);
 	if (note && sscanf(note, "%d %d", w, h) == 2) {
 		const char *warnings = strchr(note, '\n');
@@ -263,6 +262,7 @@ static int draw(const struct chart *c, const struct chart_opts *opts, const char
 /* A picture to draw this build: the first chart with its hash. */
 struct job {
 	const struct chart *c;
+	unsigned long long hash;
 	char name1[48], name2[48];
 	struct diag_list dl;
 };
@@ -312,29 +312,35 @@ int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,
 {
 	struct chart_opts opts = CHART_OPTS_INIT;
 	struct jobs js;
-	size_t ajobs = 0, i, k, d;
+	size_t ajobs = 0, i, k, d, n = 0, nhashes = 0;
+	unsigned long long *hashes; /* each chart's, pages and charts in order */
 	int ret = 0;
 
 	memset(&js, 0, sizeof js);
 	opts.font = font;
 	js.opts = &opts;
 	js.o = o;
-	/* which pictures this build needs, each once */
+	for (i = 0; i < pl->n; i++)
+		nhashes += pl->items[i].ncharts;
+	hashes = xmalloc((nhashes + 1) * sizeof *hashes);
+	/* which pictures this build needs, each once (a chart's hash takes
+	 * formatting all it shows: worked out once a chart) */
 	for (i = 0; i < pl->n; i++)
 		for (k = 0; k < pl->items[i].ncharts; k++) {
 			const struct chart *c = &pl->items[i].charts[k];
 			unsigned long long h = (unsigned long long)chart_hash(c, &opts);
-			char name1[48];
 
-			snprintf(name1, sizeof name1, "charts/%016llx.png", h);
-			for (d = 0; d < js.n && strcmp(js.items[d].name1, name1); d++)
+			hashes[n++] = h;
+			for (d = 0; d < js.n && js.items[d].hash != h; d++)
 				;
 			if (d < js.n)
 				continue;
 			XGROW(js.items, ajobs, js.n + 1);
 			memset(&js.items[js.n], 0, sizeof *js.items);
 			js.items[js.n].c = c;
-			memcpy(js.items[js.n].name1, name1, sizeof name1);
+			js.items[js.n].hash = h;
+			snprintf(js.items[js.n].name1, sizeof js.items[js.n].name1,
+				 "charts/%016llx.png", h);
 			snprintf(js.items[js.n].name2, sizeof js.items[js.n].name2,
 				 "charts/%016llx@2x.png", h);
 			js.n++;
@@ -344,6 +350,7 @@ int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,
 	for (d = 0; d < js.n; d++)
 		diag_list_move(dl, &js.items[d].dl);
 	/* then each page's HTML, with each chart's size */
+	n = 0;
 	for (i = 0; i < pl->n; i++) {
 		struct page *p = &pl->items[i];
 
@@ -352,12 +359,12 @@ int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,
 		p->figures = value_new_list();
 		for (k = 0; k < p->ncharts; k++) {
 			const struct chart *c = &p->charts[k];
-			unsigned long long h = (unsigned long long)chart_hash(c, &opts);
+			unsigned long long h = hashes[n++];
 			struct strbuf src1 = STRBUF_INIT, src2 = STRBUF_INIT, html = STRBUF_INIT;
 			struct value *f;
 			int w, hh;
 
-			if (measure(c, &opts, cache, &w, &hh, dl) < 0) {
+			if (measure(c, h, &opts, cache, &w, &hh, dl) < 0) {
 				ret = -1;
 				continue;
 			}
@@ -374,5 +381,6 @@ int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,
 		}
 	}
 	free(js.items);
+	free(hashes);
 	return ret;
 }
