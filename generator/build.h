@@ -22,6 +22,13 @@ struct build_opts {
 	 * done by then), nor by a failed one */
 	void (*committed)(void *ctx);
 	void *committed_ctx;
+	/* the process ends when the build returns (waymark build, check):
+	 * the content, model and pages are left to the exit rather than
+	 * freed one block at a time, as compilers do (6 ms of a 125 ms
+	 * rebuild of 10,000 pages). They stay reachable, so valgrind calls
+	 * them that and not lost; under AddressSanitizer they are freed, so
+	 * its leak checker still sees every release. */
+	int exiting;
 };
 
 struct build_stats {

@@ -159,7 +159,7 @@ static int cmd_build(int argc, char **argv, int dry_run)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct build_opts opts = { .site_dir = ".", .dry_run = dry_run };
+	struct build_opts opts = { .site_dir = ".", .dry_run = dry_run, .exiting = 1 };
 	char *end;
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct build_stats st;
