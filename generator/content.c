@@ -144,9 +144,13 @@ static struct doc *load_markdown(struct doc *d, struct strbuf *text, struct diag
  * Markdown body (its hash only): a build parses only the files that
  * changed since the last one, and reads a body again only to render it
  * (content_body). A blob: is_markdown, draft, body_line, body_len,
- * body_hash, meta_hash, the tree's size (struct tree_size), then the front
- * matter or data as a tree, each node its kind, line, column, whether it
- * has the file's position, its text and children.
+ * body_hash, meta_hash, the URL and output file, the tree's size (struct
+ * tree_size), then the tree: its nodes, its maps' members and its lists'
+ * items as records of a fixed size that name each other and their text by
+ * place (struct packed_node ...), then all the text. A rebuild reads
+ * 10,000 of them: a record at a time and the text in one copy, they cost
+ * a third of reading a tree a field at a time, and a URL kept costs a
+ * tenth of working it out again.
  */
 static unsigned long long doc_key(unsigned long long seed, const char *rel, const struct stat *st)
 {
@@ -165,45 +169,123 @@ static void put_u32(struct strbuf *sb, uint32_t v)
 	strbuf_add(sb, &v, sizeof v);
 }
 
-/* What a tree needs when it is made again in one block (see carve). */
+static void put_text(struct strbuf *sb, const char *s)
+{
+	put_u32(sb, s ? (uint32_t)strlen(s) : UINT32_MAX);
+	if (s)
+		strbuf_adds(sb, s);
+}
+
+/* How many of each part a tree has. */
 struct tree_size {
 	uint32_t nodes, members, items, text;
 };
 
-static void put_value(struct strbuf *sb, const struct value *v, const char *path,
-		      struct tree_size *size)
+static void measure(const struct value *v, struct tree_size *z)
 {
-	unsigned char head[2] = { (unsigned char)v->kind, v->pos.file == path };
 	size_t i;
 
-	size->nodes++;
-	strbuf_add(sb, head, sizeof head);
-	put_u32(sb, (uint32_t)v->pos.line);
-	put_u32(sb, (uint32_t)v->pos.col);
-	put_u32(sb, v->str ? (uint32_t)v->len : UINT32_MAX);
-	if (v->str) {
-		strbuf_add(sb, v->str, v->len);
-		size->text += (uint32_t)v->len + 1;
-	}
-	strbuf_add(sb, &v->number, sizeof v->number);
-	put_u32(sb, (uint32_t)v->boolean);
-	if (v->kind != VALUE_LIST && v->kind != VALUE_MAP)
-		return;
-	put_u32(sb, (uint32_t)v->n);
-	for (i = 0; i < v->n; i++) {
-		if (v->kind == VALUE_LIST) {
-			size->items++;
-			put_value(sb, v->items[i], path, size);
-			continue;
+	z->nodes++;
+	if (v->str)
+		z->text += (uint32_t)v->len + 1;
+	if (v->kind == VALUE_LIST) {
+		z->items += (uint32_t)v->n;
+		for (i = 0; i < v->n; i++)
+			measure(v->items[i], z);
+	} else if (v->kind == VALUE_MAP) {
+		z->members += (uint32_t)v->n;
+		for (i = 0; i < v->n; i++) {
+			z->text += (uint32_t)strlen(v->members[i].key) + 1;
+			measure(v->members[i].val, z);
 		}
-		size->members++;
-		size->text += (uint32_t)strlen(v->members[i].key) + 1;
-		put_u32(sb, (uint32_t)strlen(v->members[i].key));
-		strbuf_adds(sb, v->members[i].key);
-		put_u32(sb, (uint32_t)v->members[i].key_pos.line);
-		put_u32(sb, (uint32_t)v->members[i].key_pos.col);
-		put_value(sb, v->members[i].val, path, size);
 	}
+}
+
+/* A node, a member and an item as a blob has them: places instead of
+ * pointers (a node's children, a text's first byte), fixed sizes. */
+struct packed_node {
+	double number;
+	int32_t line, col, boolean;
+	uint32_t str; /* place in the text, plus one; 0: none */
+	uint32_t len;
+	uint32_t n, first; /* its items or members: how many, the first's place */
+	uint8_t kind, in_file; /* in_file: the position is in the document's file */
+	uint8_t pad[2];
+};
+
+struct packed_member {
+	uint32_t key; /* place in the text */
+	uint32_t val; /* its node's place */
+	int32_t line, col;
+	uint8_t in_file, pad[3];
+};
+
+/* A tree being packed: its parts, and how many of each are taken. */
+struct packing {
+	struct packed_node *node;
+	struct packed_member *member;
+	uint32_t *item;
+	char *text;
+	struct tree_size used;
+	const char *path; /* the document's: positions in it are marked in_file */
+};
+
+static uint32_t pack_text(struct packing *pk, const char *s, size_t len)
+{
+	uint32_t at = pk->used.text;
+
+	memcpy(pk->text + at, s, len);
+	pk->text[at + len] = '\0';
+	pk->used.text += (uint32_t)len + 1;
+	return at;
+}
+
+/* Lay v out at the next node, before its children (so a child's node
+ * always comes after its parent's); returns that node's place. */
+static uint32_t pack_node(struct packing *pk, const struct value *v)
+{
+	uint32_t at = pk->used.nodes++;
+	struct packed_node *c = &pk->node[at];
+	size_t i;
+
+	c->kind = (uint8_t)v->kind;
+	c->in_file = v->pos.file == pk->path;
+	c->line = v->pos.line;
+	c->col = v->pos.col;
+	c->number = v->number;
+	c->boolean = v->boolean;
+	if (v->str) {
+		c->str = pack_text(pk, v->str, v->len) + 1;
+		c->len = (uint32_t)v->len;
+	}
+	if (v->kind == VALUE_LIST) {
+		c->n = (uint32_t)v->n;
+		c->first = pk->used.items;
+		pk->used.items += c->n;
+		for (i = 0; i < v->n; i++)
+			pk->item[c->first + i] = pack_node(pk, v->items[i]);
+	} else if (v->kind == VALUE_MAP) {
+		c->n = (uint32_t)v->n;
+		c->first = pk->used.members;
+		pk->used.members += c->n;
+		for (i = 0; i < v->n; i++) {
+			struct packed_member *m = &pk->member[c->first + i];
+			const char *key = v->members[i].key;
+
+			m->key = pack_text(pk, key, strlen(key));
+			m->in_file = v->members[i].key_pos.file == pk->path;
+			m->line = v->members[i].key_pos.line;
+			m->col = v->members[i].key_pos.col;
+			m->val = pack_node(pk, v->members[i].val);
+		}
+	}
+	return at;
+}
+
+static size_t packed_bytes(const struct tree_size *z)
+{
+	return z->nodes * sizeof(struct packed_node) + z->members * sizeof(struct packed_member) +
+	       z->items * sizeof(uint32_t) + z->text;
 }
 
 static void pack_doc(const struct doc *d, struct strbuf *sb)
@@ -211,21 +293,33 @@ static void pack_doc(const struct doc *d, struct strbuf *sb)
 	unsigned char flags[2] = { (unsigned char)d->is_markdown, (unsigned char)d->draft };
 	uint64_t body[3] = { d->body_len, d->body_hash, d->meta_hash };
 	struct tree_size size = { 0, 0, 0, 0 };
-	size_t at;
+	struct packing pk;
+	char *bytes;
+	size_t n;
 
 	strbuf_add(sb, flags, sizeof flags);
 	put_u32(sb, (uint32_t)d->body_line);
 	strbuf_add(sb, body, sizeof body);
-	at = sb->len;
-	strbuf_add(sb, &size, sizeof size); /* filled in below */
-	put_value(sb, d->meta, d->path, &size);
-	memcpy(sb->buf + at, &size, sizeof size);
+	put_text(sb, d->url);
+	put_text(sb, d->out);
+	measure(d->meta, &size);
+	n = packed_bytes(&size);
+	bytes = xcalloc(1, n + 1); /* (calloc: no byte of it, padding too, left unset) */
+	memset(&pk, 0, sizeof pk);
+	pk.node = (struct packed_node *)(void *)bytes;
+	pk.member = (struct packed_member *)(pk.node + size.nodes);
+	pk.item = (uint32_t *)(pk.member + size.members);
+	pk.text = (char *)(pk.item + size.items);
+	pk.path = d->path;
+	pack_node(&pk, d->meta);
+	strbuf_add(sb, &size, sizeof size);
+	strbuf_add(sb, bytes, n);
+	free(bytes);
 }
 
 /* Reading a blob back; `bad` is set at the first byte it cannot make sense of. */
 struct unpacker {
 	const char *p, *end;
-	const char *path;
 	int bad;
 };
 
@@ -251,135 +345,143 @@ static uint32_t get_u32(struct unpacker *u)
 	return v;
 }
 
-/*
- * A document's tree is made again in one block of memory: its nodes, then
- * its maps' members, its lists' items, and its text. A rebuild reads
- * 10,000 of them, and a malloc and free for each node, key and string was
- * a quarter of its work. `left` counts down what the blob said it needs.
- */
-struct carve {
-	struct value *node;
-	struct value_member *member;
-	struct value **item;
-	char *text;
-	struct tree_size left;
-};
-
-static char *carve_text(struct carve *c, const char *s, uint32_t len, struct unpacker *u)
+static char *get_text(struct unpacker *u)
 {
-	char *t = c->text;
+	uint32_t len = get_u32(u);
+	const char *p;
 
-	if (len >= c->left.text) {
-		u->bad = 1;
+	if (len == UINT32_MAX || !(p = take(u, len)))
 		return NULL;
-	}
-	memcpy(t, s, len);
-	t[len] = '\0';
-	c->text += len + 1;
-	c->left.text -= len + 1;
-	return t;
+	return xstrndup(p, len);
 }
 
-static struct value *get_value(struct unpacker *u, struct carve *c, int depth)
+/*
+ * The tree is made again in one block of memory: its nodes, its maps'
+ * members, its lists' items and its text (copied whole). Every place is
+ * checked: a text ends in the text, a child's node comes after its
+ * parent's (so no tree read back can loop), a node's children are in
+ * their part.
+ */
+struct unpacking {
+	const char *node, *member, *item; /* the blob's records (not aligned) */
+	struct value *nodes;
+	struct value_member *members;
+	struct value **items;
+	char *text;
+	struct tree_size size;
+	const char *path;
+};
+
+static char *text_at(const struct unpacking *up, uint32_t at, size_t len)
 {
-	const char *head = take(u, 2), *p;
-	struct value *v;
-	uint32_t len, n, i;
-
-	if (!head || head[0] > VALUE_MAP || depth > 1000 || !c->left.nodes) {
-		u->bad = 1;
+	if (at >= up->size.text || len >= up->size.text - at || up->text[at + len])
 		return NULL;
-	}
-	v = c->node++;
-	c->left.nodes--;
-	memset(v, 0, sizeof *v);
-	v->in_block = 1;
-	v->kind = (enum value_kind)head[0];
-	v->pos.file = head[1] ? u->path : NULL;
-	v->pos.line = (int)get_u32(u);
-	v->pos.col = (int)get_u32(u);
-	len = get_u32(u);
-	if (len != UINT32_MAX && (p = take(u, len))) {
-		v->str = carve_text(c, p, len, u);
-		v->len = len;
-	}
-	if ((p = take(u, sizeof v->number)))
-		memcpy(&v->number, p, sizeof v->number);
-	v->boolean = (int)get_u32(u);
-	if (v->kind != VALUE_LIST && v->kind != VALUE_MAP)
-		return u->bad ? NULL : v;
-	n = get_u32(u);
-	if (v->kind == VALUE_LIST) {
-		if (n > c->left.items) {
-			u->bad = 1;
-			return NULL;
-		}
-		v->items = c->item;
-		c->item += n;
-		c->left.items -= n;
-		for (i = 0; i < n && !u->bad; i++)
-			v->items[v->n++] = get_value(u, c, depth + 1);
-	} else {
-		if (n > c->left.members) {
-			u->bad = 1;
-			return NULL;
-		}
-		v->members = c->member;
-		c->member += n;
-		c->left.members -= n;
-		for (i = 0; i < n && !u->bad; i++) {
-			struct value_member *m = &v->members[v->n++];
+	return up->text + at;
+}
 
-			/* as they were written: the keys were checked (and
-			 * found distinct) when the file was parsed */
-			len = get_u32(u);
-			p = take(u, len);
-			m->key = p ? carve_text(c, p, len, u) : NULL;
-			m->key_pos.file = v->pos.file;
-			m->key_pos.line = (int)get_u32(u);
-			m->key_pos.col = (int)get_u32(u);
-			m->val = get_value(u, c, depth + 1);
+static int unpack_tree(struct unpacking *up)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < up->size.nodes; i++) {
+		struct packed_node pn;
+		struct value *v = &up->nodes[i];
+
+		memcpy(&pn, up->node + (size_t)i * sizeof pn, sizeof pn);
+		if (pn.kind > VALUE_MAP)
+			return -1;
+		memset(v, 0, sizeof *v);
+		v->kind = (enum value_kind)pn.kind;
+		v->pos.file = pn.in_file ? up->path : NULL;
+		v->pos.line = pn.line;
+		v->pos.col = pn.col;
+		v->number = pn.number;
+		v->boolean = pn.boolean;
+		v->in_block = 1;
+		if (pn.str) {
+			if (!(v->str = text_at(up, pn.str - 1, pn.len)))
+				return -1;
+			v->len = pn.len;
+		}
+		if (v->kind == VALUE_LIST) {
+			if (pn.first > up->size.items || pn.n > up->size.items - pn.first)
+				return -1;
+			v->items = up->items + pn.first;
+			for (k = 0; k < pn.n; k++) {
+				uint32_t c;
+
+				memcpy(&c, up->item + ((size_t)pn.first + k) * sizeof c, sizeof c);
+				if (c <= i || c >= up->size.nodes)
+					return -1;
+				v->items[k] = &up->nodes[c];
+			}
+			v->n = v->alloc = pn.n;
+		} else if (v->kind == VALUE_MAP) {
+			if (pn.first > up->size.members || pn.n > up->size.members - pn.first)
+				return -1;
+			v->members = up->members + pn.first;
+			for (k = 0; k < pn.n; k++) {
+				struct packed_member pm;
+				struct value_member *m = &v->members[k];
+
+				memcpy(&pm, up->member + ((size_t)pn.first + k) * sizeof pm, sizeof pm);
+				if (pm.val <= i || pm.val >= up->size.nodes || pm.key >= up->size.text ||
+				    !memchr(up->text + pm.key, '\0', up->size.text - pm.key))
+					return -1;
+				m->key = up->text + pm.key;
+				m->key_pos.file = pm.in_file ? up->path : NULL;
+				m->key_pos.line = pm.line;
+				m->key_pos.col = pm.col;
+				m->val = &up->nodes[pm.val];
+			}
+			v->n = v->alloc = pn.n;
 		}
 	}
-	v->alloc = v->n;
-	return u->bad ? NULL : v;
+	return 0;
 }
 
 /* 0, or -1 when the blob is not a packed document (d is then unchanged). */
 static int unpack_doc(struct doc *d, const char *blob, size_t blob_len)
 {
-	struct unpacker u = { blob, blob + blob_len, d->path, 0 };
-	const char *flags = take(&u, 2), *body, *sizes;
+	struct unpacker u = { blob, blob + blob_len, 0 };
+	const char *flags = take(&u, 2), *body, *sizes, *bytes = NULL;
 	uint32_t line = get_u32(&u);
 	uint64_t b[3] = { 0, 0, 0 };
-	struct tree_size size;
-	struct carve c;
-	struct value *meta = NULL;
-	char *block;
+	struct unpacking up;
+	char *url, *out, *block;
 
 	if ((body = take(&u, sizeof b)))
 		memcpy(b, body, sizeof b);
-	sizes = take(&u, sizeof size);
-	if (!sizes)
+	url = get_text(&u);
+	out = get_text(&u);
+	memset(&up, 0, sizeof up);
+	if ((sizes = take(&u, sizeof up.size)))
+		memcpy(&up.size, sizes, sizeof up.size);
+	/* each part is at least a byte of the blob a piece: a damaged count
+	 * cannot ask for more memory than the blob is long */
+	if (sizes && up.size.nodes && up.size.nodes < blob_len && up.size.members < blob_len &&
+	    up.size.items < blob_len && up.size.text < blob_len)
+		bytes = take(&u, packed_bytes(&up.size));
+	if (!bytes || u.bad || u.p != u.end || !flags || !url != !out || (flags[0] && !url)) {
+		free(url);
+		free(out);
 		return -1;
-	memcpy(&size, sizes, sizeof size);
-	/* a node takes at least 26 bytes of the blob, a member 12 more, an
-	 * item none: a damaged count cannot ask for much more than the blob */
-	if (!size.nodes || size.nodes > blob_len / 26 ||
-	    (uint64_t)size.members + size.items >= size.nodes ||
-	    size.text > blob_len + size.nodes)
-		return -1;
-	block = xmalloc(size.nodes * sizeof *c.node + size.members * sizeof *c.member +
-			size.items * sizeof *c.item + size.text);
-	c.node = (struct value *)block;
-	c.member = (struct value_member *)(c.node + size.nodes);
-	c.item = (struct value **)(c.member + size.members);
-	c.text = (char *)(c.item + size.items);
-	c.left = size;
-	meta = get_value(&u, &c, 0);
-	if (u.bad || u.p != u.end || !meta || c.left.nodes || c.left.members || c.left.items ||
-	    c.left.text) {
+	}
+	up.node = bytes;
+	up.member = up.node + (size_t)up.size.nodes * sizeof(struct packed_node);
+	up.item = up.member + (size_t)up.size.members * sizeof(struct packed_member);
+	block = xmalloc(up.size.nodes * sizeof *up.nodes + up.size.members * sizeof *up.members +
+			up.size.items * sizeof *up.items + up.size.text);
+	up.nodes = (struct value *)(void *)block;
+	up.members = (struct value_member *)(up.nodes + up.size.nodes);
+	up.items = (struct value **)(up.members + up.size.members);
+	up.text = (char *)(up.items + up.size.items);
+	memcpy(up.text, up.item + (size_t)up.size.items * sizeof(uint32_t), up.size.text);
+	up.path = d->path;
+	if (unpack_tree(&up) < 0) {
 		free(block);
+		free(url);
+		free(out);
 		return -1;
 	}
 	d->is_markdown = flags[0];
@@ -388,10 +490,10 @@ static int unpack_doc(struct doc *d, const char *blob, size_t blob_len)
 	d->body_len = (size_t)b[0];
 	d->body_hash = b[1];
 	d->meta_hash = b[2];
-	d->meta = meta;
+	d->meta = up.nodes;
 	d->meta_block = block;
-	if (d->is_markdown)
-		slug_url_of(d->rel, &d->url, &d->out);
+	d->url = url;
+	d->out = out;
 	return 0;
 }
 
