@@ -41,7 +41,9 @@ static void set_str(struct value *m, const char *key, const char *s)
 }
 
 /* The wage at each step, when two or more steps have one. Annual wages
- * are shown as hourly (a year of 2,080 hours) when the steps mix them. */
+ * are shown as hourly (a year of 2,080 hours) when the steps mix them.
+ * Specs share the pathway's own nodes (value_share), not copies: they
+ * are made for every pathway on every build and freed at once. */
 static struct value *wage_spec(const struct record *p)
 {
 	const struct value *steps = value_get(p->v, "steps");
@@ -80,14 +82,14 @@ static struct value *wage_spec(const struct record *p)
 		if (!(h && h->kind == VALUE_NUMBER) && !(a && a->kind == VALUE_NUMBER))
 			continue;
 		pt = spec_map(&st->pos);
-		value_map_set(pt, "label", value_copy(title), NULL);
+		value_map_set(pt, "label", value_share(title), NULL);
 		if (h && h->kind == VALUE_NUMBER) {
-			v = value_copy(h);
+			v = value_share(h);
 		} else if (hourly) {
 			v = value_new_number((double)(long long)(a->number / 2080.0 * 100 + 0.5) / 100);
 			v->pos = a->pos;
 		} else {
-			v = value_copy(a);
+			v = value_share(a);
 		}
 		value_map_set(pt, "value", v, NULL);
 		value_list_push(data, pt);
@@ -110,7 +112,7 @@ static struct value *steps_spec(const struct record *p)
 	set_str(spec, "id", id.buf);
 	set_str(spec, "type", "steps");
 	set_str(spec, "title", "The steps of this pathway");
-	value_map_set(spec, "steps", value_copy(steps), NULL);
+	value_map_set(spec, "steps", value_share(steps), NULL);
 	strbuf_release(&id);
 	return spec;
 }
