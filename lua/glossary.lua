@@ -9,12 +9,6 @@ local skills = {}
 -- not once for each skill
 local names
 
--- The order names are tried in: longer first, then alphabetical.
-local function before(a, b)
-	if #a.name ~= #b.name then return #a.name > #b.name end
-	return a.name < b.name
-end
-
 local function collect(site)
 	skills = {}
 	for _, doc in ipairs(site.documents) do
@@ -33,8 +27,9 @@ local function collect(site)
 			end
 		end
 	end
-	-- of two skills with one name, the first in this order is linked
-	table.sort(skills, before)
+	-- no sorting: where several names start at one place, waymark.phrases
+	-- finds the longest; of two skills with one name, the first met here
+	-- (frameworks in file order, skills as listed) is linked
 	local list = {}
 	for k, s in ipairs(skills) do list[k] = s.name end
 	names = waymark.phrases(list)
