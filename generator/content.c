@@ -176,30 +176,10 @@ static void put_text(struct strbuf *sb, const char *s)
 		strbuf_adds(sb, s);
 }
 
-/* How many of each part a tree has. */
+/* How many of each part a packed tree has (value_measure). */
 struct tree_size {
 	uint32_t nodes, members, items, text;
 };
-
-static void measure(const struct value *v, struct tree_size *z)
-{
-	size_t i;
-
-	z->nodes++;
-	if (v->str)
-		z->text += (uint32_t)v->len + 1;
-	if (v->kind == VALUE_LIST) {
-		z->items += (uint32_t)v->n;
-		for (i = 0; i < v->n; i++)
-			measure(v->items[i], z);
-	} else if (v->kind == VALUE_MAP) {
-		z->members += (uint32_t)v->n;
-		for (i = 0; i < v->n; i++) {
-			z->text += (uint32_t)strlen(v->members[i].key) + 1;
-			measure(v->members[i].val, z);
-		}
-	}
-}
 
 /* A node, a member and an item as a blob has them: places instead of
  * pointers (a node's children, a text's first byte), fixed sizes. */
@@ -292,7 +272,8 @@ static void pack_doc(const struct doc *d, struct strbuf *sb)
 {
 	unsigned char flags[2] = { (unsigned char)d->is_markdown, (unsigned char)d->draft };
 	uint64_t body[3] = { d->body_len, d->body_hash, d->meta_hash };
-	struct tree_size size = { 0, 0, 0, 0 };
+	struct tree_size size;
+	struct value_size z = { 0, 0, 0, 0 };
 	struct packing pk;
 	char *bytes;
 	size_t n;
@@ -302,7 +283,11 @@ static void pack_doc(const struct doc *d, struct strbuf *sb)
 	strbuf_add(sb, body, sizeof body);
 	put_text(sb, d->url);
 	put_text(sb, d->out);
-	measure(d->meta, &size);
+	value_measure(d->meta, &z);
+	size.nodes = (uint32_t)z.nodes;
+	size.members = (uint32_t)z.members;
+	size.items = (uint32_t)z.items;
+	size.text = (uint32_t)z.text;
 	n = packed_bytes(&size);
 	bytes = xcalloc(1, n + 1); /* (calloc: no byte of it, padding too, left unset) */
 	memset(&pk, 0, sizeof pk);

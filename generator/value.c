@@ -127,12 +127,7 @@ void value_free(struct value *v)
 	free(v);
 }
 
-/* What a tree takes in a block: its nodes, members, items and text. */
-struct block_size {
-	size_t nodes, members, items, text;
-};
-
-static void block_measure(const struct value *v, struct block_size *z)
+void value_measure(const struct value *v, struct value_size *z)
 {
 	size_t i;
 
@@ -142,12 +137,12 @@ static void block_measure(const struct value *v, struct block_size *z)
 	if (v->kind == VALUE_LIST) {
 		z->items += v->n;
 		for (i = 0; i < v->n; i++)
-			block_measure(v->items[i], z);
+			value_measure(v->items[i], z);
 	} else if (v->kind == VALUE_MAP) {
 		z->members += v->n;
 		for (i = 0; i < v->n; i++) {
 			z->text += strlen(v->members[i].key) + 1;
-			block_measure(v->members[i].val, z);
+			value_measure(v->members[i].val, z);
 		}
 	}
 }
@@ -208,13 +203,13 @@ static struct value *block_copy(const struct value *v, struct block_at *at)
 
 struct value *value_block(struct value *v)
 {
-	struct block_size z = { 0, 0, 0, 0 };
+	struct value_size z = { 0, 0, 0, 0 };
 	struct block_at at;
 	struct value *root;
 
 	if (!v || v->in_block || atomic_load(&v->shares))
 		return v;
-	block_measure(v, &z);
+	value_measure(v, &z);
 	at.node = xmalloc(z.nodes * sizeof *at.node + z.members * sizeof *at.member +
 			  z.items * sizeof *at.item + z.text);
 	at.member = (struct value_member *)(at.node + z.nodes);

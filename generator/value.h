@@ -96,6 +96,12 @@ struct value *value_copy(const struct value *v);
  * processor's caches. A shared tree, or one in a block already, is
  * returned as it is. */
 struct value *value_block(struct value *v);
+/* What a tree takes in a block: its nodes, members, items and text (each
+ * string and key with its NUL), added to *z. */
+struct value_size {
+	size_t nodes, members, items, text;
+};
+void value_measure(const struct value *v, struct value_size *z);
 
 /* Append `item` to a list; the list takes ownership. */
 void value_list_push(struct value *list, struct value *item);
