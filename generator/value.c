@@ -405,23 +405,6 @@ unsigned long long value_hash_bytes(const void *data, size_t len, unsigned long 
 	return h;
 }
 
-unsigned long long value_hash_fast(const void *data, size_t len, unsigned long long h)
-{
-	const unsigned char *p = data;
-	uint64_t w;
-
-	h ^= (uint64_t)len * 0x9e3779b97f4a7c15ULL;
-	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, p, len);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	return h ^ (h >> 29);
-}
-
 /*
  * A tree's hash is built from its nodes' own hashes (each node: its kind,
  * text and its children's hashes), so that a node's hash does not depend
