@@ -13,7 +13,8 @@ DEB_PKGS  = libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-d
             libgd-dev libfreetype-dev libfontconfig-dev fonts-dejavu-core check libmicrohttpd-dev pkg-config
 WARN      = -std=c11 -Wall -Wextra -Werror
 DEFS      = -D_DEFAULT_SOURCE -DWAYMARK_DATADIR='"$(PREFIX)/share/waymark"' \
-            $(if $(GD_SONAME),-DWAYMARK_GD_SONAME='"$(GD_SONAME)"')
+            $(if $(GD_SONAME),-DWAYMARK_GD_SONAME='"$(GD_SONAME)"') \
+            $(if $(MHD_SONAME),-DWAYMARK_MHD_SONAME='"$(MHD_SONAME)"')
 OPT      ?= -O2 -g
 # bin/waymark is linked with link-time optimization (across files: 6% fewer
 # instructions in a rebuild); the objects keep ordinary code too, for the
@@ -23,11 +24,14 @@ LTO      ?= -flto=auto -ffat-lto-objects
 # pkg-config is asked only once the deps step has made sure it is there.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lcmark-gfm -lpthread -lm
-# waymark itself opens libgd only when it draws a chart (generator/gdlib.h):
-# linked, it and its sixty libraries load on every run. Its file name comes
-# from the library being built against.
-BIN_LIBS   = $(shell pkg-config --libs $(filter-out gdlib,$(PKGS)) 2>/dev/null) -lcmark-gfm-extensions -lcmark-gfm -lpthread -lm -ldl
-GD_SONAME  = $(shell readelf -d "$$(pkg-config --variable=libdir gdlib 2>/dev/null)/libgd.so" 2>/dev/null | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+# waymark itself opens libgd only when it draws a chart (generator/gdlib.h)
+# and libmicrohttpd only when it serves (generator/mhdlib.h): linked, they
+# and the seventy libraries they need load on every run. Their file names
+# come from the libraries being built against.
+BIN_LIBS   = $(shell pkg-config --libs $(filter-out gdlib libmicrohttpd,$(PKGS)) 2>/dev/null) -lcmark-gfm-extensions -lcmark-gfm -lpthread -lm -ldl
+soname     = $(shell readelf -d "$$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2)" 2>/dev/null | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+GD_SONAME  = $(call soname,gdlib,libgd.so)
+MHD_SONAME = $(call soname,libmicrohttpd,libmicrohttpd.so)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 CFLAGS_ALL = $(WARN) $(OPT) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)

@@ -8,7 +8,7 @@
  * Linking libgd made every run of waymark load it and the sixty libraries
  * it needs (the image codecs of HEIF, AVIF, TIFF, WebP...), about 12 ms
  * before main() on this machine: most of a rebuild that changed nothing.
- * So waymark opens it with dlopen when a chart is first drawn, and calls
+ * So waymark opens it (dynlib.h) when a chart is first drawn, and calls
  * the few functions it uses through this table.
  */
 struct gdlib {

@@ -19,11 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <microhttpd.h>
-
 #include "build.h"
 #include "config.h"
 #include "fsutil.h"
+#include "mhdlib.h"
 #include "strbuf.h"
 #include "threads.h"
 #include "watch.h"
@@ -56,6 +55,9 @@ struct serve {
 	char *base_path;        /* "/" or "/sub/" from base_url, after a good build */
 	char *reads;            /* what the last build's hooks read (watch_files); main thread */
 };
+
+/* libmicrohttpd, opened when serving starts (set before the daemon runs) */
+static const struct mhdlib *mhd;
 
 /* ============================================================ pages */
 
@@ -205,10 +207,10 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, unsigned statu
 
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	ret = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
+	mhd->add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd->add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	ret = mhd->queue_response(conn, status, r);
+	mhd->destroy_response(r);
 	return ret;
 }
 
@@ -220,7 +222,7 @@ static enum MHD_Result send_buffer(struct MHD_Connection *conn, unsigned status,
 	char *data = strbuf_detach(sb, &len);
 
 	return send_response(conn, status,
-			     MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE), type);
+			     mhd->create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE), type);
 }
 
 static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned status, const char *text)
@@ -251,9 +253,9 @@ static enum MHD_Result send_redirect(struct MHD_Connection *conn, const char *pa
 	struct MHD_Response *r;
 
 	add_url(&loc, path);
-	r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	r = mhd->create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	if (r)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, loc.buf);
+		mhd->add_response_header(r, MHD_HTTP_HEADER_LOCATION, loc.buf);
 	strbuf_release(&loc);
 	return send_response(conn, MHD_HTTP_MOVED_PERMANENTLY, r, "text/plain; charset=utf-8");
 }
@@ -320,7 +322,7 @@ static enum MHD_Result send_file(struct MHD_Connection *conn, const char *path)
 			close(fd);
 		return send_text(conn, MHD_HTTP_NOT_FOUND, "not found\n");
 	}
-	r = MHD_create_response_from_fd((uint64_t)st.st_size, fd); /* closes fd */
+	r = mhd->create_response_from_fd((uint64_t)st.st_size, fd); /* closes fd */
 	if (!r)
 		close(fd);
 	return send_response(conn, MHD_HTTP_OK, r, content_type(path));
@@ -459,7 +461,7 @@ out:
 static enum MHD_Result send_events(struct serve *s, struct MHD_Connection *conn)
 {
 	struct client *c = xcalloc(1, sizeof *c);
-	const char *since = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
+	const char *since = mhd->lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
 	struct MHD_Response *r;
 	char *end;
 
@@ -474,7 +476,7 @@ static enum MHD_Result send_events(struct serve *s, struct MHD_Connection *conn)
 		if (!*end)
 			c->gen = g;
 	}
-	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, events_read, c, free);
+	r = mhd->create_response_from_callback(MHD_SIZE_UNKNOWN, 256, events_read, c, free);
 	if (!r)
 		free(c);
 	return send_response(conn, MHD_HTTP_OK, r, "text/event-stream");
@@ -724,6 +726,7 @@ int serve_run(const struct serve_opts *opts, struct diag_list *dl)
 	sigset_t block, old;
 	pthread_condattr_t ca;
 	int sig_fd, listen_fd = -1, port = opts->port, status = 3;
+	const char *why;
 
 	memset(&s, 0, sizeof s);
 	s.opts = opts;
@@ -746,6 +749,11 @@ int serve_run(const struct serve_opts *opts, struct diag_list *dl)
 		diag_io_error(dl, NULL, "unable to catch signals: %s", strerror(errno));
 		goto done;
 	}
+	if (!(mhd = mhdlib(&why))) {
+		diag_io_error(dl, NULL, "unable to open libmicrohttpd, which waymark serve needs: %s",
+			      why);
+		goto done;
+	}
 	/* the address first: a port in use is found before a long build */
 	listen_fd = listen_on(opts->bind, &port, dl);
 	if (listen_fd < 0 || make_private_dir(&s, dl) < 0)
@@ -758,7 +766,7 @@ int serve_run(const struct serve_opts *opts, struct diag_list *dl)
 	watch_files(w, s.reads, dl);
 	diag_list_print(dl, opts->err); /* warnings about directories not watched */
 	diag_list_release(dl);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+	d = mhd->start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 				     MHD_USE_AUTO,
 			     0, NULL, NULL, handle, &s, MHD_OPTION_LISTEN_SOCKET, listen_fd,
 			     MHD_OPTION_END);
@@ -780,7 +788,7 @@ done:
 	pthread_cond_broadcast(&s.changed);
 	pthread_mutex_unlock(&s.lock);
 	if (d)
-		MHD_stop_daemon(d); /* waits for every connection's thread */
+		mhd->stop_daemon(d); /* waits for every connection's thread */
 	if (listen_fd >= 0)
 		close(listen_fd);
 	watch_free(w);
