@@ -81,6 +81,17 @@ struct build {
 	char **dirty;              /* pages a quick build changed, sorted */
 	size_t ndirty;
 	struct quick next_quick;   /* for the next build (gather_quick) */
+	struct last_page *last;    /* per rank of the last build's pages (read_last) */
+	struct pages_tokens *tokens; /* their dependencies' tokens */
+};
+
+/* A page of the last build, as its cache entry says (read_last): the key
+ * it was made with, where its body went, and its dependencies. */
+struct last_page {
+	unsigned long long key;
+	struct quick_splice splice;
+	size_t first, n; /* its tokens in build.tokens */
+	int ok;          /* 0: nothing to check, the page is rendered */
 };
 
 /* "https://example.org/sub/" → "/sub/"; "/" → "/" */
@@ -579,16 +590,39 @@ static void side_finish(struct side_job *j, struct diag_list *dl)
 
 /* Which of the last build's pages are still in the output (cache_look),
  * while the model and plan keep one thread busy and the other waits. */
+/* Read every cache entry of the last build's pages: "<key> [splice]
+ * <dependencies>", their tokens numbered. */
+static void read_last(struct build *b)
+{
+	size_t i, n = cache_pages(b->cache);
+
+	b->tokens = pages_tokens_new();
+	b->last = xcalloc(n + 1, sizeof *b->last);
+	for (i = 0; i < n; i++) {
+		const char *text = cache_page_deps(b->cache, i), *end, *deps;
+		struct last_page *l = &b->last[i];
+
+		if (strlen(text) < 16 || strbuf_read_hex(text, &l->key, &end) < 0)
+			continue;
+		deps = quick_note_parse(text + 16 + (text[16] == ' '), &l->splice);
+		l->ok = pages_tokens_add(b->tokens, deps, &l->first, &l->n) == 0;
+	}
+}
+
+/* Ahead of the pages, on a thread of its own while the content loads and
+ * the model is built: whether each output is still there, and what each
+ * page depended on. */
 static void *look_ahead(void *arg)
 {
 	struct side_job *j = arg;
-	const struct build *b = j->b;
+	struct build *b = j->b;
 	int fd = open(b->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd >= 0) {
 		cache_look(b->cache, fd);
 		close(fd);
 	}
+	read_last(b);
 	return NULL;
 }
 
@@ -751,12 +785,13 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 {
 	const struct layout_print *l = &b->layouts[b->layout_of[p - b->pages.items]];
 	const char *layout = l->name;
-	unsigned long long hash, seed = l->seed, key, was = 0, was_hash;
+	unsigned long long hash, seed = l->seed, key, was_hash;
 	struct value *ctx;
 	struct strbuf note = STRBUF_INIT, tokens = STRBUF_INIT;
 	struct pages_deps deps = { NULL, 0, 0, 0, 0, 0, 0, 0 };
 	struct quick_splice *splice = &b->splices[p - b->pages.items], old_splice = { .ok = 0 };
-	const char *old, *old_deps = NULL;
+	const struct last_page *last = NULL;
+	long rank;
 	int kept = 0;
 
 	if (!l->has) {
@@ -767,17 +802,15 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 			   layout, b->cfg.theme, p->url);
 		return;
 	}
-	was_hash = cache_get(b->cache, p->out, &old);
+	was_hash = cache_get(b->cache, p->out, NULL);
 	if (was_hash && is_dirty(b, p->out))
 		was_hash = 0;
-	if (was_hash && strlen(old) >= 16) {
-		const char *end;
-
-		if (strbuf_read_hex(old, &was, &end) == 0)
-			old_deps = quick_note_parse(old + 16 + (old[16] == ' '), &old_splice);
+	if (was_hash && (rank = cache_rank(b->cache, p->out)) >= 0 && b->last[rank].ok) {
+		last = &b->last[rank];
+		old_splice = last->splice;
 	}
-	if (old_deps && pages_deps_key(env, p, old_deps, seed, &key) == 0 && key == was &&
-	    output_keep(&b->out, p->out, cache_there(b->cache, p->out)) == 0) {
+	if (last && pages_tokens_key(b->tokens, env, p, last->first, last->n, seed, &key) == 0 &&
+	    key == last->key && output_keep(&b->out, p->out, cache_there(b->cache, p->out)) == 0) {
 		/* nothing it read has changed: keep last build's file */
 		cache_keep(b->cache, p->out);
 		*splice = old_splice;
@@ -1833,6 +1866,9 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	read_dirty(&b);
 	phase("prints", &tp);
 	side_finish(&looked, dl);
+	if (!b.last) /* no look ahead (a dry run) */
+		read_last(&b);
+	pages_tokens_print(b.tokens, &b.env);
 	side_start(&extras, &b, write_extras);
 	render_pages(&b, st);
 	if (atomic_load(&b.cache_damaged))
@@ -1887,6 +1923,8 @@ finish:
 	free(b.layout_of);
 	fs_list_release(&b.listed);
 	free(b.splices);
+	free(b.last);
+	pages_tokens_free(b.tokens);
 	for (size_t i = 0; i < b.nlambdas; i++)
 		free(b.lambdas[i]);
 	free(b.lambdas);

@@ -338,6 +338,24 @@ unsigned long long cache_get(struct cache *c, const char *out, const char **deps
 	return e ? e->hash : 0;
 }
 
+size_t cache_pages(struct cache *c)
+{
+	pages_parse(c);
+	return c->npages;
+}
+
+const char *cache_page_deps(struct cache *c, size_t rank)
+{
+	return c->pages[rank].deps;
+}
+
+long cache_rank(struct cache *c, const char *out)
+{
+	const struct page_entry *e = page_find(c, out);
+
+	return e ? (long)(e - c->pages) : -1;
+}
+
 void cache_look(struct cache *c, int dirfd)
 {
 	size_t i;

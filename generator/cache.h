@@ -39,6 +39,12 @@ unsigned long long cache_get(struct cache *c, const char *out, const char **deps
  * says what it found of `out`: 1 a file, 0 not, -1 not looked at. */
 void cache_look(struct cache *c, int dirfd);
 int cache_there(struct cache *c, const char *out);
+/* The last build's pages by rank, for work on them all ahead of the
+ * pages: how many there are, and what cache_get gives of each (rank <
+ * cache_pages). cache_rank is `out`'s rank, or -1. */
+size_t cache_pages(struct cache *c);
+const char *cache_page_deps(struct cache *c, size_t rank);
+long cache_rank(struct cache *c, const char *out);
 /* Record `hash` and `deps` (NULL for none; no newlines) for `out` in this
  * build's cache. */
 void cache_put(struct cache *c, const char *out, unsigned long long hash, const char *deps);

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2056,17 +2057,17 @@ static inline unsigned long long mix(unsigned long long n, unsigned long long h)
 	return h ^ (h >> 32);
 }
 
-int pages_deps_key(const struct pages_env *env, const struct page *p, const char *text,
-		   unsigned long long seed, unsigned long long *key)
+/* A page's key before its dependencies: its own print, then the
+ * breadcrumb trail's, each ancestor page's (a copy of the URL cut short
+ * after each slash in turn). */
+static unsigned long long key_start(const struct page_list *pl, const struct page *p,
+				    unsigned long long seed)
 {
-	const struct page_list *pl = env->pages;
 	unsigned long long h = mix(p->print, seed);
-	const char *s = p->url + 1, *t;
+	const char *s = p->url + 1;
 	char buf[512], *anc;
 	size_t ulen = strlen(p->url);
 
-	/* the breadcrumb trail: each ancestor page's title and URL (a copy
-	 * of the URL cut short after each slash in turn) */
 	anc = ulen < sizeof buf ? buf : xmalloc(ulen + 1);
 	memcpy(anc, p->url, ulen + 1);
 	for (; (s = strchr(s, '/')) && s[1]; s++) {
@@ -2081,50 +2082,231 @@ int pages_deps_key(const struct pages_env *env, const struct page *p, const char
 	}
 	if (anc != buf)
 		free(anc);
+	return h;
+}
+
+/* One token of a dependency text: "p", "q4", "k3", "o3", "l3" or
+ * "r3:id". */
+struct token {
+	char letter;
+	unsigned kind;
+	const char *id; /* "r" only: not NUL-terminated */
+	size_t len;
+};
+
+/* Read the token at t (ending at a space or the end) into *tok; 0, or -1
+ * when it is not one. *end is where it ends. */
+static int token_parse(const char *t, struct token *tok, const char **end)
+{
+	const char *e = t, *d = t + 1;
+	unsigned k = 0;
+
+	e += strcspn(t, " ");
+	*end = e;
+	tok->letter = *t;
+	tok->id = NULL;
+	tok->len = 0;
+	if (*t == 'p' && d == e) {
+		tok->kind = 0;
+		return 0;
+	}
+	if (*d < '0' || *d > '9')
+		return -1;
+	for (; *d >= '0' && *d <= '9' && k < RECORD_KINDS + PAGE_KINDS; d++)
+		k = k * 10 + (unsigned)(*d - '0');
+	tok->kind = k;
+	if (*t == 'q' && d == e)
+		return k < PAGE_KINDS ? 0 : -1;
+	if (k >= RECORD_KINDS)
+		return -1;
+	if ((*t == 'k' || *t == 'o' || *t == 'l') && d == e)
+		return 0;
+	if (*t == 'r' && *d == ':') {
+		tok->id = d + 1;
+		tok->len = (size_t)(e - d - 1);
+		return 0;
+	}
+	return -1;
+}
+
+/* What a token stands for in this build: 0, or -1 for a record it does
+ * not have. */
+static int token_print(const struct pages_env *env, const struct token *tok,
+		       unsigned long long *print)
+{
+	const struct page_list *pl = env->pages;
+	const struct record *r;
+
+	switch (tok->letter) {
+	case 'p':
+		*print = pl->set_print;
+		return 0;
+	case 'q':
+		*print = pl->page_kind_print[tok->kind];
+		return 0;
+	case 'k':
+		*print = pl->kind_print[tok->kind];
+		return 0;
+	case 'o':
+		*print = pl->order_print[tok->kind];
+		return 0;
+	case 'l':
+		*print = pl->link_print[tok->kind];
+		return 0;
+	default:
+		r = model_find_n(env->model, (enum record_kind)tok->kind, tok->id, tok->len);
+		if (!r)
+			return -1;
+		*print = r->print;
+		return 0;
+	}
+}
+
+int pages_deps_key(const struct pages_env *env, const struct page *p, const char *text,
+		   unsigned long long seed, unsigned long long *key)
+{
+	unsigned long long h = key_start(env->pages, p, seed), print;
+	const char *t, *end;
+	struct token tok;
+
 	/*
-	 * Tokens, a space between ("p", "k3", "l3", "o3", "q4", "r3:id"): a site of
-	 * 10,000 pages checks 230,000 of them in a rebuild. The text itself
-	 * is not hashed: it is the one this key was made from, unless the
-	 * pages file is damaged, which its check (cache.c) finds first.
+	 * Tokens, a space between ("p", "k3", "l3", "o3", "q4", "r3:id"). The
+	 * text itself is not hashed: it is the one this key was made from,
+	 * unless the pages file is damaged, which its check (cache.c) finds
+	 * first.
 	 */
-	for (t = text; *t; t += *t == ' ') {
-		const char *end = strchr(t, ' '), *d = t + 1;
-		unsigned k = 0;
-
-		if (!end)
-			end = t + strlen(t);
-
-		if (*d < '0' || *d > '9') {
-			if (*t != 'p' || d != end)
-				return -1;
-			h = mix(pl->set_print, h);
-			t = end;
-			continue;
-		}
-		for (; *d >= '0' && *d <= '9' && k < RECORD_KINDS + PAGE_KINDS; d++)
-			k = k * 10 + (unsigned)(*d - '0');
-		if (*t == 'q' && d == end && k < PAGE_KINDS) {
-			h = mix(pl->page_kind_print[k], h);
-			t = end;
-			continue;
-		}
-		if (k >= RECORD_KINDS)
+	for (t = text; *t; t = end + (*end == ' ')) {
+		if (token_parse(t, &tok, &end) < 0 || token_print(env, &tok, &print) < 0)
 			return -1;
-		if ((*t == 'k' || *t == 'o' || *t == 'l') && d == end) {
-			h = mix(*t == 'k' ? pl->kind_print[k] : *t == 'o' ? pl->order_print[k]
-								    : pl->link_print[k], h);
-		} else if (*t == 'r' && *d == ':') {
-			const struct record *r = model_find_n(env->model, (enum record_kind)k, d + 1,
-							      (size_t)(end - d - 1));
-
-			if (!r)
-				return -1;
-			h = mix(r->print, h);
-		} else {
-			return -1;
-		}
-		t = end;
+		h = mix(print, h);
 	}
 	*key = h;
 	return 0;
+}
+
+/* ------------------------------------------------------ pages_tokens */
+
+struct pages_tokens {
+	struct token *tok;           /* each distinct token, by number */
+	const char **text;           /* as the text has it (not NUL-terminated) */
+	size_t *len;
+	unsigned long long *print;   /* its print in this build (pages_tokens_print) */
+	unsigned char *missing;      /* 1: a record this build does not have */
+	size_t n, alloc;
+	uint32_t *slot;              /* open addressing: number + 1, 0 empty */
+	size_t mask;
+	uint32_t *ids;               /* every text's numbers, one after another */
+	size_t nids, aids;
+};
+
+struct pages_tokens *pages_tokens_new(void)
+{
+	struct pages_tokens *t = xcalloc(1, sizeof *t);
+
+	t->mask = 4095;
+	t->slot = xcalloc(t->mask + 1, sizeof *t->slot);
+	return t;
+}
+
+static size_t token_slot(const char *text, size_t len, size_t mask)
+{
+	return (size_t)value_hash_fast(text, len, VALUE_HASH_SEED) & mask;
+}
+
+/* The number of the token text[0..len), read only when new; -1 when it
+ * is not a token. */
+static long token_number(struct pages_tokens *t, const char *text, size_t len)
+{
+	size_t h, i;
+	const char *end;
+	struct token tok;
+
+	for (h = token_slot(text, len, t->mask); t->slot[h]; h = (h + 1) & t->mask) {
+		i = t->slot[h] - 1;
+		if (t->len[i] == len && !memcmp(t->text[i], text, len))
+			return (long)i;
+	}
+	if (token_parse(text, &tok, &end) < 0)
+		return -1;
+	XGROW(t->tok, t->alloc, t->n + 1);
+	t->text = xrealloc(t->text, t->alloc * sizeof *t->text);
+	t->len = xrealloc(t->len, t->alloc * sizeof *t->len);
+	t->tok[t->n] = tok;
+	t->text[t->n] = text;
+	t->len[t->n] = len;
+	t->slot[h] = (uint32_t)++t->n;
+	if (t->n * 2 > t->mask + 1) { /* grow: at most half full */
+		free(t->slot);
+		t->mask = t->mask * 2 + 1;
+		t->slot = xcalloc(t->mask + 1, sizeof *t->slot);
+		for (i = 0; i < t->n; i++) {
+			for (h = token_slot(t->text[i], t->len[i], t->mask); t->slot[h];
+			     h = (h + 1) & t->mask)
+				;
+			t->slot[h] = (uint32_t)i + 1;
+		}
+	}
+	return (long)(t->n - 1);
+}
+
+int pages_tokens_add(struct pages_tokens *t, const char *text, size_t *first, size_t *n)
+{
+	const char *p;
+	size_t start = t->nids, len;
+	long id;
+
+	for (p = text; *p; p += len + (p[len] == ' ')) {
+		len = strcspn(p, " ");
+		if ((id = token_number(t, p, len)) < 0) {
+			t->nids = start;
+			return -1;
+		}
+		XGROW(t->ids, t->aids, t->nids + 1);
+		t->ids[t->nids++] = (uint32_t)id;
+	}
+	*first = start;
+	*n = t->nids - start;
+	return 0;
+}
+
+void pages_tokens_print(struct pages_tokens *t, const struct pages_env *env)
+{
+	size_t i;
+
+	free(t->print);
+	free(t->missing);
+	t->print = xcalloc(t->n + 1, sizeof *t->print);
+	t->missing = xcalloc(t->n + 1, 1);
+	for (i = 0; i < t->n; i++)
+		t->missing[i] = token_print(env, &t->tok[i], &t->print[i]) < 0;
+}
+
+int pages_tokens_key(const struct pages_tokens *t, const struct pages_env *env,
+		     const struct page *p, size_t first, size_t n, unsigned long long seed,
+		     unsigned long long *key)
+{
+	unsigned long long h = key_start(env->pages, p, seed);
+	size_t i;
+
+	for (i = first; i < first + n; i++) {
+		if (t->missing[t->ids[i]])
+			return -1;
+		h = mix(t->print[t->ids[i]], h);
+	}
+	*key = h;
+	return 0;
+}
+
+void pages_tokens_free(struct pages_tokens *t)
+{
+	if (!t)
+		return;
+	free(t->tok);
+	free(t->text);
+	free(t->len);
+	free(t->print);
+	free(t->missing);
+	free(t->slot);
+	free(t->ids);
+	free(t);
 }

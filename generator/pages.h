@@ -129,6 +129,28 @@ void pages_deps_text(const struct pages_deps *deps, struct strbuf *out);
  */
 int pages_deps_key(const struct pages_env *env, const struct page *p, const char *text,
 		   unsigned long long seed, unsigned long long *key);
+
+/*
+ * The last build's dependency texts, read once ahead of the pages (on a
+ * thread that would otherwise wait): each distinct token ("r3:teamwork")
+ * gets a number, and pages_tokens_print works out what each stands for
+ * in this build once, so that checking a page's key is a few multiplies
+ * rather than reading its text and finding its records again. The key is
+ * the one pages_deps_key gives from the same text.
+ */
+struct pages_tokens;
+struct pages_tokens *pages_tokens_new(void);
+/* Number the tokens of `text` (borrowed until pages_tokens_free): they
+ * are then the table's [*first, *first + *n). -1 when one is not a
+ * token. Not thread-safe. */
+int pages_tokens_add(struct pages_tokens *t, const char *text, size_t *first, size_t *n);
+/* Once the prints are worked out (pages_fingerprint). */
+void pages_tokens_print(struct pages_tokens *t, const struct pages_env *env);
+/* pages_deps_key, for the text numbered [first, first + n). */
+int pages_tokens_key(const struct pages_tokens *t, const struct pages_env *env,
+		     const struct page *p, size_t first, size_t n, unsigned long long seed,
+		     unsigned long long *key);
+void pages_tokens_free(struct pages_tokens *t);
 /* Set the prints of every record and page, and the page list's kind,
  * order and set prints. Bodies must have been rendered (doc->body_key). */
 void pages_fingerprint(struct model *m, struct page_list *pl);

@@ -1,4 +1,4 @@
-/* check_model: finding records by id. */
+/* check_model: finding records by id, and what a page depended on. */
 #include "test.h"
 
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "fsutil.h"
 #include "model.h"
+#include "pages.h"
 
 static char tmp[256];
 static struct content content;
@@ -70,6 +71,81 @@ START_TEST(a_token_finds_its_record_whole)
 }
 END_TEST
 
+/* A page's key from its dependency text, both ways: read from the text
+ * (pages_deps_key) and from the numbered tokens (pages_tokens_key). */
+static int key_both_ways(const struct pages_env *env, const struct page *p, const char *text,
+			 unsigned long long *key)
+{
+	struct pages_tokens *t = pages_tokens_new();
+	size_t first, n, first2, n2;
+	unsigned long long k1 = 0, k2 = 0;
+	int r1, r2;
+
+	/* a text numbered twice gets the same numbers, after the first's */
+	ck_assert_int_eq(pages_tokens_add(t, "p k0", &first, &n), 0);
+	ck_assert_int_eq(pages_tokens_add(t, text, &first, &n), 0);
+	ck_assert_int_eq(pages_tokens_add(t, text, &first2, &n2), 0);
+	ck_assert_uint_eq(n2, n);
+	ck_assert_uint_eq(first2, first + n);
+	pages_tokens_print(t, env);
+	r1 = pages_deps_key(env, p, text, 42, &k1);
+	r2 = pages_tokens_key(t, env, p, first, n, 42, &k2);
+	ck_assert_int_eq(r1, r2);
+	ck_assert_int_eq(pages_tokens_key(t, env, p, first2, n2, 42, key), r1);
+	if (r1 == 0) {
+		ck_assert(k1 == k2);
+		ck_assert(*key == k1);
+	}
+	pages_tokens_free(t);
+	return r1;
+}
+
+START_TEST(a_page_key_is_the_same_from_numbered_tokens)
+{
+	struct page_list pl;
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct pages_env env;
+	const struct page *p;
+	char text[256];
+	unsigned long long a, b, c;
+	struct pages_tokens *t = pages_tokens_new();
+	size_t first, n;
+	unsigned skill = (unsigned)RECORD_SKILL;
+
+	memset(&pl, 0, sizeof pl);
+	ck_assert_int_eq(pages_plan(&pl, &model, &content, &dl), 0);
+	pages_fingerprint(&model, &pl);
+	memset(&env, 0, sizeof env);
+	env.model = &model;
+	env.pages = &pl;
+	p = &pl.items[pl.n - 1];
+
+	snprintf(text, sizeof text, "k%u o%u l%u p q0 r%u:fw/team r%u:fw/teamwork", skill, skill,
+		 skill, skill, skill);
+	ck_assert_int_eq(key_both_ways(&env, p, text, &a), 0);
+	snprintf(text, sizeof text, "k%u o%u l%u p q0 r%u:fw/teamwork r%u:fw/team", skill, skill,
+		 skill, skill, skill);
+	ck_assert_int_eq(key_both_ways(&env, p, text, &b), 0);
+	ck_assert(a != b); /* in order */
+	ck_assert_int_eq(key_both_ways(&env, p, "", &c), 0);
+	ck_assert(c != a);
+	/* a record this build does not have: the page is made again */
+	snprintf(text, sizeof text, "p r%u:fw/gone", skill);
+	ck_assert_int_eq(key_both_ways(&env, p, text, &a), -1);
+	/* not tokens at all */
+	ck_assert_int_eq(pages_deps_key(&env, p, "p x9", 42, &a), -1);
+	ck_assert_int_eq(pages_tokens_add(t, "p x9", &first, &n), -1);
+	ck_assert_int_eq(pages_tokens_add(t, "p  k0", &first, &n), -1);
+	ck_assert_int_eq(pages_tokens_add(t, "q99", &first, &n), -1);
+	ck_assert_int_eq(pages_tokens_add(t, "p k0", &first, &n), 0);
+	ck_assert_uint_eq(first, 0); /* nothing left of the failed ones */
+	ck_assert_uint_eq(n, 2);
+	pages_tokens_free(t);
+	pages_release(&pl);
+	diag_list_release(&dl);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("model");
@@ -77,6 +153,7 @@ static Suite *suite(void)
 
 	tcase_add_checked_fixture(tc, build, release);
 	tcase_add_test(tc, a_token_finds_its_record_whole);
+	tcase_add_test(tc, a_page_key_is_the_same_from_numbered_tokens);
 	suite_add_tcase(s, tc);
 	return s;
 }
