@@ -174,22 +174,22 @@ static unsigned long long bodies_depend_on(const struct build *b)
 	if (everything)
 		h = value_hash(b->cfg.raw, h);
 	else if (hookrun_sees_everything(b->hooks))
-		h = value_hash_bytes(&state, sizeof state, h);
-	h = value_hash_bytes(&b->reads, sizeof b->reads, h);
-	h = value_hash_bytes(&b->cfg.unsafe, sizeof b->cfg.unsafe, h);
-	h = value_hash_bytes(b->base_path, strlen(b->base_path) + 1, h);
-	h = value_hash_bytes(&lua, sizeof lua, h);
+		h = value_hash_fast(&state, sizeof state, h);
+	h = value_hash_fast(&b->reads, sizeof b->reads, h);
+	h = value_hash_fast(&b->cfg.unsafe, sizeof b->cfg.unsafe, h);
+	h = value_hash_fast(b->base_path, strlen(b->base_path) + 1, h);
+	h = value_hash_fast(&lua, sizeof lua, h);
 	for (i = 0; i < b->theme.nids; i++)
-		h = value_hash_bytes(b->theme.ids[i], strlen(b->theme.ids[i]) + 1, h);
+		h = value_hash_fast(b->theme.ids[i], strlen(b->theme.ids[i]) + 1, h);
 	for (i = 0; i < b->content.n; i++) {
 		const struct doc *d = b->content.docs[i];
 
-		h = value_hash_bytes(d->rel, strlen(d->rel) + 1, h);
+		h = value_hash_fast(d->rel, strlen(d->rel) + 1, h);
 		if (d->url)
-			h = value_hash_bytes(d->url, strlen(d->url) + 1, h);
+			h = value_hash_fast(d->url, strlen(d->url) + 1, h);
 		if (everything) {
-			h = value_hash_bytes(&d->meta_hash, sizeof d->meta_hash, h);
-			h = value_hash_bytes(&d->body_hash, sizeof d->body_hash, h);
+			h = value_hash_fast(&d->meta_hash, sizeof d->meta_hash, h);
+			h = value_hash_fast(&d->body_hash, sizeof d->body_hash, h);
 		}
 	}
 	return h;
@@ -291,11 +291,11 @@ static int body_blobs(const struct build *b)
 static unsigned long long body_key(const struct doc *d, unsigned long long depends,
 				   const char *prefix, int shift)
 {
-	unsigned long long key = value_hash_bytes(&d->body_hash, sizeof d->body_hash, depends);
+	unsigned long long key = value_hash_fast(&d->body_hash, sizeof d->body_hash, depends);
 
-	key = value_hash_bytes(&d->meta_hash, sizeof d->meta_hash, key);
-	key = value_hash_bytes(prefix ? prefix : "", prefix ? strlen(prefix) + 1 : 1, key);
-	return value_hash_bytes(&shift, sizeof shift, key);
+	key = value_hash_fast(&d->meta_hash, sizeof d->meta_hash, key);
+	key = value_hash_fast(prefix ? prefix : "", prefix ? strlen(prefix) + 1 : 1, key);
+	return value_hash_fast(&shift, sizeof shift, key);
 }
 
 /*

@@ -154,14 +154,14 @@ static struct doc *load_markdown(struct doc *d, struct strbuf *text, struct diag
  */
 static unsigned long long doc_key(unsigned long long seed, const char *rel, const struct stat *st)
 {
-	unsigned long long h = value_hash_bytes("doc", 4, seed);
+	unsigned long long h = value_hash_fast("doc", 4, seed);
 	uint64_t f[7] = { (uint64_t)st->st_size, (uint64_t)st->st_mtim.tv_sec,
 			  (uint64_t)st->st_mtim.tv_nsec, (uint64_t)st->st_ctim.tv_sec,
 			  (uint64_t)st->st_ctim.tv_nsec, (uint64_t)st->st_ino,
 			  (uint64_t)st->st_dev };
 
-	h = value_hash_bytes(rel, strlen(rel) + 1, h);
-	return value_hash_bytes(f, sizeof f, h);
+	h = value_hash_fast(rel, strlen(rel) + 1, h);
+	return value_hash_fast(f, sizeof f, h);
 }
 
 static void put_u32(struct strbuf *sb, uint32_t v)

@@ -437,15 +437,15 @@ unsigned long long fs_stamp_list(const char *dir, unsigned long long h, struct f
 		return h;
 	}
 	fs_list(dir, NULL, &files, NULL);
-	h = value_hash_bytes(dir, strlen(dir) + 1, h);
+	h = value_hash_fast(dir, strlen(dir) + 1, h);
 	for (i = 0; i < files.n; i++) {
 		const struct stat *st = &files.stats[i];
 
-		h = value_hash_bytes(files.paths[i], strlen(files.paths[i]) + 1, h);
+		h = value_hash_fast(files.paths[i], strlen(files.paths[i]) + 1, h);
 		if (st->st_mode) {
-			h = value_hash_bytes(&st->st_size, sizeof st->st_size, h);
-			h = value_hash_bytes(&st->st_mtim.tv_sec, sizeof st->st_mtim.tv_sec, h);
-			h = value_hash_bytes(&st->st_mtim.tv_nsec, sizeof st->st_mtim.tv_nsec, h);
+			h = value_hash_fast(&st->st_size, sizeof st->st_size, h);
+			h = value_hash_fast(&st->st_mtim.tv_sec, sizeof st->st_mtim.tv_sec, h);
+			h = value_hash_fast(&st->st_mtim.tv_nsec, sizeof st->st_mtim.tv_nsec, h);
 		}
 	}
 	if (keep)

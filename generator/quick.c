@@ -35,7 +35,7 @@ unsigned long long quick_stat(const struct stat *st)
 			  (uint64_t)st->st_mtim.tv_nsec, (uint64_t)st->st_ctim.tv_sec,
 			  (uint64_t)st->st_ctim.tv_nsec, (uint64_t)st->st_ino };
 
-	return value_hash_bytes(f, sizeof f, VALUE_HASH_SEED);
+	return value_hash_fast(f, sizeof f, VALUE_HASH_SEED);
 }
 
 /* A new entry at the end, all zero but its stat. */
