@@ -588,8 +588,6 @@ static void side_finish(struct side_job *j, struct diag_list *dl)
 	diag_list_move(dl, &j->dl);
 }
 
-/* Which of the last build's pages are still in the output (cache_look),
- * while the model and plan keep one thread busy and the other waits. */
 /* Read every cache entry of the last build's pages: "<key> [splice]
  * <dependencies>", their tokens numbered. */
 static void read_last(struct build *b)
@@ -609,9 +607,9 @@ static void read_last(struct build *b)
 	}
 }
 
-/* Ahead of the pages, on a thread of its own while the content loads and
- * the model is built: whether each output is still there, and what each
- * page depended on. */
+/* Ahead of the pages, on a thread of its own while the model and plan
+ * keep one thread busy and the other waits: which of the last build's
+ * pages are still in the output (cache_look), and what each depended on. */
 static void *look_ahead(void *arg)
 {
 	struct side_job *j = arg;
