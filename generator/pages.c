@@ -172,9 +172,9 @@ static void add_story_lists(struct page_list *pl, const struct model *m, enum pa
 	}
 }
 
-static int cmp_url(const void *a, const void *b)
+static size_t url_slot(const struct page_list *pl, const char *url)
 {
-	return strcmp((*(struct page *const *)a)->url, (*(struct page *const *)b)->url);
+	return (size_t)value_hash_fast(url, strlen(url), VALUE_HASH_SEED) & pl->url_mask;
 }
 
 int pages_plan(struct page_list *pl, const struct model *m, const struct content *c,
@@ -287,14 +287,19 @@ int pages_plan(struct page_list *pl, const struct model *m, const struct content
 	add(pl, PAGE_NOT_FOUND, "/404.html", "Page not found", NULL, NULL);
 	strbuf_release(&url);
 
-	pl->by_url = xmalloc((pl->n + 1) * sizeof *pl->by_url);
-	for (i = 0; i < pl->n; i++)
-		pl->by_url[i] = &pl->items[i];
-	if (pl->n)
-		qsort(pl->by_url, pl->n, sizeof *pl->by_url, cmp_url);
-	for (i = 1; i < pl->n; i++)
-		if (!strcmp(pl->by_url[i - 1]->url, pl->by_url[i]->url)) {
-			const struct page *a = pl->by_url[i - 1], *b = pl->by_url[i];
+	/* a table at most half full; a url taken already is an error, naming
+	 * the page that last took it */
+	for (pl->url_mask = 15; pl->url_mask + 1 < 2 * (pl->n + 1); pl->url_mask = pl->url_mask * 2 + 1)
+		;
+	pl->url_slot = xcalloc(pl->url_mask + 1, sizeof *pl->url_slot);
+	for (i = 0; i < pl->n; i++) {
+		const struct page *b = &pl->items[i];
+		size_t h = url_slot(pl, b->url);
+
+		while (pl->url_slot[h] && strcmp(pl->items[pl->url_slot[h] - 1].url, b->url))
+			h = (h + 1) & pl->url_mask;
+		if (pl->url_slot[h]) {
+			const struct page *a = &pl->items[pl->url_slot[h] - 1];
 			const struct doc *d = b->doc ? b->doc : a->doc;
 			struct pos p = { d ? d->path : NULL, 1, 1 };
 
@@ -302,6 +307,8 @@ int pages_plan(struct page_list *pl, const struct model *m, const struct content
 				   a->url, a->doc ? a->doc->path : layouts[a->kind],
 				   b->doc && b->doc != a->doc ? b->doc->path : layouts[b->kind]);
 		}
+		pl->url_slot[h] = i + 1;
+	}
 	return dl->errors > before ? -1 : 0;
 }
 
@@ -321,25 +328,19 @@ void pages_release(struct page_list *pl)
 		free(pl->items[i].shown.items);
 	}
 	free(pl->items);
-	free(pl->by_url);
+	free(pl->url_slot);
 	memset(pl, 0, sizeof *pl);
 }
 
 const struct page *pages_find(const struct page_list *pl, const char *url)
 {
-	size_t lo = 0, hi = pl->n;
+	size_t h;
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(url, pl->by_url[mid]->url);
-
-		if (!c)
-			return pl->by_url[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
+	if (!pl->url_slot)
+		return NULL;
+	for (h = url_slot(pl, url); pl->url_slot[h]; h = (h + 1) & pl->url_mask)
+		if (!strcmp(pl->items[pl->url_slot[h] - 1].url, url))
+			return &pl->items[pl->url_slot[h] - 1];
 	return NULL;
 }
 

@@ -48,7 +48,8 @@ struct page {
 struct page_list {
 	struct page *items;
 	size_t n, alloc;
-	struct page **by_url;    /* sorted by url, for breadcrumbs */
+	size_t *url_slot;        /* finding a page by url: index + 1, 0 empty */
+	size_t url_mask;
 	/* set by pages_fingerprint: the prints of every record of a kind in
 	 * display order, of their ids in order, of every page's print, and of
 	 * every page's plan and fields without its body (what lists of pages
