@@ -172,7 +172,7 @@ bench-charts: deps
 
 # Full and incremental build times of synthetic 1,000- and 10,000-page sites,
 # waymark against Hugo (installed if missing when root), then the template
-# bench. BENCH_SIZES="1000" BENCH_RUNS=1 for a quick run. Never fails on a
+# bench. BENCH_SIZES="1000" BENCH_RUNS=1 BENCH_EDITS=1 for a quick run. Never fails on a
 # missed target; fails when a build fails.
 bench: all
 	@$(MAKE) --no-print-directory build/bench/template_bench build/bench/chart_bench
