@@ -40,13 +40,15 @@ struct pos {
 
 struct value_member;
 
+/* (Fields in an order that leaves no holes: 96 bytes, not 112. Every
+ * rebuild reads every document's fields back from the cache as these.) */
 struct value {
 	enum value_kind kind;
+	int boolean;   /* BOOL */
 	struct pos pos;
 	char *str;     /* STRING, NUMBER, BOOL: text (never NULL for those) */
 	size_t len;    /* length of str */
 	double number; /* NUMBER */
-	int boolean;   /* BOOL */
 	/* LIST: items[0..n); MAP: members[0..n), in source order */
 	size_t n, alloc;
 	struct value **items;
@@ -54,8 +56,8 @@ struct value {
 	/* owners besides the first (value_share): value_free only counts one
 	 * off until none is left. A shared value is never changed, so its
 	 * hash is worked out once (self_hash; 0 until then). */
-	atomic_int shares;
 	_Atomic unsigned long long self_hash;
+	atomic_int shares;
 	/* MAP: Lua hooks get its lists, maps and long strings only when they
 	 * read them (the site hook's documents: see hooks_push_value) */
 	unsigned char lazy;
