@@ -2252,12 +2252,15 @@ static long token_number(struct pages_tokens *t, const char *text, size_t len)
 
 int pages_tokens_add(struct pages_tokens *t, const char *text, size_t *first, size_t *n)
 {
-	const char *p;
+	const char *p, *end = text + strlen(text), *space;
 	size_t start = t->nids, len;
 	long id;
 
-	for (p = text; *p; p += len + (p[len] == ' ')) {
-		len = strcspn(p, " ");
+	/* (memchr within the known length, not strcspn: 230,000 tokens of
+	 * 15 bytes or so, where strcspn's setup costs more than the search) */
+	for (p = text; p < end; p += len + (p[len] == ' ')) {
+		space = memchr(p, ' ', (size_t)(end - p));
+		len = space ? (size_t)(space - p) : (size_t)(end - p);
 		if ((id = token_number(t, p, len)) < 0) {
 			t->nids = start;
 			return -1;
