@@ -85,10 +85,11 @@ struct build {
 	struct pages_tokens *tokens; /* their dependencies' tokens */
 };
 
-/* A page of the last build, as its cache entry says (read_last): the key
- * it was made with, where its body went, and its dependencies. */
+/* A page of the last build, as its cache entry says (read_last): the hash
+ * of its file, the key it was made with, where its body went, and its
+ * dependencies. */
 struct last_page {
-	unsigned long long key;
+	unsigned long long hash, key;
 	struct quick_splice splice;
 	size_t first, n; /* its tokens in build.tokens */
 	int ok;          /* 0: nothing to check, the page is rendered */
@@ -597,9 +598,10 @@ static void read_last(struct build *b)
 	b->tokens = pages_tokens_new();
 	b->last = xcalloc(n + 1, sizeof *b->last);
 	for (i = 0; i < n; i++) {
-		const char *text = cache_page_deps(b->cache, i), *end, *deps;
 		struct last_page *l = &b->last[i];
+		const char *text, *end, *deps;
 
+		l->hash = cache_page(b->cache, i, &text);
 		if (strlen(text) < 16 || strbuf_read_hex(text, &l->key, &end) < 0)
 			continue;
 		deps = quick_note_parse(text + 16 + (text[16] == ' '), &l->splice);
@@ -800,10 +802,11 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 			   layout, b->cfg.theme, p->url);
 		return;
 	}
-	was_hash = cache_get(b->cache, p->out, NULL);
+	rank = cache_rank(b->cache, p->out); /* (one lookup: its entry is read already) */
+	was_hash = rank >= 0 ? b->last[rank].hash : 0;
 	if (was_hash && is_dirty(b, p->out))
 		was_hash = 0;
-	if (was_hash && (rank = cache_rank(b->cache, p->out)) >= 0 && b->last[rank].ok) {
+	if (was_hash && b->last[rank].ok) {
 		last = &b->last[rank];
 		old_splice = last->splice;
 	}

@@ -344,9 +344,10 @@ size_t cache_pages(struct cache *c)
 	return c->npages;
 }
 
-const char *cache_page_deps(struct cache *c, size_t rank)
+unsigned long long cache_page(struct cache *c, size_t rank, const char **deps)
 {
-	return c->pages[rank].deps;
+	*deps = c->pages[rank].deps;
+	return c->pages[rank].hash;
 }
 
 long cache_rank(struct cache *c, const char *out)

@@ -43,7 +43,7 @@ int cache_there(struct cache *c, const char *out);
  * pages: how many there are, and what cache_get gives of each (rank <
  * cache_pages). cache_rank is `out`'s rank, or -1. */
 size_t cache_pages(struct cache *c);
-const char *cache_page_deps(struct cache *c, size_t rank);
+unsigned long long cache_page(struct cache *c, size_t rank, const char **deps);
 long cache_rank(struct cache *c, const char *out);
 /* Record `hash` and `deps` (NULL for none; no newlines) for `out` in this
  * build's cache. */

@@ -145,8 +145,9 @@ unsigned long long value_hash_bytes(const void *data, size_t len, unsigned long 
 /* A hash of bytes eight at a time, several times faster than
  * value_hash_bytes on long text, for what only waymark's own cache keeps
  * (value_hash uses it). Not the same values as value_hash_bytes. Inline:
- * a rebuild calls it a million times, most of them on one number, which
- * the compiler then hashes in a few instructions. */
+ * a title edit on a site of 10,000 pages called it as a function nearly
+ * half a million times, most of them on one number, which the compiler
+ * then hashes in a few instructions. */
 static inline unsigned long long value_hash_fast(const void *data, size_t len,
 						 unsigned long long h)
 {
