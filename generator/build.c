@@ -811,9 +811,9 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 		old_splice = last->splice;
 	}
 	if (last && pages_tokens_key(b->tokens, env, p, last->first, last->n, seed, &key) == 0 &&
-	    key == last->key && output_keep(&b->out, p->out, cache_there(b->cache, p->out)) == 0) {
+	    key == last->key && output_keep(&b->out, p->out, cache_there(b->cache, rank)) == 0) {
 		/* nothing it read has changed: keep last build's file */
-		cache_keep(b->cache, p->out);
+		cache_keep(b->cache, rank);
 		*splice = old_splice;
 		atomic_fetch_add(&b->skipped, 1);
 		return;
@@ -838,7 +838,7 @@ static void render_one(struct build *b, const struct pages_env *env, struct page
 		/* the bytes as last build wrote them: the file stays as it is */
 		hash = value_hash_fast(html->buf, html->len, VALUE_HASH_SEED) | 1;
 		if (kept && (hash != was_hash || output_keep(&b->out, p->out,
-							      cache_there(b->cache, p->out)) < 0))
+							      cache_there(b->cache, rank)) < 0))
 			kept = output_write(&b->out, p->out, html->buf, html->len, dl) == 0;
 		memset(splice, 0, sizeof *splice);
 		if (kept && watching)

@@ -369,11 +369,9 @@ void cache_look(struct cache *c, int dirfd)
 	}
 }
 
-int cache_there(struct cache *c, const char *out)
+int cache_there(struct cache *c, long rank)
 {
-	const struct page_entry *e = page_find(c, out);
-
-	return e ? e->there : -1;
+	return rank >= 0 && (size_t)rank < c->npages ? c->pages[rank].there : -1;
 }
 
 /* Add an entry to this build's (taking out and text; borrowed: see
@@ -393,14 +391,15 @@ static void put_now(struct cache *c, char *out, unsigned long long hash, char *t
 	pthread_mutex_unlock(&c->lock);
 }
 
-void cache_keep(struct cache *c, const char *out)
+void cache_keep(struct cache *c, long rank)
 {
-	const struct page_entry *e = page_find(c, out);
+	const struct page_entry *e;
 
+	if (rank < 0 || (size_t)rank >= c->npages)
+		return;
 	/* the loaded text lives as long as the cache: no copies */
-	if (e)
-		put_now(c, (char *)e->out, e->hash, (char *)e->deps, 1, (size_t)(e - c->pages),
-			e->recent);
+	e = &c->pages[rank];
+	put_now(c, (char *)e->out, e->hash, (char *)e->deps, 1, (size_t)rank, e->recent);
 }
 
 void cache_put(struct cache *c, const char *out, unsigned long long hash, const char *deps)

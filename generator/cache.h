@@ -36,9 +36,10 @@ unsigned long long cache_get(struct cache *c, const char *out, const char **deps
  * directory `dirfd` (its output), ahead of the pages, on a thread that
  * would otherwise wait (a rebuild of 10,000 pages keeps most of them, and
  * asked the system about each in turn as it kept it). cache_there then
- * says what it found of `out`: 1 a file, 0 not, -1 not looked at. */
+ * says what it found of the page of rank `rank` (see below): 1 a file, 0
+ * not, -1 not looked at (or no such page). */
 void cache_look(struct cache *c, int dirfd);
-int cache_there(struct cache *c, const char *out);
+int cache_there(struct cache *c, long rank);
 /* The last build's pages by rank, for work on them all ahead of the
  * pages: how many there are, and what cache_get gives of each (rank <
  * cache_pages). cache_rank is `out`'s rank, or -1. */
@@ -48,9 +49,10 @@ long cache_rank(struct cache *c, const char *out);
 /* Record `hash` and `deps` (NULL for none; no newlines) for `out` in this
  * build's cache. */
 void cache_put(struct cache *c, const char *out, unsigned long long hash, const char *deps);
-/* Record for `out` what the last build recorded (cache_get's hash and
- * deps), as it was; nothing when it recorded nothing. */
-void cache_keep(struct cache *c, const char *out);
+/* Record for the last build's page of rank `rank` (cache_rank) what the
+ * last build recorded (cache_get's hash and deps), as it was; nothing
+ * for -1. */
+void cache_keep(struct cache *c, long rank);
 /*
  * Notes: any text kept from one build to the next under a key (a chart's
  * measured size and warnings, say). cache_note_get returns last build's

@@ -604,11 +604,13 @@ struct doc *content_load_file(const char *site_dir, const char *rel, struct diag
  * each takes the next file and keeps its own diagnostics; the documents
  * land in their files' order, so the result does not depend on timing.
  */
+static const char *const content_exts[] = { ".md", ".yaml", ".yml", NULL };
+
 struct load_job {
 	const char *content_dir;
 	struct cache *cache;
 	unsigned long long seed;
-	const struct fs_list *files;
+	const struct fs_list *files; /* some may be other files: skipped */
 	struct doc **docs;       /* per file: the document, or NULL */
 	struct diag_list *dls;   /* per thread */
 	atomic_size_t next;
@@ -626,7 +628,8 @@ static void *load_worker(void *arg)
 	size_t i;
 
 	while ((i = atomic_fetch_add(&job->next, 1)) < job->files->n)
-		job->docs[i] = load_one(job->content_dir, job->files->paths[i],
+		if (fs_has_ext(job->files->paths[i], content_exts))
+			job->docs[i] = load_one(job->content_dir, job->files->paths[i],
 					job->files->stats ? &job->files->stats[i] : NULL, job->cache,
 					job->seed, &job->dls[w->index]);
 	return NULL;
@@ -635,7 +638,6 @@ static void *load_worker(void *arg)
 int content_load(struct content *c, const char *site_dir, int drafts, struct cache *cache,
 		 unsigned long long seed, const struct fs_list *listed, struct diag_list *dl)
 {
-	static const char *const exts[] = { ".md", ".yaml", ".yml", NULL };
 	char *content_dir = fs_join(site_dir, "content");
 	struct fs_list files = { NULL, 0, 0, NULL };
 	struct strbuf failed = STRBUF_INIT;
@@ -644,17 +646,20 @@ int content_load(struct content *c, const char *site_dir, int drafts, struct cac
 	struct loader *workers;
 
 	memset(c, 0, sizeof *c);
-	if (listed && fs_is_dir(content_dir)) /* the stamp's listing: the content files */
-		fs_list_filter(listed, exts, &files);
-	else if (fs_list(content_dir, exts, &files, &failed) < 0)
-		diag_io_error(dl, NULL, "unable to read directory '%s': %s", failed.buf,
-			      strerror(errno));
-	nthreads = files.n >= 64 ? threads_cpus() : 1;
+	/* the stamp's listing of every file (the workers skip all but the
+	 * content's), else a listing of the content */
+	if (!listed || !fs_is_dir(content_dir)) {
+		if (fs_list(content_dir, content_exts, &files, &failed) < 0)
+			diag_io_error(dl, NULL, "unable to read directory '%s': %s", failed.buf,
+				      strerror(errno));
+		listed = &files;
+	}
+	nthreads = listed->n >= 64 ? threads_cpus() : 1;
 	job.content_dir = content_dir;
 	job.cache = cache;
 	job.seed = seed;
-	job.files = &files;
-	job.docs = xcalloc(files.n + 1, sizeof *job.docs);
+	job.files = listed;
+	job.docs = xcalloc(listed->n + 1, sizeof *job.docs);
 	job.dls = xcalloc(nthreads, sizeof *job.dls);
 	atomic_init(&job.next, 0);
 	workers = xcalloc(nthreads, sizeof *workers);
@@ -665,7 +670,7 @@ int content_load(struct content *c, const char *site_dir, int drafts, struct cac
 	nthreads = threads_run(nthreads, load_worker, workers, sizeof *workers);
 	for (i = 0; i < nthreads; i++)
 		diag_list_move(dl, &job.dls[i]);
-	for (i = 0; i < files.n; i++) {
+	for (i = 0; i < listed->n; i++) {
 		struct doc *d = job.docs[i];
 
 		if (!d)

@@ -247,7 +247,7 @@ char *fs_join(const char *a, const char *b)
 	return p;
 }
 
-static int has_ext(const char *name, const char *const *exts)
+int fs_has_ext(const char *name, const char *const *exts)
 {
 	size_t ln = strlen(name);
 
@@ -343,14 +343,14 @@ static int walk(const char *root, const char *rel, const char *const *exts,
 
 		if (e.ok[i] < 0) {
 			/* a dangling link: list it, so reading it reports why */
-			if (has_ext(e.names[i], exts)) {
+			if (fs_has_ext(e.names[i], exts)) {
 				memset(&e.st[i], 0, sizeof e.st[i]);
 				add_file(out, crel, &e.st[i]);
 				crel = NULL;
 			}
 		} else if (S_ISDIR(e.st[i].st_mode)) {
 			ret = walk(root, crel, exts, out, failed);
-		} else if (S_ISREG(e.st[i].st_mode) && has_ext(e.names[i], exts)) {
+		} else if (S_ISREG(e.st[i].st_mode) && fs_has_ext(e.names[i], exts)) {
 			add_file(out, crel, &e.st[i]);
 			crel = NULL;
 		}
@@ -404,15 +404,6 @@ int fs_list(const char *dir, const char *const *exts, struct fs_list *out,
 	free(st);
 	free(l);
 	return ret;
-}
-
-void fs_list_filter(const struct fs_list *from, const char *const *exts, struct fs_list *out)
-{
-	size_t i;
-
-	for (i = 0; i < from->n; i++)
-		if (has_ext(from->paths[i], exts))
-			add_file(out, xstrdup(from->paths[i]), &from->stats[i]);
 }
 
 void fs_list_release(struct fs_list *l)

@@ -53,9 +53,9 @@ int fs_is_file(const char *path);
 int fs_list(const char *dir, const char *const *exts, struct fs_list *out,
 	    struct strbuf *failed);
 void fs_list_release(struct fs_list *l);
-/* Append to `out` the paths of `from` (with their stats) whose names end in
- * one of `exts`, as fs_list would have listed them. */
-void fs_list_filter(const struct fs_list *from, const char *const *exts, struct fs_list *out);
+/* Whether `name` ends in one of `exts` (NULL-terminated; NULL: any name),
+ * as fs_list chooses what to list. */
+int fs_has_ext(const char *name, const char *const *exts);
 
 /*
  * Chain into `h` the name, size and modification time of every file below
