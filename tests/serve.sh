@@ -3,11 +3,12 @@
 # with base_url /), talk to it over HTTP on 127.0.0.1 only, change the site
 # under it, and stop it with SIGINT.
 #
-# The server listens on a port the system picks (-p 0) and prints it; its
-# private output directory is made below this test's own temporary
-# directory (TMPDIR), so the test can check it is removed. Every wait is a
-# bounded loop; every request has a time limit. WAYMARK=path overrides the
-# executable under test.
+# The server listens on a port the system picks (-p 0) and prints it. Its
+# output directory, kept between runs, goes below this test's own temporary
+# directory (XDG_CACHE_HOME), and so does the private one a second server on
+# the same site makes (TMPDIR), so the test can check it is removed. Every
+# wait is a bounded loop; every request has a time limit. WAYMARK=path
+# overrides the executable under test.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 waymark=${WAYMARK:-$top/bin/waymark}
@@ -17,9 +18,12 @@ pid=""
 sse_pid=""
 pass=0 fail=0
 
+pid2=""
+
 cleanup() {
 	[ -n "$sse_pid" ] && kill "$sse_pid" 2>/dev/null
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && sleep 0.2
+	[ -n "$pid2" ] && kill "$pid2" 2>/dev/null && sleep 0.2
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -58,16 +62,32 @@ gone() { ! kill -0 "$pid" 2>/dev/null; }
 cp -R "$top/tests/regress/clean-urls/site" "$site"
 sed -i 's|^base_url:.*|base_url: /|' "$site/site.yaml"
 
-: >"$tmp/log"
-TMPDIR=$tmp "$waymark" serve -p 0 -s "$site" >"$tmp/log" 2>&1 &
-pid=$!
-if ! until_true 10 log_has 'press Ctrl-C'; then
-	echo "FAIL serve: the server did not start"; sed 's/^/  /' "$tmp/log"
-	echo "serve: 0 passed, 1 failed"; exit 1
-fi
-port=$(sed -n 's|^serving .* at http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$tmp/log")
-out=$(sed -n 's|^output in ||p' "$tmp/log")
-case "$out" in "$tmp"/waymark-serve-*/site) ok ;; *) bad "private output directory is '$out'" ;; esac
+# start LOG: a server on the site, logging to LOG; sets pid, port and out
+start() {
+	: >"$1"
+	TMPDIR=$tmp XDG_CACHE_HOME=$tmp/cache "$waymark" serve -p 0 -s "$site" >"$1" 2>&1 &
+	pid=$!
+	if ! until_true 10 grep -q 'press Ctrl-C' "$1"; then
+		echo "FAIL serve: the server did not start"; sed 's/^/  /' "$1"
+		echo "serve: $pass passed, $((fail + 1)) failed"; exit 1
+	fi
+	port=$(sed -n 's|^serving .* at http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$1")
+	out=$(sed -n 's|^output in ||p' "$1")
+}
+
+# stop: SIGINT, then exit 0 within 2 s
+stop() {
+	kill -INT "$pid"
+	if until_true 2 gone; then
+		wait "$pid"; status=$?; pid=""
+		if [ "$status" = 0 ]; then ok; else bad "exit status $status after SIGINT"; fi
+	else
+		bad "still running 2 s after SIGINT"
+	fi
+}
+
+start "$tmp/log"
+case "$out" in "$tmp"/cache/waymark/serve/site-*/site) ok ;; *) bad "output directory is '$out'" ;; esac
 
 # 1. the home page, with the reload script
 fetch /
@@ -148,16 +168,38 @@ echo "third note" >"$site/data/note.txt.tmp" && mv "$site/data/note.txt.tmp" "$s
 if until_true 3 page_has /about/ 'third note'; then ok
 else bad "replacing the file a hook reads did not show within 3 s"; fi
 
-# 9. SIGINT: exit 0 within 2 s, private directory gone, public/ never made
-kill -INT "$pid"
-if until_true 2 gone; then
-	wait "$pid"; status=$?; pid=""
-	if [ "$status" = 0 ]; then ok; else bad "exit status $status after SIGINT"; fi
-else
-	bad "still running 2 s after SIGINT"
-fi
-if [ ! -e "$(dirname "$out")" ]; then ok; else bad "'$(dirname "$out")' is still there"; fi
+# 9. SIGINT: exit 0 within 2 s, the output kept for the next server,
+# public/ never made
+stop
+if [ -f "$out/about/index.html" ]; then ok; else bad "the output was not kept"; fi
 if [ ! -e "$site/public" ]; then ok; else bad "public/ was written"; fi
+
+# 10. a restart on the same site builds into the same directory and finds
+# nothing to write; one after an edit made while no server ran shows it
+kept=$out
+sleep 0.05; touch "$tmp/marker"; sleep 0.05
+start "$tmp/log2"
+if [ "$out" = "$kept" ]; then ok; else bad "a restart built into '$out', not '$kept'"; fi
+if [ -z "$(find "$out" -type f -newer "$tmp/marker")" ]; then ok
+else bad "a restart with nothing changed wrote: $(find "$out" -type f -newer "$tmp/marker" | head -3)"; fi
+stop
+sed -i 's/edited while serving/edited while stopped/' "$site/content/pages/about.md"
+start "$tmp/log3"
+if page_has /about/ 'edited while stopped'; then ok; else bad "an edit made while stopped did not show"; fi
+
+# 11. a second server on the same site meanwhile: a private directory of
+# its own, removed when it stops; the first one's is left alone
+first_pid=$pid first_out=$out
+start "$tmp/log4"
+pid2=$first_pid
+if grep -q '^another waymark serve is using ' "$tmp/log4"; then ok; else bad "no word of the other server"; fi
+case "$out" in "$tmp"/waymark-serve-*/site) ok ;; *) bad "the second server's output is '$out'" ;; esac
+if page_has /about/ 'edited while stopped'; then ok; else bad "the second server's page is not the site's"; fi
+stop
+if [ ! -e "$(dirname "$out")" ]; then ok; else bad "'$(dirname "$out")' is still there"; fi
+pid=$pid2 pid2="" out=$first_out
+stop
+if [ -f "$out/about/index.html" ]; then ok; else bad "the first server's output went"; fi
 
 if [ $fail != 0 ]; then echo "server log:"; sed 's/^/  /' "$tmp/log"; fi
 echo "serve: $pass passed, $fail failed"
