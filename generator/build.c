@@ -80,6 +80,8 @@ struct build {
 	unsigned long long state;  /* what bodies can reach in Lua (hookrun_state_print) */
 	char **dirty;              /* pages a quick build changed, sorted */
 	size_t ndirty;
+	struct quick last_quick;   /* the last build's, read while the stamp is taken */
+	int last_quick_ok;         /* ...and found whole (read_quick) */
 	struct quick next_quick;   /* for the next build (gather_quick) */
 	struct last_page *last;    /* per rank of the last build's pages (read_last) */
 	struct pages_tokens *tokens; /* their dependencies' tokens */
@@ -623,6 +625,19 @@ static void *look_ahead(void *arg)
 		close(fd);
 	}
 	read_last(b);
+	return NULL;
+}
+
+/* The last build's quick file, read on a thread of its own while the stamp
+ * keeps the main thread (and only at times the other) busy: quick_build
+ * takes it. */
+static void *read_quick(void *arg)
+{
+	struct side_job *j = arg;
+	char *path = cache_file(j->b->out_dir, ".quick");
+
+	j->b->last_quick_ok = quick_load(&j->b->last_quick, path) == 0;
+	free(path);
 	return NULL;
 }
 
@@ -1511,7 +1526,7 @@ static void add_dirty(struct strbuf *dirty, const struct quick_file *f)
 static int quick_build(struct build *b, const char *out_dir, unsigned long long stamp,
 		       struct build_stats *st)
 {
-	struct quick q;
+	struct quick q = b->last_quick; /* (this function's now: released below) */
 	char *path = cache_file(out_dir, ".quick");
 	struct quick_file **changed = NULL;
 	struct doc **docs = NULL; /* the changed files, until the content has them */
@@ -1525,13 +1540,13 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 	int done = 0;
 	const char *why = "a check, a dry run or a first build";
 
-	memset(&q, 0, sizeof q);
+	memset(&b->last_quick, 0, sizeof b->last_quick);
 	b->quick_path = 1;
 	if (b->opts->dry_run || b->opts->grades || !fs_is_dir(out_dir))
 		goto out;
 	why = "no quick file from the last build (page or html hooks, or a site hook "
 	      "without site_documents?)";
-	if (quick_load(&q, path) < 0)
+	if (!b->last_quick_ok)
 		goto out;
 	why = "files other than Markdown changed, or were added or removed";
 	if (q.frame != b->frame)
@@ -1774,7 +1789,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	const struct value *theme_where;
 	unsigned long long stamp;
 	struct side_job charts = { NULL, 0, DIAG_LIST_INIT, 0 }, extras = { NULL, 0, DIAG_LIST_INIT, 0 },
-			looked = { NULL, 0, DIAG_LIST_INIT, 0 };
+			looked = { NULL, 0, DIAG_LIST_INIT, 0 }, quick_file = { NULL, 0, DIAG_LIST_INIT, 0 };
 	pthread_t releaser;
 	int released = 0;
 	char *out_dir;
@@ -1795,6 +1810,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	b.out_dir = out_dir;
 	b.program = program_print();
 	b.cache = cache_load(out_dir);
+	if (!opts->dry_run && !opts->grades) /* (quick_build's first test) */
+		side_start(&quick_file, &b, read_quick);
 	stamp = input_stamp(opts, out_dir, b.program, cache_note_get(b.cache, "reads"), &b.listed,
 			    &b.frame);
 	phase("stamp", &tp);
@@ -1809,6 +1826,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	theme_load(&b.theme, opts->site_dir, b.cfg.theme, theme_where ? &theme_where->pos : NULL,
 		   b.base_path, dl);
 	phase("config", &tp);
+	side_finish(&quick_file, dl);
 	if (!dl->errors && quick_build(&b, out_dir, stamp, st)) {
 		phase("quick", &tp);
 		goto finish;
@@ -1899,6 +1917,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	st->kept = atomic_load(&b.out.kept);
 finish:
 	side_finish(&looked, dl); /* when the build stopped before its pages */
+	side_finish(&quick_file, dl); /* ...or before the quick path */
+	quick_release(&b.last_quick);
 	status = dl->io_errors ? 3 : dl->errors ? 1 : 0;
 	if (status)
 		st->pages = 0;
