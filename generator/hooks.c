@@ -636,8 +636,14 @@ int hooks_site_sees(const struct hooks *h, const char *rel)
 			return 1;
 		for (k = 0; k < f->nsite_docs; k++) {
 			const char *p = f->site_docs[k];
-			size_t n = strlen(p);
+			size_t n = strlen(p), lit = strcspn(p, "*?[\\");
 
+			/* the pattern's letters before its first wildcard must
+			 * start the name: most names fail there, without fnmatch
+			 * (10,000 stories against the default glossary's two
+			 * patterns, each a directory and a wildcard) */
+			if (strncmp(rel, p, lit))
+				continue;
 			if (n && p[n - 1] == '/' ? !strncmp(rel, p, n) : fnmatch(p, rel, FNM_PATHNAME) == 0)
 				return 1;
 		}

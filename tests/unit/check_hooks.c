@@ -885,6 +885,23 @@ START_TEST(site_documents_choose_what_the_site_hook_gets)
 	ck_assert(hooks_site_sees(s.h, "pages/about.md"));
 	ck_assert(!hooks_site_sees(s.h, "pages/about.mdx"));
 	ck_assert(!hooks_site_sees(s.h, "stories/ana.md"));
+	/* (the letters before a pattern's first wildcard, compared first) */
+	ck_assert(!hooks_site_sees(s.h, "frameworksx/bench.yaml"));
+	ck_assert(!hooks_site_sees(s.h, "framework"));
+	ck_assert(!hooks_site_sees(s.h, ""));
+	site_release(&s);
+
+	/* patterns that start with a wildcard, or have a bracket */
+	site_init(&s);
+	put(&s, "lua/a.lua", "return { site_documents = {'*/intro.md', 'data/[ab].yaml', 'x?.md'},\n"
+			     "  site = function() end }\n");
+	ck_assert_ptr_nonnull(site_load(&s));
+	ck_assert(hooks_site_sees(s.h, "guides/intro.md"));
+	ck_assert(!hooks_site_sees(s.h, "guides/a/intro.md"));
+	ck_assert(hooks_site_sees(s.h, "data/b.yaml"));
+	ck_assert(!hooks_site_sees(s.h, "data/c.yaml"));
+	ck_assert(hooks_site_sees(s.h, "x1.md"));
+	ck_assert(!hooks_site_sees(s.h, "y1.md"));
 	site_release(&s);
 
 	/* a third file's site hook without them gets everything */
