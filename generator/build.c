@@ -1878,6 +1878,10 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	b.env = (struct pages_env){ b.base_path, b.site, b.theme.asset_urls, b.cfg.menu,
 				    &b.model, &b.pages, load_body, &b };
 	pages_fingerprint(&b.model, &b.pages);
+	/* the search index, feeds and open data need only the prints, the
+	 * model and the plan: written while the rest gets ready and the
+	 * pages render (a title edit's last milliseconds were theirs) */
+	side_start(&extras, &b, write_extras);
 	print_layouts(&b);
 	b.splices = xcalloc(b.pages.n + 1, sizeof *b.splices);
 	b.lambdas = xcalloc(b.pages.n + 1, sizeof *b.lambdas);
@@ -1888,7 +1892,6 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	if (!b.last) /* no look ahead (a dry run) */
 		read_last(&b);
 	pages_tokens_print(b.tokens, &b.env);
-	side_start(&extras, &b, write_extras);
 	render_pages(&b, st);
 	if (atomic_load(&b.cache_damaged))
 		diag_error(dl, NULL, "the build cache beside '%s' is damaged: delete the "
