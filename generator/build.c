@@ -83,6 +83,7 @@ struct build {
 	struct quick last_quick;   /* the last build's, read while the stamp is taken */
 	int last_quick_ok;         /* ...and found whole (read_quick) */
 	struct quick next_quick;   /* for the next build (gather_quick) */
+	struct strbuf next_lines;  /* ...its lines (quick_lines), made ahead */
 	struct last_page *last;    /* per rank of the last build's pages (read_last) */
 	struct pages_tokens *tokens; /* their dependencies' tokens */
 };
@@ -1293,15 +1294,29 @@ static void gather_quick(struct build *b)
 	}
 }
 
+/* The next build's quick file, but for its counts, made on a thread of its
+ * own from the moment the pages are done, while the extras finish and the
+ * output is committed: remember writes it. */
+static void *make_quick(void *arg)
+{
+	struct side_job *j = arg;
+
+	gather_quick(j->b);
+	if (j->b->quick)
+		quick_lines(&j->b->next_quick, &j->b->next_lines);
+	return NULL;
+}
+
 static void save_quick(struct build *b, const struct build_stats *st)
 {
 	char *path = cache_file(b->out.final, ".quick");
 
 	b->next_quick.pages = st->pages;
 	b->next_quick.files = atomic_load(&b->out.written) + atomic_load(&b->out.kept);
-	if (!b->quick || quick_save(&b->next_quick, path) < 0)
+	if (!b->quick || quick_write(&b->next_quick, &b->next_lines, path) < 0)
 		unlink(path);
 	quick_release(&b->next_quick); /* here, on the quick file's own thread */
+	strbuf_release(&b->next_lines);
 	free(path);
 }
 
@@ -1789,7 +1804,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	const struct value *theme_where;
 	unsigned long long stamp;
 	struct side_job charts = { NULL, 0, DIAG_LIST_INIT, 0 }, extras = { NULL, 0, DIAG_LIST_INIT, 0 },
-			looked = { NULL, 0, DIAG_LIST_INIT, 0 }, quick_file = { NULL, 0, DIAG_LIST_INIT, 0 };
+			looked = { NULL, 0, DIAG_LIST_INIT, 0 }, quick_file = { NULL, 0, DIAG_LIST_INIT, 0 },
+			next_quick = { NULL, 0, DIAG_LIST_INIT, 0 };
 	pthread_t releaser;
 	int released = 0;
 	char *out_dir;
@@ -1800,6 +1816,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	memset(st, 0, sizeof *st);
 	atomic_init(&b.skipped, 0);
 	atomic_init(&b.cache_damaged, 0);
+	strbuf_init(&b.next_lines, 0);
 	pthread_mutex_init(&b.body_lock, NULL);
 	b.opts = opts;
 	b.dl = dl;
@@ -1897,19 +1914,23 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		diag_error(dl, NULL, "the build cache beside '%s' is damaged: delete the "
 			   ".waymark-cache-* files there and build again", out_dir);
 	phase("pages", &tp);
-	gather_quick(&b); /* while the extras may still be written */
+	side_start(&next_quick, &b, make_quick);
 	side_finish(&extras, dl);
 	phase("extras", &tp);
 	/* pages, model and content are done with: freed while the output
-	 * and cache are committed, or left to the exit */
-	if (!leave_to_exit(opts))
+	 * and cache are committed (once the next quick file has what it
+	 * needs of them), or left to the exit */
+	if (!leave_to_exit(opts)) {
+		side_finish(&next_quick, dl);
 		released = pthread_create(&releaser, NULL, release_content, &b) == 0;
+	}
 	if (dl->errors) {
 		output_abort(&b.out);
 	} else if (output_commit(&b.out, dl) == 0 && !opts->dry_run) {
 		phase("commit", &tp);
 		if (opts->committed)
 			opts->committed(opts->committed_ctx);
+		side_finish(&next_quick, dl);
 		if (remember(&b, stamp, st) < 0)
 			/* only costs time: the next build renders every page */
 			diag_warning(dl, NULL, "unable to save the build cache beside '%s'",
@@ -1921,6 +1942,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 finish:
 	side_finish(&looked, dl); /* when the build stopped before its pages */
 	side_finish(&quick_file, dl); /* ...or before the quick path */
+	side_finish(&next_quick, dl); /* ...or after its pages, not committed */
 	quick_release(&b.last_quick);
 	status = dl->io_errors ? 3 : dl->errors ? 1 : 0;
 	if (status)
@@ -1956,6 +1978,7 @@ finish:
 		free(b.dirty[i]);
 	free(b.dirty);
 	quick_release(&b.next_quick);
+	strbuf_release(&b.next_lines);
 	config_release(&b.cfg);
 	pthread_mutex_destroy(&b.body_lock);
 	free(out_dir);

@@ -325,51 +325,69 @@ done:
 	return ret;
 }
 
-int quick_save(const struct quick *q, const char *path)
+void quick_lines(const struct quick *q, struct strbuf *text)
 {
-	struct strbuf text = STRBUF_INIT;
 	size_t i, j;
-	int ret;
 
-	strbuf_addf(&text,
-		    QUICK_MAGIC "\nframe %016llx depends %016llx state %016llx pages %zx files %zx\n",
-		    q->frame, q->depends, q->state, q->pages, q->files);
 	for (i = 0; i < q->n; i++) {
 		const struct quick_file *f = &q->items[i];
 
-		strbuf_adds(&text, f->rel);
-		strbuf_addch(&text, '\t');
-		strbuf_add_hex(&text, f->stat, 1);
-		strbuf_addch(&text, '\t');
+		strbuf_adds(text, f->rel);
+		strbuf_addch(text, '\t');
+		strbuf_add_hex(text, f->stat, 1);
+		strbuf_addch(text, '\t');
 		if (!f->built) {
-			strbuf_adds(&text, "-\n");
+			strbuf_adds(text, "-\n");
 			continue;
 		}
-		strbuf_add_hex(&text, f->meta, 1);
-		strbuf_addch(&text, '\t');
-		strbuf_adds(&text, f->url);
-		strbuf_addch(&text, '\t');
+		strbuf_add_hex(text, f->meta, 1);
+		strbuf_addch(text, '\t');
+		strbuf_adds(text, f->url);
+		strbuf_addch(text, '\t');
 		if (f->pages_text)
-			strbuf_adds(&text, f->pages_text); /* never parsed: as it was */
+			strbuf_adds(text, f->pages_text); /* never parsed: as it was */
 		else if (!f->npages)
-			strbuf_addch(&text, '-');
+			strbuf_addch(text, '-');
 		for (j = 0; j < f->npages; j++) {
 			const struct quick_splice *s = &f->splices[j];
 
 			if (j)
-				strbuf_addch(&text, ' ');
-			strbuf_adds(&text, f->outs[j]);
+				strbuf_addch(text, ' ');
+			strbuf_adds(text, f->outs[j]);
 			if (!s->ok) {
-				strbuf_adds(&text, ",-");
+				strbuf_adds(text, ",-");
 				continue;
 			}
-			strbuf_addch(&text, ',');
-			add_splice(&text, s);
+			strbuf_addch(text, ',');
+			add_splice(text, s);
 		}
-		strbuf_addch(&text, '\n');
+		strbuf_addch(text, '\n');
 	}
+}
+
+int quick_write(const struct quick *q, const struct strbuf *lines, const char *path)
+{
+	struct strbuf text = STRBUF_INIT;
+	int ret;
+
+	strbuf_grow(&text, 200 + lines->len);
+	strbuf_addf(&text,
+		    QUICK_MAGIC "\nframe %016llx depends %016llx state %016llx pages %zx files %zx\n",
+		    q->frame, q->depends, q->state, q->pages, q->files);
+	strbuf_add(&text, lines->buf ? lines->buf : "", lines->len);
 	ret = fs_replace(path, text.buf, text.len);
 	strbuf_release(&text);
+	return ret;
+}
+
+int quick_save(const struct quick *q, const char *path)
+{
+	struct strbuf lines = STRBUF_INIT;
+	int ret;
+
+	quick_lines(q, &lines);
+	ret = quick_write(q, &lines, path);
+	strbuf_release(&lines);
 	return ret;
 }
 

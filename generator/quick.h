@@ -66,6 +66,11 @@ unsigned long long quick_stat(const struct stat *st);
 int quick_load(struct quick *q, const char *path);
 /* Write `q` to `path` (through a temporary file). 0 or -1 (errno). */
 int quick_save(const struct quick *q, const char *path);
+/* The same in two steps, so that the long one can be done ahead: every
+ * file's line (all but the first line, which has the counts), then
+ * writing them under q's first line. */
+void quick_lines(const struct quick *q, struct strbuf *lines);
+int quick_write(const struct quick *q, const struct strbuf *lines, const char *path);
 /* Fill f's outs and splices from the text quick_load kept (most rebuilds
  * need the pages of one file, or of none): 0, or -1 when it is not a list
  * of pages. */
