@@ -35,10 +35,8 @@ char *strbuf_detach(struct strbuf *sb, size_t *len_out)
 	return s;
 }
 
-void strbuf_grow(struct strbuf *sb, size_t extra)
+void strbuf_grow_to(struct strbuf *sb, size_t need)
 {
-	size_t need = sb->len + extra + 1;
-
 	if (need <= sb->alloc)
 		return;
 	if (!sb->alloc) {
@@ -60,38 +58,22 @@ void strbuf_setlen(struct strbuf *sb, size_t len)
 	sb->buf[len] = '\0';
 }
 
-void strbuf_add(struct strbuf *sb, const void *data, size_t len)
-{
-	if (!len)
-		return;
-	strbuf_grow(sb, len);
-	memcpy(sb->buf + sb->len, data, len);
-	sb->len += len;
-	sb->buf[sb->len] = '\0';
-}
-
-void strbuf_adds(struct strbuf *sb, const char *s)
-{
-	strbuf_add(sb, s, strlen(s));
-}
-
-void strbuf_addch(struct strbuf *sb, int c)
-{
-	strbuf_grow(sb, 1);
-	sb->buf[sb->len++] = (char)c;
-	sb->buf[sb->len] = '\0';
-}
-
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
+	char small[256];
 	va_list cp;
 	int n;
 
+	/* formatted once when it fits here (most do), not measured first */
 	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
+	n = vsnprintf(small, sizeof small, fmt, cp);
 	va_end(cp);
 	if (n <= 0)
 		return;
+	if ((size_t)n < sizeof small) {
+		strbuf_add(sb, small, (size_t)n);
+		return;
+	}
 	strbuf_grow(sb, (size_t)n);
 	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
 	sb->len += (size_t)n;

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 /*
  * Invariants: `buf` is never NULL and always NUL-terminated; `len` bytes
@@ -26,14 +27,40 @@ void strbuf_release(struct strbuf *sb);
 /* Hand the string over to the caller (who frees it); the buffer is reset.
  * Never returns NULL. *len_out (if not NULL) receives the length. */
 char *strbuf_detach(struct strbuf *sb, size_t *len_out);
-/* Make room for at least `extra` more bytes. */
-void strbuf_grow(struct strbuf *sb, size_t extra);
+/* Make room for `need` bytes in all (strbuf_grow's slow path). */
+void strbuf_grow_to(struct strbuf *sb, size_t need);
+/* Make room for at least `extra` more bytes. Inline, as strbuf_add and
+ * strbuf_addch are: they run millions of times a build, nearly always
+ * with room to spare. */
+static inline void strbuf_grow(struct strbuf *sb, size_t extra)
+{
+	if (sb->len + extra + 1 > sb->alloc)
+		strbuf_grow_to(sb, sb->len + extra + 1);
+}
 void strbuf_setlen(struct strbuf *sb, size_t len);
 static inline void strbuf_reset(struct strbuf *sb) { strbuf_setlen(sb, 0); }
 
-void strbuf_add(struct strbuf *sb, const void *data, size_t len);
-void strbuf_adds(struct strbuf *sb, const char *s);
-void strbuf_addch(struct strbuf *sb, int c);
+static inline void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	if (!len)
+		return;
+	strbuf_grow(sb, len);
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+static inline void strbuf_adds(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+static inline void strbuf_addch(struct strbuf *sb, int c)
+{
+	strbuf_grow(sb, 1);
+	sb->buf[sb->len++] = (char)c;
+	sb->buf[sb->len] = '\0';
+}
 /* v in lowercase hex: 16 digits when `pad`, else as few as it takes.
  * For files of many thousands of lines, where printf is most of the work. */
 void strbuf_add_hex(struct strbuf *sb, unsigned long long v, int pad);

@@ -193,6 +193,37 @@ START_TEST(html_escapes_the_five_and_nothing_else)
 }
 END_TEST
 
+/* strbuf_addf formats short text in one go and long text in two, both
+ * appended after what is there; an empty result leaves a buffer that never
+ * grew as it was (nothing to release). */
+START_TEST(addf_appends_short_and_long_text)
+{
+	struct strbuf sb = STRBUF_INIT, empty = STRBUF_INIT;
+	char long_text[1001];
+	size_t i;
+
+	memset(long_text, 'x', sizeof long_text - 1);
+	long_text[sizeof long_text - 1] = '\0';
+	strbuf_addch(&sb, '[');
+	strbuf_addf(&sb, "%d-%s", 42, "short");
+	ck_assert_str_eq(sb.buf, "[42-short");
+	for (i = 250; i < 260; i++) { /* across the first attempt's room */
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%.*s|", (int)i, long_text);
+		ck_assert_uint_eq(sb.len, i + 1);
+		ck_assert_int_eq(sb.buf[i], '|');
+		ck_assert_int_eq(sb.buf[i + 1], '\0');
+	}
+	strbuf_addf(&sb, "%s", long_text);
+	ck_assert_uint_eq(sb.len, 260 + 1000);
+	ck_assert_uint_eq(strlen(sb.buf), sb.len);
+	strbuf_addf(&empty, "%s", "");
+	ck_assert_uint_eq(empty.alloc, 0);
+	ck_assert_str_eq(empty.buf, "");
+	strbuf_release(&sb);
+}
+END_TEST
+
 /* What strbuf_add_hex writes reads back, padded or not; reading stops at
  * a byte that is not a digit and after 16 digits; none is -1. */
 START_TEST(hex_reads_back_what_add_hex_writes)
@@ -360,6 +391,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, json_keeps_key_order_and_escapes_for_script);
 	tcase_add_test(tc, json_strings_escape_quotes_controls_and_tags);
 	tcase_add_test(tc, html_escapes_the_five_and_nothing_else);
+	tcase_add_test(tc, addf_appends_short_and_long_text);
 	tcase_add_test(tc, hex_reads_back_what_add_hex_writes);
 	tcase_add_test(tc, hash_fast_sees_every_byte_and_the_length);
 	tcase_add_test(tc, hash_of_tree_tells_text_and_structure_apart);
