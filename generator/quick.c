@@ -249,7 +249,7 @@ static int parse_page(struct quick *q, struct quick_file *f, char *tok)
 static int parse_line(struct quick *q, char *line)
 {
 	char *field[5], *p = line, *tab;
-	size_t n = 0;
+	size_t n = 0, len = strlen(line);
 	unsigned long long stat, meta;
 	const char *end;
 	struct quick_file *f;
@@ -266,6 +266,8 @@ static int parse_line(struct quick *q, char *line)
 		return -1;
 	f = next_entry(q, stat);
 	f->rel = field[0];
+	f->line = line;
+	f->line_len = len;
 	if (n == 3 && !strcmp(field[2], "-"))
 		return 0;
 	if (n != 5 || strbuf_read_hex(field[2], &meta, &end) || *end || !*field[3])
@@ -278,11 +280,24 @@ static int parse_line(struct quick *q, char *line)
 	return 0;
 }
 
+size_t quick_pages_count(const struct quick_file *f)
+{
+	const char *p;
+	size_t n;
+
+	if (!f->pages_text)
+		return f->npages;
+	for (n = 1, p = f->pages_text; (p = strchr(p, ' ')); p++)
+		n++;
+	return n;
+}
+
 int quick_file_pages(struct quick *q, struct quick_file *f)
 {
 	char *text = f->pages_text, *tok, *save = NULL;
 	int ret = 0;
 
+	f->line = NULL; /* (its pages may change now) */
 	if (!text)
 		return 0;
 	f->pages_text = NULL;
@@ -332,6 +347,16 @@ void quick_lines(const struct quick *q, struct strbuf *text)
 	for (i = 0; i < q->n; i++) {
 		const struct quick_file *f = &q->items[i];
 
+		if (f->line) { /* as it was read: its NULs were the tabs */
+			size_t at = text->len;
+			char *p;
+
+			strbuf_add(text, f->line, f->line_len);
+			for (p = text->buf + at; (p = memchr(p, '\0', text->len - (size_t)(p - text->buf)));)
+				*p++ = '\t';
+			strbuf_addch(text, '\n');
+			continue;
+		}
 		strbuf_adds(text, f->rel);
 		strbuf_addch(text, '\t');
 		strbuf_add_hex(text, f->stat, 1);

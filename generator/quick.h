@@ -42,6 +42,10 @@ struct quick_file {
 	size_t apages;              /* room in outs and splices */
 	char *pages_text;           /* those pages as quick_load read them, until
 				     * quick_file_pages makes outs and splices */
+	const char *line;           /* the whole line as quick_load read it (its
+				     * tabs NULs now), while nothing in it changed:
+				     * quick_lines writes it again as it was */
+	size_t line_len;
 };
 
 struct quick {
@@ -71,6 +75,8 @@ int quick_save(const struct quick *q, const char *path);
  * writing them under q's first line. */
 void quick_lines(const struct quick *q, struct strbuf *lines);
 int quick_write(const struct quick *q, const struct strbuf *lines, const char *path);
+/* How many pages f names, parsed or not. */
+size_t quick_pages_count(const struct quick_file *f);
 /* Fill f's outs and splices from the text quick_load kept (most rebuilds
  * need the pages of one file, or of none): 0, or -1 when it is not a list
  * of pages. */

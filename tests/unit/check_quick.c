@@ -103,6 +103,44 @@ START_TEST(save_then_load_gives_the_same)
 }
 END_TEST
 
+/* A file read and saved again is the same bytes (its lines are written as
+ * they were read); a file whose pages were read and changed gets a line
+ * made anew, and one whose stat changed keeps no old line. */
+START_TEST(lines_read_are_written_again_unless_changed)
+{
+	struct quick q, back;
+	struct strbuf first = STRBUF_INIT, again = STRBUF_INIT, lines = STRBUF_INIT;
+	struct quick_file *f;
+
+	sample(&q);
+	ck_assert_int_eq(quick_save(&q, path), 0);
+	ck_assert_int_eq(fs_read(path, &first), 0);
+	ck_assert_int_eq(quick_load(&back, path), 0);
+	f = quick_find(&back, "pages/about.md");
+	ck_assert_ptr_nonnull(f->line);
+	ck_assert_uint_eq(quick_pages_count(f), 1);
+	ck_assert_uint_eq(quick_pages_count(quick_find(&back, "stories/x.md")), 3);
+	ck_assert_uint_eq(quick_pages_count(quick_find(&back, "stories/draft.md")), 0);
+	ck_assert_int_eq(quick_save(&back, path), 0);
+	ck_assert_int_eq(fs_read(path, &again), 0);
+	ck_assert_str_eq(again.buf, first.buf);
+	/* the quick path's way: pages read, one splice moved */
+	ck_assert_int_eq(quick_file_pages(&back, f), 0);
+	ck_assert_ptr_null(f->line);
+	f->splices[0].at = 0x900;
+	quick_lines(&back, &lines);
+	ck_assert_ptr_nonnull(strstr(lines.buf, "about/index.html,900,"));
+	ck_assert_ptr_null(strstr(lines.buf, "about/index.html,812,"));
+	/* the others as they were, tabs and all */
+	ck_assert_ptr_nonnull(strstr(lines.buf, "stories/draft.md\t0000000000000008\t-\n"));
+	strbuf_release(&first);
+	strbuf_release(&again);
+	strbuf_release(&lines);
+	quick_release(&q);
+	quick_release(&back);
+}
+END_TEST
+
 /* Hashes use all 64 bits: 16 hex digits read back whole. */
 START_TEST(full_width_hashes_read_back)
 {
@@ -347,6 +385,7 @@ static Suite *suite(void)
 
 	tcase_add_checked_fixture(tc, make_tmp, remove_tmp);
 	tcase_add_test(tc, save_then_load_gives_the_same);
+	tcase_add_test(tc, lines_read_are_written_again_unless_changed);
 	tcase_add_test(tc, missing_or_damaged_files_are_refused);
 	tcase_add_test(tc, full_width_hashes_read_back);
 	tcase_add_test(tc, pages_are_read_when_asked_for);
