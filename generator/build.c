@@ -1323,7 +1323,7 @@ static void gather_quick(struct build *b)
 			o++;
 		if (last && o < last->n && !strcmp(last->items[o].rel, f->rel))
 			was = &last->items[o];
-		if (was && !fresh[i] && was->stat == f->stat && was->built == f->built &&
+		if (was && was->line && !fresh[i] && was->stat == f->stat && was->built == f->built &&
 		    (!f->built || (was->meta == f->meta && !strcmp(was->url, f->url))) &&
 		    !was->npages && quick_pages_count(was) == n) {
 			/* (the last quick file outlives this one's lines) */
