@@ -1906,7 +1906,21 @@ struct print_job {
 	struct page_list *pl;
 	size_t nrecords;     /* every kind's records, then the pages */
 	atomic_size_t next;
+	unsigned long long *plan; /* per page: its part of the plan's print */
 };
+
+/* What a page adds to the plan's print: what it is and where, its title,
+ * its place in a list, its record and its document's fields. */
+static unsigned long long plan_part(const struct page *p)
+{
+	unsigned long long h = hash_num((unsigned long long)p->kind, VALUE_HASH_SEED);
+
+	h = hash_str(p->url, h);
+	h = hash_str(p->out, hash_str(p->title, h));
+	h = hash_num((unsigned long long)p->number, hash_num((unsigned long long)p->pages, h));
+	h = hash_id(p->record, h);
+	return p->doc ? hash_num(p->doc->meta_hash, h) : h;
+}
 
 #define PRINT_CHUNK 256
 
@@ -1923,6 +1937,7 @@ static void *print_worker(void *arg)
 				struct page *p = &job->pl->items[at - job->nrecords];
 
 				p->print = page_print(p);
+				job->plan[at - job->nrecords] = plan_part(p);
 				continue;
 			}
 			for (k = 0; at >= job->m->all[k].n; k++)
@@ -1934,7 +1949,7 @@ static void *print_worker(void *arg)
 
 void pages_fingerprint(struct model *m, struct page_list *pl)
 {
-	struct print_job job = { m, pl, 0, 0 };
+	struct print_job job = { m, pl, 0, 0, NULL };
 	size_t k, i;
 
 	for (k = 0; k < RECORD_KINDS; k++) {
@@ -1946,6 +1961,7 @@ void pages_fingerprint(struct model *m, struct page_list *pl)
 		}
 	}
 	atomic_init(&job.next, 0);
+	job.plan = xmalloc((pl->n + 1) * sizeof *job.plan);
 	threads_run(threads_cpus(), print_worker, &job, 0);
 
 	for (k = 0; k < RECORD_KINDS; k++) {
@@ -1968,16 +1984,12 @@ void pages_fingerprint(struct model *m, struct page_list *pl)
 	pl->set_print = pl->plan_print = VALUE_HASH_SEED;
 	for (i = 0; i < pl->n; i++) {
 		const struct page *p = &pl->items[i];
-		unsigned long long h = pl->plan_print;
 
 		pl->set_print = hash_num(p->print, pl->set_print);
 		pl->page_kind_print[p->kind] = hash_num(p->print, pl->page_kind_print[p->kind]);
-		h = hash_str(p->url, hash_num((unsigned long long)p->kind, h));
-		h = hash_str(p->out, hash_str(p->title, h));
-		h = hash_num((unsigned long long)p->number, hash_num((unsigned long long)p->pages, h));
-		h = hash_id(p->record, h);
-		pl->plan_print = p->doc ? hash_num(p->doc->meta_hash, h) : h;
+		pl->plan_print = hash_num(job.plan[i], pl->plan_print);
 	}
+	free(job.plan);
 }
 
 static int cmp_ptr(const void *a, const void *b)
