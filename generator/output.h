@@ -42,6 +42,7 @@ struct output {
 	pthread_mutex_t lock;
 	char **made;
 	size_t nmade, amade;
+	atomic_ullong made_sum; /* their names' hashes, summed as they are noted */
 	char **staged;
 	size_t nstaged, astaged;
 };
