@@ -1222,6 +1222,22 @@ static size_t doc_slot(const struct doc_files *m, const struct doc *d)
 	return h;
 }
 
+/* The quick file's entries of the files a guide's one-page edition joins
+ * (the guide's own and its chapters'), those it has, into `out` (room for
+ * 1 + the chapters); how many. */
+static size_t guide_files(const struct quick *q, const struct record *g, struct quick_file **out)
+{
+	size_t n = 0, j;
+
+	if (g->doc && (out[n] = quick_find(q, g->doc->rel)))
+		n++;
+	for (j = 0; j < g->children.n; j++)
+		if (g->children.items[j]->doc &&
+		    (out[n] = quick_find(q, g->children.items[j]->doc->rel)))
+			n++;
+	return n;
+}
+
 /* What the next build's quick path needs (see quick_build): every Markdown
  * file's stat, front matter hash and URL, and where each page shows its
  * body; gathered before content and pages are freed, saved with the cache.
@@ -1232,8 +1248,9 @@ static void gather_quick(struct build *b)
 	struct quick *q = &b->next_quick;
 	const struct quick *last = b->last_quick_ok ? &b->last_quick : NULL;
 	struct doc_files files = { NULL, NULL, 15 };
-	size_t i, j, k = 0, o = 0, *first, *at, *shows;
+	size_t i, j, k = 0, o = 0, *first, *at, *shows, nguide;
 	unsigned char *fresh; /* per entry: its line is made anew */
+	struct quick_file **guide = NULL; /* a guide's files (guide_files) */
 
 	if (!b->quick)
 		return;
@@ -1284,15 +1301,10 @@ static void gather_quick(struct build *b)
 		}
 		/* a guide's one-page edition: its chapters' lines are made anew */
 		if (p->kind == PAGE_GUIDE_ALL && p->record) {
-			const struct record *g = p->record;
-			struct quick_file *f;
-
-			if (g->doc && (f = quick_find(q, g->doc->rel)))
-				fresh[f - q->items] = 1;
-			for (j = 0; j < g->children.n; j++)
-				if (g->children.items[j]->doc &&
-				    (f = quick_find(q, g->children.items[j]->doc->rel)))
-					fresh[f - q->items] = 1;
+			guide = xrealloc(guide, (p->record->children.n + 1) * sizeof *guide);
+			nguide = guide_files(q, p->record, guide);
+			for (j = 0; j < nguide; j++)
+				fresh[guide[j] - q->items] = 1;
 		}
 	}
 	for (i = 0; i < q->n; i++)
@@ -1348,19 +1360,17 @@ static void gather_quick(struct build *b)
 	/* a guide's one-page edition shows its chapters' bodies too, joined */
 	for (i = 0; i < b->pages.n; i++) {
 		const struct page *p = &b->pages.items[i];
-		const struct record *g = p->record;
 		struct quick_splice joined = { .ok = 0 };
-		struct quick_file *f;
 
-		if (p->kind != PAGE_GUIDE_ALL || !g)
+		if (p->kind != PAGE_GUIDE_ALL || !p->record)
 			continue;
-		if (g->doc && (f = quick_find(q, g->doc->rel)) && f->built)
-			quick_add_page(q, f, p->out, &joined);
-		for (j = 0; j < g->children.n; j++)
-			if (g->children.items[j]->doc &&
-			    (f = quick_find(q, g->children.items[j]->doc->rel)) && f->built)
-				quick_add_page(q, f, p->out, &joined);
+		guide = xrealloc(guide, (p->record->children.n + 1) * sizeof *guide);
+		nguide = guide_files(q, p->record, guide);
+		for (j = 0; j < nguide; j++)
+			if (guide[j]->built)
+				quick_add_page(q, guide[j], p->out, &joined);
 	}
+	free(guide);
 }
 
 /* The next build's quick file, but for its counts, made on a thread of its
