@@ -489,6 +489,18 @@ static void dep_page_kind(enum page_kind k)
 
 /* --------------------------------------------------------- context pieces */
 
+/* A count, and beside it "<key>_one" (true when it is 1), so that a
+ * template can write "1 story" and "2 stories":
+ * {{story_count}} {{#story_count_one}}story{{/story_count_one}}{{^story_count_one}}stories{{/story_count_one}} */
+static void set_count(struct value *v, const char *key, size_t n)
+{
+	char one[64];
+
+	value_map_set_num(v, key, (double)n);
+	snprintf(one, sizeof one, "%s_one", key);
+	value_map_set_bool(v, one, n == 1);
+}
+
 /* Make sure d's rendered body is there (it may still be in the cache). */
 static void need_body(const struct pages_env *e, struct doc *d)
 {
@@ -657,7 +669,7 @@ static struct value *pathway_summary(const struct pages_env *e, const struct rec
 		if (d && d->kind == VALUE_NUMBER)
 			months += d->number;
 	}
-	value_map_set_num(v, "step_count", steps ? (double)steps->n : 0);
+	set_count(v, "step_count", steps ? steps->n : 0);
 	value_map_set_num(v, "total_months", months);
 	add_months(&sb, months);
 	value_map_set_str(v, "total_label", sb.buf);
@@ -732,13 +744,13 @@ static struct value *framework_value(const struct pages_env *e, const struct rec
 		value_map_set_str(cv, "id", c->id + strlen(fw->id) + 1);
 		value_map_set_str(cv, "title", c->title);
 		put_field(cv, c->v, "description");
-		value_map_set_num(cv, "skill_count", (double)c->children.n);
+		set_count(cv, "skill_count", c->children.n);
 		put_list(cv, "skills", rec_list(e, &c->children));
 		value_list_push(cats, cv);
 		nskills += c->children.n;
 	}
-	value_map_set_num(v, "skill_count", (double)nskills);
-	value_map_set_num(v, "category_count", (double)fw->children.n);
+	set_count(v, "skill_count", nskills);
+	set_count(v, "category_count", fw->children.n);
 	value_map_set(v, "downloads", exports_links(fw, e->base_path), NULL);
 	put_list(v, "categories", cats);
 	return v;
@@ -873,7 +885,7 @@ static void skill_data(const struct pages_env *e, const struct page *p, struct v
 			value_list_push(from, a);
 		}
 	}
-	value_map_set_num(v, "sector_count", (double)nsectors);
+	set_count(v, "sector_count", nsectors);
 	value_map_set_bool(v, "transfers", nsectors > 1);
 	put_list(v, "sectors", sectors);
 	put_list(v, "stages", stages);
@@ -988,7 +1000,7 @@ static void crosswalk_data(const struct pages_env *e, const struct page *p, stru
 	}
 	free(pairs);
 	free(room);
-	value_map_set_num(v, "match_count", (double)total);
+	set_count(v, "match_count", total);
 	put_list(v, "types", types);
 	put_list(v, "unmatched_a", only_a);
 	put_list(v, "unmatched_b", only_b);
@@ -1077,7 +1089,7 @@ static void stage_data(const struct pages_env *e, const struct page *p, struct v
 			if (i + 1 < all->n)
 				value_map_set(ctx, "next", rec(e, all->items[i + 1]), NULL);
 		}
-	value_map_set_num(v, "stage_count", (double)all->n);
+	set_count(v, "stage_count", all->n);
 	value_map_set_bool(ctx, "has_prev_next", all->n > 1);
 	value_map_set(ctx, "stage", v, NULL);
 }
@@ -1189,8 +1201,8 @@ static struct value *sector_summary(const struct pages_env *e, const struct reco
 	struct value *v = rec(e, s), *p = pathways_of(e, s);
 
 	put_field(v, s->v, "description");
-	value_map_set_num(v, "pathway_count", (double)p->n);
-	value_map_set_num(v, "story_count", own ? (double)own->total : (double)stories_in(e, s));
+	set_count(v, "pathway_count", p->n);
+	set_count(v, "story_count", own ? own->total : stories_in(e, s));
 	put_list(v, "pathways", p);
 	return v;
 }
@@ -1226,7 +1238,7 @@ static struct value *guide_summary(const struct pages_env *e, const struct recor
 		value_list_push(chapters, c);
 		strbuf_release(&id);
 	}
-	value_map_set_num(v, "chapter_count", (double)g->children.n);
+	set_count(v, "chapter_count", g->children.n);
 	put_list(v, "chapters", chapters);
 	strbuf_release(&u);
 	return v;
