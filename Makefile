@@ -47,7 +47,7 @@ TESTS    = $(TESTSRC:tests/unit/%.c=build/tests/%)
 ASANTESTS= $(TESTSRC:tests/unit/%.c=build/asan-tests/%)
 ASAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all site check deps unit unit-asan e2e-asan regress bad rebuilds themes valgrind a11y a11y-deps screenshots install clean bench \
+.PHONY: all site check deps unit unit-asan e2e-asan regress bad rebuilds rebuilds-random themes valgrind a11y a11y-deps screenshots install clean bench \
         incremental scaffold serve install-test weight parallel exports
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -192,6 +192,9 @@ incremental: all
 rebuilds: all
 	@sh tests/rebuilds.sh
 
+rebuilds-random: all
+	@python3 tests/rebuilds-random.py
+
 scaffold: all
 	@sh tests/scaffold.sh
 
@@ -218,6 +221,7 @@ check: all
 	@$(MAKE) --no-print-directory bad
 	@$(MAKE) --no-print-directory incremental
 	@$(MAKE) --no-print-directory rebuilds
+	@$(MAKE) --no-print-directory rebuilds-random
 	@$(MAKE) --no-print-directory scaffold
 	@$(MAKE) --no-print-directory serve
 	@$(MAKE) --no-print-directory install-test

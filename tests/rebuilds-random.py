@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""Rebuilds equal fresh builds, after random edits.
+
+tests/rebuilds.sh makes one edit of each kind at a time. Here a seeded
+random walk makes one to three edits between builds, of every kind the
+default site has (bodies, titles, dates, references between records, YAML
+records, drafts, new and removed stories and pathways, templates, partials,
+the stylesheet, Lua hooks, site.yaml, plain touches, and putting a file back
+as it was), and after each step the incremental build of the edited site
+must write exactly what a build from nothing writes, with the same
+diagnostics and exit status. Seeds 1 and 2: without and with the Lua hooks
+(a site hook makes every body depend on every file, which would hide a
+missing dependency).
+
+    python3 tests/rebuilds-random.py [STEPS [SEED...]]
+
+A failure prints the seed, the step and the edits that led to it.
+"""
+import glob
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WAYMARK = os.environ.get('WAYMARK', os.path.join(TOP, 'bin', 'waymark'))
+STEPS = int(sys.argv[1]) if len(sys.argv) > 1 else 75
+SEEDS = [int(s) for s in sys.argv[2:]] or [1, 2]
+
+
+class Walk:
+    def __init__(self, seed, tmp):
+        self.rnd = random.Random(seed)
+        self.hooks = seed % 2 == 0
+        self.site = os.path.join(tmp, 'site')
+        self.n = 0
+        self.log = []
+        for part in ['content', 'themes'] + (['lua'] if self.hooks else []):
+            shutil.copytree(os.path.join(TOP, part), os.path.join(self.site, part))
+        shutil.copy(os.path.join(TOP, 'site.yaml'), self.site)
+        self.original = {p: self.read(p) for p in self.files('**/*') if os.path.isfile(p)}
+
+    # -- the site's files
+    def files(self, pattern):
+        return sorted(glob.glob(os.path.join(self.site, pattern), recursive=True))
+
+    def records(self, section):
+        return [p for p in self.files(f'content/{section}/*.md') if not p.endswith('_index.md')]
+
+    @staticmethod
+    def read(path):
+        with open(path, encoding='utf-8') as f:
+            return f.read()
+
+    @staticmethod
+    def write(path, text):
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write(text)
+
+    def append(self, path, text):
+        with open(path, 'a', encoding='utf-8') as f:
+            f.write(text)
+
+    def set_field(self, path, key, value):
+        """Set a front matter line `key: ...`; False when it has none."""
+        text = self.read(path)
+        end = text.find('\n---', 4)
+        head, n = re.subn(rf'^{key}:.*$', f'{key}: {value}', text[:end], count=1, flags=re.M)
+        if n:
+            self.write(path, head + text[end:])
+        return bool(n)
+
+    def replace_one(self, path, pattern, value):
+        """Replace group 1 of one match of `pattern`; False when none."""
+        text = self.read(path)
+        found = list(re.finditer(pattern, text, re.M))
+        if not found:
+            return False
+        m = self.rnd.choice(found)
+        self.write(path, text[:m.start(1)] + value + text[m.end(1):])
+        return True
+
+    # -- the edits: each returns False when it found nothing to change
+    def body(self):
+        self.append(self.rnd.choice(self.files('content/**/*.md')),
+                    f'\nOne more sentence, number {self.n}, with [a link](/about/).\n')
+
+    def title(self):
+        return self.set_field(self.rnd.choice(self.files('content/**/*.md')), 'title',
+                              f'"Edited title {self.n}"')
+
+    def quote(self):
+        return self.set_field(self.rnd.choice(self.records('stories')), 'quote',
+                              f'"Edited quote {self.n}."')
+
+    def date(self):
+        r = self.rnd
+        return self.set_field(r.choice(self.records('stories')), 'date',
+                              f'20{r.randint(20, 26)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}')
+
+    def pathway(self):
+        ids = [os.path.basename(p)[:-3] for p in self.records('pathways')]
+        return self.set_field(self.rnd.choice(self.records('stories')), 'pathway',
+                              self.rnd.choice(ids))
+
+    def stages(self):
+        ids = [re.sub(r'^\d+-', '', os.path.basename(p)[:-3]) for p in self.records('lifecycle')]
+        picked = self.rnd.sample(ids, self.rnd.randint(1, 3))
+        return self.set_field(self.rnd.choice(self.records('stories')), 'stages',
+                              '[' + ', '.join(picked) + ']')
+
+    def skill(self):
+        pattern = r'^  - ((?:employability|essential)/[a-z-]+)$'
+        known = sorted({s for p in self.records('stories') for s in re.findall(pattern, self.read(p), re.M)})
+        return self.replace_one(self.rnd.choice(self.records('stories')), pattern,
+                                self.rnd.choice(known))
+
+    def new_story(self):
+        path = os.path.join(self.site, 'content', 'stories', f'added-{self.n}.md')
+        self.write(path, self.read(self.rnd.choice(self.records('stories'))))
+        self.set_field(path, 'title', f'"Added story {self.n}"')
+
+    def new_pathway(self):
+        source = self.rnd.choice(self.records('pathways'))
+        pid = f'added-path-{self.n}'
+        path = os.path.join(self.site, 'content', 'pathways', pid + '.md')
+        self.write(path, re.sub(r'^id: .*$', f'id: {pid}', self.read(source), count=1, flags=re.M))
+        self.set_field(path, 'title', f'"Added pathway {self.n}"')
+        if self.rnd.random() < 0.7:
+            self.set_field(self.rnd.choice(self.records('stories')), 'pathway', pid)
+
+    def added(self):
+        # only what the walk added: the default site links to its own pages
+        return [p for p in self.records('stories') if '/added-' in p]
+
+    def remove(self):
+        added = self.added()
+        if not added:
+            return False
+        os.remove(self.rnd.choice(added))
+
+    def draft(self):
+        added = self.added()
+        if not added:
+            return False
+        path = self.rnd.choice(added)
+        text = self.read(path)
+        if '\ndraft: true\n' in text:
+            self.write(path, text.replace('\ndraft: true\n', '\n', 1))
+        else:
+            self.write(path, text.replace('---\n', '---\ndraft: true\n', 1))
+
+    def yaml_title(self):
+        return self.replace_one(self.rnd.choice(self.files('content/*.yaml') + self.files('content/frameworks/*.yaml')),
+                                r'^\s+title: (.*)$', f'Edited YAML title {self.n}')
+
+    def definition(self):
+        return self.replace_one(self.rnd.choice(self.files('content/frameworks/*.yaml')),
+                                r'^\s+(?:definition|description): >-\n\s+()',
+                                f'Edited words {self.n}. ')
+
+    def step_title(self):
+        return self.replace_one(self.rnd.choice(self.records('pathways')), r'^  - title: (.*)$',
+                                f'Edited step {self.n}')
+
+    def wage(self):
+        return self.replace_one(self.rnd.choice(self.records('pathways')), r'hourly: (\d+(?:\.\d+)?)',
+                                str(self.rnd.randint(12, 60)))
+
+    def partial(self):
+        path = self.rnd.choice(self.files('themes/default/partials/*.mustache'))
+        self.append(path, f'<span class="edit">{self.n}</span>\n' if self.rnd.random() < 0.5
+                    else f'{{{{! edit {self.n} }}}}\n')
+
+    def template(self):
+        path = self.rnd.choice(self.files('themes/default/templates/*.mustache'))
+        text = self.read(path)
+        if '</main>' in text:
+            self.write(path, text.replace('</main>', f'<p class="edit">{self.n}</p></main>', 1))
+        else:
+            self.append(path, f'{{{{! edit {self.n} }}}}\n')
+
+    def css(self):
+        self.append(os.path.join(self.site, 'themes', 'default', 'assets', 'site.css'), f'/* edit {self.n} */\n')
+
+    def lua(self):
+        if not self.hooks:
+            return False
+        self.append(self.rnd.choice(self.files('lua/*.lua')), f'-- edit {self.n}\n')
+
+    def site_yaml(self):
+        path = os.path.join(self.site, 'site.yaml')
+        self.write(path, re.sub(r'^description:.*$', f'description: Edited description {self.n}',
+                                self.read(path), count=1, flags=re.M))
+
+    def touch(self):
+        os.utime(self.rnd.choice([p for p in self.files('content/**/*') if os.path.isfile(p)]))
+
+    def put_back(self):
+        path = self.rnd.choice(sorted(self.original))
+        self.write(path, self.original[path])
+
+    EDITS = {body: 4, title: 3, quote: 1, date: 2, pathway: 2, stages: 2, skill: 2,
+             new_story: 2, new_pathway: 1, remove: 1, draft: 1, yaml_title: 3, definition: 1,
+             step_title: 1, wage: 2, partial: 1, template: 1, css: 1, lua: 1, site_yaml: 1,
+             touch: 1, put_back: 3}
+
+    def edit(self):
+        kinds, weights = zip(*self.EDITS.items())
+        while True:
+            self.n += 1
+            kind = self.rnd.choices(kinds, weights)[0]
+            if kind(self) is not False:
+                self.log.append(f'{self.n} {kind.__name__}')
+                return
+
+
+def build(site, out, fresh):
+    if fresh:
+        parent, name = os.path.split(out)
+        shutil.rmtree(out, ignore_errors=True)
+        for p in glob.glob(os.path.join(parent, f'.waymark-*-{name}*')):
+            shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
+    r = subprocess.run([WAYMARK, 'build', '-s', site, '-o', out, '--quiet'],
+                       capture_output=True, text=True)
+    return r.returncode, r.stderr
+
+
+def run(seed, tmp):
+    w = Walk(seed, tmp)
+    out, ref = os.path.join(tmp, 'out'), os.path.join(tmp, 'fresh')
+    status, err = build(w.site, out, False)
+    if status:
+        return f'the first build failed:\n{err}'
+    built = 0
+    for step in range(1, STEPS + 1):
+        for _ in range(w.rnd.choice([1, 1, 1, 2, 3])):
+            w.edit()
+        got, want = build(w.site, out, False), build(w.site, ref, True)
+        why = None
+        if got != want:
+            why = (f'status {got[0]} and diagnostics:\n{got[1]}\nbut a fresh build: status {want[0]} '
+                   f'and diagnostics:\n{want[1]}')
+        elif got[0] == 0:
+            built += 1
+            d = subprocess.run(['diff', '-rq', out, ref], capture_output=True, text=True)
+            if d.returncode:
+                why = 'the rebuild differs from a fresh build in:\n' + '\n'.join(
+                    '    ' + line.replace(tmp + '/', '') for line in d.stdout.splitlines()[:8])
+        if why:
+            return f'step {step} (edits: {", ".join(w.log[-6:])}): {why}'
+    # a walk that only ever failed to build would compare diagnostics alone
+    if built < STEPS * 3 // 4:
+        return f'only {built} of {STEPS} steps built: the walk makes broken sites'
+    return None
+
+
+def main():
+    failed = 0
+    for seed in SEEDS:
+        with tempfile.TemporaryDirectory() as tmp:
+            why = run(seed, tmp)
+        mode = 'with hooks' if seed % 2 == 0 else 'plain'
+        if why:
+            print(f'FAIL rebuilds-random: seed {seed} ({mode}): {why}')
+            failed += 1
+    print(f'rebuilds-random: {len(SEEDS) - failed} passed, {failed} failed '
+          f'({STEPS} steps of random edits a seed, seeds {" ".join(map(str, SEEDS))})')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
