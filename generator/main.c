@@ -72,7 +72,8 @@ static const struct {
 	  "build has errors, pages show them. Ctrl-C stops it.\n"
 	  "\n"
 	  "  -s, --site DIR     the site directory (holds site.yaml and content/)\n"
-	  "  -p, --port PORT    the port to listen on (default 1313; 0: any free port)\n"
+	  "  -p, --port PORT    the port to listen on (default 1313, or the next free\n"
+	  "                     one when it is taken; 0: any free port)\n"
 	  "      --bind ADDRESS the address to listen on (default 127.0.0.1)\n"
 	  "      --drafts       include pages marked draft: true\n" },
 	{ "version", "usage: waymark version\n\nPrint the version of waymark.\n" },
@@ -273,7 +274,7 @@ static int cmd_serve(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct serve_opts opts = { ".", "127.0.0.1", 1313, 0, stdout, stderr };
+	struct serve_opts opts = { ".", "127.0.0.1", 1313, 0, 0, stdout, stderr };
 	struct diag_list dl = DIAG_LIST_INIT;
 	char *end;
 	long port;
@@ -289,6 +290,7 @@ static int cmd_serve(int argc, char **argv)
 			if (!*optarg || *end || port < 0 || port > 65535)
 				return usage_error("'-p' needs a port from 0 to 65535, not '%s'", optarg);
 			opts.port = (int)port;
+			opts.port_given = 1;
 			break;
 		case 'b': opts.bind = optarg; break;
 		case 'd': opts.drafts = 1; break;

@@ -506,7 +506,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 
 /*
  * A listening socket on host:port; the chosen port is written to *port.
- * Returns the socket, or -1 with the reason recorded.
+ * Returns the socket, or -1 with the reason recorded (errno: why not).
  */
 static int listen_on(const char *host, int *port, struct diag_list *dl)
 {
@@ -541,8 +541,11 @@ static int listen_on(const char *host, int *port, struct diag_list *dl)
 	}
 	freeaddrinfo(res);
 	if (fd < 0) {
-		diag_io_error(dl, NULL, "unable to listen on '%s' port %d: %s", host, *port,
-			      strerror(saved));
+		diag_io_error(dl, NULL, "unable to listen on '%s' port %d: %s%s", host, *port,
+			      strerror(saved),
+			      saved == EADDRINUSE ? " (another server has it: '-p 0' takes any free port)"
+						  : "");
+		errno = saved;
 		return -1;
 	}
 	if (getsockname(fd, (struct sockaddr *)&addr, &alen) == 0)
@@ -816,8 +819,33 @@ int serve_run(const struct serve_opts *opts, struct diag_list *dl)
 			      why);
 		goto done;
 	}
-	/* the address first: a port in use is found before a long build */
-	listen_fd = listen_on(opts->bind, &port, dl);
+	/* the address first: a port in use is found before a long build.
+	 * Without -p, a server that finds 1313 taken (by another site's
+	 * server, say) takes the next free port after it, as hugo server
+	 * does, and says so. */
+	{
+		struct diag_list first = DIAG_LIST_INIT;
+		int err, next = 0;
+
+		listen_fd = listen_on(opts->bind, &port, &first);
+		err = errno;
+		while (listen_fd < 0 && err == EADDRINUSE && !opts->port_given && next < 19) {
+			struct diag_list again = DIAG_LIST_INIT;
+
+			port = opts->port + ++next;
+			listen_fd = listen_on(opts->bind, &port, &again);
+			err = errno;
+			diag_list_release(&again);
+		}
+		if (listen_fd < 0 && next)
+			diag_io_error(dl, NULL, "unable to listen on '%s': ports %d to %d are all in use "
+				      "('-p 0' takes any free port)", opts->bind, opts->port, port);
+		else if (listen_fd < 0)
+			diag_list_move(dl, &first);
+		else if (next)
+			fprintf(opts->out, "port %d is in use: taking %d\n", opts->port, port);
+		diag_list_release(&first);
+	}
 	if (listen_fd < 0 || (kept_dir(&s) < 0 && make_private_dir(&s, dl) < 0))
 		goto done;
 	if (rebuild(&s, 1) == 3)

@@ -13,6 +13,8 @@ struct serve_opts {
 	const char *site_dir; /* "." */
 	const char *bind;     /* "127.0.0.1": an address, never all of them by default */
 	int port;             /* 1313; 0: any free port (the one chosen is printed) */
+	int port_given;       /* -p: that port or nothing; else, when 1313 is taken,
+			       * the next free one of the 19 after it */
 	int drafts;           /* include draft: true pages */
 	FILE *out;            /* where the address and one line per build go */
 	FILE *err;            /* where each build's diagnostics go */

@@ -3,7 +3,8 @@
 # with base_url /), talk to it over HTTP on 127.0.0.1 only, change the site
 # under it, and stop it with SIGINT.
 #
-# The server listens on a port the system picks (-p 0) and prints it. Its
+# The server listens on a port the system picks (-p 0) and prints it, but
+# for two servers started without -p (1313, or the next free port). Its
 # output directory, kept between runs, goes below this test's own temporary
 # directory (XDG_CACHE_HOME), and so does the private one a second server on
 # the same site makes (TMPDIR), so the test can check it is removed. Every
@@ -62,17 +63,21 @@ gone() { ! kill -0 "$pid" 2>/dev/null; }
 cp -R "$top/tests/regress/clean-urls/site" "$site"
 sed -i 's|^base_url:.*|base_url: /|' "$site/site.yaml"
 
-# start LOG: a server on the site, logging to LOG; sets pid, port and out
+# start LOG [default-port]: a server on the site on a port the system picks
+# (with default-port, no -p: 1313 or the next free one), logging to LOG; sets
+# pid, port and out
 start() {
-	: >"$1"
-	TMPDIR=$tmp XDG_CACHE_HOME=$tmp/cache "$waymark" serve -p 0 -s "$site" >"$1" 2>&1 &
+	log=$1; shift
+	if [ "${1:-}" = default-port ]; then set --; else set -- -p 0; fi
+	: >"$log"
+	TMPDIR=$tmp XDG_CACHE_HOME=$tmp/cache "$waymark" serve "$@" -s "$site" >"$log" 2>&1 &
 	pid=$!
-	if ! until_true 10 grep -q 'press Ctrl-C' "$1"; then
-		echo "FAIL serve: the server did not start"; sed 's/^/  /' "$1"
+	if ! until_true 10 grep -q 'press Ctrl-C' "$log"; then
+		echo "FAIL serve: the server did not start"; sed 's/^/  /' "$log"
 		echo "serve: $pass passed, $((fail + 1)) failed"; exit 1
 	fi
-	port=$(sed -n 's|^serving .* at http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$1")
-	out=$(sed -n 's|^output in ||p' "$1")
+	port=$(sed -n 's|^serving .* at http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$log")
+	out=$(sed -n 's|^output in ||p' "$log")
 }
 
 # stop: SIGINT, then exit 0 within 2 s
@@ -189,9 +194,8 @@ if page_has /about/ 'edited while stopped'; then ok; else bad "an edit made whil
 
 # 11. a second server on the same site meanwhile: a private directory of
 # its own, removed when it stops; the first one's is left alone
-first_pid=$pid first_out=$out
+pid2=$pid first_out=$out # (stopped by cleanup, should the next start fail)
 start "$tmp/log4"
-pid2=$first_pid
 if grep -q '^another waymark serve is using ' "$tmp/log4"; then ok; else bad "no word of the other server"; fi
 case "$out" in "$tmp"/waymark-serve-*/site) ok ;; *) bad "the second server's output is '$out'" ;; esac
 if page_has /about/ 'edited while stopped'; then ok; else bad "the second server's page is not the site's"; fi
@@ -200,6 +204,27 @@ if [ ! -e "$(dirname "$out")" ]; then ok; else bad "'$(dirname "$out")' is still
 pid=$pid2 pid2="" out=$first_out
 stop
 if [ -f "$out/about/index.html" ]; then ok; else bad "the first server's output went"; fi
+
+# 12. a port in use: asked for with -p, an error that says what to do;
+# without -p (1313, or the first free port after it), the next free one
+start "$tmp/log5"
+taken=$port
+TMPDIR=$tmp XDG_CACHE_HOME=$tmp/cache timeout 10 "$waymark" serve -p "$taken" -s "$site" \
+	>"$tmp/log6" 2>&1
+status=$?
+if [ "$status" = 3 ] && grep -q "port $taken: Address already in use.*'-p 0' takes any free port" \
+	"$tmp/log6"; then ok
+else bad "-p $taken while in use: exit $status, said: $(cat "$tmp/log6")"; fi
+stop
+start "$tmp/log7" default-port
+pid2=$pid first_port=$port
+start "$tmp/log8" default-port # the first's port, or an earlier one, is in use
+if [ "$port" != "$first_port" ] && grep -q "^port 1313 is in use: taking $port\$" "$tmp/log8"; then ok
+else bad "a second server without -p took port $port (the first has $first_port): $(cat "$tmp/log8")"; fi
+if page_has /about/ 'edited while stopped'; then ok; else bad "the server on the next port does not serve the site"; fi
+stop
+pid=$pid2 pid2=""
+stop
 
 if [ $fail != 0 ]; then echo "server log:"; sed 's/^/  /' "$tmp/log"; fi
 echo "serve: $pass passed, $fail failed"
