@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -1880,6 +1881,31 @@ static void phase(const char *name, struct clock *last)
 	*last = t;
 }
 
+/*
+ * Two builds into one output directory at once would each rewrite what the
+ * other reads (the cache beside it, the staging directory), and could leave
+ * pages that the next build takes for up to date. So a build holds a lock
+ * beside the output (flock on .waymark-cache-<out>.lock, as hugo holds
+ * .hugo_build.lock) from before it reads the cache until it has saved it:
+ * a second build waits for the first, then builds on what it left. The
+ * descriptor, or -1 when there is nowhere to make the lock (the build goes
+ * on without it, and its own errors say why it cannot write there).
+ */
+static int build_lock(const char *out_dir, int quiet)
+{
+	char *path = cache_file(out_dir, ".lock");
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (!quiet)
+			fprintf(stderr, "waiting for another build into '%s' to finish\n", out_dir);
+		while (flock(fd, LOCK_EX) < 0 && errno == EINTR)
+			;
+	}
+	free(path);
+	return fd;
+}
+
 int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_stats *st)
 {
 	struct clock tp = clock_now();
@@ -1890,7 +1916,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 			looked = { NULL, 0, DIAG_LIST_INIT, 0 }, quick_file = { NULL, 0, DIAG_LIST_INIT, 0 },
 			next_quick = { NULL, 0, DIAG_LIST_INIT, 0 };
 	pthread_t releaser;
-	int released = 0;
+	int released = 0, lock_fd = -1;
 	char *out_dir;
 	double t0 = monotonic_seconds();
 	int status;
@@ -1909,6 +1935,14 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	out_dir = opts->out_dir ? xstrdup(opts->out_dir) : fs_join(opts->site_dir, "public");
 	b.out_dir = out_dir;
 	b.program = program_print();
+	if (!opts->dry_run) {
+		/* (not beside an output it will refuse: output_begin says why) */
+		struct diag_list refused = DIAG_LIST_INIT;
+
+		if (output_allowed(out_dir, opts->site_dir, &refused) == 0)
+			lock_fd = build_lock(out_dir, opts->quiet);
+		diag_list_release(&refused);
+	}
 	b.cache = cache_load(out_dir);
 	if (!opts->dry_run && !opts->grades) /* (quick_build's first test) */
 		side_start(&quick_file, &b, read_quick);
@@ -2033,6 +2067,8 @@ finish:
 		st->pages = 0;
 	output_release(&b.out);
 	cache_free(b.cache); /* (and the pack it did not save) */
+	if (lock_fd >= 0)
+		close(lock_fd); /* the output and its cache are as this build leaves them */
 	hookrun_free(b.hooks);
 	if (released) {
 		pthread_join(releaser, NULL);

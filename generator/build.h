@@ -13,6 +13,7 @@ struct build_opts {
 	int strict;           /* a missing template name is an error */
 	int dry_run;          /* validate and render, write nothing (waymark check) */
 	int progress;         /* show progress on stderr (a terminal) */
+	int quiet;            /* print nothing but problems (not even a wait for the lock) */
 	int jobs;             /* threads rendering pages; 0: one per online CPU */
 	int grades;           /* fill build_stats.grades (waymark check --readability) */
 	/* when not NULL, called as soon as a build on the full path has put

@@ -195,6 +195,7 @@ static int cmd_build(int argc, char **argv, int dry_run)
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	opts.progress = !quiet && isatty(STDERR_FILENO);
+	opts.quiet = quiet;
 
 	markdown_init();
 	status = build_run(&opts, &dl, &st);

@@ -42,26 +42,10 @@ static int is_within(const char *inner, const char *outer)
 	return inner[n] == '\0' || inner[n] == '/' || (n == 1 && outer[0] == '/');
 }
 
-int output_begin(struct output *o, const char *dir, const char *site_dir, int dry_run,
-		 struct diag_list *dl)
+int output_allowed(const char *dir, const char *site_dir, struct diag_list *dl)
 {
 	char real_out[PATH_MAX], real_site[PATH_MAX];
-	char *clean = xstrdup(dir);
-	size_t n = strlen(clean);
 
-	memset(o, 0, sizeof *o);
-	o->staging_fd = o->final_fd = -1;
-	atomic_init(&o->written, 0);
-	atomic_init(&o->kept, 0);
-	atomic_init(&o->made_sum, 0);
-	pthread_mutex_init(&o->lock, NULL);
-	while (n > 1 && clean[n - 1] == '/')
-		clean[--n] = '\0';
-	o->final = clean;
-	o->staging = beside(clean, "staging");
-	o->dry_run = dry_run;
-	if (dry_run)
-		return 0;
 	if (!*dir) {
 		diag_error(dl, NULL, "the output directory may not be empty ('')");
 		return -1;
@@ -84,6 +68,30 @@ int output_begin(struct output *o, const char *dir, const char *site_dir, int dr
 			return -1;
 		}
 	}
+	return 0;
+}
+
+int output_begin(struct output *o, const char *dir, const char *site_dir, int dry_run,
+		 struct diag_list *dl)
+{
+	char *clean = xstrdup(dir);
+	size_t n = strlen(clean);
+
+	memset(o, 0, sizeof *o);
+	o->staging_fd = o->final_fd = -1;
+	atomic_init(&o->written, 0);
+	atomic_init(&o->kept, 0);
+	atomic_init(&o->made_sum, 0);
+	pthread_mutex_init(&o->lock, NULL);
+	while (n > 1 && clean[n - 1] == '/')
+		clean[--n] = '\0';
+	o->final = clean;
+	o->staging = beside(clean, "staging");
+	o->dry_run = dry_run;
+	if (dry_run)
+		return 0;
+	if (output_allowed(dir, site_dir, dl) < 0)
+		return -1;
 	o->update = fs_is_dir(dir);
 	if (o->update)
 		o->final_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

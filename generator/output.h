@@ -55,8 +55,13 @@ struct output {
  */
 void output_capture(struct strbuf *into);
 /*
- * Prepare to write `dir` (refusing a directory that holds a site or a git
- * repository, or that contains `site_dir`). Returns 0 or -1 (recorded).
+ * Whether a build may write `dir`: not an empty name or a file, nor a
+ * directory that holds a site or a git repository, or that contains
+ * `site_dir`. Returns 0, or -1 with the reason recorded.
+ */
+int output_allowed(const char *dir, const char *site_dir, struct diag_list *dl);
+/*
+ * Prepare to write `dir` (output_allowed first). Returns 0 or -1 (recorded).
  */
 int output_begin(struct output *o, const char *dir, const char *site_dir, int dry_run,
 		 struct diag_list *dl);

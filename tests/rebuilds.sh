@@ -215,5 +215,43 @@ if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1 && "$w" build -s "$site" >"$tm
 else
 	cat "$tmp/log"; echo "FAIL rebuilds: $mode: first build"; fail=$((fail + 1))
 fi
+# Builds at once into one output (an editor's build on save and one by
+# hand, say): the second waits for the first, so both succeed and the
+# output is what a build from nothing makes. Held by another process, the
+# lock makes a build wait, and say so.
+mode="builds at once"
+rm -rf "$site" "$tmp/fresh" "$tmp"/.waymark-*
+mkdir -p "$site"
+cp -R "$top/content" "$top/site.yaml" "$top/themes" "$site/"
+"$w" build -s "$site" --quiet >"$tmp/log" 2>&1 || { echo "FAIL rebuilds: $mode: first build"; fail=$((fail + 1)); }
+i=1
+while [ $i -le 6 ]; do
+	# a story's words, its title and a template: most pages render again
+	printf '\nOne more sentence, number %d.\n' $i >>"$site/content/stories/rosa-warehouse-to-cdl.md"
+	sed -i "s/^title: .*/title: \"Edited title $i\"/" "$site/content/stories/aisha-help-desk-to-security.md"
+	printf '{{! edit %d }}\n' $i >>"$site/themes/default/partials/footer.mustache"
+	"$w" build -s "$site" >"$tmp/a.log" 2>&1 & a=$!
+	"$w" build -s "$site" >"$tmp/b.log" 2>&1 & b=$!
+	wait $a; sa=$?; wait $b; sb=$?
+	if [ $sa != 0 ] || [ $sb != 0 ]; then
+		echo "FAIL rebuilds: $mode: round $i: exit $sa and $sb:"; sed 's/^/    /' "$tmp/a.log" "$tmp/b.log" | head -8
+		fail=$((fail + 1))
+	fi
+	i=$((i + 1))
+done
+compare "six rounds of two builds at once"
+flock "$site/.waymark-cache-public.lock" sleep 1 &
+lock=$!
+sleep 0.3
+sed -i 's/^title: .*/title: "Edited once more"/' "$site/content/stories/aisha-help-desk-to-security.md"
+if "$w" build -s "$site" >"$tmp/log" 2>&1 && grep -q "^waiting for another build into '$site/public' to finish" "$tmp/log" &&
+	! kill -0 $lock 2>/dev/null; then pass=$((pass + 1))
+else
+	echo "FAIL rebuilds: $mode: a build while the lock was held did not wait for it, or failed:"
+	sed 's/^/    /' "$tmp/log"; fail=$((fail + 1))
+fi
+wait $lock
+compare "a build that waited for the lock"
+
 echo "rebuilds: $pass passed, $fail failed"
 [ $fail = 0 ]
