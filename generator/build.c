@@ -1944,7 +1944,9 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		diag_list_release(&refused);
 	}
 	b.cache = cache_load(out_dir);
-	if (!opts->dry_run && !opts->grades) /* (quick_build's first test) */
+	/* (quick_build's first tests; the quick file of a build before one
+	 * that was stopped while it wrote the output is not to be trusted) */
+	if (!opts->dry_run && !opts->grades && !cache_interrupted(b.cache))
 		side_start(&quick_file, &b, read_quick);
 	stamp = input_stamp(opts, out_dir, b.program, cache_note_get(b.cache, "reads"), &b.listed,
 			    &b.frame);
@@ -2042,6 +2044,9 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		side_finish(&next_quick, dl);
 		released = pthread_create(&releaser, NULL, release_content, &b) == 0;
 	}
+	/* the output changes from here until the cache describes it */
+	if (!dl->errors && !opts->dry_run)
+		cache_writing(b.cache);
 	if (dl->errors) {
 		output_abort(&b.out);
 	} else if (output_commit(&b.out, dl) == 0 && !opts->dry_run) {
@@ -2053,6 +2058,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 			/* only costs time: the next build renders every page */
 			diag_warning(dl, NULL, "unable to save the build cache beside '%s'",
 				     out_dir);
+		else
+			cache_written(b.cache);
 		phase("cache", &tp);
 	}
 	st->written = atomic_load(&b.out.written);

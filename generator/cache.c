@@ -53,6 +53,8 @@ struct cache {
 	int has_pages;         /* the main file names a pages file */
 	char *pages_text;      /* read and parsed when first asked for */
 	char *recent_path;     /* "<cache>.pages-recent": entries since pages_path */
+	char *writing_path;    /* "<cache>.writing": see cache_writing */
+	int interrupted;       /* it was there when the cache was loaded */
 	unsigned long long recent_check;
 	int has_recent;
 	char *recent_text;
@@ -164,7 +166,10 @@ struct cache *cache_load(const char *out_dir)
 	sprintf(c->pages_path, "%s.pages", path);
 	c->recent_path = xmalloc(strlen(path) + 14);
 	sprintf(c->recent_path, "%s.pages-recent", path);
-	if (fs_is_dir(out_dir) && fs_read(path, &text) == 0 &&
+	c->writing_path = xmalloc(strlen(path) + 9);
+	sprintf(c->writing_path, "%s.writing", path);
+	c->interrupted = access(c->writing_path, F_OK) == 0;
+	if (fs_is_dir(out_dir) && !c->interrupted && fs_read(path, &text) == 0 &&
 	    !strncmp(text.buf, CACHE_MAGIC "\n", strlen(CACHE_MAGIC) + 1)) {
 		for (line = strtok_r(text.buf + strlen(CACHE_MAGIC) + 1, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save)) {
@@ -1002,6 +1007,24 @@ int cache_save_notes(struct cache *c, const char *out_dir)
 	return ret;
 }
 
+int cache_writing(struct cache *c)
+{
+	int fd = open(c->writing_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+
+	return fd < 0 ? -1 : close(fd);
+}
+
+void cache_written(struct cache *c)
+{
+	unlink(c->writing_path);
+	c->interrupted = 0;
+}
+
+int cache_interrupted(const struct cache *c)
+{
+	return c->interrupted;
+}
+
 char *cache_file(const char *out_dir, const char *suffix)
 {
 	char *path = cache_path(out_dir);
@@ -1033,6 +1056,7 @@ void cache_free(struct cache *c)
 	free(c->pages_path);
 	free(c->recent_text);
 	free(c->recent_path);
+	free(c->writing_path);
 	free(c->pages);
 	free(c->page_slot);
 	if (c->new_fd >= 0) { /* a build that did not save */

@@ -27,8 +27,24 @@
 struct cache;
 
 /* Read the cache that belongs to output directory `out_dir` (an empty
- * cache when there is none). Never NULL. */
+ * cache when there is none, or when a build was stopped while it wrote the
+ * output: see cache_writing). Never NULL. */
 struct cache *cache_load(const char *out_dir);
+/*
+ * A build changes the output, then saves the cache that describes it.
+ * Stopped in between (killed, a power cut), it leaves an output the cache
+ * does not describe, and the next build would keep pages by it that are
+ * not what the cache says (after an edit undone, every page of the undone
+ * state). So before it changes the output a build marks it with
+ * cache_writing (an empty file, "<cache>.writing"), and once the cache is
+ * saved takes the mark off with cache_written; a build that finds the mark
+ * trusts nothing of the cache but its blobs (which are named by what they
+ * were made from), renders every page and takes no quick path.
+ */
+int cache_writing(struct cache *c);
+void cache_written(struct cache *c);
+/* Whether the last build was stopped while it wrote the output. */
+int cache_interrupted(const struct cache *c);
 /* The hash recorded for `out` at the last build, or 0 when none; and in
  * *deps (when not NULL) what it read, or "" (owned by the cache). */
 unsigned long long cache_get(struct cache *c, const char *out, const char **deps);

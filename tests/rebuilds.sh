@@ -253,5 +253,28 @@ fi
 wait $lock
 compare "a build that waited for the lock"
 
+# A build stopped (killed, a power cut) after it changed the output and
+# before it saved its cache leaves the last build's cache beside a newer
+# output, and its mark. Undo the edit, and the cache says the output is up
+# to date: the next build must not believe it.
+mode="a build stopped before it saved its cache"
+story="$site/content/stories/aisha-help-desk-to-security.md"
+"$w" build -s "$site" --quiet >"$tmp/log" 2>&1
+mkdir -p "$tmp/saved"
+cp "$site"/.waymark-cache-public* "$tmp/saved/"
+cp "$story" "$tmp/story"
+sed -i 's/^title: .*/title: "A title the stopped build showed"/' "$story"
+printf '\nWords the stopped build showed.\n' >>"$story"
+"$w" build -s "$site" --quiet >"$tmp/log" 2>&1
+[ ! -e "$site/.waymark-cache-public.writing" ] && pass=$((pass + 1)) ||
+	{ echo "FAIL rebuilds: $mode: a build that saved its cache left its mark"; fail=$((fail + 1)); }
+rm -f "$site"/.waymark-cache-public*
+cp "$tmp/saved"/.waymark-cache-public* "$site/"
+: >"$site/.waymark-cache-public.writing"
+cp "$tmp/story" "$story"
+compare "the edit undone"
+[ ! -e "$site/.waymark-cache-public.writing" ] && pass=$((pass + 1)) ||
+	{ echo "FAIL rebuilds: $mode: the build after it left the mark"; fail=$((fail + 1)); }
+
 echo "rebuilds: $pass passed, $fail failed"
 [ $fail = 0 ]
