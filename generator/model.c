@@ -293,6 +293,48 @@ static size_t items(const struct value *v, const char *key, struct value ***out)
 	return f->n;
 }
 
+/*
+ * The model reads every document's fields in one pass on one thread, long
+ * after the load's threads made them: from memory, not from a cache, a
+ * wait at every node. Asking for the fields of the document AHEAD places
+ * on (and for its struct twice as far) lets those waits overlap. On the
+ * bench's 10,000-page site a story's title edit spent 16.8 ms in the model
+ * instead of 21.8 (medians of 31 alternating edits; the whole edit 98.3 ms
+ * instead of 100.2, as the pages' prints then share the cores with the
+ * look-ahead for longer). A document read from the cache has its fields in
+ * one block (content.c), whose first FIELD_BYTES hold a story's.
+ */
+#define AHEAD 8
+#define FIELD_BYTES 1536
+
+/* (macros: GCC takes a function that only prefetches for one without
+ * effects, and drops the call) */
+#define PREFETCH_FIELDS(d)                                                  \
+	do {                                                                \
+		const char *p_ = (d) ? (const char *)(d)->meta_block : NULL; \
+		int k_;                                                     \
+		for (k_ = 0; p_ && k_ < FIELD_BYTES; k_ += 64)              \
+			__builtin_prefetch(p_ + k_);                        \
+	} while (0)
+
+/* documents docs[0..n), the loop at i */
+#define PREFETCH_DOCS(docs, n, i)                                           \
+	do {                                                                \
+		if ((i) + 2 * AHEAD < (n))                                  \
+			__builtin_prefetch((docs)[(i) + 2 * AHEAD]);        \
+		if ((i) + AHEAD < (n))                                      \
+			PREFETCH_FIELDS((docs)[(i) + AHEAD]);               \
+	} while (0)
+
+/* the records of list l, the loop at i */
+#define PREFETCH_RECORDS(l, i)                                              \
+	do {                                                                \
+		if ((i) + 2 * AHEAD < (l)->n)                               \
+			__builtin_prefetch((l)->items[(i) + 2 * AHEAD]);    \
+		if ((i) + AHEAD < (l)->n)                                   \
+			PREFETCH_FIELDS((l)->items[(i) + AHEAD]->doc);      \
+	} while (0)
+
 /* ------------------------------------------------------------ loaders */
 
 static void load_framework(struct model *m, struct doc *d, struct diag_list *dl)
@@ -724,6 +766,7 @@ static void resolve_refs(struct model *m, struct diag_list *dl)
 	for (i = 0; i < l->n; i++) {
 		struct record *s = l->items[i];
 
+		PREFETCH_RECORDS(l, i);
 		s->sector = resolve(m, RECORD_SECTOR, value_get(s->v, "sector"), s, dl);
 		if (s->sector)
 			use(s->sector, s, NULL);
@@ -782,17 +825,22 @@ static int cmp_stage(const void *a, const void *b)
 	return x->order != y->order ? (x->order < y->order ? -1 : 1) : strcmp(x->id, y->id);
 }
 
-/* A story and its date, looked up once for sorting. */
+/* A story and its date, the date's first bytes at hand (NUL-padded, so
+ * that they compare as strcmp would): the sort does not go back to 6,000
+ * stories' fields in memory for each of its 80,000 comparisons. */
 struct dated {
 	struct record *r;
 	const char *date;
+	char key[12];
 };
 
 static int cmp_story(const void *a, const void *b)
 {
 	const struct dated *x = a, *y = b;
-	int c = strcmp(y->date, x->date); /* newest first */
+	int c = memcmp(y->key, x->key, sizeof x->key); /* newest first */
 
+	if (!c && !memchr(x->key, '\0', sizeof x->key))
+		c = strcmp(y->date, x->date); /* longer than a date: the rest */
 	return c ? c : strcmp(x->r->id, y->r->id);
 }
 
@@ -804,8 +852,10 @@ static void sort_stories(struct record_list *l)
 	for (i = 0; i < l->n; i++) {
 		const char *date = value_text(l->items[i]->v, "date");
 
+		PREFETCH_RECORDS(l, i);
 		d[i].r = l->items[i];
 		d[i].date = date ? date : "";
+		strncpy(d[i].key, d[i].date, sizeof d[i].key);
 	}
 	qsort(d, l->n, sizeof *d, cmp_story);
 	for (i = 0; i < l->n; i++)
@@ -909,11 +959,13 @@ int model_build(struct model *m, struct content *c, struct diag_list *dl)
 	for (i = 0; i < c->n; i++) {
 		struct doc *d = c->docs[i];
 		struct doc **slot;
-		const char *slash = strchr(d->rel, '/');
+		const char *slash;
 		char section[32];
 
+		PREFETCH_DOCS(c->docs, c->n, i);
 		if (!d->is_markdown)
 			continue;
+		slash = strchr(d->rel, '/');
 		if ((slot = intro_slot(m, d->rel))) {
 			if (schema_check(page_fields, d->meta, d->rel, dl) == 0)
 				*slot = d;
