@@ -61,7 +61,8 @@ static const struct {
 	  "Write a skeleton content file, with a comment on every field, that builds\n"
 	  "as it is: content/frameworks/ID.yaml, content/pathways/ID.md,\n"
 	  "content/lifecycle/NN-ID.md or content/stories/<slug of TITLE>.md. `new site`\n"
-	  "makes a new site directory. An existing file is never overwritten.\n" },
+	  "makes a new site directory, with a .gitignore for what builds make (unless\n"
+	  "it has one). An existing file is never overwritten.\n" },
 	{ "serve",
 	  "usage: waymark serve [-s SITE_DIR] [-p PORT] [--bind ADDRESS] [--drafts]\n"
 	  "\n"

@@ -227,13 +227,19 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 	if (!strcmp(kind, "site")) {
 		struct strbuf home = STRBUF_INIT, about = STRBUF_INIT;
 		char *p1 = fs_join(arg, "site.yaml"), *p2 = fs_join(arg, "content/_index.md");
-		char *p3 = fs_join(arg, "content/pages/about.md");
+		char *p3 = fs_join(arg, "content/pages/about.md"), *p4 = fs_join(arg, ".gitignore");
 
 		site(&text, &home, &about);
 		if (fs_is_file(p1)) {
 			diag_error(dl, NULL, "'%s' already exists; not overwriting it", p1);
 		} else if (create(p1, text.buf, dl) == 0 && create(p2, home.buf, dl) == 0 &&
-			   create(p3, about.buf, dl) == 0) {
+			   create(p3, about.buf, dl) == 0 &&
+			   /* what a build makes stays out of git (the cache beside
+			    * public/ grows to megabytes); a .gitignore already
+			    * there is the repository's own, left as it is */
+			   (access(p4, F_OK) == 0 ||
+			    create(p4, "# made by waymark build: the site, and its cache beside it\n"
+				       "/public/\n/.waymark-*\n", dl) == 0)) {
 			strbuf_adds(written, arg);
 			ret = 0;
 		}
@@ -242,6 +248,7 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 		free(p1);
 		free(p2);
 		free(p3);
+		free(p4);
 		goto done;
 	}
 	if (strcmp(kind, "story") && !slug_valid_id(arg)) {

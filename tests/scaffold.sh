@@ -31,6 +31,15 @@ for site in "$tmp/new" "$tmp/copy"; do
 	fi
 done
 [ -f "$tmp/copy/content/lifecycle/06-test-stage.md" ] && ok || bad "a new stage is not numbered after the existing five"
+# a new site keeps what builds make out of git; an existing .gitignore stays
+if command -v git >/dev/null; then
+	git -C "$tmp/new" init -q && "$w" build -s "$tmp/new" --quiet >"$tmp/out" 2>&1
+	made=$(git -C "$tmp/new" status --porcelain --untracked-files=all | grep -E ' (public/|\.waymark-)')
+	[ -d "$tmp/new/public" ] && [ -z "$made" ] && ok || bad "git sees what a build made: $made $(cat "$tmp/out")"
+fi
+mkdir -p "$tmp/repo" && echo "/node_modules/" >"$tmp/repo/.gitignore"
+"$w" new site "$tmp/repo" >/dev/null 2>&1 && [ "$(cat "$tmp/repo/.gitignore")" = "/node_modules/" ] && ok ||
+	bad "new site in a directory with a .gitignore: $(cat "$tmp/repo/.gitignore")"
 "$w" new pathway Not_An_Id -s "$tmp/new" >/dev/null 2>&1
 [ $? = 2 ] && ok || bad "an invalid id is not a usage error"
 echo "scaffold: $pass passed, $fail failed"
