@@ -2050,6 +2050,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	if (dl->errors) {
 		output_abort(&b.out);
 	} else if (output_commit(&b.out, dl) == 0 && !opts->dry_run) {
+		output_test_stop("committed");
 		phase("commit", &tp);
 		if (opts->committed)
 			opts->committed(opts->committed_ctx);

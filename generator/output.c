@@ -324,26 +324,83 @@ static void make_manifest(struct output *o, struct strbuf *text)
 }
 
 /* The manifest `text`, not written again when it is what the last
- * build's said (`was`, may be NULL). */
+ * build's said (`was`, may be NULL). Written whole or not at all (a new
+ * file renamed over the old): a manifest cut short would leave files that
+ * no build removes. */
 static void write_manifest(const struct output *o, const struct strbuf *text,
 			   const struct strbuf *was)
 {
 	char *path = manifest_path(o);
 
 	if (!was || was->len != text->len || memcmp(was->buf, text->buf, text->len))
-		fs_write(path, text->buf, text->len);
+		fs_replace(path, text->buf, text->len);
 	free(path);
 }
 
-/* Move each staged file over its old self, then remove what this build
- * no longer makes. */
+/* The manifest of every file in `a` or `b` (both sorted, as manifests are). */
+static void manifest_union(const struct fs_list *a, char *const *b, size_t nb, struct strbuf *text)
+{
+	struct strbuf lines = STRBUF_INIT;
+	unsigned long long sum = 0;
+	size_t i = 0, j = 0, n = 0;
+
+	while (i < a->n || j < nb) {
+		int c = i == a->n ? 1 : j == nb ? -1 : strcmp(a->paths[i], b[j]);
+		const char *name = c <= 0 ? a->paths[i] : b[j];
+
+		i += c <= 0;
+		j += c >= 0;
+		sum += name_hash(name);
+		n++;
+		strbuf_adds(&lines, name);
+		strbuf_addch(&lines, '\n');
+	}
+	manifest_head(n, sum, text);
+	strbuf_add(text, lines.buf, lines.len);
+	strbuf_release(&lines);
+}
+
+/* A test's way to stop a build where a power cut could: WAYMARK_TEST_STOP
+ * naming this point makes the process end at once. */
+void output_test_stop(const char *point)
+{
+	const char *at = getenv("WAYMARK_TEST_STOP");
+
+	if (at && !strcmp(at, point))
+		_exit(99);
+}
+
+/*
+ * Move each staged file over its old self, then remove what this build
+ * no longer makes. The manifest on disk names every file the output may
+ * hold at each moment, so that a build stopped half way leaves none that
+ * the next one would not remove: when the files change, it first names
+ * both the last build's and this one's, and only this one's at the end.
+ */
 static int update_in_place(struct output *o, struct diag_list *dl)
 {
 	struct fs_list old = { NULL, 0, 0, NULL };
-	struct strbuf was = STRBUF_INIT, now = STRBUF_INIT;
+	struct strbuf was = STRBUF_INIT, now = STRBUF_INIT, both = STRBUF_INIT;
 	size_t i;
-	int ret = 0;
+	int ret = 0, same;
 
+	/* the same files as the last build made (most rebuilds): nothing to
+	 * remove, and the manifest stays as it is */
+	manifest_head(o->nmade, atomic_load(&o->made_sum), &now);
+	same = manifest_starts(o, &now);
+	strbuf_reset(&now);
+	if (!same) {
+		make_manifest(o, &now);
+		/* what the last build made (its manifest), or else what is there */
+		if (read_manifest(o, &was) < 0) {
+			strbuf_reset(&was);
+			fs_list(o->final, NULL, &old, NULL);
+		} else {
+			manifest_lines(&was, &old);
+			manifest_union(&old, o->made, o->nmade, &both);
+			write_manifest(o, &both, &was);
+		}
+	}
 	for (i = 0; i < o->nstaged; i++) {
 		char name[32], *from, *to = fs_join(o->final, o->staged[i]);
 		char *slash = strrchr(to, '/');
@@ -360,24 +417,8 @@ static int update_in_place(struct output *o, struct diag_list *dl)
 		free(from);
 		free(to);
 	}
-	/* the same files as the last build made (most rebuilds): nothing to
-	 * remove, and the manifest stays as it is */
-	manifest_head(o->nmade, atomic_load(&o->made_sum), &now);
-	if (manifest_starts(o, &now)) {
-		strbuf_release(&now);
-		fs_remove_tree(o->staging);
-		return ret;
-	}
-	strbuf_reset(&now);
-	make_manifest(o, &now);
-	/* what the last build made (its manifest), or else what is there */
-	if (read_manifest(o, &was) < 0) {
-		strbuf_reset(&was);
-		fs_list(o->final, NULL, &old, NULL);
-	} else if (was.len != now.len || memcmp(was.buf, now.buf, now.len)) {
-		manifest_lines(&was, &old);
-	}
-	for (i = 0; i < old.n; i++)
+	output_test_stop("renamed");
+	for (i = 0; !same && i < old.n; i++)
 		if (!bsearch(&old.paths[i], o->made, o->nmade, sizeof *o->made, cmp_str)) {
 			char *gone = fs_join(o->final, old.paths[i]);
 			char *slash;
@@ -391,10 +432,12 @@ static int update_in_place(struct output *o, struct diag_list *dl)
 			}
 			free(gone);
 		}
+	if (!same)
+		write_manifest(o, &now, both.len ? &both : NULL);
 	fs_list_release(&old);
-	write_manifest(o, &now, was.len ? &was : NULL);
 	strbuf_release(&was);
 	strbuf_release(&now);
+	strbuf_release(&both);
 	fs_remove_tree(o->staging);
 	return ret;
 }

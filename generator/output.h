@@ -87,6 +87,11 @@ int output_confined(const char *rel);
 int output_commit(struct output *o, struct diag_list *dl);
 /* Remove the staging directory (after a failed build). */
 void output_abort(struct output *o);
+/* For tests: when the environment's WAYMARK_TEST_STOP names `point`, end
+ * the process there at once, as a power cut would ("renamed": the new
+ * files are in the output, the old ones not yet removed; "committed": the
+ * output is done, the cache not saved). */
+void output_test_stop(const char *point);
 void output_release(struct output *o);
 
 #endif

@@ -254,27 +254,42 @@ wait $lock
 compare "a build that waited for the lock"
 
 # A build stopped (killed, a power cut) after it changed the output and
-# before it saved its cache leaves the last build's cache beside a newer
-# output, and its mark. Undo the edit, and the cache says the output is up
-# to date: the next build must not believe it.
+# before it saved its cache, then the edit undone: the cache still says
+# the output is up to date, and the next build must not believe it.
+# WAYMARK_TEST_STOP ends a build at such a point (output_test_stop).
 mode="a build stopped before it saved its cache"
 story="$site/content/stories/aisha-help-desk-to-security.md"
 "$w" build -s "$site" --quiet >"$tmp/log" 2>&1
-mkdir -p "$tmp/saved"
-cp "$site"/.waymark-cache-public* "$tmp/saved/"
 cp "$story" "$tmp/story"
 sed -i 's/^title: .*/title: "A title the stopped build showed"/' "$story"
 printf '\nWords the stopped build showed.\n' >>"$story"
-"$w" build -s "$site" --quiet >"$tmp/log" 2>&1
-[ ! -e "$site/.waymark-cache-public.writing" ] && pass=$((pass + 1)) ||
-	{ echo "FAIL rebuilds: $mode: a build that saved its cache left its mark"; fail=$((fail + 1)); }
-rm -f "$site"/.waymark-cache-public*
-cp "$tmp/saved"/.waymark-cache-public* "$site/"
-: >"$site/.waymark-cache-public.writing"
+WAYMARK_TEST_STOP=committed "$w" build -s "$site" --quiet >"$tmp/log" 2>&1
+status=$?
+if [ $status = 99 ] && grep -q "A title the stopped build showed" "$site/public/stories/index.html"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL rebuilds: $mode: the build was not stopped after its commit (exit $status)"; fail=$((fail + 1))
+fi
 cp "$tmp/story" "$story"
 compare "the edit undone"
 [ ! -e "$site/.waymark-cache-public.writing" ] && pass=$((pass + 1)) ||
 	{ echo "FAIL rebuilds: $mode: the build after it left the mark"; fail=$((fail + 1)); }
+
+# A build stopped after it moved a new page in, before it removed what it
+# no longer makes and named what it made: the page's story removed, the
+# next build must remove the page too (the manifest named it before it
+# was there).
+mode="a build stopped half way through its commit"
+cp "$story" "$site/content/stories/zz-stopped.md"
+sed -i 's/^title: .*/title: "A story the stopped build added"/' "$site/content/stories/zz-stopped.md"
+WAYMARK_TEST_STOP=renamed "$w" build -s "$site" --quiet >"$tmp/log" 2>&1
+status=$?
+if [ $status = 99 ] && [ -f "$site/public/stories/zz-stopped/index.html" ]; then pass=$((pass + 1)); else
+	echo "FAIL rebuilds: $mode: the build was not stopped after moving its files in (exit $status)"
+	fail=$((fail + 1))
+fi
+rm "$site/content/stories/zz-stopped.md"
+compare "the new story removed"
 
 echo "rebuilds: $pass passed, $fail failed"
 [ $fail = 0 ]
