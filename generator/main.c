@@ -81,16 +81,83 @@ static const struct {
 	{ "help", "usage: waymark help [COMMAND]\n\nDescribe a command.\n" },
 };
 
-/* A usage error: what was wrong, then a short usage (the full one is
- * `waymark help`). */
+/* What follows a usage error (the full usage is `waymark help`). */
+static int short_usage(void)
+{
+	fputs("usage: waymark build|check|new|serve|version|help [OPTIONS]\n"
+	      "Run 'waymark help' for every command, 'waymark help COMMAND' for one.\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* A usage error: what was wrong, then a short usage. */
 static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("waymark: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
-	fputs("usage: waymark build|check|new|serve|version|help [OPTIONS]\n"
-	      "Run 'waymark help' for every command, 'waymark help COMMAND' for one.\n", stderr);
-	return EXIT_USAGE;
+	return short_usage();
+}
+
+/* Every command's name, for "did you mean". */
+static const char *const command_names[] = { "build", "check", "new", "serve", "version", "help" };
+#define NCOMMANDS (sizeof command_names / sizeof *command_names)
+
+static int unknown_command(const char *cmd)
+{
+	const char *near = diag_suggest(cmd, command_names, NCOMMANDS);
+
+	if (!near)
+		return usage_error("unknown command '%s'", cmd);
+	fprintf(stderr, "waymark: unknown command '%s'; did you mean '%s'?\n", cmd, near);
+	return short_usage();
+}
+
+/* Every command's long options (without "--"), for an option that is
+ * another command's, or a typo of one of this command's. */
+static const struct {
+	const char *command;
+	const char *names[8];
+} command_options[] = {
+	{ "build", { "site", "out", "jobs", "drafts", "strict", "quiet", "help", NULL } },
+	{ "check", { "site", "jobs", "drafts", "strict", "readability", "help", NULL } },
+	{ "new", { "site", "help", NULL } },
+	{ "serve", { "site", "port", "bind", "drafts", "help", NULL } },
+};
+
+/*
+ * An option `command` does not take (`arg` as given: "--jbos=2", "-x").
+ * A long option gets "did you mean" from the command's own, or is named
+ * as another command's when it is one.
+ */
+static int unknown_option(const char *command, const char *arg)
+{
+	size_t i, k, n = sizeof command_options / sizeof *command_options;
+	const char *const *own = NULL, *near = NULL, *other = NULL;
+	char name[64];
+	size_t len;
+
+	if (strncmp(arg, "--", 2) || (len = strcspn(arg + 2, "=")) >= sizeof name)
+		return usage_error("unknown option '%s'", arg);
+	memcpy(name, arg + 2, len);
+	name[len] = '\0';
+	for (i = 0; i < n; i++)
+		if (!strcmp(command_options[i].command, command))
+			own = command_options[i].names;
+	for (k = 0; own && own[k]; k++)
+		;
+	if (own)
+		near = diag_suggest(name, own, k);
+	for (i = 0; i < n && !near && !other; i++)
+		for (k = 0; command_options[i].names[k]; k++)
+			if (!strcmp(command_options[i].names[k], name))
+				other = command_options[i].command;
+	fprintf(stderr, "waymark: unknown option '--%s'", name);
+	if (near)
+		fprintf(stderr, "; did you mean '--%s'?", near);
+	else if (other)
+		fprintf(stderr, " for '%s': it is an option of 'waymark %s'", command, other);
+	fputc('\n', stderr);
+	return short_usage();
 }
 
 static int cmd_help(int argc, char **argv)
@@ -115,7 +182,7 @@ static int cmd_help(int argc, char **argv)
 			fputs(commands[i].help, stdout);
 			return 0;
 		}
-	return usage_error("unknown command '%s'", argv[1]);
+	return unknown_command(argv[1]);
 }
 
 static int cmp_grade(const void *a, const void *b)
@@ -186,13 +253,13 @@ static int cmd_build(int argc, char **argv, int dry_run)
 			break;
 		case 'h': fputs(commands[dry_run].help, stdout); return 0;
 		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		default: return unknown_option(commands[dry_run].name, argv[optind - 1]);
 		}
 	}
 	if (dry_run && (opts.out_dir || quiet))
-		return usage_error("unknown option '%s'", opts.out_dir ? "--out" : "--quiet");
+		return unknown_option("check", opts.out_dir ? "--out" : "--quiet");
 	if (!dry_run && opts.grades)
-		return usage_error("unknown option '%s'", "--readability");
+		return unknown_option("build", "--readability");
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	opts.progress = !quiet && isatty(STDERR_FILENO);
@@ -244,7 +311,7 @@ static int cmd_new(int argc, char **argv)
 		case 's': site_dir = optarg; break;
 		case 'h': fputs(commands[2].help, stdout); return 0;
 		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		default: return unknown_option("new", argv[optind - 1]);
 		}
 	}
 	for (; optind < argc; optind++) {
@@ -298,7 +365,7 @@ static int cmd_serve(int argc, char **argv)
 		case 'd': opts.drafts = 1; break;
 		case 'h': fputs(commands[3].help, stdout); return 0;
 		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		default: return unknown_option("serve", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -340,5 +407,5 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
 		return cmd_help(argc - 1, argv + 1);
-	return usage_error("unknown command '%s'", cmd);
+	return unknown_command(cmd);
 }
