@@ -2062,6 +2062,13 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		else
 			cache_written(b.cache);
 		phase("cache", &tp);
+		/* (said once, after the cache keeps this build's warnings: the
+		 * next build finds the manifest and leaves the files alone) */
+		if (b.out.foreign)
+			diag_warning(dl, NULL,
+				     "'%s' held %zu file%s that no waymark build made there, such as '%s': they are left as they were and go out with the site; delete any that should not",
+				     out_dir, b.out.foreign, b.out.foreign == 1 ? "" : "s",
+				     b.out.foreign_first);
 	}
 	st->written = atomic_load(&b.out.written);
 	st->kept = atomic_load(&b.out.kept);

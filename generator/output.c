@@ -42,9 +42,50 @@ static int is_within(const char *inner, const char *outer)
 	return inner[n] == '\0' || inner[n] == '/' || (n == 1 && outer[0] == '/');
 }
 
+/*
+ * The real path `path` has or would have: realpath of the nearest part
+ * that exists, then the rest of its names. -1 when a name still to be made
+ * is "." or ".." (not worth resolving) or the result is too long.
+ */
+static int real_or_planned(const char *path, char *out)
+{
+	char parent[PATH_MAX];
+	const char *name;
+	size_t n = strlen(path), len;
+
+	if (realpath(path, out))
+		return 0;
+	if (errno != ENOENT || n >= sizeof parent)
+		return -1;
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	memcpy(parent, path, n);
+	parent[n] = '\0';
+	/* parent/name, or ./name */
+	if ((name = strrchr(parent, '/'))) {
+		parent[name == parent ? 1 : name - parent] = '\0';
+		name = path + (name - parent) + 1;
+	} else {
+		name = path;
+		strcpy(parent, ".");
+	}
+	len = (size_t)(path + n - name);
+	if (!len || (len == 1 && name[0] == '.') || (len == 2 && !strncmp(name, "..", 2)) ||
+	    real_or_planned(parent, out) < 0)
+		return -1;
+	if (strlen(out) + 1 + len >= PATH_MAX)
+		return -1;
+	if (strcmp(out, "/"))
+		strcat(out, "/");
+	strncat(out, name, len);
+	return 0;
+}
+
 int output_allowed(const char *dir, const char *site_dir, struct diag_list *dl)
 {
+	static const char *const inputs[] = { "content", "themes", "lua" };
 	char real_out[PATH_MAX], real_site[PATH_MAX];
+	size_t i;
 
 	if (!*dir) {
 		diag_error(dl, NULL, "the output directory may not be empty ('')");
@@ -68,6 +109,19 @@ int output_allowed(const char *dir, const char *site_dir, struct diag_list *dl)
 			return -1;
 		}
 	}
+	if (real_or_planned(dir, real_out) == 0 && realpath(site_dir, real_site))
+		for (i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+			char *in = fs_join(real_site, inputs[i]);
+			int inside = is_within(real_out, in);
+
+			free(in);
+			if (inside) {
+				diag_error(dl, NULL,
+					   "refusing to write the site to '%s': it is in the site's %s/ directory, which the build reads; choose another output directory with -o",
+					   dir, inputs[i]);
+				return -1;
+			}
+		}
 	return 0;
 }
 
@@ -370,6 +424,20 @@ void output_test_stop(const char *point)
 		_exit(99);
 }
 
+/* The files in the output directory this build does not make. */
+static void note_foreign(struct output *o)
+{
+	struct fs_list there = { NULL, 0, 0, NULL };
+	size_t i;
+
+	fs_list(o->final, NULL, &there, NULL);
+	for (i = 0; i < there.n; i++)
+		if (!bsearch(&there.paths[i], o->made, o->nmade, sizeof *o->made, cmp_str) &&
+		    !o->foreign++)
+			o->foreign_first = xstrdup(there.paths[i]);
+	fs_list_release(&there);
+}
+
 /*
  * Move each staged file over its old self, then remove what this build
  * no longer makes. The manifest on disk names every file the output may
@@ -391,10 +459,13 @@ static int update_in_place(struct output *o, struct diag_list *dl)
 	strbuf_reset(&now);
 	if (!same) {
 		make_manifest(o, &now);
-		/* what the last build made (its manifest), or else what is there */
+		/* what the last build made (its manifest), to remove what this
+		 * one does not make; with none, what is there was made by
+		 * someone else (a directory of the user's, pages from a clone):
+		 * left alone, and counted for the build to say */
 		if (read_manifest(o, &was) < 0) {
 			strbuf_reset(&was);
-			fs_list(o->final, NULL, &old, NULL);
+			note_foreign(o);
 		} else {
 			manifest_lines(&was, &old);
 			manifest_union(&old, o->made, o->nmade, &both);
@@ -509,6 +580,7 @@ void output_release(struct output *o)
 	for (i = 0; i < o->nstaged; i++)
 		free(o->staged[i]);
 	free(o->made);
+	free(o->foreign_first);
 	free(o->staged);
 	if (o->final)
 		pthread_mutex_destroy(&o->lock);

@@ -45,6 +45,10 @@ struct output {
 	atomic_ullong made_sum; /* their names' hashes, summed as they are noted */
 	char **staged;
 	size_t nstaged, astaged;
+	/* files the directory held that no earlier build there made (no
+	 * manifest): left alone; how many, and the first by name */
+	size_t foreign;
+	char *foreign_first;
 };
 
 /*
@@ -57,7 +61,9 @@ void output_capture(struct strbuf *into);
 /*
  * Whether a build may write `dir`: not an empty name or a file, nor a
  * directory that holds a site or a git repository, or that contains
- * `site_dir`. Returns 0, or -1 with the reason recorded.
+ * `site_dir`, nor one at or below the site's content/, themes/ or lua/
+ * (whether it exists yet or not). Returns 0, or -1 with the reason
+ * recorded.
  */
 int output_allowed(const char *dir, const char *site_dir, struct diag_list *dl);
 /*
