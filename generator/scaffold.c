@@ -216,6 +216,26 @@ static void site(struct strbuf *yaml, struct strbuf *home, struct strbuf *about)
 		"Who publishes this site, and where its facts come from.\n");
 }
 
+/* Whether `kind` is one `new` makes; if not, the error says so, with the
+ * kind meant when it is a typo. */
+static int known_kind(const char *kind, struct diag_list *dl)
+{
+	static const char *const kinds[] = { "framework", "pathway", "stage", "story", "site" };
+	size_t i, n = sizeof kinds / sizeof *kinds;
+	const char *near;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(kind, kinds[i]))
+			return 1;
+	near = diag_suggest(kind, kinds, n);
+	if (near)
+		diag_error(dl, NULL, "unknown kind '%s'; did you mean '%s'?", kind, near);
+	else
+		diag_error(dl, NULL, "unknown kind '%s': use framework, pathway, stage, story or site",
+			   kind);
+	return 0;
+}
+
 int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 		 struct strbuf *written, int *usage, struct diag_list *dl)
 {
@@ -224,6 +244,10 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 	int ret = -1;
 
 	*usage = 0;
+	if (!known_kind(kind, dl)) {
+		*usage = 1;
+		goto done;
+	}
 	if (!strcmp(kind, "site")) {
 		struct strbuf home = STRBUF_INIT, about = STRBUF_INIT;
 		char *p1 = fs_join(arg, "site.yaml"), *p2 = fs_join(arg, "content/_index.md");
@@ -249,6 +273,21 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 		free(p2);
 		free(p3);
 		free(p4);
+		goto done;
+	}
+	/* (a file of a site: not made in a directory that is none) */
+	path = fs_join(site_dir, "site.yaml");
+	if (!fs_is_file(path)) {
+		diag_error(dl, NULL,
+			   "no 'site.yaml' in '%s': is it a site directory? (choose one with -s SITE_DIR, or make one with 'waymark new site DIR')",
+			   site_dir);
+		goto done;
+	}
+	free(path);
+	path = NULL;
+	if (!strcmp(kind, "story") && !arg[strspn(arg, " \t\n")]) {
+		diag_error(dl, NULL, "a story needs a title, as in: waymark new story \"From cashier to store manager\"");
+		*usage = 1;
 		goto done;
 	}
 	if (strcmp(kind, "story") && !slug_valid_id(arg)) {
@@ -303,11 +342,6 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 		fs_list_release(&files);
 		free(dir);
 		free(slug);
-	} else {
-		diag_error(dl, NULL, "unknown kind '%s': use framework, pathway, stage, story or site",
-			   kind);
-		*usage = 1;
-		goto done;
 	}
 	path = fs_join(site_dir, rel);
 	if (create(path, text.buf, dl) == 0) {

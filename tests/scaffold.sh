@@ -42,5 +42,16 @@ mkdir -p "$tmp/repo" && echo "/node_modules/" >"$tmp/repo/.gitignore"
 	bad "new site in a directory with a .gitignore: $(cat "$tmp/repo/.gitignore")"
 "$w" new pathway Not_An_Id -s "$tmp/new" >/dev/null 2>&1
 [ $? = 2 ] && ok || bad "an invalid id is not a usage error"
+# a directory that is not a site: an error, and nothing made in it
+"$w" new story "Ana's new job" -s "$tmp/not-a-site" >/dev/null 2>"$tmp/err"
+[ $? = 1 ] && [ ! -e "$tmp/not-a-site" ] && grep -q "no 'site.yaml' in '$tmp/not-a-site'" "$tmp/err" && ok ||
+	bad "new story outside a site: $(cat "$tmp/err"); $(find "$tmp/not-a-site" 2>&1)"
+# a story without a title, and a kind mistyped: usage errors that say what to do
+"$w" new story "  " -s "$tmp/new" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q 'a story needs a title' "$tmp/err" && [ ! -e "$tmp/new/content/stories/story.md" ] && ok ||
+	bad "new story with a blank title: $(cat "$tmp/err")"
+"$w" new storry "Ana's new job" -s "$tmp/new" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q "unknown kind 'storry'; did you mean 'story'?" "$tmp/err" && ok ||
+	bad "new storry: $(cat "$tmp/err")"
 echo "scaffold: $pass passed, $fail failed"
 [ $fail = 0 ]
