@@ -1565,7 +1565,7 @@ static int respliced(const struct build *b, const struct quick_splice *s, const 
  * again: as content_load reads them, from the cache. */
 static int load_site_documents(struct build *b, struct diag_list *dl)
 {
-	struct fs_list some = { NULL, 0, 0, NULL };
+	struct fs_list some = FS_LIST_INIT;
 	size_t i;
 	int ret;
 

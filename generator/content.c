@@ -639,8 +639,7 @@ int content_load(struct content *c, const char *site_dir, int drafts, struct cac
 		 unsigned long long seed, const struct fs_list *listed, struct diag_list *dl)
 {
 	char *content_dir = fs_join(site_dir, "content");
-	struct fs_list files = { NULL, 0, 0, NULL };
-	struct strbuf failed = STRBUF_INIT;
+	struct fs_list files = FS_LIST_INIT;
 	size_t before = dl->errors, i, nthreads;
 	struct load_job job;
 	struct loader *workers;
@@ -649,11 +648,16 @@ int content_load(struct content *c, const char *site_dir, int drafts, struct cac
 	/* the stamp's listing of every file (the workers skip all but the
 	 * content's), else a listing of the content */
 	if (!listed || !fs_is_dir(content_dir)) {
-		if (fs_list(content_dir, content_exts, &files, &failed) < 0)
-			diag_io_error(dl, NULL, "unable to read directory '%s': %s", failed.buf,
-				      strerror(errno));
+		fs_list(content_dir, content_exts, &files, NULL);
 		listed = &files;
 	}
+	if (listed->failed_errno == ELOOP)
+		diag_error(dl, NULL,
+			   "'%s' leads back to a directory that holds it (a link makes a loop), so the content below it never ends: remove the link, or point it elsewhere",
+			   listed->failed);
+	else if (listed->failed)
+		diag_io_error(dl, NULL, "unable to read directory '%s': %s", listed->failed,
+			      strerror(listed->failed_errno));
 	nthreads = listed->n >= 64 ? threads_cpus() : 1;
 	job.content_dir = content_dir;
 	job.cache = cache;
@@ -688,7 +692,6 @@ int content_load(struct content *c, const char *site_dir, int drafts, struct cac
 	free(job.dls);
 	free(workers);
 	fs_list_release(&files);
-	strbuf_release(&failed);
 	free(content_dir);
 	return dl->errors > before ? -1 : 0;
 }

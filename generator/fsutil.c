@@ -306,25 +306,49 @@ static void *stat_worker(void *arg)
 /* Below this many entries a second thread costs more than it saves. */
 #define STAT_THREAD_MIN 512
 
-static int walk(const char *root, const char *rel, const char *const *exts,
-		struct fs_list *out, struct strbuf *failed)
+/* The directories a walk is inside, innermost first: one reached again
+ * through a link is a loop. */
+struct walked {
+	dev_t dev;
+	ino_t ino;
+	const struct walked *up;
+};
+
+static int walk_failed(struct fs_list *out, struct strbuf *failed, const char *dir, int err)
+{
+	if (failed) {
+		strbuf_reset(failed);
+		strbuf_adds(failed, dir);
+	}
+	free(out->failed);
+	out->failed = xstrdup(dir);
+	out->failed_errno = err;
+	errno = err;
+	return -1;
+}
+
+static int walk(const char *root, const char *rel, const struct walked *up,
+		const char *const *exts, struct fs_list *out, struct strbuf *failed)
 {
 	char *dir = rel ? fs_join(root, rel) : xstrdup(root);
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	struct entries e = { -1, NULL, NULL, NULL, 0, 0 };
 	struct stat_job job;
+	struct walked here = { 0, 0, up };
+	struct stat st;
 	int ret = 0;
 	size_t i;
 
-	if (!d) {
-		if (failed) {
-			strbuf_reset(failed);
-			strbuf_adds(failed, dir);
-		}
+	if (!d || fstat(dirfd(d), &st) < 0) {
+		ret = walk_failed(out, failed, dir, errno);
+		if (d)
+			closedir(d);
 		free(dir);
-		return -1;
+		return ret;
 	}
+	here.dev = st.st_dev;
+	here.ino = st.st_ino;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -349,7 +373,19 @@ static int walk(const char *root, const char *rel, const char *const *exts,
 				crel = NULL;
 			}
 		} else if (S_ISDIR(e.st[i].st_mode)) {
-			ret = walk(root, crel, exts, out, failed);
+			const struct walked *a;
+
+			for (a = &here; a && (a->dev != e.st[i].st_dev || a->ino != e.st[i].st_ino);
+			     a = a->up)
+				;
+			if (a) {
+				char *looped = fs_join(root, crel);
+
+				ret = walk_failed(out, failed, looped, ELOOP);
+				free(looped);
+			} else {
+				ret = walk(root, crel, &here, exts, out, failed);
+			}
 		} else if (S_ISREG(e.st[i].st_mode) && fs_has_ext(e.names[i], exts)) {
 			add_file(out, crel, &e.st[i]);
 			crel = NULL;
@@ -382,7 +418,7 @@ int fs_list(const char *dir, const char *const *exts, struct fs_list *out,
 	    struct strbuf *failed)
 {
 	size_t first = out->n, n, i;
-	int ret = walk(dir, NULL, exts, out, failed);
+	int ret = walk(dir, NULL, NULL, exts, out, failed);
 	struct listed *l;
 	struct stat *st;
 
@@ -414,12 +450,13 @@ void fs_list_release(struct fs_list *l)
 		free(l->paths[i]);
 	free(l->paths);
 	free(l->stats);
+	free(l->failed);
 	memset(l, 0, sizeof *l);
 }
 
 unsigned long long fs_stamp_list(const char *dir, unsigned long long h, struct fs_list *keep)
 {
-	struct fs_list files = { NULL, 0, 0, NULL };
+	struct fs_list files = FS_LIST_INIT;
 	size_t i;
 
 	if (!fs_is_dir(dir)) {
@@ -429,6 +466,10 @@ unsigned long long fs_stamp_list(const char *dir, unsigned long long h, struct f
 	}
 	fs_list(dir, NULL, &files, NULL);
 	h = value_hash_fast(dir, strlen(dir) + 1, h);
+	if (files.failed) { /* (not the stamp of any listing that worked) */
+		h = value_hash_fast(files.failed, strlen(files.failed) + 1, h);
+		h = value_hash_fast(&files.failed_errno, sizeof files.failed_errno, h);
+	}
 	for (i = 0; i < files.n; i++) {
 		const struct stat *st = &files.stats[i];
 

@@ -9,12 +9,19 @@
 #include <sys/stat.h>
 
 /* Paths found by fs_list: relative to the listed directory, sorted, each
- * with what stat() said of it (all zero for a link that points nowhere). */
+ * with what stat() said of it (all zero for a link that points nowhere).
+ * A directory that could not be listed stops the listing: `failed` is its
+ * path and `failed_errno` why (ELOOP: it is a directory that holds it,
+ * reached again through a link, which would be listed without end). */
 struct fs_list {
 	char **paths;
 	size_t n, alloc;
 	struct stat *stats;
+	char *failed;
+	int failed_errno;
 };
+
+#define FS_LIST_INIT { NULL, 0, 0, NULL, NULL, 0 }
 
 /* Append the whole file to `out`. Returns 0, or -1 with errno set. */
 int fs_read(const char *path, struct strbuf *out);
@@ -47,8 +54,10 @@ int fs_is_file(const char *path);
  * Every regular file below `dir` whose name ends in one of the
  * NULL-terminated `exts` (all files when exts is NULL), recursively,
  * sorted bytewise; names starting with '.' are skipped. A link that
- * points nowhere is listed (reading it then says why it fails). Returns 0, or -1
- * with errno set and `failed` (if not NULL) set to the path that failed.
+ * points nowhere is listed (reading it then says why it fails); a link to
+ * a directory is followed, unless the directory holds the link (a loop).
+ * Returns 0, or -1 with errno set and `failed` (if not NULL) and
+ * out->failed set to the path that failed.
  */
 int fs_list(const char *dir, const char *const *exts, struct fs_list *out,
 	    struct strbuf *failed);

@@ -126,7 +126,7 @@ static void state_free(struct state *st)
 static unsigned long long fingerprint(const char *site_dir)
 {
 	char *dir = fs_join(site_dir, "lua");
-	struct fs_list files = { NULL, 0, 0, NULL };
+	struct fs_list files = FS_LIST_INIT;
 	unsigned long long h = VALUE_HASH_SEED;
 	size_t i;
 

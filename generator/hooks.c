@@ -518,7 +518,7 @@ struct hooks *hooks_new(const struct hooks_opts *opts, struct diag_list *dl)
 {
 	struct hooks *h = xcalloc(1, sizeof *h);
 	size_t errors = dl->errors, i;
-	struct fs_list list = { NULL, 0, 0, NULL };
+	struct fs_list list = FS_LIST_INIT;
 	char *luadir;
 
 	h->site_dir = xstrdup(opts->site_dir ? opts->site_dir : ".");

@@ -427,7 +427,7 @@ void output_test_stop(const char *point)
 /* The files in the output directory this build does not make. */
 static void note_foreign(struct output *o)
 {
-	struct fs_list there = { NULL, 0, 0, NULL };
+	struct fs_list there = FS_LIST_INIT;
 	size_t i;
 
 	fs_list(o->final, NULL, &there, NULL);
@@ -447,7 +447,7 @@ static void note_foreign(struct output *o)
  */
 static int update_in_place(struct output *o, struct diag_list *dl)
 {
-	struct fs_list old = { NULL, 0, 0, NULL };
+	struct fs_list old = FS_LIST_INIT;
 	struct strbuf was = STRBUF_INIT, now = STRBUF_INIT, both = STRBUF_INIT;
 	size_t i;
 	int ret = 0, same;

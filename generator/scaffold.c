@@ -308,7 +308,7 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 	} else if (!strcmp(kind, "stage")) {
 		char *dir = fs_join(site_dir, "content/lifecycle");
 		static const char *const md[] = { ".md", NULL };
-		struct fs_list files = { NULL, 0, 0, NULL };
+		struct fs_list files = FS_LIST_INIT;
 		size_t i;
 		int order = 1;
 
@@ -325,7 +325,7 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 		char *slug = slug_make(arg, "story");
 		char *dir = fs_join(site_dir, "content/pathways");
 		static const char *const md[] = { ".md", NULL };
-		struct fs_list files = { NULL, 0, 0, NULL };
+		struct fs_list files = FS_LIST_INIT;
 		size_t i;
 
 		fs_list(dir, md, &files, NULL);

@@ -138,7 +138,7 @@ static void add_templates(struct theme *t, const char *dir, const char *sub,
 {
 	static const char *const exts[] = { ".mustache", NULL };
 	char *root = fs_join(dir, sub);
-	struct fs_list files = { NULL, 0, 0, NULL };
+	struct fs_list files = FS_LIST_INIT;
 	size_t i;
 
 	if (fs_is_dir(root) && fs_list(root, exts, &files, NULL) < 0)
@@ -216,7 +216,7 @@ static void add_assets(struct theme *t, const char *dir, const char *base_path,
 		       struct diag_list *dl)
 {
 	char *root = fs_join(dir, "assets");
-	struct fs_list files = { NULL, 0, 0, NULL };
+	struct fs_list files = FS_LIST_INIT;
 	size_t i, j;
 
 	if (fs_is_dir(root) && fs_list(root, NULL, &files, NULL) < 0)

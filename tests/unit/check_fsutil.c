@@ -196,7 +196,7 @@ END_TEST
 
 START_TEST(list_is_recursive_and_sorted)
 {
-	struct fs_list l = { NULL, 0, 0, NULL };
+	struct fs_list l = FS_LIST_INIT;
 
 	put("b.md", "");
 	put("a/z.md", "");
@@ -218,7 +218,7 @@ END_TEST
 
 START_TEST(list_filters_by_extension)
 {
-	struct fs_list l = { NULL, 0, 0, NULL };
+	struct fs_list l = FS_LIST_INIT;
 	static const char *const exts[] = { ".md", ".yaml", NULL };
 
 	put("page.md", "");
@@ -239,7 +239,7 @@ END_TEST
 
 START_TEST(list_skips_dot_files_and_directories)
 {
-	struct fs_list l = { NULL, 0, 0, NULL };
+	struct fs_list l = FS_LIST_INIT;
 
 	put(".hidden.md", "");
 	put(".git/config.md", "");
@@ -254,7 +254,7 @@ END_TEST
 
 START_TEST(list_includes_dangling_links)
 {
-	struct fs_list l = { NULL, 0, 0, NULL };
+	struct fs_list l = FS_LIST_INIT;
 	static const char *const exts[] = { ".md", NULL };
 	char *link = at("broken.md"), *other = at("broken.txt");
 	char *nowhere = at("nowhere");
@@ -273,9 +273,46 @@ START_TEST(list_includes_dangling_links)
 }
 END_TEST
 
+/* A link to a directory is followed, once: a link back to one that holds
+ * it stops the listing there, named, rather than listing without end. */
+START_TEST(list_follows_links_but_not_loops)
+{
+	struct fs_list l = FS_LIST_INIT;
+	struct strbuf failed = STRBUF_INIT;
+	char *elsewhere = at("elsewhere"), *shared = at("site/shared"), *loop = at("site/a/back");
+	char *site = at("site"), *want = at("site/a/back");
+
+	put("elsewhere/one.md", "");
+	put("site/a/two.md", "");
+	ck_assert_int_eq(symlink(elsewhere, shared), 0);
+	ck_assert_int_eq(fs_list(site, NULL, &l, NULL), 0);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_str_eq(l.paths[0], "a/two.md");
+	ck_assert_str_eq(l.paths[1], "shared/one.md");
+	ck_assert_ptr_null(l.failed);
+	fs_list_release(&l);
+
+	ck_assert_int_eq(symlink(site, loop), 0);
+	errno = 0;
+	ck_assert_int_eq(fs_list(site, NULL, &l, &failed), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	ck_assert_int_eq(l.failed_errno, ELOOP);
+	ck_assert_str_eq(l.failed, want);
+	ck_assert_str_eq(failed.buf, want);
+	fs_list_release(&l);
+	ck_assert_ptr_null(l.failed);
+	strbuf_release(&failed);
+	free(elsewhere);
+	free(shared);
+	free(loop);
+	free(site);
+	free(want);
+}
+END_TEST
+
 START_TEST(list_of_empty_directory)
 {
-	struct fs_list l = { NULL, 0, 0, NULL };
+	struct fs_list l = FS_LIST_INIT;
 
 	ck_assert_int_eq(fs_list(tmp, NULL, &l, NULL), 0);
 	ck_assert_uint_eq(l.n, 0);
@@ -285,7 +322,7 @@ END_TEST
 
 START_TEST(list_of_missing_directory_names_it)
 {
-	struct fs_list l = { NULL, 0, 0, NULL };
+	struct fs_list l = FS_LIST_INIT;
 	struct strbuf failed = STRBUF_INIT;
 	char *p = at("nope");
 
@@ -293,6 +330,8 @@ START_TEST(list_of_missing_directory_names_it)
 	ck_assert_int_eq(fs_list(p, NULL, &l, &failed), -1);
 	ck_assert_int_eq(errno, ENOENT);
 	ck_assert_str_eq(failed.buf, p);
+	ck_assert_str_eq(l.failed, p);
+	ck_assert_int_eq(l.failed_errno, ENOENT);
 	fs_list_release(&l);
 	strbuf_release(&failed);
 	free(p);
@@ -376,7 +415,7 @@ END_TEST
 
 START_TEST(list_keeps_each_file_stat_in_path_order)
 {
-	struct fs_list l = { NULL, 0, 0, NULL };
+	struct fs_list l = FS_LIST_INIT;
 	unsigned long long h1, h2;
 
 	put("c.md", "ccc");
@@ -430,6 +469,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, remove_tree_of_single_file);
 	tcase_add_test(tc, remove_tree_of_missing_path_is_not_error);
 	tcase_add_test(tc, remove_tree_does_not_follow_symlinks);
+	tcase_add_test(tc, list_follows_links_but_not_loops);
 	tcase_add_test(tc, join_puts_one_slash_between);
 	tcase_add_test(tc, join_with_dot_or_empty_is_the_second);
 	suite_add_tcase(s, tc);
