@@ -24,10 +24,18 @@ struct reader {
 	struct diag_list *dl;
 	struct anchor *anchors;
 	size_t nanchors, aanchors;
+	size_t alias_nodes, alias_text; /* what aliases have copied so far */
 	int depth;
 };
 
 #define MAX_DEPTH 256
+/* What the aliases of one file may copy in all. Each alias copies its
+ * anchor, so ten aliases of an anchor of ten aliases... grow tenfold a
+ * line: nine such lines asked for 18 GB before this limit. A file that
+ * uses aliases as they are meant (a shared list, a default block) stays
+ * far below it. */
+#define ALIAS_NODES_MAX 100000
+#define ALIAS_TEXT_MAX (16 * 1024 * 1024)
 
 static struct pos mark_pos(const struct reader *r, yaml_mark_t m)
 {
@@ -227,8 +235,19 @@ static struct value *alias(struct reader *r, yaml_event_t *ev)
 
 	for (i = r->nanchors; i-- > 0;)
 		if (!strcmp(r->anchors[i].name, name)) {
-			struct value *c = value_copy(r->anchors[i].node);
+			struct value_size z = { 0, 0, 0, 0 };
+			struct value *c;
 
+			value_measure(r->anchors[i].node, &z);
+			r->alias_nodes += z.nodes;
+			r->alias_text += z.text;
+			if (r->alias_nodes > ALIAS_NODES_MAX || r->alias_text > ALIAS_TEXT_MAX) {
+				diag_error(r->dl, &pos,
+					   "the aliases of this file repeat more than %d values or %d MB of text in all (aliases of aliases multiply): write the values out instead",
+					   ALIAS_NODES_MAX, ALIAS_TEXT_MAX / (1024 * 1024));
+				return NULL;
+			}
+			c = value_copy(r->anchors[i].node);
 			c->pos = pos;
 			return c;
 		}

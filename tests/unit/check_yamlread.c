@@ -97,6 +97,40 @@ START_TEST(aliases_copy_their_anchor)
 }
 END_TEST
 
+/* Aliases of aliases multiply: six lines of ten make a million values.
+ * The file is refused at the alias that passes the limit (on line e), a
+ * thousand copies of a list of ten are fine. */
+START_TEST(alias_bomb_is_an_error)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	const char *bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+			   "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+			   "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+			   "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+			   "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+			   "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
+	struct strbuf many = STRBUF_INIT;
+	struct value *v;
+	int i;
+
+	ck_assert_ptr_null(parse(bomb, &dl));
+	ck_assert_uint_eq(dl.errors, 1);
+	ck_assert_int_eq(dl.items[0].line, 5); /* (e: ten copies of 11,111) */
+	ck_assert_ptr_nonnull(strstr(dl.items[0].msg, "aliases of aliases multiply"));
+	diag_list_release(&dl);
+
+	strbuf_adds(&many, "a: &a [x, x, x, x, x, x, x, x, x, x]\nb:\n");
+	for (i = 0; i < 1000; i++)
+		strbuf_adds(&many, "  - *a\n");
+	v = parse(many.buf, &dl);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(value_get(v, "b")->n, 1000);
+	ck_assert_uint_eq(dl.n, 0);
+	value_free(v);
+	strbuf_release(&many);
+}
+END_TEST
+
 START_TEST(empty_document_is_null)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
@@ -146,6 +180,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, syntax_error_reports_real_position);
 	tcase_add_test(tc, duplicate_key_is_an_error);
 	tcase_add_test(tc, aliases_copy_their_anchor);
+	tcase_add_test(tc, alias_bomb_is_an_error);
 	tcase_add_test(tc, empty_document_is_null);
 	tcase_add_test(tc, invalid_utf8_is_an_error);
 	tcase_add_test(tc, second_document_is_an_error);
