@@ -512,8 +512,12 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 				   "'date' in story '%s' must look like 2026-01-31, not '%s'", s, date);
 		if (!slug_valid_id(s)) {
 			struct pos p = { d->path, 1, 1 };
+			char *slug = slug_make(s, "story");
 
-			diag_error(dl, &p, "story file name '%s' must be lowercase letters, digits and '-'", s);
+			diag_error(dl, &p,
+				   "story file name '%s' must be lowercase letters, digits and '-': rename it '%s.md'",
+				   s, slug);
+			free(slug);
 		}
 		r = add(m, RECORD_STORY, s, d->meta, d);
 		set_url(r, "stories", s, NULL);
