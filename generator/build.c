@@ -614,6 +614,17 @@ static void read_last(struct build *b)
 	}
 }
 
+/* A hook call stuck in Lua's C library is about to end the process (see
+ * hookrun.c): what the build staged and the blobs it was adding to the
+ * cache go; the output and the cache stay as the last build left them. */
+static void stuck_hook(void *ctx)
+{
+	struct build *b = ctx;
+
+	output_abort(&b->out);
+	cache_discard_new(b->cache);
+}
+
 /* Ahead of the pages, on a thread of its own while the model and plan
  * keep one thread busy and the other waits: which of the last build's
  * pages are still in the output (cache_look), and what each depended on. */
@@ -1974,6 +1985,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	phase("load", &tp);
 	if (!dl->errors)
 		b.hooks = hookrun_new(&b.cfg, opts->site_dir, dl);
+	hookrun_on_stuck(b.hooks, stuck_hook, &b);
 	b.quick = !dl->errors && hookrun_quick(b.hooks);
 	if (!dl->errors)
 		hookrun_site(b.hooks, &b.content, &b.cfg, dl);

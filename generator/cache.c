@@ -1014,6 +1014,12 @@ int cache_writing(struct cache *c)
 	return fd < 0 ? -1 : close(fd);
 }
 
+void cache_discard_new(const struct cache *c)
+{
+	if (c && c->new_path)
+		unlink(c->new_path);
+}
+
 void cache_written(struct cache *c)
 {
 	unlink(c->writing_path);

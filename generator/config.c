@@ -31,6 +31,7 @@ static const struct schema_field lua_fields[] = {
 	{ "files", SCHEMA_LIST, 0, NULL, SCHEMA_STRING, NULL },
 	{ "instruction_limit", SCHEMA_NUMBER, 0, NULL, 0, NULL },
 	{ "memory_limit_mb", SCHEMA_NUMBER, 0, NULL, 0, NULL },
+	{ "time_limit_s", SCHEMA_NUMBER, 0, NULL, 0, NULL },
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
 
@@ -114,6 +115,9 @@ int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl)
 		n = value_get(lua, "memory_limit_mb");
 		if (n && n->kind == VALUE_NUMBER && n->number >= 1)
 			cfg->lua_memory = (size_t)n->number << 20;
+		n = value_get(lua, "time_limit_s");
+		if (n && n->kind == VALUE_NUMBER && n->number >= 1)
+			cfg->lua_seconds = n->number < 86400 ? (unsigned)n->number : 86400;
 	}
 	cfg->unsafe = unsafe && unsafe->kind == VALUE_BOOL && unsafe->boolean;
 	if (!*cfg->base_url || cfg->base_url[strlen(cfg->base_url) - 1] != '/') {

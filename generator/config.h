@@ -24,6 +24,7 @@ struct config {
 	const char **lua_files;  /* lua.files, NULL-terminated, or NULL: all of lua/ */
 	size_t nlua_files;
 	unsigned long lua_instructions; /* lua.instruction_limit; 0: default */
+	unsigned lua_seconds;    /* lua.time_limit_s; 0: default */
 	size_t lua_memory;       /* lua.memory_limit_mb in bytes; 0: default */
 	double max_grade;        /* readability.max_grade; 0: no warnings */
 };

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "fsutil.h"
 #include "hooks.h"
@@ -40,6 +42,15 @@ struct hookrun {
 	const char **reads;           /* hookrun_reads: every state's */
 	const struct content *fill_content; /* during a site hook: fill_body */
 	struct diag_list *fill_dl;
+	/* the watchdog (watch_calls): it reads states and nstates under
+	 * watch_lock, which changes to them hold */
+	pthread_t watcher;
+	int watching, stopping;
+	pthread_mutex_t watch_lock;
+	pthread_cond_t watch_wake;
+	unsigned seconds;
+	void (*stuck)(void *ctx);
+	void *stuck_ctx;
 };
 
 /* The state this thread uses (hookrun_bind); 0 when it has none. */
@@ -147,6 +158,98 @@ static unsigned long long fingerprint(const char *site_dir)
 	return h;
 }
 
+/*
+ * The instruction budget is counted between Lua's instructions, so one
+ * call into Lua's C library that runs long by itself (a pattern match
+ * that backtracks over a long string: string.find(s, ".-.-.-.-x")) would
+ * hang the build, and a preview server with it. Once a second this thread
+ * looks at the call each state has under way; one that has lasted the
+ * time limit ends the process, since nothing else can stop a thread inside
+ * C. It says which hook it was, lets the build remove its staging
+ * directory, and exits with status 1: the output directory is as the last
+ * build left it.
+ */
+static void *watch_calls(void *arg)
+{
+	struct hookrun *hr = arg;
+	unsigned long *seen = NULL;
+	unsigned *ticks = NULL;
+	size_t nseen = 0, i;
+	char file[128], context[256];
+	struct timespec at;
+
+	pthread_mutex_lock(&hr->watch_lock);
+	clock_gettime(CLOCK_MONOTONIC, &at);
+	while (!hr->stopping) {
+		at.tv_sec++;
+		if (pthread_cond_timedwait(&hr->watch_wake, &hr->watch_lock, &at) == 0)
+			continue; /* stopping */
+		if (nseen < hr->nstates) {
+			seen = xrealloc(seen, hr->nstates * sizeof *seen);
+			ticks = xrealloc(ticks, hr->nstates * sizeof *ticks);
+			for (; nseen < hr->nstates; nseen++)
+				seen[nseen] = ticks[nseen] = 0;
+		}
+		for (i = 0; i < hr->nstates; i++) {
+			unsigned long id = hooks_running(hr->states[i]->h, file, sizeof file, context,
+							 sizeof context);
+
+			if (!id || id != seen[i]) {
+				seen[i] = id;
+				ticks[i] = 0;
+			} else if (++ticks[i] >= hr->seconds) {
+				fprintf(stderr,
+					"%s: error: time limit of %u s exceeded%s: one call into Lua's library (a pattern match that backtracks over a long string, say) ran that long, and only stopping waymark ends it\n"
+					"1 error, 0 warnings\n",
+					file, hr->seconds, context);
+				if (hr->stuck)
+					hr->stuck(hr->stuck_ctx);
+				_exit(1);
+			}
+		}
+	}
+	pthread_mutex_unlock(&hr->watch_lock);
+	free(seen);
+	free(ticks);
+	return NULL;
+}
+
+static void watch_start(struct hookrun *hr)
+{
+	pthread_condattr_t attr;
+
+	pthread_mutex_init(&hr->watch_lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&hr->watch_wake, &attr);
+	pthread_condattr_destroy(&attr);
+	/* (without the thread, a stuck call hangs as it did before) */
+	hr->watching = pthread_create(&hr->watcher, NULL, watch_calls, hr) == 0;
+}
+
+static void watch_stop(struct hookrun *hr)
+{
+	if (hr->watching) {
+		pthread_mutex_lock(&hr->watch_lock);
+		hr->stopping = 1;
+		pthread_cond_signal(&hr->watch_wake);
+		pthread_mutex_unlock(&hr->watch_lock);
+		pthread_join(hr->watcher, NULL);
+	}
+	pthread_cond_destroy(&hr->watch_wake);
+	pthread_mutex_destroy(&hr->watch_lock);
+}
+
+void hookrun_on_stuck(struct hookrun *hr, void (*fn)(void *ctx), void *ctx)
+{
+	if (!hr)
+		return;
+	pthread_mutex_lock(&hr->watch_lock);
+	hr->stuck = fn;
+	hr->stuck_ctx = ctx;
+	pthread_mutex_unlock(&hr->watch_lock);
+}
+
 struct hookrun *hookrun_new(const struct config *cfg, const char *site_dir,
 			    struct diag_list *dl)
 {
@@ -160,14 +263,23 @@ struct hookrun *hookrun_new(const struct config *cfg, const char *site_dir,
 	hr->opts.instruction_limit = cfg->lua_instructions;
 	hr->opts.memory_limit = cfg->lua_memory;
 	hr->opts.log = log_line;
-	if (!(st = state_new(hr, dl))) {
+	hr->seconds = cfg->lua_seconds ? cfg->lua_seconds : HOOKRUN_DEFAULT_SECONDS;
+	hr->states = xmalloc(sizeof *hr->states);
+	watch_start(hr); /* (loading a file runs Lua too) */
+	st = state_new(hr, dl);
+	pthread_mutex_lock(&hr->watch_lock);
+	if (st) {
+		hr->states[0] = st;
+		hr->nstates = 1;
+	}
+	pthread_mutex_unlock(&hr->watch_lock);
+	if (!st) {
+		watch_stop(hr);
+		free(hr->states);
 		free(hr->site_dir);
 		free(hr);
 		return NULL;
 	}
-	hr->states = xmalloc(sizeof *hr->states);
-	hr->states[0] = st;
-	hr->nstates = 1;
 	hr->fingerprint = fingerprint(site_dir);
 	hr->has_helpers = hooks_has(st->h, HOOKS_HELPERS);
 	hr->lambdas.has = has_helper;
@@ -182,6 +294,7 @@ void hookrun_free(struct hookrun *hr)
 
 	if (!hr)
 		return;
+	watch_stop(hr);
 	for (i = 0; i < hr->nstates; i++)
 		state_free(hr->states[i]);
 	free(hr->states);
@@ -523,8 +636,10 @@ size_t hookrun_replicate(struct hookrun *hr, const struct content *c, const stru
 				state_free(st);
 			break;
 		}
+		pthread_mutex_lock(&hr->watch_lock);
 		hr->states = xrealloc(hr->states, (hr->nstates + 1) * sizeof *hr->states);
 		hr->states[hr->nstates++] = st;
+		pthread_mutex_unlock(&hr->watch_lock);
 	}
 	return hr->nstates;
 }

@@ -27,6 +27,15 @@ struct cmark_node;
 struct hookrun *hookrun_new(const struct config *cfg, const char *site_dir,
 			    struct diag_list *dl);
 void hookrun_free(struct hookrun *hr);
+/*
+ * What to do before a call stuck in Lua's C library ends the process (see
+ * watch_calls in hookrun.c): the build removes its staging directory.
+ * `fn` runs on the watchdog's thread while the others carry on.
+ */
+void hookrun_on_stuck(struct hookrun *hr, void (*fn)(void *ctx), void *ctx);
+/* How long one call into Lua may last when site.yaml does not say
+ * (lua.time_limit_s). */
+#define HOOKRUN_DEFAULT_SECONDS 30
 /* 1 when the site defines any hook at all. */
 int hookrun_any(const struct hookrun *hr);
 /* A hash of every hook file's text: pages depend on it. */

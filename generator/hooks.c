@@ -75,6 +75,18 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	return p;
 }
 
+/* `s` into one of struct hooks' running_* buffers, cut to fit; the last
+ * byte is never written, so a reader on another thread always finds a NUL. */
+static void copy_running(char *to, size_t size, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > size - 2)
+		n = size - 2;
+	memcpy(to, s, n);
+	to[n] = '\0';
+}
+
 /*
  * Runs every insn_period instructions while a call is under way. Once the
  * budget is spent it raises at every instruction, so a pcall in Lua that
@@ -106,6 +118,26 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 /* ============================================================ */
 /* calls                                                        */
 /* ============================================================ */
+
+unsigned long hooks_running(const struct hooks *h, char *file, size_t fsize, char *context,
+			    size_t csize)
+{
+	struct hooks *w = (struct hooks *)h; /* (atomic loads take no const) */
+	unsigned long id = atomic_load_explicit(&w->running, memory_order_acquire);
+
+	if (id) {
+		snprintf(file, fsize, "%s", h->running_file);
+		snprintf(context, csize, "%s", h->running_context);
+	}
+	return id;
+}
+
+void hooks_running_file(struct hooks *h, struct hook_call *c, const char *file)
+{
+	c->file = file;
+	if (h->depth == 1)
+		copy_running(h->running_file, sizeof h->running_file, file);
+}
 
 int hooks_call_active(const struct hooks *h, unsigned long id)
 {
@@ -243,6 +275,11 @@ int hooks_run(struct hooks *h, struct hook_call *c, lua_CFunction body, struct d
 		return -1;
 	}
 	if (h->depth == 0) {
+		/* (for hooks_running: written before the id that says so) */
+		copy_running(h->running_file, sizeof h->running_file, c->file ? c->file : "lua");
+		copy_running(h->running_context, sizeof h->running_context,
+			     c->context ? c->context : "");
+		atomic_store_explicit(&h->running, h->next_call + 1, memory_order_release);
 		h->insn_left = (long long)h->insn_limit;
 		h->aborting = ABORT_NONE;
 		h->mem_refused = 0;
@@ -265,6 +302,7 @@ int hooks_run(struct hooks *h, struct hook_call *c, lua_CFunction body, struct d
 	h->dl = c->saved_dl;
 	h->call = c->saved_call;
 	if (--h->depth == 0) {
+		atomic_store_explicit(&h->running, 0, memory_order_relaxed);
 		lua_sethook(L, NULL, 0, 0);
 		h->aborting = ABORT_NONE;
 	}
@@ -705,7 +743,7 @@ static int body_chain(lua_State *L)
 
 		if (ref == LUA_NOREF)
 			continue;
-		c->file = h->files[i].path;
+		hooks_running_file(h, c, h->files[i].path);
 		c->fn_ref = ref;
 		lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
 		lua_pushvalue(L, 1);
@@ -813,7 +851,7 @@ static int body_markdown(lua_State *L)
 
 		if (ref == LUA_NOREF)
 			continue;
-		c->file = h->files[i].path;
+		hooks_running_file(h, c, h->files[i].path);
 		c->fn_ref = ref;
 		lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
 		lua_pushvalue(L, 1);

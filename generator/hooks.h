@@ -30,6 +30,11 @@
  *   'page' for 'content/x.md'
  * and the call returns -1. The state stays usable for the next call.
  *
+ * Neither can stop one call into Lua's C library that runs long by itself
+ * (a pattern match that backtracks over a long string): the budget is
+ * counted between instructions. hooks_running lets a watchdog on another
+ * thread see such a call (hookrun.c has one).
+ *
  * Diagnostics: every problem is recorded in the caller's diag_list as
  * `lua/file.lua:line: error: message in hook 'page' for 'content/x.md'`
  * (hook and page named wherever there are any). waymark.warn() and
@@ -53,6 +58,17 @@
 
 struct hooks;
 struct cmark_node;
+
+/*
+ * From any thread: the outermost call under way on `h`, as a number that
+ * is new for every call (0: none), with the file of its function
+ * ("lua/x.lua") and what it was called for (" in hook 'page' for
+ * 'content/x.md'", or "") copied into `file` and `context` when there is
+ * one. The copies are right while that same call lasts, which is when a
+ * watchdog wants them: the one thing here that another thread may call.
+ */
+unsigned long hooks_running(const struct hooks *h, char *file, size_t fsize, char *context,
+			    size_t csize);
 
 /* Where waymark.log() and print() go: file and line of the calling Lua
  * code and the message (all only valid during the call). */

@@ -3,6 +3,7 @@
 #define WAYMARK_HOOKS_INTERNAL_H
 
 #include <lua.h>
+#include <stdatomic.h>
 
 #include "hooks.h"
 
@@ -94,6 +95,13 @@ struct hooks {
 	hooks_fill_fn fill;        /* what a lazy map lacks, when Lua asks */
 	void *fill_ctx;
 
+	/* the outermost call under way (its id, 0: none), the file of the
+	 * function it runs and what for (" in hook 'page' for 'content/x.md'"),
+	 * for a watchdog on another thread (hooks_running); the last byte of
+	 * each stays NUL */
+	atomic_ulong running;
+	char running_file[128], running_context[192];
+
 	/* the calls under way, innermost last */
 	unsigned long next_call;
 	unsigned long active[HOOKS_MAX_NEST];
@@ -182,6 +190,8 @@ void *hooks_check_udata(lua_State *L, int idx, const char *name, enum hooks_meta
 int hooks_call_active(const struct hooks *h, unsigned long id);
 /* The id of the innermost call under way (0 when none). */
 unsigned long hooks_current_call(const struct hooks *h);
+/* c->file = file, and what hooks_running says of the outermost call. */
+void hooks_running_file(struct hooks *h, struct hook_call *c, const char *file);
 
 /* --- hooks_value.c --- */
 
