@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "slug.h"
 #include "xalloc.h"
@@ -425,14 +426,49 @@ static int is_content_link(const char *url)
 	return end - url > 3 && !memcmp(end - 3, ".md", 3);
 }
 
+/*
+ * The scheme of a URL that cmark-gfm's safe mode renders as an empty
+ * address (javascript:, vbscript:, file:, and data: but for pictures), or
+ * NULL: such a link would run code in a reader's browser or open their files.
+ */
+static const char *dangerous_scheme(const char *url)
+{
+	static const char *const schemes[] = { "javascript:", "vbscript:", "file:", "data:" };
+	static const char *const pictures[] = { "image/png", "image/gif", "image/jpeg", "image/webp" };
+	size_t i, k;
+
+	for (i = 0; i < sizeof schemes / sizeof *schemes; i++) {
+		size_t n = strlen(schemes[i]);
+
+		if (strncasecmp(url, schemes[i], n))
+			continue;
+		for (k = 0; i == 3 && k < sizeof pictures / sizeof *pictures; k++)
+			if (!strncasecmp(url + n, pictures[k], strlen(pictures[k])))
+				return NULL;
+		return schemes[i];
+	}
+	return NULL;
+}
+
 static void resolve_link(cmark_node *link, const struct markdown_opts *o,
 			 struct diag_list *dl, int *failed)
 {
 	const char *url = cmark_node_get_url(link);
-	const char *frag, *target, *suggest = NULL, *slash;
+	const char *frag, *target, *suggest = NULL, *slash, *scheme;
 	struct strbuf joined = STRBUF_INIT;
 	struct pos pos;
 	char *norm;
+
+	if (url && !o->unsafe && (scheme = dangerous_scheme(url))) {
+		pos.file = o->path;
+		pos.line = cmark_node_get_start_line(link) + o->line_offset;
+		pos.col = cmark_node_get_start_column(link);
+		diag_warning(dl, &pos,
+			     "the %s '%.*s%s' is left without an address: a '%s' address could run code or open files in a reader's browser",
+			     cmark_node_get_type(link) == CMARK_NODE_IMAGE ? "image from" : "link to", 40, url,
+			     strlen(url) > 40 ? "..." : "", scheme);
+		return;
+	}
 
 	if (url && url[0] == '/' && url[1] != '/' && o->base_path && strcmp(o->base_path, "/")) {
 		struct strbuf u = STRBUF_INIT;

@@ -354,6 +354,36 @@ START_TEST(raw_inline_html_shown_as_text_by_default)
 }
 END_TEST
 
+/* Addresses that would run code or open files lose their address, with a
+ * warning at each; pictures in data: and ordinary schemes stay. With
+ * markdown.unsafe, cmark-gfm keeps them all and nothing is said. */
+START_TEST(script_addresses_are_dropped_with_a_warning)
+{
+	struct render r;
+
+	render(&r, "[a](javascript:alert(1)) [b](VBScript:x) ![c](data:text/html,x)\n"
+		   "![d](data:image/png;base64,AAAA) [e](https://example.org/) [f](mailto:a@b.c)\n");
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_uint_eq(r.dl.n, 3);
+	ck_assert_uint_eq(r.dl.warnings, 3);
+	assert_diag(&r.dl, 0,
+		    "content/pages/x.md:1:1: warning: the link to 'javascript:alert(1)' is left without an address: a 'javascript:' address could run code or open files in a reader's browser");
+	assert_diag(&r.dl, 2,
+		    "content/pages/x.md:1:42: warning: the image from 'data:text/html,x' is left without an address: a 'data:' address could run code or open files in a reader's browser");
+	ck_assert_html_lacks(&r, "javascript");
+	ck_assert_html_lacks(&r, "VBScript");
+	ck_assert_html_has(&r, "src=\"data:image/png;base64,AAAA\"");
+	ck_assert_html_has(&r, "href=\"https://example.org/\"");
+	ck_assert_html_has(&r, "href=\"mailto:a@b.c\"");
+	render_release(&r);
+
+	render_opts(&r, "[a](javascript:alert(1))\n", 1, 0, 1);
+	ck_assert_uint_eq(r.dl.n, 0);
+	ck_assert_html_has(&r, "href=\"javascript:alert(1)\"");
+	render_release(&r);
+}
+END_TEST
+
 START_TEST(raw_html_passes_through_when_unsafe)
 {
 	struct render r;
@@ -631,6 +661,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, tables_sit_in_a_named_scrolling_region);
 	tcase_add_test(tc, headings_avoid_template_and_footnote_ids);
 	tcase_add_test(tc, raw_html_block_shown_as_text_by_default);
+	tcase_add_test(tc, script_addresses_are_dropped_with_a_warning);
 	tcase_add_test(tc, raw_inline_html_shown_as_text_by_default);
 	tcase_add_test(tc, raw_html_passes_through_when_unsafe);
 	tcase_add_test(tc, script_tag_filtered_even_when_unsafe);
