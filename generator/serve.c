@@ -171,9 +171,13 @@ static void error_page(struct serve *s, struct strbuf *sb)
 {
 	struct strbuf body = STRBUF_INIT;
 
-	strbuf_adds(&body, "<p class=\"banner\" role=\"alert\"><strong>The build failed.</strong> "
-			   "The last good site is kept; this page reloads when you save a fix.</p>\n"
-			   "<main>\n<h1>Build failed</h1>\n<pre>");
+	/* (a failed build leaves the output as it was: none yet, when no
+	 * build has worked, in this run or a kept one before it) */
+	strbuf_adds(&body, "<p class=\"banner\" role=\"alert\"><strong>The build failed.</strong> ");
+	strbuf_adds(&body, fs_is_dir(s->out_dir)
+				   ? "The last good site is kept; this page reloads when you save a fix.</p>\n"
+				   : "There is no site to show until a build works; this page reloads when you save a fix.</p>\n");
+	strbuf_adds(&body, "<main>\n<h1>Build failed</h1>\n<pre>");
 	strbuf_add(&body, s->errors.buf, s->errors.len);
 	strbuf_adds(&body, "</pre>\n</main>\n");
 	own_page(sb, "Build failed", body.buf, s->gen);

@@ -145,6 +145,7 @@ if until_true 3 page_has /about/ 'content/data.yaml:[0-9]*:[0-9]*: error:'; then
 else bad "the broken YAML's diagnostic did not show"; sed 's/^/  /' "$tmp/body" | head -20; fi
 [ "$code" = 500 ] || bad "the error page came with status $code"
 grep -q 'Build failed' "$tmp/body" && grep -q 'EventSource' "$tmp/body" || bad "error page lacks banner or script"
+grep -q 'The last good site is kept' "$tmp/body" || bad "the error page does not say the last good site is kept"
 [ -f "$out/about/index.html" ] || bad "the last good site left the disk"
 log_has 'content/data.yaml:[0-9]*:[0-9]*: error:' || bad "the diagnostic was not printed"
 
@@ -225,6 +226,18 @@ if page_has /about/ 'edited while stopped'; then ok; else bad "the server on the
 stop
 pid=$pid2 pid2=""
 stop
+
+# 13. a site broken from the start (no build of it ever worked): the error
+# page does not speak of a last good site
+good_site=$site site=$tmp/broken-site
+cp -R "$good_site" "$site"
+printf 'data: [\n' >"$site/content/data.yaml"
+start "$tmp/log9"
+if page_has /about/ 'There is no site to show until a build works' && [ "$code" = 500 ] &&
+	! grep -q 'last good site' "$tmp/body"; then ok
+else bad "a site broken from the start: $code $(grep -o 'banner.*' "$tmp/body")"; fi
+stop
+site=$good_site
 
 if [ $fail != 0 ]; then echo "server log:"; sed 's/^/  /' "$tmp/log"; fi
 echo "serve: $pass passed, $fail failed"
