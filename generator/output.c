@@ -136,6 +136,7 @@ int output_begin(struct output *o, const char *dir, const char *site_dir, int dr
 	atomic_init(&o->written, 0);
 	atomic_init(&o->kept, 0);
 	atomic_init(&o->made_sum, 0);
+	atomic_init(&o->full, 0);
 	pthread_mutex_init(&o->lock, NULL);
 	while (n > 1 && clean[n - 1] == '/')
 		clean[--n] = '\0';
@@ -216,6 +217,8 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 	if (o->dry_run)
 		return 0;
 	note(o, &o->made, &o->nmade, &o->amade, rel);
+	if (atomic_load(&o->full)) /* (said once, by the first that did not fit) */
+		return -1;
 	old = fs_join(o->final, rel);
 	if (o->update && fs_same(old, data, len)) {
 		atomic_fetch_add(&o->kept, 1);
@@ -241,10 +244,16 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
 		/* relative to the open staging directory: the kernel walks only rel */
 		ret = fs_write_new_at(o->staging_fd, rel, data, len);
 	}
-	if (ret < 0)
+	if (ret < 0 && (errno == ENOSPC || errno == EDQUOT)) {
+		if (atomic_fetch_add(&o->full, 1) == 0)
+			diag_io_error(dl, NULL,
+				      "unable to write '%s': %s (the build writes nothing more and leaves the output as it was: make room, then build again)",
+				      dst, strerror(errno));
+	} else if (ret < 0) {
 		diag_io_error(dl, NULL, "unable to write '%s': %s", dst, strerror(errno));
-	else
+	} else {
 		atomic_fetch_add(&o->written, 1);
+	}
 	free(dst);
 	free(old);
 	return ret < 0 ? -1 : 0;

@@ -49,6 +49,9 @@ struct output {
 	 * manifest): left alone; how many, and the first by name */
 	size_t foreign;
 	char *foreign_first;
+	/* files not written because the disk was full: the first is
+	 * reported, the rest only counted (a full disk fails every file) */
+	atomic_size_t full;
 };
 
 /*

@@ -291,5 +291,45 @@ fi
 rm "$site/content/stories/zz-stopped.md"
 compare "the new story removed"
 
+# A disk that fills up during a rebuild: one error (not one per file),
+# status 3, and the output, cache and manifest as the last build left
+# them; once there is room, the rebuild equals a fresh build. A small
+# tmpfs needs root: without it this says so and checks nothing.
+mode="a full disk"
+small="$tmp/small"
+mkdir -p "$small"
+if mount -t tmpfs -o size=4m tmpfs "$small" 2>/dev/null; then
+	full="$tmp/full-site"
+	cp -R "$site" "$full"
+	rm -rf "$full/public" "$full"/.waymark-*
+	"$w" build -s "$full" -o "$small/out" --quiet >"$tmp/log" 2>&1 ||
+		{ echo "FAIL rebuilds: $mode: the first build failed"; sed 's/^/    /' "$tmp/log"; fail=$((fail + 1)); }
+	before=$(cd "$small" && find . -type f -exec sha1sum {} + | sort)
+	# all but 40 KB taken; then a title on many pages and a long page
+	head -c $(( ($(df --output=avail -k "$small" | tail -1) - 40) * 1024 )) /dev/zero >"$small/filler" 2>/dev/null
+	sed -i 's/^title: .*/title: "A title that did not fit"/' "$full/content/stories/aisha-help-desk-to-security.md"
+	head -c 90000 /dev/zero | tr '\0' 'w' >>"$full/content/pages/about.md"
+	"$w" build -s "$full" -o "$small/out" --quiet >"$tmp/log" 2>&1
+	status=$?
+	rm "$small/filler"
+	after=$(cd "$small" && find . -type f -exec sha1sum {} + | sort)
+	if [ $status = 3 ] && [ "$(grep -c 'error:' "$tmp/log")" = 1 ] &&
+		grep -q 'No space left on device (the build writes nothing more' "$tmp/log" &&
+		[ "$before" = "$after" ] && ! ls -a "$small" | grep -q staging; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL rebuilds: $mode: exit $status, output changed: $([ "$before" = "$after" ] && echo no || echo yes), said:"
+		sed 's/^/    /' "$tmp/log" | head -5; fail=$((fail + 1))
+	fi
+	# room made again: the rebuild equals a fresh build
+	"$w" build -s "$full" -o "$small/out" --quiet >"$tmp/log" 2>&1 &&
+		"$w" build -s "$full" -o "$tmp/full-fresh" --quiet >>"$tmp/log" 2>&1 &&
+		diff -r "$small/out" "$tmp/full-fresh" >/dev/null && pass=$((pass + 1)) ||
+		{ echo "FAIL rebuilds: $mode: after room was made, the rebuild differs from a fresh build"; sed 's/^/    /' "$tmp/log" | head -5; fail=$((fail + 1)); }
+	umount "$small"
+else
+	echo "rebuilds: $mode: skipped (mounting a small tmpfs needs root)"
+fi
+
 echo "rebuilds: $pass passed, $fail failed"
 [ $fail = 0 ]
