@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cache.h"
+#include "charttext.h"
 #include "config.h"
 #include "content.h"
 #include "exports.h"
@@ -612,6 +614,30 @@ static void read_last(struct build *b)
 		deps = quick_note_parse(text + 16 + (text[16] == ' '), &l->splice);
 		l->ok = pages_tokens_add(b->tokens, deps, &l->first, &l->n) == 0;
 	}
+}
+
+/* site.yaml's charts.font, once, where the site has charts: a name
+ * fontconfig cannot use is an error there (rather than at every chart,
+ * measured and then drawn), and one it replaces by another family a
+ * warning: the charts would look other than on the author's machine. */
+static void check_chart_font(struct build *b, struct diag_list *dl)
+{
+	const struct value *at = value_get(value_get(b->cfg.raw, "charts"), "font");
+	char want[128], got[128];
+	const char *why = NULL;
+	size_t i;
+
+	for (i = 0; i < b->pages.n && !b->pages.items[i].ncharts; i++)
+		;
+	if (i == b->pages.n)
+		return;
+	if (chart_text_font(b->cfg.chart_font, want, sizeof want, got, sizeof got, &why) < 0)
+		diag_error(dl, at ? &at->pos : NULL, "charts: font '%s' cannot be used: %s",
+			   b->cfg.chart_font, why);
+	else if (*want && strcasecmp(want, got))
+		diag_warning(dl, at ? &at->pos : NULL,
+			     "charts: this machine has no font '%s': charts are drawn in '%s' instead",
+			     want, got);
 }
 
 /* A hook call stuck in Lua's C library is about to end the process (see
@@ -2000,6 +2026,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	pages_plan(&b.pages, &b.model, &b.content, dl);
 	if (!dl->errors)
 		figures_plan(&b.pages, &b.model, dl);
+	if (!dl->errors && b.cfg.chart_font)
+		check_chart_font(&b, dl);
 	phase("plan", &tp);
 	/* charts are drawn (on threads of their own) while bodies render:
 	 * they need only the plan, and the parse lock leaves cores idle */

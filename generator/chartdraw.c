@@ -464,7 +464,7 @@ static double value_size(struct canvas *cv, double room)
 	}
 	if (cv->dl)
 		diag_warning(cv->dl, &cv->c->pos,
-			     "chart '%s' has too many values to write on the picture; only the data table has them",
+			     "chart '%s' has values too wide to write on its marks, even small; only the data table shows them",
 			     cv->c->id);
 	return 0;
 }

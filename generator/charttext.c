@@ -95,6 +95,42 @@ static char *font_file(const char *name, int *index)
 	return path;
 }
 
+int chart_text_font(const char *font, char *want, size_t wsize, char *got, size_t gsize,
+		    const char **err)
+{
+	FcPattern *pat, *match = NULL;
+	FcChar8 *s;
+	FcResult res;
+	int ret = -1;
+
+	*want = *got = '\0';
+	pthread_mutex_lock(&cache.lock);
+	if (!(pat = FcNameParse((const FcChar8 *)font))) {
+		*err = "fontconfig cannot read it as a font name";
+		goto done;
+	}
+	if (FcPatternGetString(pat, FC_FAMILY, 0, &s) == FcResultMatch)
+		snprintf(want, wsize, "%s", (const char *)s);
+	FcConfigSubstitute(NULL, pat, FcMatchPattern);
+	FcConfigSubstitute(NULL, pat, FcMatchFont);
+	FcDefaultSubstitute(pat);
+	match = FcFontMatch(NULL, pat, &res);
+	if (!match || FcPatternGetString(match, FC_FILE, 0, &s) != FcResultMatch) {
+		*err = "fontconfig finds no font for it";
+		goto done;
+	}
+	if (FcPatternGetString(match, FC_FAMILY, 0, &s) == FcResultMatch)
+		snprintf(got, gsize, "%s", (const char *)s);
+	ret = 0;
+done:
+	if (match)
+		FcPatternDestroy(match);
+	if (pat)
+		FcPatternDestroy(pat);
+	pthread_mutex_unlock(&cache.lock);
+	return ret;
+}
+
 static struct font *get_font(const char *name, const char **err)
 {
 	struct font *f;

@@ -42,6 +42,15 @@ struct chart_text {
 int chart_text_layout(struct chart_text *t, const char *font, double px, const char *s,
 		      const char **err);
 
+/*
+ * What fontconfig makes of `font` (a site's charts.font): 0, with the
+ * family asked for (empty when the pattern names none) in `want` and the
+ * family of the font it picks in `got`; or -1 with *err set when it cannot
+ * read the pattern or finds no font file for it.
+ */
+int chart_text_font(const char *font, char *want, size_t wsize, char *got, size_t gsize,
+		    const char **err);
+
 /* The width of the text: libgd's brect[2] - brect[0]. */
 int chart_text_width(const struct chart_text *t);
 

@@ -477,11 +477,18 @@ static int apply(const struct hooks *h, struct content *c, const struct value *d
 		char *norm;
 		int fresh;
 
+		static const char *const exts[] = { ".md", ".yaml", ".yml", NULL };
+
 		norm = file ? slug_normalize_path(file) : NULL;
-		if (!norm || !*norm || !strcmp(norm, "") ||
-		    (!strstr(norm, ".md") && !strstr(norm, ".yaml") && !strstr(norm, ".yml"))) {
-			diag_error(dl, NULL,
-				   "the site hook returned a document with no valid 'file' (like 'pages/x.md')");
+		if (!norm || !*norm || !fs_has_ext(norm, exts)) {
+			if (file)
+				diag_error(dl, NULL,
+					   "the site hook returned document %zu of 'documents' with file '%s': it must be a path below content/ ending in .md, .yaml or .yml, like 'pages/x.md'",
+					   i + 1, file);
+			else
+				diag_error(dl, NULL,
+					   "the site hook returned document %zu of 'documents' with no 'file' (a path below content/, like 'pages/x.md')",
+					   i + 1);
 			free(norm);
 			ret = -1;
 			continue;
@@ -575,7 +582,11 @@ int hookrun_site(struct hookrun *hr, struct content *c, const struct config *cfg
 	hr->state_known = ret == 0 && hooks_state_print(hr->states[0]->h, 0, &hr->state_print) == 0;
 	docs = value_get(tree, "documents");
 	if (ret == 0 && (!docs || docs->kind != VALUE_LIST)) {
-		diag_error(dl, NULL, "the site hook must leave 'documents' a list");
+		if (docs)
+			diag_error(dl, NULL, "the site hook must leave 'documents' a list, not a %s",
+				   value_kind_name(docs->kind));
+		else
+			diag_error(dl, NULL, "the site hook must leave 'documents' a list; it took it away");
 		ret = -1;
 	}
 	if (ret == 0)

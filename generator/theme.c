@@ -292,7 +292,7 @@ int theme_load(struct theme *t, const char *site_dir, const char *name,
 			failed = 1;
 		}
 		if (!failed && t->ndirs == MAX_CHAIN) {
-			diag_error(dl, where, "theme '%s' has more than %d ancestors", name, MAX_CHAIN);
+			diag_error(dl, where, "theme '%s' and the themes it extends make a chain of more than %d", name, MAX_CHAIN);
 			failed = 1;
 		}
 		if (failed) {

@@ -169,7 +169,7 @@ static struct value *collection(struct reader *r, yaml_event_t *start)
 
 	remember_anchor(r, anchor, v);
 	if (++r->depth > MAX_DEPTH) {
-		diag_error(r->dl, &pos, "nesting deeper than %d levels", MAX_DEPTH);
+		diag_error(r->dl, &pos, "YAML nested deeper than %d levels", MAX_DEPTH);
 		value_free(v);
 		return NULL;
 	}
@@ -251,7 +251,7 @@ static struct value *alias(struct reader *r, yaml_event_t *ev)
 			c->pos = pos;
 			return c;
 		}
-	diag_error(r->dl, &pos, "unknown alias '%s'", name);
+	diag_error(r->dl, &pos, "unknown alias '*%s': no anchor '&%s' comes before it", name, name);
 	return NULL;
 }
 
