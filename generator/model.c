@@ -543,11 +543,15 @@ static void load_guide(struct model *m, struct doc *d, struct diag_list *dl)
 	gid = xstrndup(p, (size_t)(slash - p));
 	if (!slug_valid_id(gid)) {
 		struct pos where = { d->path, 1, 1 };
+		char *slug = slug_make(gid, "guide");
 
-		diag_error(dl, &where,
-			   "guide directory '%s' must be an id: lowercase letters, digits and single '-'",
-			   gid);
-		free(gid);
+		if (!m->bad_guide || strcmp(m->bad_guide, gid))
+			diag_error(dl, &where,
+				   "guide directory '%s' must be an id: lowercase letters, digits and single '-': rename it '%s'",
+				   gid, slug);
+		free(slug);
+		free(m->bad_guide);
+		m->bad_guide = gid;
 		return;
 	}
 	for (i = 0; i < m->all[RECORD_GUIDE].n; i++)
@@ -1044,5 +1048,6 @@ void model_release(struct model *m)
 		free(m->index[k].items);
 		free(m->table[k]);
 	}
+	free(m->bad_guide);
 	memset(m, 0, sizeof *m);
 }

@@ -82,6 +82,9 @@ struct model {
 	struct doc *intro_frameworks, *intro_lifecycle, *intro_pathways,
 		*intro_stories, *intro_sectors, *intro_guides, *intro_resources,
 		*intro_organizations;
+	/* the last guide directory found not to be an id: said once, not for
+	 * each of its files (they come together, in path order) */
+	char *bad_guide;
 };
 
 /*
