@@ -75,7 +75,9 @@ static const struct {
 	  "  -s, --site DIR     the site directory (holds site.yaml and content/)\n"
 	  "  -p, --port PORT    the port to listen on (default 1313, or the next free\n"
 	  "                     one when it is taken; 0: any free port)\n"
-	  "      --bind ADDRESS the address to listen on (default 127.0.0.1)\n"
+	  "      --bind ADDRESS the address to listen on (default 127.0.0.1; 0.0.0.0:\n"
+	  "                     every address, to try the site on a phone on the\n"
+	  "                     same network: the addresses to open are printed)\n"
 	  "      --drafts       include pages marked draft: true\n" },
 	{ "version", "usage: waymark version\n\nPrint the version of waymark.\n" },
 	{ "help", "usage: waymark help [COMMAND]\n\nDescribe a command.\n" },

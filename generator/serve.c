@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <limits.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
@@ -745,6 +747,30 @@ static int make_private_dir(struct serve *s, struct diag_list *dl)
 	return 0;
 }
 
+/* --bind 0.0.0.0 or :: (every address of the machine) */
+static int every_address(const char *bind)
+{
+	return !strcmp(bind, "0.0.0.0") || !strcmp(bind, "::") || !strcmp(bind, "[::]");
+}
+
+/* "  on this network: http://192.168.1.20:1313/", for each IPv4 address
+ * of an interface that is up and not the loopback. */
+static void print_lan_urls(FILE *out, int port, const char *base_path)
+{
+	struct ifaddrs *all, *a;
+	char host[NI_MAXHOST];
+
+	if (getifaddrs(&all) < 0)
+		return;
+	for (a = all; a; a = a->ifa_next)
+		if (a->ifa_addr && a->ifa_addr->sa_family == AF_INET && (a->ifa_flags & IFF_UP) &&
+		    !(a->ifa_flags & IFF_LOOPBACK) &&
+		    getnameinfo(a->ifa_addr, sizeof(struct sockaddr_in), host, sizeof host, NULL, 0,
+				NI_NUMERICHOST) == 0)
+			fprintf(out, "  on this network: http://%s:%d%s\n", host, port, base_path);
+	freeifaddrs(all);
+}
+
 /* Wait for a signal or changes, rebuilding after a quiet spell; returns on a signal. */
 static void loop(struct serve *s, struct watch *w, int sig_fd, struct diag_list *dl)
 {
@@ -869,9 +895,17 @@ int serve_run(const struct serve_opts *opts, struct diag_list *dl)
 		goto done;
 	}
 	listen_fd = -1; /* the daemon's now: it closes it */
-	fprintf(opts->out, "serving %s at http://%s%s%s:%d%s (press Ctrl-C to stop)\n",
-		opts->site_dir, strchr(opts->bind, ':') ? "[" : "", opts->bind,
-		strchr(opts->bind, ':') ? "]" : "", port, s.base_path);
+	if (every_address(opts->bind)) {
+		/* 0.0.0.0 is no address to open: this machine's, and the ones
+		 * a phone on the same network can reach (to try the site on one) */
+		fprintf(opts->out, "serving %s at http://127.0.0.1:%d%s (press Ctrl-C to stop)\n",
+			opts->site_dir, port, s.base_path);
+		print_lan_urls(opts->out, port, s.base_path);
+	} else {
+		fprintf(opts->out, "serving %s at http://%s%s%s:%d%s (press Ctrl-C to stop)\n",
+			opts->site_dir, strchr(opts->bind, ':') ? "[" : "", opts->bind,
+			strchr(opts->bind, ':') ? "]" : "", port, s.base_path);
+	}
 	fprintf(opts->out, "output in %s\n", s.out_dir);
 	fflush(opts->out);
 	loop(&s, w, sig_fd, dl);

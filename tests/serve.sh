@@ -227,7 +227,24 @@ stop
 pid=$pid2 pid2=""
 stop
 
-# 13. a site broken from the start (no build of it ever worked): the error
+# 13. --bind 0.0.0.0: the address printed is one to open (127.0.0.1), and
+# each "on this network" address printed answers too
+TMPDIR=$tmp XDG_CACHE_HOME=$tmp/cache "$waymark" serve --bind 0.0.0.0 -p 0 -s "$site" >"$tmp/log10" 2>&1 &
+pid=$!
+if until_true 10 grep -q 'press Ctrl-C' "$tmp/log10"; then
+	port=$(sed -n 's|^serving .* at http://127\.0\.0\.1:\([0-9]*\)/ .*|\1|p' "$tmp/log10")
+	lan_ok=1
+	for url in $(sed -n 's|^  on this network: \(http://.*\)$|\1|p' "$tmp/log10"); do
+		[ "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "$url")" = 200 ] || lan_ok=0
+	done
+	if [ -n "$port" ] && page_has / 'EventSource' && [ $lan_ok = 1 ]; then ok
+	else bad "--bind 0.0.0.0: $(cat "$tmp/log10")"; fi
+	stop
+else
+	bad "--bind 0.0.0.0: the server did not start: $(cat "$tmp/log10")"; kill "$pid"; pid=""
+fi
+
+# 14. a site broken from the start (no build of it ever worked): the error
 # page does not speak of a last good site
 good_site=$site site=$tmp/broken-site
 cp -R "$good_site" "$site"
