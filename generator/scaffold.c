@@ -191,6 +191,31 @@ static void story(struct strbuf *t, const char *title, const char *pathways)
 		date, *pathways ? " (one of: " : "", *pathways ? pathways : "");
 }
 
+static void guide(struct strbuf *intro, struct strbuf *chapter, const char *id)
+{
+	strbuf_addf(intro,
+		"---\n"
+		"# A guide: this file is its introduction, at /guides/%s/; every other\n"
+		"# .md file in this directory is a chapter. Fields: docs/content-model.md.\n"
+		"title: %s\n"
+		"summary: One sentence about what the guide helps its readers do.\n"
+		"audience: Who the guide is for\n"
+		"---\n"
+		"Introduce the guide in plain words: who it is for, and what each chapter covers.\n",
+		id, id);
+	strbuf_addf(chapter,
+		"---\n"
+		"# A chapter of the guide, at /guides/%s/first-chapter/. Chapters come in\n"
+		"# the order of their file names: add 02-next-step.md and so on.\n"
+		"title: First chapter\n"
+		"summary: One sentence about this chapter.\n"
+		"# stage: the id of a lifecycle stage this chapter goes with\n"
+		"stories: []           # ids of stories to show with it\n"
+		"---\n"
+		"Write the chapter in short paragraphs and plain words.\n",
+		id);
+}
+
 static void site(struct strbuf *yaml, struct strbuf *home, struct strbuf *about)
 {
 	strbuf_adds(yaml,
@@ -220,7 +245,8 @@ static void site(struct strbuf *yaml, struct strbuf *home, struct strbuf *about)
  * kind meant when it is a typo. */
 static int known_kind(const char *kind, struct diag_list *dl)
 {
-	static const char *const kinds[] = { "framework", "pathway", "stage", "story", "site" };
+	static const char *const kinds[] = { "framework", "pathway", "stage", "story", "guide",
+					     "site" };
 	size_t i, n = sizeof kinds / sizeof *kinds;
 	const char *near;
 
@@ -231,7 +257,8 @@ static int known_kind(const char *kind, struct diag_list *dl)
 	if (near)
 		diag_error(dl, NULL, "unknown kind '%s'; did you mean '%s'?", kind, near);
 	else
-		diag_error(dl, NULL, "unknown kind '%s': use framework, pathway, stage, story or site",
+		diag_error(dl, NULL,
+			   "unknown kind '%s': use framework, pathway, stage, story, guide or site",
 			   kind);
 	return 0;
 }
@@ -296,7 +323,28 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 		*usage = 1;
 		goto done;
 	}
-	if (!strcmp(kind, "framework")) {
+	if (!strcmp(kind, "guide")) {
+		struct strbuf chapter = STRBUF_INIT;
+		char *dir, *p1, *p2;
+
+		rel = xmalloc(strlen(arg) + 32);
+		sprintf(rel, "content/guides/%s", arg);
+		dir = fs_join(site_dir, rel);
+		p1 = fs_join(dir, "_index.md");
+		p2 = fs_join(dir, "01-first-chapter.md");
+		guide(&text, &chapter, arg);
+		if (access(dir, F_OK) == 0) {
+			diag_error(dl, NULL, "'%s' already exists; not writing into it", dir);
+		} else if (create(p1, text.buf, dl) == 0 && create(p2, chapter.buf, dl) == 0) {
+			strbuf_addf(written, "%s and %s", p1, p2);
+			ret = 0;
+		}
+		strbuf_release(&chapter);
+		free(dir);
+		free(p1);
+		free(p2);
+		goto done;
+	} else if (!strcmp(kind, "framework")) {
 		rel = xmalloc(strlen(arg) + 32);
 		sprintf(rel, "content/frameworks/%s.yaml", arg);
 		framework(&text, arg);

@@ -13,7 +13,7 @@ bad() { echo "FAIL scaffold: $*"; fail=$((fail + 1)); }
 "$w" new site "$tmp/new" >/dev/null && ok || bad "new site"
 cp -R "$top/content" "$top/site.yaml" "$tmp/copy/" 2>/dev/null || { mkdir -p "$tmp/copy" && cp -R "$top/content" "$top/site.yaml" "$tmp/copy/"; }
 for site in "$tmp/new" "$tmp/copy"; do
-	for args in "framework test-skills" "pathway test-pathway" "stage test-stage"; do
+	for args in "framework test-skills" "pathway test-pathway" "stage test-stage" "guide test-guide"; do
 		# shellcheck disable=SC2086
 		if "$w" new $args -s "$site" >"$tmp/out" 2>&1; then ok; else bad "new $args in $site: $(cat "$tmp/out")"; fi
 	done
@@ -31,6 +31,12 @@ for site in "$tmp/new" "$tmp/copy"; do
 	fi
 done
 [ -f "$tmp/copy/content/lifecycle/06-test-stage.md" ] && ok || bad "a new stage is not numbered after the existing five"
+# a new guide is its introduction and a first chapter, both pages of the build
+[ -f "$tmp/public/guides/test-guide/index.html" ] && [ -f "$tmp/public/guides/test-guide/first-chapter/index.html" ] &&
+	[ -f "$tmp/public/guides/test-guide/all/index.html" ] && ok || bad "the new guide's pages were not built"
+"$w" new guide test-guide -s "$tmp/new" >/dev/null 2>"$tmp/err"
+[ $? = 1 ] && grep -q "test-guide' already exists; not writing into it" "$tmp/err" && ok ||
+	bad "new guide over an existing guide: $(cat "$tmp/err")"
 # a new site keeps what builds make out of git; an existing .gitignore stays
 if command -v git >/dev/null; then
 	git -C "$tmp/new" init -q && "$w" build -s "$tmp/new" --quiet >"$tmp/out" 2>&1
