@@ -606,7 +606,8 @@ struct hooks *hooks_new(const struct hooks_opts *opts, struct diag_list *dl)
 		if (fs_is_dir(luadir) && fs_list(luadir, exts, &list, NULL) < 0) {
 			char msg[512];
 
-			snprintf(msg, sizeof msg, "cannot list 'lua': %s", strerror(errno));
+			snprintf(msg, sizeof msg, "cannot list '%s': %s", list.failed,
+				 strerror(list.failed_errno));
 			diag_add(dl, DIAG_ERROR, "lua", 0, 0, msg);
 			dl->io_errors++;
 		}
