@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fsutil.h"
 #include "xalloc.h"
@@ -61,6 +62,44 @@ static const char *str_or(const struct value *map, const char *key, const char *
 	return v && v->str ? v->str : def;
 }
 
+/* A language tag as <html lang> needs it (BCP 47, in its common shape):
+ * two or three letters, then parts of letters and digits after '-'. */
+static int valid_lang(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+	if (n < 2 || n > 3)
+		return 0;
+	for (s += n; *s; s += n) {
+		if (*s++ != '-')
+			return 0;
+		n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+		if (n < 1 || n > 8)
+			return 0;
+	}
+	return 1;
+}
+
+/* The tag for a language written out by name, for "did you mean": the
+ * languages workforce sites in North America publish in most. */
+static const char *lang_code(const char *name)
+{
+	static const char *const names[][2] = {
+		{ "english", "en" }, { "spanish", "es" }, { "español", "es" }, { "espanol", "es" },
+		{ "french", "fr" }, { "français", "fr" }, { "francais", "fr" },
+		{ "portuguese", "pt" }, { "chinese", "zh" }, { "vietnamese", "vi" },
+		{ "tagalog", "tl" }, { "arabic", "ar" }, { "korean", "ko" }, { "russian", "ru" },
+		{ "haitian creole", "ht" }, { "somali", "so" }, { "hindi", "hi" },
+		{ "german", "de" }, { "polish", "pl" }, { "ukrainian", "uk" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof *names; i++)
+		if (!strcasecmp(name, names[i][0]))
+			return names[i][1];
+	return NULL;
+}
+
 int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl)
 {
 	struct strbuf text = STRBUF_INIT;
@@ -68,14 +107,13 @@ int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl)
 
 	memset(cfg, 0, sizeof *cfg);
 	cfg->path = fs_join(site_dir, "site.yaml");
-	if (fs_read(cfg->path, &text) < 0 && errno == ENOENT) {
-		diag_io_error(dl, NULL,
-			      "no 'site.yaml' in '%s': is it a site directory? (choose one with -s SITE_DIR)",
-			      site_dir);
-		strbuf_release(&text);
-		return -1;
-	} else if (text.len == 0 && errno) {
-		diag_io_error(dl, NULL, "unable to read '%s': %s", cfg->path, strerror(errno));
+	if (fs_read(cfg->path, &text) < 0) {
+		if (errno == ENOENT)
+			diag_io_error(dl, NULL,
+				      "no 'site.yaml' in '%s': is it a site directory? (choose one with -s SITE_DIR)",
+				      site_dir);
+		else
+			diag_io_error(dl, NULL, "unable to read '%s': %s", cfg->path, strerror(errno));
 		strbuf_release(&text);
 		return -1;
 	}
@@ -83,6 +121,12 @@ int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl)
 	strbuf_release(&text);
 	if (!cfg->raw)
 		return -1;
+	if (cfg->raw->kind == VALUE_NULL) {
+		struct pos top = { cfg->path, 1, 1 };
+
+		diag_error(dl, &top, "site.yaml is empty: it needs at least the site's title (title: My site)");
+		return -1;
+	}
 	if (schema_check(site_fields, cfg->raw, "site.yaml", dl))
 		return -1;
 	cfg->title = str_or(cfg->raw, "title", "");
@@ -124,6 +168,44 @@ int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl)
 		const struct value *b = value_get(cfg->raw, "base_url");
 
 		diag_error(dl, &b->pos, "'base_url' must end with '/'");
+		return -1;
+	}
+	/* every link starts with it: 'example.org/' would make each one
+	 * relative to the page it is on, and lead nowhere */
+	if (strncmp(cfg->base_url, "https://", 8) && strncmp(cfg->base_url, "http://", 7) &&
+	    cfg->base_url[0] != '/') {
+		const struct value *b = value_get(cfg->raw, "base_url");
+
+		if (strstr(cfg->base_url, "://"))
+			diag_error(dl, &b->pos,
+				   "'base_url' must be an https:// or http:// address (or a path starting with '/'), not '%s'",
+				   cfg->base_url);
+		else
+			diag_error(dl, &b->pos,
+				   "'base_url' must start with https:// (or with '/' for a site that works on any host), not '%s'; did you mean 'https://%s'?",
+				   cfg->base_url, cfg->base_url);
+		return -1;
+	}
+	if (!valid_lang(cfg->lang)) {
+		const struct value *l = value_get(cfg->raw, "lang");
+		const char *code = lang_code(cfg->lang);
+		char dashed[64];
+
+		/* a locale's 'en_US' is the tag 'en-US' */
+		snprintf(dashed, sizeof dashed, "%s", cfg->lang);
+		for (char *u = dashed; (u = strchr(u, '_'));)
+			*u = '-';
+		if (!code && valid_lang(dashed))
+			code = dashed;
+
+		if (code)
+			diag_error(dl, &l->pos,
+				   "'lang' must be a language tag such as 'en', 'es' or 'fr-CA', not '%s'; did you mean '%s'?",
+				   cfg->lang, code);
+		else
+			diag_error(dl, &l->pos,
+				   "'lang' must be a language tag such as 'en', 'es' or 'fr-CA', not '%s'",
+				   cfg->lang);
 		return -1;
 	}
 	return 0;
