@@ -445,6 +445,8 @@ static void load_list_file(struct model *m, struct doc *d, const char *what,
 }
 
 /* "2026-01-31": the shape, and a month and day that exist. */
+/* 1: a real day written as 2026-01-31; 0: not in that form; -1: in that
+ * form, but no such day (2026-02-30). */
 static int valid_date(const char *s)
 {
 	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
@@ -460,10 +462,10 @@ static int valid_date(const char *s)
 	m = (s[5] - '0') * 10 + (s[6] - '0');
 	d = (s[8] - '0') * 10 + (s[9] - '0');
 	if (m < 1 || m > 12 || d < 1)
-		return 0;
+		return -1;
 	if (m == 2 && d == 29)
-		return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return d <= days[m - 1];
+		return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 1 : -1;
+	return d <= days[m - 1] ? 1 : -1;
 }
 
 static void load_markdown_record(struct model *m, struct doc *d, const char *section,
@@ -496,9 +498,23 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 			struct strbuf what = STRBUF_INIT;
 
 			for (j = 0; j < n; j++) {
+				const struct value *wage = value_get(steps[j], "wage");
+				static const char *const kinds[] = { "hourly", "annual" };
+				size_t k;
+
 				strbuf_reset(&what);
 				strbuf_addf(&what, "step %zu of pathway '%s'", j + 1, id);
 				schema_check(step_fields, steps[j], what.buf, dl);
+				/* (a wage chart would say it cannot show it, of a chart
+				 * the author never wrote) */
+				for (k = 0; k < 2; k++) {
+					const struct value *w = value_get(wage, kinds[k]);
+
+					if (w && w->kind == VALUE_NUMBER && w->number < 0)
+						diag_error(dl, &w->pos,
+							   "'%s' in the wage of %s must be 0 or more, not %g",
+							   kinds[k], what.buf, w->number);
+				}
 			}
 			strbuf_release(&what);
 		}
@@ -507,9 +523,12 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 
 		s = stem(d->rel);
 		check(story_fields, d->meta, RECORD_STORY, s, dl);
-		if (date && !valid_date(date))
+		if (date && valid_date(date) == 0)
 			diag_error(dl, &value_get(d->meta, "date")->pos,
 				   "'date' in story '%s' must look like 2026-01-31, not '%s'", s, date);
+		else if (date && valid_date(date) < 0)
+			diag_error(dl, &value_get(d->meta, "date")->pos,
+				   "'date' in story '%s' is '%s', a day that does not exist", s, date);
 		if (!slug_valid_id(s)) {
 			struct pos p = { d->path, 1, 1 };
 			char *slug = slug_make(s, "story");
