@@ -19,7 +19,7 @@ static const struct schema_field markdown_fields[] = {
 
 static const struct schema_field menu_fields[] = {
 	{ "title", SCHEMA_STRING, 1, NULL, 0, NULL },
-	{ "url", SCHEMA_STRING, 1, NULL, 0, NULL },
+	{ "url", SCHEMA_URL, 1, NULL, 0, NULL },
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
 

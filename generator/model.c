@@ -26,7 +26,7 @@ static const char *const step_kinds[] = {
 
 static const struct schema_field align_fields[] = {
 	{ "skill", SCHEMA_STRING, 0, NULL, 0, NULL },
-	{ "uri", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "uri", SCHEMA_URL, 0, NULL, 0, NULL },
 	{ "title", SCHEMA_STRING, 0, NULL, 0, NULL },
 	{ "type", SCHEMA_STRING, 1, NULL, 0, association_types },
 	END,
@@ -54,7 +54,7 @@ static const struct schema_field framework_fields[] = {
 	{ "publisher", SCHEMA_STRING, 0, NULL, 0, NULL },
 	{ "version", SCHEMA_STRING, 0, NULL, 0, NULL },
 	{ "license", SCHEMA_STRING, 0, NULL, 0, NULL },
-	{ "url", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "url", SCHEMA_URL, 0, NULL, 0, NULL },
 	{ "updated", SCHEMA_STRING, 0, NULL, 0, NULL },
 	{ "description", SCHEMA_STRING, 0, NULL, 0, NULL },
 	{ "categories", SCHEMA_LIST, 1, NULL, SCHEMA_MAP, NULL },
@@ -162,7 +162,7 @@ static const struct schema_field resource_fields[] = {
 	{ "category", SCHEMA_ID, 1, NULL, 0, NULL },
 	{ "publisher", SCHEMA_STRING, 0, NULL, 0, NULL },
 	{ "summary", SCHEMA_STRING, 0, NULL, 0, NULL },
-	{ "url", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "url", SCHEMA_URL, 0, NULL, 0, NULL },
 	END,
 };
 static const struct schema_field organization_fields[] = {
@@ -171,7 +171,7 @@ static const struct schema_field organization_fields[] = {
 	{ "category", SCHEMA_ID, 1, NULL, 0, NULL },
 	{ "sector", SCHEMA_ID, 0, NULL, 0, NULL },
 	{ "summary", SCHEMA_STRING, 0, NULL, 0, NULL },
-	{ "url", SCHEMA_STRING, 0, NULL, 0, NULL },
+	{ "url", SCHEMA_URL, 0, NULL, 0, NULL },
 	END,
 };
 static const struct schema_field list_file_fields[] = {

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "slug.h"
 #include "strbuf.h"
@@ -18,6 +19,7 @@ static const char *type_name(enum schema_type t)
 	case SCHEMA_BOOL: return "true or false";
 	case SCHEMA_MAP: return "a map";
 	case SCHEMA_LIST: return "a list";
+	case SCHEMA_URL: return "a link";
 	}
 	return "a value";
 }
@@ -41,8 +43,22 @@ static int check_type(enum schema_type type, const struct value *v)
 	case SCHEMA_BOOL: return v->kind == VALUE_BOOL;
 	case SCHEMA_MAP: return v->kind == VALUE_MAP;
 	case SCHEMA_LIST: return v->kind == VALUE_LIST;
+	case SCHEMA_URL: return v->kind == VALUE_STRING;
 	}
 	return 0;
+}
+
+/* A link a page may hold as it is: a web address, an e-mail or phone
+ * link, or a path on the site (not '//host', which is another site). */
+static int link_ok(const char *s)
+{
+	static const char *const schemes[] = { "https://", "http://", "mailto:", "tel:" };
+	size_t i;
+
+	for (i = 0; i < sizeof schemes / sizeof *schemes; i++)
+		if (!strncasecmp(s, schemes[i], strlen(schemes[i])))
+			return s[strlen(schemes[i])] != '\0';
+	return s[0] == '/' && s[1] != '/';
 }
 
 static int check_value(enum schema_type type, const struct schema_field *f,
@@ -61,6 +77,19 @@ static int check_value(enum schema_type type, const struct schema_field *f,
 		diag_error(dl, &v->pos,
 			   "'%s' is not a valid id: use lowercase letters, digits and single '-'",
 			   v->str);
+		errors++;
+	}
+	if (type == SCHEMA_URL && !link_ok(v->str)) {
+		/* (templates escape it, but an href of 'javascript:...' from a
+		 * data file would still run, and 'www.x.org' leads nowhere) */
+		if (!strchr(v->str, ':'))
+			diag_error(dl, &v->pos,
+				   "'%s' in %s must start with https:// (or http://, mailto:, tel: or '/'), not '%s'; did you mean 'https://%s'?",
+				   name, what, v->str, v->str + strspn(v->str, "/"));
+		else
+			diag_error(dl, &v->pos,
+				   "'%s' in %s must start with https:// (or http://, mailto:, tel: or '/'), not '%s'",
+				   name, what, v->str);
 		errors++;
 	}
 	if ((type == SCHEMA_STRING || type == SCHEMA_ID) && f->allowed) {

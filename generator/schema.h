@@ -13,6 +13,8 @@ enum schema_type {
 	SCHEMA_BOOL,
 	SCHEMA_MAP,     /* checked against `fields` when given */
 	SCHEMA_LIST,    /* of `item` (SCHEMA_ANY when item is 0) */
+	SCHEMA_URL,     /* a link for an href: https:// or http://, mailto: or
+			 * tel:, or a path on the site starting with '/' */
 };
 
 /* One allowed field. Arrays of fields end with a { NULL } entry. */
