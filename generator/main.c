@@ -22,7 +22,7 @@ static const char usage_text[] =
 	"usage: waymark build [-s SITE_DIR] [-o OUT_DIR] [-j N] [--drafts] [--strict] [--quiet]\n"
 	"       waymark check [-s SITE_DIR] [--drafts] [--strict] [--readability]\n"
 	"       waymark new framework|pathway|stage|guide ID [-s SITE_DIR]\n"
-	"       waymark new story TITLE [-s SITE_DIR]\n"
+	"       waymark new story|page TITLE [-s SITE_DIR]\n"
 	"       waymark new site DIR\n"
 	"       waymark serve [-s SITE_DIR] [-p PORT] [--bind ADDRESS] [--drafts]\n"
 	"       waymark version\n"
@@ -55,13 +55,14 @@ static const struct {
 	  "      --readability  also print every page's reading grade, worst first\n" },
 	{ "new",
 	  "usage: waymark new framework|pathway|stage|guide ID [-s SITE_DIR]\n"
-	  "       waymark new story TITLE [-s SITE_DIR]\n"
+	  "       waymark new story|page TITLE [-s SITE_DIR]\n"
 	  "       waymark new site DIR\n"
 	  "\n"
 	  "Write a skeleton content file, with a comment on every field, that builds\n"
 	  "as it is: content/frameworks/ID.yaml, content/pathways/ID.md,\n"
-	  "content/lifecycle/NN-ID.md, content/stories/<slug of TITLE>.md, or a guide's\n"
-	  "content/guides/ID/_index.md and its first chapter. `new site`\n"
+	  "content/lifecycle/NN-ID.md, content/stories/<slug of TITLE>.md,\n"
+	  "content/pages/<slug of TITLE>.md, or a guide's content/guides/ID/_index.md\n"
+	  "and its first chapter. `new site`\n"
 	  "makes a new site directory, with a .gitignore for what builds make (unless\n"
 	  "it has one). An existing file is never overwritten.\n" },
 	{ "serve",
@@ -172,7 +173,7 @@ static int cmd_help(int argc, char **argv)
 		fputs("\nCommands:\n"
 		      "  build    render the site into the output directory\n"
 		      "  check    validate the site and write nothing\n"
-		      "  new      write a skeleton framework, pathway, stage, story, guide or site\n"
+		      "  new      write a skeleton framework, pathway, stage, story, guide, page or site\n"
 		      "  serve    preview the site, rebuilding it as it changes\n"
 		      "  version  print the version\n"
 		      "  help     describe a command\n"

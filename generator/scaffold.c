@@ -191,6 +191,22 @@ static void story(struct strbuf *t, const char *title, const char *pathways)
 		date, *pathways ? " (one of: " : "", *pathways ? pathways : "");
 }
 
+static void page(struct strbuf *t, const char *title, const char *slug)
+{
+	strbuf_adds(t, "---\n# A plain page, at /");
+	strbuf_adds(t, slug);
+	strbuf_adds(t, "/. Fields: docs/content-model.md.\ntitle: \"");
+	for (; *title; title++) {
+		if (*title == '"' || *title == '\\')
+			strbuf_addch(t, '\\');
+		strbuf_addch(t, *title);
+	}
+	strbuf_adds(t, "\"\n"
+		       "summary: One sentence about the page, shown under its title.\n"
+		       "---\n"
+		       "Write the page in short paragraphs and plain words.\n");
+}
+
 static void guide(struct strbuf *intro, struct strbuf *chapter, const char *id)
 {
 	strbuf_addf(intro,
@@ -246,7 +262,7 @@ static void site(struct strbuf *yaml, struct strbuf *home, struct strbuf *about)
 static int known_kind(const char *kind, struct diag_list *dl)
 {
 	static const char *const kinds[] = { "framework", "pathway", "stage", "story", "guide",
-					     "site" };
+					     "page", "site" };
 	size_t i, n = sizeof kinds / sizeof *kinds;
 	const char *near;
 
@@ -258,7 +274,7 @@ static int known_kind(const char *kind, struct diag_list *dl)
 		diag_error(dl, NULL, "unknown kind '%s'; did you mean '%s'?", kind, near);
 	else
 		diag_error(dl, NULL,
-			   "unknown kind '%s': use framework, pathway, stage, story, guide or site",
+			   "unknown kind '%s': use framework, pathway, stage, story, guide, page or site",
 			   kind);
 	return 0;
 }
@@ -317,7 +333,12 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 		*usage = 1;
 		goto done;
 	}
-	if (strcmp(kind, "story") && !slug_valid_id(arg)) {
+	if (!strcmp(kind, "page") && !arg[strspn(arg, " \t\n")]) {
+		diag_error(dl, NULL, "a page needs a title, as in: waymark new page \"Accessibility statement\"");
+		*usage = 1;
+		goto done;
+	}
+	if (strcmp(kind, "story") && strcmp(kind, "page") && !slug_valid_id(arg)) {
 		diag_error(dl, NULL, "'%s' is not a valid id: use lowercase letters, digits and single '-'",
 			   arg);
 		*usage = 1;
@@ -344,6 +365,13 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 		free(p1);
 		free(p2);
 		goto done;
+	} else if (!strcmp(kind, "page")) {
+		char *slug = slug_make(arg, "page");
+
+		rel = xmalloc(strlen(slug) + 32);
+		sprintf(rel, "content/pages/%s.md", slug);
+		page(&text, arg, slug);
+		free(slug);
 	} else if (!strcmp(kind, "framework")) {
 		rel = xmalloc(strlen(arg) + 32);
 		sprintf(rel, "content/frameworks/%s.yaml", arg);

@@ -18,6 +18,7 @@ for site in "$tmp/new" "$tmp/copy"; do
 		if "$w" new $args -s "$site" >"$tmp/out" 2>&1; then ok; else bad "new $args in $site: $(cat "$tmp/out")"; fi
 	done
 	if "$w" new story "Ana's new job" -s "$site" >"$tmp/out" 2>&1; then ok; else bad "new story in $site: $(cat "$tmp/out")"; fi
+	if "$w" new page "Where to get help" -s "$site" >"$tmp/out" 2>&1; then ok; else bad "new page in $site: $(cat "$tmp/out")"; fi
 	if "$w" build -s "$site" -o "$tmp/public" --quiet >"$tmp/out" 2>&1; then ok; else bad "building $site: $(cat "$tmp/out")"; fi
 	before=$(sha1sum "$site/content/pathways/test-pathway.md")
 	if "$w" new pathway test-pathway -s "$site" >/dev/null 2>"$tmp/err"; then
@@ -31,6 +32,9 @@ for site in "$tmp/new" "$tmp/copy"; do
 	fi
 done
 [ -f "$tmp/copy/content/lifecycle/06-test-stage.md" ] && ok || bad "a new stage is not numbered after the existing five"
+# a new page is a page of the build, at the slug of its title
+[ -f "$tmp/public/where-to-get-help/index.html" ] && grep -q '<h1>Where to get help</h1>' "$tmp/public/where-to-get-help/index.html" &&
+	ok || bad "the new page was not built"
 # a new guide is its introduction and a first chapter, both pages of the build
 [ -f "$tmp/public/guides/test-guide/index.html" ] && [ -f "$tmp/public/guides/test-guide/first-chapter/index.html" ] &&
 	[ -f "$tmp/public/guides/test-guide/all/index.html" ] && ok || bad "the new guide's pages were not built"
