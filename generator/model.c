@@ -445,6 +445,14 @@ static void load_list_file(struct model *m, struct doc *d, const char *what,
 }
 
 /* "2026-01-31": the shape, and a month and day that exist. */
+/* A number that must be 0 or more: "<field> <what> must be ..." */
+static void not_negative(const struct value *v, const char *field, const char *what,
+			 struct diag_list *dl)
+{
+	if (v && v->kind == VALUE_NUMBER && v->number < 0)
+		diag_error(dl, &v->pos, "%s %s must be 0 or more, not %g", field, what, v->number);
+}
+
 /* 1: a real day written as 2026-01-31; 0: not in that form; -1: in that
  * form, but no such day (2026-02-30). */
 static int valid_date(const char *s)
@@ -499,22 +507,18 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 
 			for (j = 0; j < n; j++) {
 				const struct value *wage = value_get(steps[j], "wage");
-				static const char *const kinds[] = { "hourly", "annual" };
-				size_t k;
 
 				strbuf_reset(&what);
 				strbuf_addf(&what, "step %zu of pathway '%s'", j + 1, id);
 				schema_check(step_fields, steps[j], what.buf, dl);
-				/* (a wage chart would say it cannot show it, of a chart
-				 * the author never wrote) */
-				for (k = 0; k < 2; k++) {
-					const struct value *w = value_get(wage, kinds[k]);
-
-					if (w && w->kind == VALUE_NUMBER && w->number < 0)
-						diag_error(dl, &w->pos,
-							   "'%s' in the wage of %s must be 0 or more, not %g",
-							   kinds[k], what.buf, w->number);
-				}
+				/* (else the pathway's wage or steps chart would say it
+				 * cannot show them, of a chart the author never wrote) */
+				not_negative(value_get(steps[j], "duration_months"), "'duration_months' in",
+					     what.buf, dl);
+				not_negative(value_get(wage, "hourly"), "'hourly' in the wage of", what.buf,
+					     dl);
+				not_negative(value_get(wage, "annual"), "'annual' in the wage of", what.buf,
+					     dl);
 			}
 			strbuf_release(&what);
 		}
