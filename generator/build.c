@@ -1760,7 +1760,7 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 	}
 	/* Lua hooks: bodies go through them as they did at the last build */
 	why = "Lua hooks that could not be loaded";
-	b->hooks = hookrun_new(&b->cfg, b->opts->site_dir, &dl);
+	b->hooks = hookrun_new(&b->cfg, b->opts->site_dir, stuck_hook, b, &dl);
 	if (!b->hooks || dl.n)
 		goto out;
 	hookrun_hold_logs(b->hooks, &logs);
@@ -2028,8 +2028,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		side_start(&looked, &b, look_ahead);
 	phase("load", &tp);
 	if (!dl->errors)
-		b.hooks = hookrun_new(&b.cfg, opts->site_dir, dl);
-	hookrun_on_stuck(b.hooks, stuck_hook, &b);
+		b.hooks = hookrun_new(&b.cfg, opts->site_dir, stuck_hook, &b, dl);
 	b.quick = !dl->errors && hookrun_quick(b.hooks);
 	if (!dl->errors)
 		hookrun_site(b.hooks, &b.content, &b.cfg, dl);

@@ -48,6 +48,7 @@ struct hookrun {
 	int watching, stopping;
 	pthread_mutex_t watch_lock;
 	pthread_cond_t watch_wake;
+	struct hooks *loading;        /* a state whose files are loading */
 	unsigned seconds;
 	void (*stuck)(void *ctx);
 	void *stuck_ctx;
@@ -184,15 +185,19 @@ static void *watch_calls(void *arg)
 		at.tv_sec++;
 		if (pthread_cond_timedwait(&hr->watch_wake, &hr->watch_lock, &at) == 0)
 			continue; /* stopping */
-		if (nseen < hr->nstates) {
-			seen = xrealloc(seen, hr->nstates * sizeof *seen);
-			ticks = xrealloc(ticks, hr->nstates * sizeof *ticks);
-			for (; nseen < hr->nstates; nseen++)
+		/* every state, and then the one loading its files (which
+		 * becomes the next state) */
+		if (nseen < hr->nstates + 1) {
+			seen = xrealloc(seen, (hr->nstates + 1) * sizeof *seen);
+			ticks = xrealloc(ticks, (hr->nstates + 1) * sizeof *ticks);
+			for (; nseen < hr->nstates + 1; nseen++)
 				seen[nseen] = ticks[nseen] = 0;
 		}
-		for (i = 0; i < hr->nstates; i++) {
-			unsigned long id = hooks_running(hr->states[i]->h, file, sizeof file, context,
-							 sizeof context);
+		for (i = 0; i <= hr->nstates; i++) {
+			const struct hooks *h = i < hr->nstates ? hr->states[i]->h : hr->loading;
+			unsigned long id = h ? hooks_running(h, file, sizeof file, context,
+							     sizeof context)
+					     : 0;
 
 			if (!id || id != seen[i]) {
 				seen[i] = id;
@@ -201,7 +206,7 @@ static void *watch_calls(void *arg)
 				fprintf(stderr,
 					"%s: error: time limit of %u s exceeded%s: one call into Lua's library (a pattern match that backtracks over a long string, say) ran that long, and only stopping waymark ends it\n"
 					"1 error, 0 warnings\n",
-					file, hr->seconds, context);
+					file, hr->seconds, *context ? context : " as the file loads");
 				if (hr->stuck)
 					hr->stuck(hr->stuck_ctx);
 				_exit(1);
@@ -212,6 +217,16 @@ static void *watch_calls(void *arg)
 	free(seen);
 	free(ticks);
 	return NULL;
+}
+
+/* hooks_opts.loading: the state the watchdog is to watch load. */
+static void note_loading(void *ctx, struct hooks *h)
+{
+	struct hookrun *hr = ctx;
+
+	pthread_mutex_lock(&hr->watch_lock);
+	hr->loading = h;
+	pthread_mutex_unlock(&hr->watch_lock);
 }
 
 static void watch_start(struct hookrun *hr)
@@ -240,18 +255,8 @@ static void watch_stop(struct hookrun *hr)
 	pthread_mutex_destroy(&hr->watch_lock);
 }
 
-void hookrun_on_stuck(struct hookrun *hr, void (*fn)(void *ctx), void *ctx)
-{
-	if (!hr)
-		return;
-	pthread_mutex_lock(&hr->watch_lock);
-	hr->stuck = fn;
-	hr->stuck_ctx = ctx;
-	pthread_mutex_unlock(&hr->watch_lock);
-}
-
 struct hookrun *hookrun_new(const struct config *cfg, const char *site_dir,
-			    struct diag_list *dl)
+			    void (*stuck)(void *ctx), void *stuck_ctx, struct diag_list *dl)
 {
 	struct hookrun *hr = xcalloc(1, sizeof *hr);
 	struct state *st;
@@ -263,7 +268,11 @@ struct hookrun *hookrun_new(const struct config *cfg, const char *site_dir,
 	hr->opts.instruction_limit = cfg->lua_instructions;
 	hr->opts.memory_limit = cfg->lua_memory;
 	hr->opts.log = log_line;
+	hr->opts.loading = note_loading;
+	hr->opts.loading_ctx = hr;
 	hr->seconds = cfg->lua_seconds ? cfg->lua_seconds : HOOKRUN_DEFAULT_SECONDS;
+	hr->stuck = stuck;
+	hr->stuck_ctx = stuck_ctx;
 	hr->states = xmalloc(sizeof *hr->states);
 	watch_start(hr); /* (loading a file runs Lua too) */
 	st = state_new(hr, dl);

@@ -24,15 +24,13 @@ struct cmark_node;
  * `render` may call a helper). A build that runs many hooks can make
  * replicas of the state (hookrun_replicate), one for each worker thread.
  */
+/* `stuck` (may be NULL) is what to do before a call stuck in Lua's C
+ * library ends the process (see watch_calls in hookrun.c), from the files'
+ * own code as they load on: the build removes its staging directory. It
+ * runs on the watchdog's thread while the others carry on. */
 struct hookrun *hookrun_new(const struct config *cfg, const char *site_dir,
-			    struct diag_list *dl);
+			    void (*stuck)(void *ctx), void *stuck_ctx, struct diag_list *dl);
 void hookrun_free(struct hookrun *hr);
-/*
- * What to do before a call stuck in Lua's C library ends the process (see
- * watch_calls in hookrun.c): the build removes its staging directory.
- * `fn` runs on the watchdog's thread while the others carry on.
- */
-void hookrun_on_stuck(struct hookrun *hr, void (*fn)(void *ctx), void *ctx);
 /* How long one call into Lua may last when site.yaml does not say
  * (lua.time_limit_s). */
 #define HOOKRUN_DEFAULT_SECONDS 30

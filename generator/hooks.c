@@ -596,6 +596,8 @@ struct hooks *hooks_new(const struct hooks_opts *opts, struct diag_list *dl)
 		return NULL;
 	}
 
+	if (opts->loading)
+		opts->loading(opts->loading_ctx, h);
 	if (opts->files) {
 		for (i = 0; i < opts->nfiles; i++)
 			load_file(h, opts->files[i], dl);
@@ -617,6 +619,8 @@ struct hooks *hooks_new(const struct hooks_opts *opts, struct diag_list *dl)
 				load_file(h, list.paths[i], dl);
 		fs_list_release(&list);
 	}
+	if (opts->loading)
+		opts->loading(opts->loading_ctx, NULL);
 	if (dl->errors > errors) {
 		hooks_free(h);
 		return NULL;

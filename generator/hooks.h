@@ -90,6 +90,11 @@ struct hooks_opts {
 	/* waymark.log() and print(); NULL discards them. */
 	hooks_log_fn log;
 	void *log_ctx;
+	/* Called with the new state just before its files load, and with
+	 * NULL once they have (before a state that failed is freed): for a
+	 * watchdog (hooks_running) to see a file's own code run. May be NULL. */
+	void (*loading)(void *ctx, struct hooks *h);
+	void *loading_ctx;
 };
 
 /*

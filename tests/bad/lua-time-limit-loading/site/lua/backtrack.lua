@@ -1,0 +1,3 @@
+local s = string.rep("a", 3000)
+string.find(s, ".-.-.-.-.-.-b")
+return {}
