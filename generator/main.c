@@ -102,13 +102,14 @@ static int usage_error(const char *fmt, const char *arg)
 	return short_usage();
 }
 
-/* Every command's name, for "did you mean". */
-static const char *const command_names[] = { "build", "check", "new", "serve", "version", "help" };
-#define NCOMMANDS (sizeof command_names / sizeof *command_names)
-
 static int unknown_command(const char *cmd)
 {
-	const char *near = diag_suggest(cmd, command_names, NCOMMANDS);
+	const char *names[sizeof commands / sizeof *commands], *near;
+	size_t i;
+
+	for (i = 0; i < sizeof commands / sizeof *commands; i++)
+		names[i] = commands[i].name;
+	near = diag_suggest(cmd, names, i);
 
 	if (!near)
 		return usage_error("unknown command '%s'", cmd);

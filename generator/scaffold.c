@@ -165,19 +165,27 @@ static void stage(struct strbuf *t, const char *id, int order)
 		"Explain this stage in plain language.\n", id, id, order);
 }
 
+/* `s` as a double-quoted YAML string. */
+static void add_quoted(struct strbuf *t, const char *s)
+{
+	strbuf_addch(t, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			strbuf_addch(t, '\\');
+		strbuf_addch(t, *s);
+	}
+	strbuf_addch(t, '"');
+}
+
 static void story(struct strbuf *t, const char *title, const char *pathways)
 {
 	char date[16];
 
 	today(date, sizeof date);
-	strbuf_adds(t, "---\n# A success story. Fields: docs/content-model.md.\ntitle: \"");
-	for (; *title; title++) {
-		if (*title == '"' || *title == '\\')
-			strbuf_addch(t, '\\');
-		strbuf_addch(t, *title);
-	}
+	strbuf_adds(t, "---\n# A success story. Fields: docs/content-model.md.\ntitle: ");
+	add_quoted(t, title);
 	strbuf_addf(t,
-		"\"\n"
+		"\n"
 		"person: First name     # a first name only\n"
 		"date: %s\n"
 		"# pathway: a pathway id%s%s\n"
@@ -195,13 +203,9 @@ static void page(struct strbuf *t, const char *title, const char *slug)
 {
 	strbuf_adds(t, "---\n# A plain page, at /");
 	strbuf_adds(t, slug);
-	strbuf_adds(t, "/. Fields: docs/content-model.md.\ntitle: \"");
-	for (; *title; title++) {
-		if (*title == '"' || *title == '\\')
-			strbuf_addch(t, '\\');
-		strbuf_addch(t, *title);
-	}
-	strbuf_adds(t, "\"\n"
+	strbuf_adds(t, "/. Fields: docs/content-model.md.\ntitle: ");
+	add_quoted(t, title);
+	strbuf_adds(t, "\n"
 		       "summary: One sentence about the page, shown under its title.\n"
 		       "---\n"
 		       "Write the page in short paragraphs and plain words.\n");
@@ -328,13 +332,10 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 	}
 	free(path);
 	path = NULL;
-	if (!strcmp(kind, "story") && !arg[strspn(arg, " \t\n")]) {
-		diag_error(dl, NULL, "a story needs a title, as in: waymark new story \"From cashier to store manager\"");
-		*usage = 1;
-		goto done;
-	}
-	if (!strcmp(kind, "page") && !arg[strspn(arg, " \t\n")]) {
-		diag_error(dl, NULL, "a page needs a title, as in: waymark new page \"Accessibility statement\"");
+	if ((!strcmp(kind, "story") || !strcmp(kind, "page")) && !arg[strspn(arg, " \t\n")]) {
+		diag_error(dl, NULL, "a %s needs a title, as in: waymark new %s \"%s\"", kind, kind,
+			   !strcmp(kind, "story") ? "From cashier to store manager"
+						  : "Accessibility statement");
 		*usage = 1;
 		goto done;
 	}
