@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <ifaddrs.h>
 #include <limits.h>
+#include <malloc.h>
 #include <net/if.h>
 #include <netdb.h>
 #include <poll.h>
@@ -656,6 +657,10 @@ static int rebuild(struct serve *s, int first)
 	if (!c.announced)
 		announce(s, &dl);
 	diag_list_release(&dl);
+	/* what the build freed goes back to the system: a server idles
+	 * between edits, and a full build of a large site leaves malloc's
+	 * arenas holding memory (180 MB after 10,000 pages) */
+	malloc_trim(0);
 	return status;
 }
 
