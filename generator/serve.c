@@ -497,11 +497,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			      size_t *upload_data_size, void **req_cls)
 {
 	struct serve *s = cls;
+	static int headers_read;
 
 	(void)version;
 	(void)upload_data;
 	(void)upload_data_size;
-	(void)req_cls;
+	/* the first call only says the headers are in: a response queued
+	 * then makes libmicrohttpd close the connection after it, and a
+	 * browser open a new one for each stylesheet, script and chart */
+	if (!*req_cls) {
+		*req_cls = &headers_read;
+		return MHD_YES;
+	}
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return send_text(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n");
 	if (!strcmp(url, SERVE_EVENTS_PATH))

@@ -113,6 +113,13 @@ if [ "$code" = 404 ]; then ok; else bad "GET /nope/ gave $code"; fi
 fetch /nope.css
 if [ "$code" = 404 ]; then ok; else bad "GET /nope.css gave $code"; fi
 
+# 3b. one connection serves a page and what it loads (keep-alive), a
+# missing page included: a browser need not open a connection each
+curl -sv --max-time 5 -o /dev/null -o /dev/null -o /dev/null "http://127.0.0.1:$port/" \
+	"http://127.0.0.1:$port/about/" "http://127.0.0.1:$port/nope/" 2>"$tmp/curl.log" || true
+if [ "$(grep -c 'Re-using existing connection' "$tmp/curl.log")" = 2 ]; then ok
+else bad "three requests did not share one connection: $(grep -i '^< connection' "$tmp/curl.log")"; fi
+
 # 4. nothing outside the output directory, however asked for
 ln -s /etc "$out/etc-link"
 for p in /../../etc/passwd /%2e%2e/%2e%2e/etc/passwd /about/..%2f..%2f..%2fetc%2fpasswd \
