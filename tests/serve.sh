@@ -120,6 +120,13 @@ curl -sv --max-time 5 -o /dev/null -o /dev/null -o /dev/null "http://127.0.0.1:$
 if [ "$(grep -c 'Re-using existing connection' "$tmp/curl.log")" = 2 ]; then ok
 else bad "three requests did not share one connection: $(grep -i '^< connection' "$tmp/curl.log")"; fi
 
+# 3c. the open-data files a framework exports open as text, not downloads
+printf 'id,name\n1,Reading\n' >"$out/skills.csv"
+fetch /skills.csv
+if [ "$code" = 200 ] && grep -qi '^content-type: text/csv; charset=utf-8' "$tmp/headers"; then ok
+else bad "GET /skills.csv gave $code, $(grep -i '^content-type' "$tmp/headers")"; fi
+rm -f "$out/skills.csv"
+
 # 4. nothing outside the output directory, however asked for
 ln -s /etc "$out/etc-link"
 for p in /../../etc/passwd /%2e%2e/%2e%2e/etc/passwd /about/..%2f..%2f..%2fetc%2fpasswd \
