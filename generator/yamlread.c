@@ -7,6 +7,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "strbuf.h"
 #include "xalloc.h"
 
 /* An anchor and the node it names, for aliases. */
@@ -43,6 +44,328 @@ static struct pos mark_pos(const struct reader *r, yaml_mark_t m)
 	return p;
 }
 
+/* ------------------------------------------------------------------
+ * libyaml's syntax errors in words a person editing a data file can act
+ * on: "mapping values are not allowed in this context" is said of a
+ * second ': ' in a title, a key without its space, and a line indented
+ * too far alike. Each case looks at the text around libyaml's marks;
+ * what none of them recognises keeps libyaml's own words.
+ */
+
+/* The start of line `line` (0-based) of the text, and its length. */
+static const char *line_text(const struct reader *r, size_t line, size_t *len)
+{
+	const char *p = r->text, *end = r->text + r->len, *nl;
+
+	while (line && p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+		line--;
+	}
+	nl = memchr(p, '\n', (size_t)(end - p));
+	*len = (size_t)((nl ? nl : end) - p);
+	if (*len && p[*len - 1] == '\r')
+		(*len)--;
+	return p;
+}
+
+/* Byte offset of column `col` (0-based, in characters) in a line. */
+static size_t col_offset(const char *s, size_t len, size_t col)
+{
+	size_t i = 0;
+
+	while (col && i < len) {
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		col--;
+	}
+	return i;
+}
+
+static size_t indent_of(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && s[i] == ' ')
+		i++;
+	return i;
+}
+
+static int blank_line(const char *s, size_t len)
+{
+	size_t i = indent_of(s, len);
+
+	return i == len || s[i] == '#' || s[i] == '\t';
+}
+
+/* The nearest line above `line` with something on it; -1: none. */
+static long line_above(const struct reader *r, size_t line)
+{
+	size_t len;
+	const char *s;
+
+	while (line-- > 0) {
+		s = line_text(r, line, &len);
+		if (!blank_line(s, len))
+			return (long)line;
+	}
+	return -1;
+}
+
+/* Where in s[0..len) a ':' followed by a space or the line's end first
+ * ends a key, outside quotes; -1: nowhere. */
+static long key_colon(const char *s, size_t len)
+{
+	size_t i;
+	char quote = 0;
+
+	for (i = 0; i < len; i++) {
+		if (quote) {
+			if (s[i] == quote)
+				quote = 0;
+		} else if ((s[i] == '"' || s[i] == '\'') && (i == 0 || s[i - 1] == ' ')) {
+			quote = s[i];
+		} else if (s[i] == '#' && i > 0 && s[i - 1] == ' ') {
+			return -1;
+		} else if (s[i] == ':' && (i + 1 == len || s[i + 1] == ' ')) {
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
+/* "key: value" of a line whose value holds ': ', as it would read
+ * quoted; NULL when the value has both kinds of quote. */
+static char *quoted_example(const char *s, size_t len, size_t colon)
+{
+	size_t k = indent_of(s, len), v = colon + 1, e = len;
+	struct strbuf sb = STRBUF_INIT;
+	char q;
+
+	while (v < len && s[v] == ' ')
+		v++;
+	while (e > v && s[e - 1] == ' ')
+		e--;
+	if (k < len && s[k] == '-' && k + 1 < len && s[k + 1] == ' ')
+		k += 2; /* "- key: value": the key is after the dash */
+	q = memchr(s + v, '"', e - v) ? '\'' : '"';
+	if (memchr(s + v, q, e - v))
+		return NULL;
+	strbuf_addf(&sb, "%.*s: %c%.*s%c", (int)(colon - k), s + k, q, (int)(e - v), s + v, q);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Say what the indentations used above `line` are, to compare with its
+ * own: "0 and 2", "0, 2 and 4" (those under MAX_INDENT). */
+#define MAX_INDENT 40
+static void add_indents_above(struct strbuf *sb, const struct reader *r, size_t line)
+{
+	int seen[MAX_INDENT] = { 0 };
+	size_t i, n = 0, k = 0, len;
+	long l = (long)line;
+	const char *s;
+
+	while ((l = line_above(r, (size_t)l)) >= 0) {
+		s = line_text(r, (size_t)l, &len);
+		i = indent_of(s, len);
+		if (i < MAX_INDENT)
+			seen[i] = 1;
+	}
+	for (i = 0; i < MAX_INDENT; i++)
+		n += (size_t)seen[i];
+	for (i = 0; i < MAX_INDENT; i++) {
+		if (!seen[i])
+			continue;
+		k++;
+		strbuf_addf(sb, "%s%zu", k == 1 ? "" : k == n ? " and " : ", ", i);
+	}
+}
+
+/* A line that starts "key:value", its ':' without the space that makes
+ * it a key: say so there (1), or 0. */
+static int colon_without_space(struct reader *r, size_t line)
+{
+	size_t len, i, k;
+	const char *a = line_text(r, line, &len);
+
+	if (key_colon(a, len) >= 0)
+		return 0;
+	k = indent_of(a, len);
+	if (k + 1 < len && a[k] == '-' && a[k + 1] == ' ')
+		k = indent_of(a + k + 2, len - k - 2) + k + 2;
+	for (i = k; i + 1 < len; i++) {
+		if (a[i] == ' ' || a[i] == '"' || a[i] == '\'' || a[i] == '#')
+			return 0;
+		if (a[i] == ':' && i > k) {
+			struct pos there = { r->file, (int)line + 1 + r->line_offset, (int)i + 1 };
+
+			diag_error(r->dl, &there, "a key's ':' needs a space after it (%.*s: %.*s)",
+				   (int)(i - k), a + k, (int)(len - i - 1), a + i + 1);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The nearest line above `line` indented by `indent`; -2 when every line
+ * above is indented by another amount, -1 when there is none above. */
+static long same_indent_above(const struct reader *r, size_t line, size_t indent)
+{
+	long l = (long)line, any = -1;
+	size_t len, i;
+	const char *s;
+
+	while ((l = line_above(r, (size_t)l)) >= 0) {
+		s = line_text(r, (size_t)l, &len);
+		i = indent_of(s, len);
+		any = -2;
+		if (i == indent)
+			return l;
+	}
+	return any;
+}
+
+static int explain(struct reader *r, const yaml_parser_t *p)
+{
+	const char *problem = p->problem ? p->problem : "";
+	size_t pl = p->problem_mark.line, len, at;
+	const char *s = line_text(r, pl, &len);
+	struct pos pos = mark_pos(r, p->problem_mark), ctx = mark_pos(r, p->context_mark);
+	long above, colon;
+	size_t back;
+	char c;
+
+	at = col_offset(s, len, p->problem_mark.column);
+	c = at < len ? s[at] : '\0';
+	if ((!strcmp(problem, "found character that cannot start any token") && c == '\t') ||
+	    !strcmp(problem, "found a tab character that violates indentation")) {
+		if (at < len && s[at] == '\t')
+			pos.col = (int)p->problem_mark.column + 1;
+		diag_error(r->dl, &pos, "a tab indents this line: YAML indents with spaces only");
+		return 1;
+	}
+	if (!strcmp(problem, "found character that cannot start any token") &&
+	    (c == '@' || c == '`')) {
+		diag_error(r->dl, &pos, "a value cannot start with '%c': put it in quotes", c);
+		return 1;
+	}
+	if (!strcmp(problem, "found unexpected end of stream") && p->context &&
+	    !strcmp(p->context, "while scanning a quoted scalar")) {
+		diag_error(r->dl, &ctx, "the quote that opens this value is never closed");
+		return 1;
+	}
+	if (!strcmp(problem, "found unknown escape character")) {
+		diag_error(r->dl, &pos,
+			   "'\\%c' is not an escape YAML knows: inside \"...\" write a backslash as "
+			   "'\\\\', or put the value in '...'",
+			   at + 1 < len ? s[at + 1] : ' ');
+		return 1;
+	}
+	if (!strncmp(problem, "did not find expected ',' or ", 29) && p->context) {
+		int list = problem[30] == ']'; /* "... ',' or ']'" */
+
+		diag_error(r->dl, &ctx,
+			   "the %s this '%c' opens is not closed: a '%c' (or a ',' between its "
+			   "items) is missing before line %d",
+			   list ? "list" : "map", list ? '[' : '{', list ? ']' : '}', pos.line);
+		return 1;
+	}
+	if (!strcmp(problem, "block sequence entries are not allowed in this context")) {
+		diag_error(r->dl, &pos,
+			   "a list cannot start on its key's line: put each '- ' item on a line of "
+			   "its own below the key, indented");
+		return 1;
+	}
+	back = at;
+	while (back > 0 && back <= len && s[back - 1] == ' ')
+		back--;
+	if (!strcmp(problem, "did not find expected key") && back > 0 && back <= len &&
+	    (s[back - 1] == '\'' || s[back - 1] == '"')) {
+		/* a quoted value ended early: an apostrophe or a quote inside it */
+		pos.col -= (int)(at - back) + 1;
+		if (s[back - 1] == '\'')
+			diag_error(r->dl, &pos,
+				   "this ' ends the quoted value before its end: inside '...' write an "
+				   "apostrophe twice (''), or put the value in \"...\"");
+		else
+			diag_error(r->dl, &pos,
+				   "this \" ends the quoted value before its end: inside \"...\" write "
+				   "a quote as \\\", or put the value in '...'");
+		return 1;
+	}
+	if ((!strcmp(problem, "did not find expected key") ||
+	     !strcmp(problem, "did not find expected '-' indicator")) &&
+	    at == indent_of(s, len) && (above = same_indent_above(r, pl, at)) != -1) {
+		struct strbuf sb = STRBUF_INIT;
+		size_t alen;
+		const char *a;
+
+		if (above == -2) {
+			add_indents_above(&sb, r, pl);
+			diag_error(r->dl, &pos,
+				   "this line is indented by %zu space%s, which lines up with no line "
+				   "above it%s%s%s",
+				   at, at == 1 ? "" : "s", sb.len ? " (they are indented by " : "",
+				   sb.buf, sb.len ? ")" : "");
+			strbuf_release(&sb);
+			return 1;
+		}
+		a = line_text(r, (size_t)above, &alen);
+		if (c == '-' && !strcmp(problem, "did not find expected key")) {
+			diag_error(r->dl, &pos,
+				   "a list item among keys: a list belongs under a key of its own, "
+				   "on the lines below it, indented");
+			return 1;
+		}
+		if (c != '-' && key_colon(s, len) >= 0 && alen > at + 1 && a[at] == '-' &&
+		    a[at + 1] == ' ') {
+			diag_error(r->dl, &pos,
+				   "a key among the items of a list ('%.*s' above): start it with '- ' "
+				   "to make it an item, or indent it to line up with the item's first key",
+				   (int)(alen - at), a + at);
+			return 1;
+		}
+	}
+	if (!strcmp(problem, "could not find expected ':'") &&
+	    colon_without_space(r, p->context_mark.line))
+		return 1;
+	if (strcmp(problem, "mapping values are not allowed in this context"))
+		return 0;
+	/* a ': ' after the key's own: the value holds a colon */
+	colon = key_colon(s, len);
+	if (colon >= 0 && (size_t)colon < at) {
+		char *example = quoted_example(s, len, (size_t)colon);
+
+		if (example)
+			diag_error(r->dl, &pos,
+				   "a second ': ' in one line: put the value in quotes (%s)", example);
+		else
+			diag_error(r->dl, &pos, "a second ': ' in one line: put the value in quotes");
+		free(example);
+		return 1;
+	}
+	above = line_above(r, pl);
+	if (above >= 0) {
+		size_t alen;
+		const char *a = line_text(r, (size_t)above, &alen);
+
+		/* "key:value" above: libyaml read it and this line as one value */
+		if (colon_without_space(r, (size_t)above))
+			return 1;
+		/* a key indented under one that already has a value */
+		colon = key_colon(a, alen);
+		if (colon >= 0 && (size_t)colon + 1 < alen && indent_of(s, len) > indent_of(a, alen)) {
+			diag_error(r->dl, &pos,
+				   "this line is indented under '%.*s', which has a value already: "
+				   "line the two up",
+				   (int)(alen - indent_of(a, alen)), a + indent_of(a, alen));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Record libyaml's own problem at its real position. */
 static void parser_error(struct reader *r)
 {
@@ -72,6 +395,8 @@ static void parser_error(struct reader *r)
 		diag_error(r->dl, &pos, "%s", p->problem ? p->problem : "invalid input");
 		return;
 	}
+	if (explain(r, p))
+		return;
 	pos = mark_pos(r, m);
 	if (p->context)
 		diag_error(r->dl, &pos, "%s %s", p->problem ? p->problem : "syntax error",

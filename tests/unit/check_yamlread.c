@@ -64,7 +64,74 @@ START_TEST(syntax_error_reports_real_position)
 	ck_assert_ptr_null(v);
 	ck_assert_uint_eq(dl.errors, 1);
 	msg = diag_format(&dl.items[0]);
-	ck_assert_str_eq(msg, "t.yaml:3:2: error: did not find expected ',' or ']' while parsing a flow sequence");
+	/* at the '[' that is never closed, not where libyaml gave up */
+	ck_assert_str_eq(msg, "t.yaml:2:4: error: the list this '[' opens is not closed: a ']' (or "
+			      "a ',' between its items) is missing before line 3");
+	free(msg);
+	diag_list_release(&dl);
+}
+END_TEST
+
+/* libyaml's syntax errors, said in words that tell what to change */
+static const struct {
+	const char *text, *says;
+} explained[] = {
+	{ "a:\n\t- x\n", "2:1: error: a tab indents this line: YAML indents with spaces only" },
+	{ "a:\n  b: 1\n\tc: 2\n", "3:1: error: a tab indents this line: YAML indents with spaces only" },
+	{ "title: Skills: the basics\n",
+	  "1:14: error: a second ': ' in one line: put the value in quotes "
+	  "(title: \"Skills: the basics\")" },
+	{ "- t: say \"a: b\"\n",
+	  "1:12: error: a second ': ' in one line: put the value in quotes (t: 'say \"a: b\"')" },
+	{ "a:1\nb: 2\n", "1:2: error: a key's ':' needs a space after it (a: 1)" },
+	{ "- id: x\n  title:Health care\n  summary: Clinics\n",
+	  "2:8: error: a key's ':' needs a space after it (title: Health care)" },
+	{ "a: 1\n  b: 2\n",
+	  "2:4: error: this line is indented under 'a: 1', which has a value already: line the two up" },
+	{ "a: \"open\nb: 2\n", "1:4: error: the quote that opens this value is never closed" },
+	{ "a: {x: 1\n",
+	  "1:4: error: the map this '{' opens is not closed: a '}' (or a ',' between its items) is "
+	  "missing before line 2" },
+	{ "a: 'it's'\n",
+	  "1:7: error: this ' ends the quoted value before its end: inside '...' write an apostrophe "
+	  "twice (''), or put the value in \"...\"" },
+	{ "t: 'Nurses' aides'\n",
+	  "1:11: error: this ' ends the quoted value before its end: inside '...' write an "
+	  "apostrophe twice (''), or put the value in \"...\"" },
+	{ "a: \"say \"hi\"\"\n",
+	  "1:9: error: this \" ends the quoted value before its end: inside \"...\" write a quote as "
+	  "\\\", or put the value in '...'" },
+	{ "a:\n  b: 1\n c: 2\n",
+	  "3:2: error: this line is indented by 1 space, which lines up with no line above it (they "
+	  "are indented by 0 and 2)" },
+	{ "k: v\n- item\n",
+	  "2:1: error: a list item among keys: a list belongs under a key of its own, on the lines "
+	  "below it, indented" },
+	{ "x:\n  - a: 1\n  b: 2\n",
+	  "3:3: error: a key among the items of a list ('- a: 1' above): start it with '- ' to make "
+	  "it an item, or indent it to line up with the item's first key" },
+	{ "a: - b\n",
+	  "1:4: error: a list cannot start on its key's line: put each '- ' item on a line of its "
+	  "own below the key, indented" },
+	{ "a: @x\n", "1:4: error: a value cannot start with '@': put it in quotes" },
+	{ "a: \"\\q\"\n",
+	  "1:5: error: '\\q' is not an escape YAML knows: inside \"...\" write a backslash as '\\\\', "
+	  "or put the value in '...'" },
+	/* nothing recognised: libyaml's own words */
+	{ "a: *\n",
+	  "1:5: error: did not find expected alphabetic or numeric character while scanning an alias" },
+};
+
+START_TEST(syntax_errors_are_explained)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct value *v = parse(explained[_i].text, &dl);
+	char *msg;
+
+	ck_assert_ptr_null(v);
+	ck_assert_uint_eq(dl.errors, 1);
+	msg = diag_format(&dl.items[0]);
+	ck_assert_str_eq(msg + strlen("t.yaml:"), explained[_i].says);
 	free(msg);
 	diag_list_release(&dl);
 }
@@ -178,6 +245,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, every_node_keeps_line_and_column);
 	tcase_add_test(tc, line_offset_shifts_positions);
 	tcase_add_test(tc, syntax_error_reports_real_position);
+	tcase_add_loop_test(tc, syntax_errors_are_explained, 0,
+			    (int)(sizeof explained / sizeof *explained));
 	tcase_add_test(tc, duplicate_key_is_an_error);
 	tcase_add_test(tc, aliases_copy_their_anchor);
 	tcase_add_test(tc, alias_bomb_is_an_error);
