@@ -1500,6 +1500,10 @@ static int unchanged(struct build *b, const char *out_dir, unsigned long long st
 	pages = cache_note_get(b->cache, "pages");
 	if (!got || strcmp(got, want) || !pages)
 		return 0;
+	/* nothing changed in the site, but a file the last build made may
+	 * have gone from the output since: the full path makes it again */
+	if (output_intact(out_dir) != 1)
+		return 0;
 	st->pages = strtoul(pages, NULL, 10);
 	st->kept = st->pages;
 	diag_list_load(b->dl, DIAG_WARNING, cache_note_get(b->cache, "warnings"));
@@ -1746,6 +1750,11 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 			if (n >= r && !strcmp(file + n - r, changed[j]->rel))
 				goto out;
 		}
+	/* the quick path writes only the changed files' pages: any other
+	 * file gone from the output is for the full path to make again */
+	why = "a file the last build made is gone from the output";
+	if (output_intact(out_dir) != 1)
+		goto out;
 	/* the changed files, whose front matter must be as it was (a title
 	 * changed: the full path), before anything costs more */
 	docs = xcalloc(nchanged + 1, sizeof *docs);

@@ -89,6 +89,13 @@ int output_write(struct output *o, const char *rel, const void *data, size_t len
  * is not (cache_there), -1 to look.
  */
 int output_keep(struct output *o, const char *rel, int there);
+/*
+ * Whether every file the last build into `dir` made (its manifest) is
+ * still a file there: 1; 0 when one is not (removed by hand, say: a build
+ * that finds nothing changed must make it again); -1 when there is no
+ * manifest to go by.
+ */
+int output_intact(const char *dir);
 /* 1 when `rel` names a file inside the output directory: relative, with
  * no "..", "." or empty segment. */
 int output_confined(const char *rel);

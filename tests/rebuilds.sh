@@ -43,6 +43,12 @@ compare() {
 	fi
 }
 
+rm_outputs() {
+	rm -f "$site/public/about/index.html" "$site/public/assets/"site.*.css \
+		"$site/public/charts/$(ls "$site/public/charts" | head -n 1)" \
+		"$site/public/frameworks/employability/employability.csv"
+}
+
 # run MODE: the edits, on the default site with its Lua hooks ("hooks") or
 # without them ("plain": a site hook that can hand Markdown hooks anything
 # makes every body depend on every file, which would hide a missing
@@ -126,6 +132,14 @@ run() {
 	compare "a story added"
 	rm "$c/stories/zz-new.md"
 	compare "a story removed"
+
+	# files removed from the output by hand (a page, the stylesheet, a
+	# chart, an export): a build that finds nothing changed, and one that
+	# finds only a body changed (the quick path), make them again
+	rm_outputs
+	compare "files gone from the output, nothing changed"
+	rm_outputs
+	edit "files gone from the output, a story's body changed" "$story" '$s/$/ One more sentence./'
 
 	# settings and templates
 	edit "the site's title" "$site/site.yaml" '0,/^title: /s/^title: \(.*\)/title: New \1/'

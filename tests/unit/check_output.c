@@ -192,6 +192,32 @@ START_TEST(new_or_empty_directory)
 }
 END_TEST
 
+/* Whether what the last build made is all still there: not when one of
+ * its files was removed, or replaced by a directory; no answer without a
+ * manifest. */
+START_TEST(intact_until_a_file_goes)
+{
+	static const char *const files[] = { "index.html", "a/b.html", "a/c/d.html" };
+	char *dir = at("public"), *gone = at("public/a/c/d.html"), *manifest = at(".waymark-made-public");
+
+	ck_assert_int_eq(output_intact(dir), -1);
+	output_release(build(files, 3));
+	ck_assert_int_eq(output_intact(dir), 1);
+	ck_assert_int_eq(remove(gone), 0);
+	ck_assert_int_eq(output_intact(dir), 0);
+	ck_assert_int_eq(fs_mkdirs(gone), 0);
+	ck_assert_int_eq(output_intact(dir), 0);
+	ck_assert_int_eq(remove(gone), 0);
+	put("public/a/c/d.html", "back");
+	ck_assert_int_eq(output_intact(dir), 1);
+	ck_assert_int_eq(remove(manifest), 0);
+	ck_assert_int_eq(output_intact(dir), -1);
+	free(dir);
+	free(gone);
+	free(manifest);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("output");
@@ -203,6 +229,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, refuses_sites_repositories_and_files);
 	tcase_add_test(tc, keeps_files_it_did_not_make);
 	tcase_add_test(tc, new_or_empty_directory);
+	tcase_add_test(tc, intact_until_a_file_goes);
 	suite_add_tcase(s, tc);
 	return s;
 }
