@@ -1486,14 +1486,16 @@ static int remember(struct build *b, unsigned long long stamp, const struct buil
 	return ret;
 }
 
-/* Nothing changed since the last build: report it, with its warnings. */
+/* Nothing changed since the last build: report it, with its warnings.
+ * A check (a dry run) asks the same of the last build into the output it
+ * would have written, and reports what that build found. */
 static int unchanged(struct build *b, const char *out_dir, unsigned long long stamp,
 		     struct build_stats *st)
 {
 	char want[32];
 	const char *got, *pages;
 
-	if (b->opts->dry_run || b->opts->grades || !fs_is_dir(out_dir))
+	if (b->opts->grades || !fs_is_dir(out_dir))
 		return 0;
 	snprintf(want, sizeof want, "%016llx", stamp);
 	got = cache_note_get(b->cache, "stamp");
@@ -1502,7 +1504,7 @@ static int unchanged(struct build *b, const char *out_dir, unsigned long long st
 		return 0;
 	/* nothing changed in the site, but a file the last build made may
 	 * have gone from the output since: the full path makes it again */
-	if (output_intact(out_dir) != 1)
+	if (!b->opts->dry_run && output_intact(out_dir) != 1)
 		return 0;
 	st->pages = strtoul(pages, NULL, 10);
 	st->kept = st->pages;

@@ -50,7 +50,9 @@ static const struct {
 	  "\n"
 	  "Load, validate and render the site as a build would, but write nothing\n"
 	  "(charts are laid out, so their warnings show, but not drawn).\n"
-	  "Prints every problem found and exits 1 when there was an error.\n"
+	  "Prints every problem found and exits 1 when there was an error. When no\n"
+	  "input changed since the last build into SITE_DIR/public, it reports what\n"
+	  "that build found without doing the work again.\n"
 	  "\n"
 	  "      --readability  also print every page's reading grade, worst first\n" },
 	{ "new",

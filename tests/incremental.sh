@@ -428,5 +428,23 @@ rm "$site/content/stories/older-32.md"
 [ "$(stat -c '%i %Y.%y' "$pages")" != "$before" ] && [ ! -e "$recent" ] && ok ||
 	bad "a page removed: the pages file was not written anew"
 
+# waymark check after a build, nothing changed since: what that build found
+# (its warnings), without rendering again; after an edit, it looks again
+cp "$top/tests/bad/readability-warning/site/content/_index.md" "$site/content/pages/hard.md"
+"$w" build -s "$site" --quiet >"$tmp/build.log" 2>&1
+grep -q 'warning: reading grade' "$tmp/build.log" || bad "a hard sentence: no readability warning: $(cat "$tmp/build.log")"
+WAYMARK_TIMINGS=1 "$w" check -s "$site" >"$tmp/check.out" 2>"$tmp/check.err"
+grep -v '^[a-z ]* *[0-9.]* ms .*CPU$' "$tmp/check.err" >"$tmp/check.diag"
+cmp -s "$tmp/build.log" "$tmp/check.diag" && ok ||
+	bad "check after a build: not the build's warnings: $(cat "$tmp/check.err")"
+grep -q '^load ' "$tmp/check.err" && bad "check after a build, nothing changed: it loaded the site again" || ok
+sed -i 's/^title: .*/title: [unclosed/' "$site/content/pages/about.md"
+if "$w" check -s "$site" >"$tmp/check.out" 2>"$tmp/check.err"; then
+	bad "check after an edit that breaks a page: exit 0"
+else
+	grep -q "about.md:2:8: error: the list this '\[' opens is not closed" "$tmp/check.err" && ok ||
+		bad "check after an edit that breaks a page: $(cat "$tmp/check.err")"
+fi
+
 echo "incremental: $pass passed, $fail failed"
 [ $fail = 0 ]
