@@ -127,6 +127,20 @@ static const char *resolve(void *ctx, const char *rel, const char **suggest)
 	struct linker *l = ctx;
 	const char *url = NULL;
 
+	if (!content_is_markdown(rel)) {
+		/* a picture or document, published where it is: the stamp's
+		 * listing has every file, on the quick path as on the full */
+		url = content_file_find(&l->b->listed, rel);
+		if (!url) {
+			if (!l->quick)
+				*suggest = content_file_suggest(&l->b->listed, rel);
+			return NULL;
+		}
+		strbuf_reset(&l->url);
+		strbuf_adds(&l->url, l->b->base_path);
+		strbuf_adds(&l->url, url);
+		return l->url.buf;
+	}
 	if (l->quick) {
 		const struct quick_file *f = quick_find(l->quick, rel);
 
@@ -179,6 +193,8 @@ static unsigned long long bodies_depend_on(const struct build *b)
 			 !hookrun_state_print(b->hooks, &state);
 	size_t i;
 
+	/* a new waymark may render Markdown differently */
+	h = value_hash_fast(&b->program, sizeof b->program, h);
 	if (everything)
 		h = value_hash(b->cfg.raw, h);
 	else if (hookrun_sees_everything(b->hooks))
@@ -200,6 +216,11 @@ static unsigned long long bodies_depend_on(const struct build *b)
 			h = value_hash_fast(&d->body_hash, sizeof d->body_hash, h);
 		}
 	}
+	/* the pictures and documents a body may show or link: which there are
+	 * (their bytes are copied, not read by bodies) */
+	for (i = 0; i < b->listed.n; i++)
+		if (content_is_file(b->listed.paths[i]))
+			h = value_hash_fast(b->listed.paths[i], strlen(b->listed.paths[i]) + 1, h);
 	return h;
 }
 
@@ -1057,6 +1078,47 @@ static void write_exports(struct build *b, struct diag_list *dl)
 	exports_write(&b->model, b->cfg.base_url, b->cfg.title, b->cfg.lang, &b->out, dl);
 }
 
+/* The pictures and documents below content/ (content_is_file), copied
+ * to the same place in the output. */
+static void write_files(struct build *b, struct diag_list *dl)
+{
+	char *content_dir = fs_join(b->opts->site_dir, "content");
+	struct strbuf bytes = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < b->listed.n; i++) {
+		const char *rel = b->listed.paths[i];
+		char *path;
+
+		if (!content_is_file(rel) || !S_ISREG(b->listed.stats[i].st_mode))
+			continue;
+		path = fs_join(content_dir, rel);
+		strbuf_reset(&bytes);
+		if (fs_read(path, &bytes) < 0)
+			diag_io_error(dl, NULL, "unable to read '%s': %s", path, strerror(errno));
+		else
+			output_write(&b->out, rel, bytes.buf, bytes.len, dl);
+		free(path);
+	}
+	strbuf_release(&bytes);
+	free(content_dir);
+}
+
+/* What write_files copies: each file's name and stat. */
+static unsigned long long files_print(const struct build *b)
+{
+	unsigned long long h = VALUE_HASH_SEED, st;
+	size_t i;
+
+	for (i = 0; i < b->listed.n; i++)
+		if (content_is_file(b->listed.paths[i])) {
+			st = quick_stat(&b->listed.stats[i]);
+			h = value_hash_fast(b->listed.paths[i], strlen(b->listed.paths[i]) + 1, h);
+			h = value_hash_fast(&st, sizeof st, h);
+		}
+	return h;
+}
+
 /*
  * Say only a story's text changed: both are kept; its title: the feeds
  * are made again, the open data kept. A side job while pages render: they
@@ -1076,6 +1138,7 @@ static void *write_extras(void *arg)
 		exports = value_hash_bytes(&b->pages.kind_print[k], sizeof b->pages.kind_print[k], exports);
 	site_files(b, "extras", feeds, write_feeds, &x->dl);
 	site_files(b, "exports", exports, write_exports, &x->dl);
+	site_files(b, "files", files_print(b), write_files, &x->dl);
 	return NULL;
 }
 

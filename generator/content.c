@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -660,6 +661,18 @@ int content_load(struct content *c, const char *site_dir, int drafts, struct cac
 	else if (listed->failed)
 		diag_io_error(dl, NULL, "unable to read directory '%s': %s", listed->failed,
 			      strerror(listed->failed_errno));
+	for (i = 0; listed->stats && i < listed->n; i++)
+		if (content_is_picture(listed->paths[i]) &&
+		    listed->stats[i].st_size > CONTENT_PICTURE_MAX) {
+			char *path = fs_join(content_dir, listed->paths[i]);
+			struct pos at = { path, 0, 0 };
+
+			diag_warning(dl, &at,
+				     "this picture is %.1f MB: a worker on a phone downloads all of it with the page; make it smaller (under %d KB: fewer pixels, or JPEG or WebP for a photograph)",
+				     (double)listed->stats[i].st_size / (1024 * 1024),
+				     CONTENT_PICTURE_MAX / 1024);
+			free(path);
+		}
 	nthreads = listed->n >= 64 ? threads_cpus() : 1;
 	job.content_dir = content_dir;
 	job.cache = cache;
@@ -693,6 +706,7 @@ int content_load(struct content *c, const char *site_dir, int drafts, struct cac
 	free(job.docs);
 	free(job.dls);
 	free(workers);
+	c->listed = listed == &files ? NULL : listed;
 	fs_list_release(&files);
 	free(content_dir);
 	return dl->errors > before ? -1 : 0;
@@ -743,6 +757,85 @@ struct doc *content_find(const struct content *c, const char *rel)
 	size_t at = content_place(c, rel);
 
 	return at == (size_t)-1 ? NULL : c->docs[at];
+}
+
+static const char *const file_exts[] = { ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif",
+					   ".pdf", NULL };
+
+static int has_ext(const char *rel, const char *const *exts)
+{
+	const char *dot = strrchr(rel, '.');
+	size_t i;
+
+	if (!dot || strchr(dot, '/'))
+		return 0;
+	for (i = 0; exts[i]; i++)
+		if (!strcasecmp(dot, exts[i]))
+			return 1;
+	return 0;
+}
+
+int content_is_file(const char *rel)
+{
+	return has_ext(rel, file_exts);
+}
+
+int content_is_picture(const char *rel)
+{
+	return has_ext(rel, file_exts) && !has_ext(rel, file_exts + 6); /* not .pdf */
+}
+
+static int cmp_path(const void *key, const void *elem)
+{
+	return strcmp(key, *(char *const *)elem);
+}
+
+const char *content_file_find(const struct fs_list *listed, const char *rel)
+{
+	char **p;
+
+	if (!listed || !listed->n || !content_is_file(rel))
+		return NULL;
+	p = bsearch(rel, listed->paths, listed->n, sizeof *listed->paths, cmp_path);
+	return p && (!listed->stats || S_ISREG(listed->stats[p - listed->paths].st_mode)) ? *p : NULL;
+}
+
+char *content_relative(const char *from, const char *src, int *outside)
+{
+	const char *p, *slash = strrchr(from, '/');
+	struct strbuf joined = STRBUF_INIT;
+	char *norm;
+
+	*outside = 0;
+	if (!src || !*src || *src == '/' || *src == '#' || *src == '?')
+		return NULL;
+	for (p = src; *p && *p != '/' && *p != '?' && *p != '#'; p++)
+		if (*p == ':')
+			return NULL; /* https:, mailto:, data: ... */
+	if (slash)
+		strbuf_add(&joined, from, (size_t)(slash - from + 1));
+	strbuf_add(&joined, src, strcspn(src, "?#"));
+	norm = slug_normalize_path(joined.buf);
+	*outside = !norm;
+	strbuf_release(&joined);
+	return norm;
+}
+
+const char *content_file_suggest(const struct fs_list *listed, const char *rel)
+{
+	const char **names;
+	const char *best;
+	size_t i, n = 0;
+
+	if (!listed)
+		return NULL;
+	names = xmalloc((listed->n + 1) * sizeof *names);
+	for (i = 0; i < listed->n; i++)
+		if (content_is_file(listed->paths[i]))
+			names[n++] = listed->paths[i];
+	best = diag_suggest(rel, names, n);
+	free(names);
+	return best;
 }
 
 const char *content_suggest(const struct content *c, const char *rel)

@@ -45,6 +45,10 @@ struct doc {
 struct content {
 	struct doc **docs; /* sorted by rel */
 	size_t n, alloc;
+	/* every file below content/, sorted (the stamp's listing, borrowed):
+	 * among them the pictures and documents a site publishes as they are
+	 * (content_is_file) */
+	const struct fs_list *listed;
 };
 
 struct cache;
@@ -91,5 +95,29 @@ size_t content_place(const struct content *c, const char *rel);
 /* The Markdown document whose rel is nearest to `rel` (for "did you
  * mean"), or NULL. */
 const char *content_suggest(const struct content *c, const char *rel);
+
+/*
+ * Files published as they are, at their place below content/: pictures
+ * (.png .jpg .jpeg .gif .webp .avif) and documents (.pdf) beside the
+ * Markdown that shows or links them. (Not .svg: a drawing can hold script,
+ * which raw HTML being off keeps out of pages.)
+ */
+/* 1 when `rel`'s name ends in one of those extensions (any case), else 0. */
+int content_is_file(const char *rel);
+/* 1 for the pictures among them. */
+int content_is_picture(const char *rel);
+/* `rel` as `listed` has it, when it is such a file there; else NULL. */
+const char *content_file_find(const struct fs_list *listed, const char *rel);
+/* The published file in `listed` nearest to `rel` (for "did you mean"),
+ * or NULL. */
+const char *content_file_suggest(const struct fs_list *listed, const char *rel);
+/* Where the address `src`, written in the file `from` (both below
+ * content/), leads: the path below content/ (to free); NULL when `src` is
+ * not such an address (it has a scheme, or starts with '/', '#' or '?'),
+ * or when it climbs out of content/ (then *outside is set). */
+char *content_relative(const char *from, const char *src, int *outside);
+/* A picture bigger than this is a warning: a worker on a phone downloads
+ * all of it with the page. */
+#define CONTENT_PICTURE_MAX (500 * 1024)
 
 #endif

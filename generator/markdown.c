@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "content.h"
 #include "slug.h"
 #include "xalloc.h"
 
@@ -423,7 +424,19 @@ static int is_content_link(const char *url)
 		if (*p == ':')
 			return 0; /* has a scheme: https:, mailto: ... */
 	end = url + strcspn(url, "?#");
-	return end - url > 3 && !memcmp(end - 3, ".md", 3);
+	if (end - url > 3 && !memcmp(end - 3, ".md", 3))
+		return 1;
+	/* a picture or document beside the Markdown (content_is_file) */
+	{
+		char name[256];
+		size_t n = (size_t)(end - url);
+
+		if (n >= sizeof name)
+			return 0;
+		memcpy(name, url, n);
+		name[n] = '\0';
+		return content_is_file(name);
+	}
 }
 
 /*
@@ -496,15 +509,23 @@ static void resolve_link(cmark_node *link, const struct markdown_opts *o,
 			   (int)(frag - url), url);
 		*failed = 1;
 	} else if (!target) {
+		/* "link to missing page", "picture not found", "missing file" */
+		const char *what = content_is_markdown(norm) ? "link to missing page" :
+				   cmark_node_get_type(link) == CMARK_NODE_IMAGE ? "missing picture" :
+										     "link to missing file";
+
 		if (suggest) {
 			char *rel = slug_relative_path(o->rel ? o->rel : "", suggest);
 
-			diag_error(dl, &pos, "link to missing page '%.*s'; did you mean '%s'?",
+			diag_error(dl, &pos, "%s '%.*s'; did you mean '%s'?", what,
 				   (int)(frag - url), url, rel);
 			free(rel);
-		} else
-			diag_error(dl, &pos, "link to missing page '%.*s'",
-				   (int)(frag - url), url);
+		} else if (!content_is_markdown(norm)) {
+			diag_error(dl, &pos, "%s '%.*s': there is no file 'content/%s'", what,
+				   (int)(frag - url), url, norm);
+		} else {
+			diag_error(dl, &pos, "%s '%.*s'", what, (int)(frag - url), url);
+		}
 		*failed = 1;
 	} else {
 		struct strbuf u = STRBUF_INIT;

@@ -11,7 +11,8 @@
 
 /*
  * Looks up the clean URL of a content file given its path relative to
- * content/ ("pathways/healthcare.md"). Returns the URL (owned by the
+ * content/ ("pathways/healthcare.md", or a picture or document there:
+ * content_is_file). Returns the URL (owned by the
  * callee, valid for the whole render) or NULL when there is no such file;
  * then *suggest may be set to a near path for "did you mean".
  */

@@ -476,6 +476,47 @@ static int valid_date(const char *s)
 	return d <= days[m - 1] ? 1 : -1;
 }
 
+/* A story's image.src, when it names a file below content/ (as a
+ * Markdown picture would, from the story's own directory): that file must
+ * be a picture there. An address with a scheme or from '/' is the
+ * author's to keep. */
+static void check_picture(const struct model *m, const struct doc *d, const struct value *src,
+			  const char *story, struct diag_list *dl)
+{
+	int outside;
+	char *rel;
+	const char *near;
+
+	if (!src || src->kind != VALUE_STRING)
+		return; /* (the schema says) */
+	rel = content_relative(d->rel, src->str, &outside);
+	if (outside)
+		diag_error(dl, &src->pos, "the picture of story '%s', '%s', is outside content/",
+			   story, src->str);
+	if (!rel)
+		return;
+	if (!content_is_picture(rel)) {
+		diag_error(dl, &src->pos,
+			   "the picture of story '%s', '%s', is not one waymark publishes: use a .png, .jpg, .jpeg, .gif, .webp or .avif file",
+			   story, src->str);
+	} else if (!content_file_find(m->listed, rel)) {
+		near = content_file_suggest(m->listed, rel);
+		if (near && content_is_picture(near)) {
+			char *there = slug_relative_path(d->rel, near);
+
+			diag_error(dl, &src->pos,
+				   "missing picture '%s' for story '%s'; did you mean '%s'?", src->str,
+				   story, there);
+			free(there);
+		} else {
+			diag_error(dl, &src->pos,
+				   "missing picture '%s' for story '%s': there is no file 'content/%s'",
+				   src->str, story, rel);
+		}
+	}
+	free(rel);
+}
+
 static void load_markdown_record(struct model *m, struct doc *d, const char *section,
 				 struct diag_list *dl)
 {
@@ -542,6 +583,7 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 				   s, slug);
 			free(slug);
 		}
+		check_picture(m, d, value_get(value_get(d->meta, "image"), "src"), s, dl);
 		r = add(m, RECORD_STORY, s, d->meta, d);
 		set_url(r, "stories", s, NULL);
 		free(s);
@@ -955,6 +997,7 @@ int model_build(struct model *m, struct content *c, struct diag_list *dl)
 	struct doc **texts = NULL; /* skills' long texts */
 
 	memset(m, 0, sizeof *m);
+	m->listed = c->listed;
 	/* sectors, lists and frameworks first: markdown records refer to them */
 	for (i = 0; i < c->n; i++) {
 		struct doc *d = c->docs[i];

@@ -85,6 +85,9 @@ struct model {
 	/* the last guide directory found not to be an id: said once, not for
 	 * each of its files (they come together, in path order) */
 	char *bad_guide;
+	/* every file below content/ (struct content's, borrowed): a story's
+	 * picture is looked for there */
+	const struct fs_list *listed;
 };
 
 /*

@@ -1214,8 +1214,21 @@ static void story_data(const struct pages_env *e, const struct record *s, struct
 
 	put_list(v, "stages", rec_list(e, &s->refs[RECORD_STAGE]));
 	put_list(v, "skills", rec_list(e, &s->refs[RECORD_SKILL]));
-	if (img && img->kind == VALUE_MAP)
-		value_map_set(v, "image", value_copy(img), NULL);
+	if (img && img->kind == VALUE_MAP) {
+		struct value *copy = value_copy(img);
+		int outside;
+		char *rel = content_relative(s->doc->rel, value_text(img, "src"), &outside);
+
+		if (rel) { /* a picture below content/: where the build puts it */
+			struct strbuf url = STRBUF_INIT;
+
+			strbuf_addf(&url, "%s%s", e->base_path, rel);
+			value_map_set_str(copy, "src", url.buf);
+			strbuf_release(&url);
+			free(rel);
+		}
+		value_map_set(v, "image", copy, NULL);
+	}
 	value_map_set(ctx, "story", v, NULL);
 }
 

@@ -428,6 +428,18 @@ rm "$site/content/stories/older-32.md"
 [ "$(stat -c '%i %Y.%y' "$pages")" != "$before" ] && [ ! -e "$recent" ] && ok ||
 	bad "a page removed: the pages file was not written anew"
 
+# a picture beside a story, shown in its body: replacing the picture
+# rewrites that file alone (pages show its address, not its bytes)
+pics="$top/tests/regress/content-files/site/content"
+cp "$pics/stories/ana-at-work.png" "$site/content/stories/at-work.png"
+printf '\n![At work on the first day](at-work.png)\n' >>"$site/content/stories/older-33.md"
+"$w" build -s "$site" --quiet >"$tmp/log" 2>&1 || bad "a picture added: build failed: $(cat "$tmp/log")"
+grep -q '<img src="/stories/at-work.png" alt="At work on the first day"' "$out/stories/older-33/index.html" &&
+	cmp -s "$pics/stories/ana-at-work.png" "$out/stories/at-work.png" && ok ||
+	bad "a picture added: not shown from /stories/at-work.png, or not copied there"
+cp "$pics/stages.png" "$site/content/stories/at-work.png"
+check "a picture replaced" '^./stories/at-work.png$'
+
 # waymark check after a build, nothing changed since: what that build found
 # (its warnings), without rendering again; after an edit, it looks again
 cp "$top/tests/bad/readability-warning/site/content/_index.md" "$site/content/pages/hard.md"
