@@ -539,6 +539,28 @@ static void resolve_link(cmark_node *link, const struct markdown_opts *o,
 	strbuf_release(&joined);
 }
 
+/* A picture with no words between its brackets has an empty alt: screen
+ * readers pass over it, and a reader who cannot see it never learns what
+ * it showed (WCAG 1.1.1). A warning, at the picture. */
+static void check_alt(cmark_node *image, const struct markdown_opts *o, struct diag_list *dl)
+{
+	struct strbuf alt = STRBUF_INIT;
+	size_t i;
+
+	plain_text(image, &alt);
+	for (i = 0; i < alt.len && (alt.buf[i] == ' ' || alt.buf[i] == '\t'); i++)
+		;
+	if (i == alt.len) {
+		struct pos pos = { o->path, cmark_node_get_start_line(image) + o->line_offset,
+				   cmark_node_get_start_column(image) };
+
+		diag_warning(dl, &pos,
+			     "the picture '%s' has no words for readers who cannot see it: say what it shows between the brackets, as in ![Two workers at a loading dock](...)",
+			     cmark_node_get_url(image) ? cmark_node_get_url(image) : "");
+	}
+	strbuf_release(&alt);
+}
+
 /* The words of the document, block by block, for reading grades and search. */
 static void plain_blocks(cmark_node *doc, struct strbuf *out)
 {
@@ -620,6 +642,8 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 			continue;
 		node = cmark_iter_get_node(it);
 		t = cmark_node_get_type(node);
+		if (t == CMARK_NODE_IMAGE) /* (as written, before resolve_link) */
+			check_alt(node, o, dl);
 		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE)
 			resolve_link(node, o, dl, &failed);
 		else if (t == CMARK_NODE_ITEM && cmark_node_get_syntax_extension(node) &&

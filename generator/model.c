@@ -476,17 +476,23 @@ static int valid_date(const char *s)
 	return d <= days[m - 1] ? 1 : -1;
 }
 
-/* A story's image.src, when it names a file below content/ (as a
- * Markdown picture would, from the story's own directory): that file must
- * be a picture there. An address with a scheme or from '/' is the
- * author's to keep. */
-static void check_picture(const struct model *m, const struct doc *d, const struct value *src,
+/* A story's image: a blank alt is an error (it is required: the words
+ * for readers who cannot see the picture). Its src, when it names a file
+ * below content/ (as a Markdown picture would, from the story's own
+ * directory), must name a picture there; an address with a scheme or
+ * from '/' is the author's to keep. */
+static void check_picture(const struct model *m, const struct doc *d, const struct value *image,
 			  const char *story, struct diag_list *dl)
 {
+	const struct value *src = value_get(image, "src"), *alt = value_get(image, "alt");
 	int outside;
 	char *rel;
 	const char *near;
 
+	if (alt && alt->kind == VALUE_STRING && !alt->str[strspn(alt->str, " \t\n")])
+		diag_error(dl, &alt->pos,
+			   "the picture of story '%s' has a blank 'alt': say what it shows, for readers who cannot see it",
+			   story);
 	if (!src || src->kind != VALUE_STRING)
 		return; /* (the schema says) */
 	rel = content_relative(d->rel, src->str, &outside);
@@ -583,7 +589,7 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 				   s, slug);
 			free(slug);
 		}
-		check_picture(m, d, value_get(value_get(d->meta, "image"), "src"), s, dl);
+		check_picture(m, d, value_get(d->meta, "image"), s, dl);
 		r = add(m, RECORD_STORY, s, d->meta, d);
 		set_url(r, "stories", s, NULL);
 		free(s);
