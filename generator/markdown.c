@@ -463,6 +463,33 @@ static const char *dangerous_scheme(const char *url)
 	return NULL;
 }
 
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* s[0..n) with each %XX as the byte it stands for: cmark-gfm gives a
+ * picture's address percent-encoded ("IMG%201234.jpg", "caf%C3%A9.jpg"),
+ * the file's name has the bytes. (%00 and %2F stay as written: no name
+ * holds them.) */
+static void add_unescaped(struct strbuf *out, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int hi = i + 2 < n ? hex_digit(s[i + 1]) : -1, lo = hi >= 0 ? hex_digit(s[i + 2]) : -1;
+		int byte = hi * 16 + lo;
+
+		if (s[i] == '%' && lo >= 0 && byte != 0 && byte != '/') {
+			strbuf_addch(out, (char)byte);
+			i += 2;
+		} else {
+			strbuf_addch(out, s[i]);
+		}
+	}
+}
+
 static void resolve_link(cmark_node *link, const struct markdown_opts *o,
 			 struct diag_list *dl, int *failed)
 {
@@ -498,7 +525,7 @@ static void resolve_link(cmark_node *link, const struct markdown_opts *o,
 	slash = o->rel ? strrchr(o->rel, '/') : NULL;
 	if (slash)
 		strbuf_add(&joined, o->rel, (size_t)(slash - o->rel + 1));
-	strbuf_add(&joined, url, (size_t)(frag - url));
+	add_unescaped(&joined, url, (size_t)(frag - url));
 	norm = slug_normalize_path(joined.buf);
 	pos.file = o->path;
 	pos.line = cmark_node_get_start_line(link) + o->line_offset;

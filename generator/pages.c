@@ -1222,7 +1222,8 @@ static void story_data(const struct pages_env *e, const struct record *s, struct
 		if (rel) { /* a picture below content/: where the build puts it */
 			struct strbuf url = STRBUF_INIT;
 
-			strbuf_addf(&url, "%s%s", e->base_path, rel);
+			strbuf_adds(&url, e->base_path);
+			strbuf_add_url(&url, rel);
 			value_map_set_str(copy, "src", url.buf);
 			strbuf_release(&url);
 			free(rel);

@@ -247,26 +247,12 @@ static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned status, c
 	return send_buffer(conn, status, &sb, "text/plain; charset=utf-8");
 }
 
-/* Percent-encode what may not stand in a Location header as it is. */
-static void add_url(struct strbuf *sb, const char *path)
-{
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("/-._~!$&'()*+,;=:@", *p))
-			strbuf_addch(sb, *p);
-		else
-			strbuf_addf(sb, "%%%02X", *p);
-	}
-}
-
 static enum MHD_Result send_redirect(struct MHD_Connection *conn, const char *path)
 {
 	struct strbuf loc = STRBUF_INIT;
 	struct MHD_Response *r;
 
-	add_url(&loc, path);
+	strbuf_add_url(&loc, path); /* (what may not stand in a Location header as it is) */
 	r = mhd->create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	if (r)
 		mhd->add_response_header(r, MHD_HTTP_HEADER_LOCATION, loc.buf);

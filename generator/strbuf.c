@@ -131,6 +131,19 @@ static const unsigned char special[256] = {
 #undef H
 #undef J
 
+void strbuf_add_url(struct strbuf *sb, const char *path)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("/-._~!$&'()*+,;=:@", *p))
+			strbuf_addch(sb, (char)*p);
+		else
+			strbuf_addf(sb, "%%%02X", *p);
+	}
+}
+
 void strbuf_add_html(struct strbuf *sb, const char *s, size_t len)
 {
 	size_t i = 0, start = 0;

@@ -74,6 +74,9 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 /* Append with & < > " ' replaced by HTML entities. */
 void strbuf_add_html(struct strbuf *sb, const char *s, size_t len);
+/* Append a path as it may stand in a URL: bytes other than letters,
+ * digits and /-._~!$&'()*+,;=:@ percent-encoded ("IMG 1.jpg" → "IMG%201.jpg"). */
+void strbuf_add_url(struct strbuf *sb, const char *path);
 /* Append as the body of a JSON string (no surrounding quotes). */
 void strbuf_add_json(struct strbuf *sb, const char *s, size_t len);
 

@@ -177,6 +177,44 @@ START_TEST(changing_a_tree_in_a_block_stops_the_program)
 }
 END_TEST
 
+/* Pictures and documents: which files are published, where a relative
+ * address leads, and finding one in a sorted listing. */
+START_TEST(published_files_and_relative_addresses)
+{
+	char *paths[] = { "IMG 1234.JPG", "docs/handbook.pdf", "stories/ana.md", "stories/ana.png",
+			  "stories/drawing.svg" };
+	struct fs_list l = FS_LIST_INIT;
+	int outside;
+	char *rel;
+
+	l.paths = paths;
+	l.n = sizeof paths / sizeof *paths;
+	ck_assert(content_is_file("a/b.PNG") && content_is_file("x.pdf") && content_is_file("y.avif"));
+	ck_assert(!content_is_file("x.svg") && !content_is_file("x.md") && !content_is_file("png"));
+	ck_assert(!content_is_file("a.png/b") && !content_is_file(".png.md"));
+	ck_assert(content_is_picture("x.webp") && !content_is_picture("x.pdf"));
+
+	rel = content_relative("stories/ana.md", "ana.png", &outside);
+	ck_assert_str_eq(rel, "stories/ana.png");
+	free(rel);
+	rel = content_relative("stories/ana.md", "../docs/handbook.pdf#page=2", &outside);
+	ck_assert_str_eq(rel, "docs/handbook.pdf");
+	free(rel);
+	ck_assert_ptr_null(content_relative("stories/ana.md", "https://example.org/a.png", &outside));
+	ck_assert_int_eq(outside, 0);
+	ck_assert_ptr_null(content_relative("stories/ana.md", "/img/a.png", &outside));
+	ck_assert_ptr_null(content_relative("stories/ana.md", "../../a.png", &outside));
+	ck_assert_int_eq(outside, 1);
+
+	ck_assert_str_eq(content_file_find(&l, "stories/ana.png"), "stories/ana.png");
+	ck_assert_str_eq(content_file_find(&l, "IMG 1234.JPG"), "IMG 1234.JPG");
+	ck_assert_ptr_null(content_file_find(&l, "stories/ana.md"));      /* a page, not a file */
+	ck_assert_ptr_null(content_file_find(&l, "stories/drawing.svg")); /* not published */
+	ck_assert_ptr_null(content_file_find(&l, "stories/ana.jpg"));
+	ck_assert_str_eq(content_file_suggest(&l, "stories/ana.jpg"), "stories/ana.png");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("content");
@@ -185,6 +223,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, documents_read_back_are_the_documents_parsed);
 	tcase_add_test(tc, a_tree_in_a_block_outlives_what_is_freed_in_it);
+	tcase_add_test(tc, published_files_and_relative_addresses);
 	/* it needs a process of its own: not under CK_FORK=no (make unit-asan) */
 	if (!getenv("CK_FORK") || strcmp(getenv("CK_FORK"), "no"))
 		tcase_add_test_raise_signal(tc, changing_a_tree_in_a_block_stops_the_program,
