@@ -193,6 +193,9 @@ static void story(struct strbuf *t, const char *title, const char *pathways)
 		"skills: []             # full skill ids the story shows\n"
 		"quote: \"A short line in the person's own words.\"\n"
 		"illustrative: true     # a composite, not a real person: the page says so\n"
+		"# image:                # a picture beside this file, under 500 KB\n"
+		"#   src: photo.jpg\n"
+		"#   alt: What the picture shows, for readers who cannot see it\n"
 		"---\n"
 		"This is an illustrative composite story, not about a real person.\n\n"
 		"Tell the story in three to five short paragraphs.\n",
