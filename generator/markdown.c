@@ -588,6 +588,23 @@ static void check_alt(cmark_node *image, const struct markdown_opts *o, struct d
 	strbuf_release(&alt);
 }
 
+/* Append cmark-gfm's HTML, its pictures with loading="lazy": a worker on
+ * a phone pays only for the pictures scrolled to (a guide's chapter may
+ * have several). cmark-gfm writes every picture as '<img src="'; raw HTML
+ * that does too (markdown.unsafe) gets the same. */
+static void add_lazy_pictures(struct strbuf *html, const char *rendered)
+{
+	static const char img[] = "<img src=\"";
+	const char *p = rendered, *at;
+
+	while ((at = strstr(p, img))) {
+		strbuf_add(html, p, (size_t)(at - p));
+		strbuf_adds(html, "<img loading=\"lazy\" src=\"");
+		p = at + sizeof img - 1;
+	}
+	strbuf_adds(html, p);
+}
+
 /* The words of the document, block by block, for reading grades and search. */
 static void plain_blocks(cmark_node *doc, struct strbuf *out)
 {
@@ -707,8 +724,8 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 
 	if (o->plain)
 		plain_blocks(doc, o->plain);
-	strbuf_adds(html, cmark_render_html(doc, o->unsafe ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT,
-					     cmark_parser_get_syntax_extensions(parser)));
+	add_lazy_pictures(html, cmark_render_html(doc, o->unsafe ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT,
+						  cmark_parser_get_syntax_extensions(parser)));
 
 	for (i = 0; i < ids.n; i++)
 		free(ids.ids[i]);
