@@ -434,7 +434,7 @@ pics="$top/tests/regress/content-files/site/content"
 cp "$pics/stories/ana-at-work.png" "$site/content/stories/at-work.png"
 printf '\n![At work on the first day](at-work.png)\n' >>"$site/content/stories/older-33.md"
 "$w" build -s "$site" --quiet >"$tmp/log" 2>&1 || bad "a picture added: build failed: $(cat "$tmp/log")"
-grep -q '<img src="/stories/at-work.png" alt="At work on the first day"' "$out/stories/older-33/index.html" &&
+grep -q '<img loading="lazy" src="/stories/at-work.png" alt="At work on the first day"' "$out/stories/older-33/index.html" &&
 	cmp -s "$pics/stories/ana-at-work.png" "$out/stories/at-work.png" && ok ||
 	bad "a picture added: not shown from /stories/at-work.png, or not copied there"
 cp "$pics/stages.png" "$site/content/stories/at-work.png"
