@@ -308,12 +308,12 @@ static int unpack_body(const struct strbuf *blob, char **html, struct readabilit
 	return 0;
 }
 
-/* Bodies are kept in the cache's pack: not in a dry run, and the quick
- * path leaves the pack alone (reading its index would cost more than the
- * few bodies it renders). */
+/* Bodies are kept in the cache's pack (a dry run reads them, and adds
+ * none: cache_read_only); the quick path leaves the pack alone (reading
+ * its index would cost more than the few bodies it renders). */
 static int body_blobs(const struct build *b)
 {
-	return b->cache && !b->opts->dry_run && !b->quick_path;
+	return b->cache && !b->quick_path;
 }
 
 /* The key a body is kept under in the cache. */
@@ -2073,6 +2073,10 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		diag_list_release(&refused);
 	}
 	b.cache = cache_load(out_dir);
+	/* a check reads what the last build into the output kept (fields,
+	 * bodies), and keeps nothing new */
+	if (opts->dry_run)
+		cache_read_only(b.cache);
 	/* (quick_build's first tests; the quick file of a build before one
 	 * that was stopped while it wrote the output is not to be trusted) */
 	if (!opts->dry_run && !opts->grades && !cache_interrupted(b.cache))
@@ -2096,8 +2100,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		phase("quick", &tp);
 		goto finish;
 	}
-	content_load(&b.content, opts->site_dir, opts->drafts, opts->dry_run ? NULL : b.cache,
-		     b.program, &b.listed, dl);
+	content_load(&b.content, opts->site_dir, opts->drafts, b.cache, b.program, &b.listed, dl);
 	if (!opts->dry_run)
 		side_start(&looked, &b, look_ahead);
 	phase("load", &tp);

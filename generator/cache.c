@@ -694,6 +694,13 @@ static int open_new(struct cache *c)
 	return c->new_failed ? -1 : 0;
 }
 
+void cache_read_only(struct cache *c)
+{
+	pthread_mutex_lock(&c->lock);
+	c->new_failed = 1; /* (as when the new pack could not be written) */
+	pthread_mutex_unlock(&c->lock);
+}
+
 void cache_blob_put(struct cache *c, unsigned long long key, const void *data, size_t len)
 {
 	if (len > UINT32_MAX)

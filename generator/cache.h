@@ -46,6 +46,9 @@ void cache_written(struct cache *c);
 /* The process is about to end in the middle of a build (a Lua call that
  * does not return): remove the blobs it was adding, from any thread. */
 void cache_discard_new(const struct cache *c);
+/* Keep nothing new: blobs are read but not added (waymark check writes
+ * nothing, not even beside the output). */
+void cache_read_only(struct cache *c);
 /* Whether the last build was stopped while it wrote the output. */
 int cache_interrupted(const struct cache *c);
 /* The hash recorded for `out` at the last build, or 0 when none; and in

@@ -450,6 +450,24 @@ grep -v '^[a-z ]* *[0-9.]* ms .*CPU$' "$tmp/check.err" >"$tmp/check.diag"
 cmp -s "$tmp/build.log" "$tmp/check.diag" && ok ||
 	bad "check after a build: not the build's warnings: $(cat "$tmp/check.err")"
 grep -q '^load ' "$tmp/check.err" && bad "check after a build, nothing changed: it loaded the site again" || ok
+# an edit: check reads the fields and bodies the build kept, and writes
+# nothing beside the output either (no new pack)
+kept() { (cd "$site" && ls -l --time-style=full-iso .waymark-* && cat .waymark-*.idx | cksum); }
+kept >"$tmp/kept.before"
+sed -i 's/^title: About.*/title: About, checked/' "$site/content/pages/about.md"
+# (strace, where there is one, sees a file opened for writing and removed)
+trace=""
+command -v strace >/dev/null 2>&1 && trace="strace -f -qq -e trace=openat,unlink,rename -o $tmp/strace"
+$trace "$w" check -s "$site" >"$tmp/check.out" 2>&1 && grep -q '^checked [0-9]* pages: no errors' "$tmp/check.out" &&
+	ok || bad "check after an edit: $(cat "$tmp/check.out")"
+kept >"$tmp/kept.after"
+cmp -s "$tmp/kept.before" "$tmp/kept.after" && ok || bad "check changed the build's cache files"
+if [ -n "$trace" ]; then
+	grep -E 'O_WRONLY|O_RDWR|O_CREAT|unlink|rename' "$tmp/strace" | grep -v '/dev/' >"$tmp/writes"
+	[ -s "$tmp/writes" ] && bad "check wrote files: $(head -3 "$tmp/writes")" || ok
+else
+	echo "  (no strace: check's writes not traced)"
+fi
 sed -i 's/^title: .*/title: [unclosed/' "$site/content/pages/about.md"
 if "$w" check -s "$site" >"$tmp/check.out" 2>"$tmp/check.err"; then
 	bad "check after an edit that breaks a page: exit 0"
