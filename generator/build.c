@@ -1815,11 +1815,6 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 			if (n >= r && !strcmp(file + n - r, changed[j]->rel))
 				goto out;
 		}
-	/* the quick path writes only the changed files' pages: any other
-	 * file gone from the output is for the full path to make again */
-	why = "a file the last build made is gone from the output";
-	if (output_intact(out_dir) != 1)
-		goto out;
 	/* the changed files, whose front matter must be as it was (a title
 	 * changed: the full path), before anything costs more */
 	docs = xcalloc(nchanged + 1, sizeof *docs);
@@ -1913,6 +1908,13 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 			strbuf_release(&was);
 		}
 	}
+	/* the quick path writes only the changed files' pages: any other
+	 * file gone from the output is for the full path to make again
+	 * (asked last: it costs 20 ms on 10,000 pages, and a title edit
+	 * takes the full path anyway) */
+	why = "a file the last build made is gone from the output";
+	if (output_intact(out_dir) != 1)
+		goto out;
 	/* the cache learns first which files stop matching its pages... */
 	if (was_dirty)
 		strbuf_adds(&dirty, was_dirty);
