@@ -759,8 +759,9 @@ struct doc *content_find(const struct content *c, const char *rel)
 	return at == (size_t)-1 ? NULL : c->docs[at];
 }
 
-static const char *const file_exts[] = { ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif",
-					   ".pdf", NULL };
+static const char *const picture_exts[] = { ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif",
+					      NULL };
+static const char *const document_exts[] = { ".pdf", NULL };
 
 static int has_ext(const char *rel, const char *const *exts)
 {
@@ -775,14 +776,14 @@ static int has_ext(const char *rel, const char *const *exts)
 	return 0;
 }
 
-int content_is_file(const char *rel)
-{
-	return has_ext(rel, file_exts);
-}
-
 int content_is_picture(const char *rel)
 {
-	return has_ext(rel, file_exts) && !has_ext(rel, file_exts + 6); /* not .pdf */
+	return has_ext(rel, picture_exts);
+}
+
+int content_is_file(const char *rel)
+{
+	return has_ext(rel, picture_exts) || has_ext(rel, document_exts);
 }
 
 static int cmp_path(const void *key, const void *elem)

@@ -413,32 +413,6 @@ static void escape_raw_html(cmark_node *node)
 	free(copy);
 }
 
-/* Does `url` name a content file relative to this one ("../x.md#y")? */
-static int is_content_link(const char *url)
-{
-	const char *p, *end;
-
-	if (!*url || *url == '/' || *url == '#' || *url == '?')
-		return 0;
-	for (p = url; *p && *p != '/' && *p != '?' && *p != '#'; p++)
-		if (*p == ':')
-			return 0; /* has a scheme: https:, mailto: ... */
-	end = url + strcspn(url, "?#");
-	if (end - url > 3 && !memcmp(end - 3, ".md", 3))
-		return 1;
-	/* a picture or document beside the Markdown (content_is_file) */
-	{
-		char name[256];
-		size_t n = (size_t)(end - url);
-
-		if (n >= sizeof name)
-			return 0;
-		memcpy(name, url, n);
-		name[n] = '\0';
-		return content_is_file(name);
-	}
-}
-
 /*
  * The scheme of a URL that cmark-gfm's safe mode renders as an empty
  * address (javascript:, vbscript:, file:, and data: but for pictures), or
@@ -471,8 +445,8 @@ static int hex_digit(char c)
 
 /* s[0..n) with each %XX as the byte it stands for: cmark-gfm gives a
  * picture's address percent-encoded ("IMG%201234.jpg", "caf%C3%A9.jpg"),
- * the file's name has the bytes. (%00 and %2F stay as written: no name
- * holds them.) */
+ * the file's name has the bytes. (%00, %2F, %23 and %3F stay as written:
+ * a name holding them would read as another path, or end early.) */
 static void add_unescaped(struct strbuf *out, const char *s, size_t n)
 {
 	size_t i;
@@ -481,7 +455,7 @@ static void add_unescaped(struct strbuf *out, const char *s, size_t n)
 		int hi = i + 2 < n ? hex_digit(s[i + 1]) : -1, lo = hi >= 0 ? hex_digit(s[i + 2]) : -1;
 		int byte = hi * 16 + lo;
 
-		if (s[i] == '%' && lo >= 0 && byte != 0 && byte != '/') {
+		if (s[i] == '%' && lo >= 0 && byte != 0 && !strchr("/#?", byte)) {
 			strbuf_addch(out, (char)byte);
 			i += 2;
 		} else {
@@ -494,10 +468,11 @@ static void resolve_link(cmark_node *link, const struct markdown_opts *o,
 			 struct diag_list *dl, int *failed)
 {
 	const char *url = cmark_node_get_url(link);
-	const char *frag, *target, *suggest = NULL, *slash, *scheme;
-	struct strbuf joined = STRBUF_INIT;
+	const char *frag, *target, *suggest = NULL, *scheme;
+	struct strbuf addr = STRBUF_INIT;
 	struct pos pos;
-	char *norm;
+	char *norm = NULL;
+	int outside;
 
 	if (url && !o->unsafe && (scheme = dangerous_scheme(url))) {
 		pos.file = o->path;
@@ -519,14 +494,17 @@ static void resolve_link(cmark_node *link, const struct markdown_opts *o,
 		strbuf_release(&u);
 		return;
 	}
-	if (!url || !is_content_link(url) || !o->resolve)
+	if (!url || !o->resolve)
 		return;
+	/* a file of the site's, relative to this one ("../x.md#y", "ana.jpg"):
+	 * a page, or a picture or document published as it is */
 	frag = url + strcspn(url, "?#");
-	slash = o->rel ? strrchr(o->rel, '/') : NULL;
-	if (slash)
-		strbuf_add(&joined, o->rel, (size_t)(slash - o->rel + 1));
-	add_unescaped(&joined, url, (size_t)(frag - url));
-	norm = slug_normalize_path(joined.buf);
+	add_unescaped(&addr, url, (size_t)(frag - url));
+	if (!content_is_markdown(addr.buf) && !content_is_file(addr.buf))
+		goto done;
+	norm = content_relative(o->rel ? o->rel : "", addr.buf, &outside);
+	if (!norm && !outside)
+		goto done; /* an address of its own: https:, mailto:, /... */
 	pos.file = o->path;
 	pos.line = cmark_node_get_start_line(link) + o->line_offset;
 	pos.col = cmark_node_get_start_column(link);
@@ -562,8 +540,9 @@ static void resolve_link(cmark_node *link, const struct markdown_opts *o,
 		cmark_node_set_url(link, u.buf);
 		strbuf_release(&u);
 	}
+done:
 	free(norm);
-	strbuf_release(&joined);
+	strbuf_release(&addr);
 }
 
 /* A picture with no words between its brackets has an empty alt: screen

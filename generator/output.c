@@ -324,17 +324,22 @@ static void manifest_head(size_t n, unsigned long long sum, struct strbuf *head)
 	strbuf_addf(head, MANIFEST_MAGIC "2 %zx %016llx\n", n, sum);
 }
 
-/* The last build's manifest, its bytes in `text`: 0, or -1 when there is
- * none. */
-static int read_manifest(const struct output *o, struct strbuf *text)
+/* The manifest of the last build into `dir`, its bytes in `text`: 0, or
+ * -1 when there is none. */
+static int read_manifest_of(const char *dir, struct strbuf *text)
 {
-	char *path = manifest_path(o);
+	char *path = manifest_of(dir);
 	int ret = fs_read(path, text) == 0 &&
 			  !strncmp(text->buf, MANIFEST_MAGIC, strlen(MANIFEST_MAGIC)) &&
 			  strchr(text->buf, '\n') ? 0 : -1;
 
 	free(path);
 	return ret;
+}
+
+static int read_manifest(const struct output *o, struct strbuf *text)
+{
+	return read_manifest_of(o->final, text);
 }
 
 /* output_intact's stats, shared out in chunks between threads. */
@@ -367,17 +372,16 @@ static void *intact_worker(void *arg)
 
 int output_intact(const char *dir)
 {
-	char *path = manifest_of(dir), *line, *end;
+	char *line, *end;
 	struct strbuf text = STRBUF_INIT;
 	struct intact_job job;
 	size_t alloc = 0;
 	int ret = -1;
 
 	memset(&job, 0, sizeof job);
-	if (fs_read(path, &text) < 0 || strncmp(text.buf, MANIFEST_MAGIC, strlen(MANIFEST_MAGIC)) ||
-	    !(line = strchr(text.buf, '\n')))
+	if (read_manifest_of(dir, &text) < 0)
 		goto out;
-	for (line++; (end = strchr(line, '\n')); line = end + 1) {
+	for (line = strchr(text.buf, '\n') + 1; (end = strchr(line, '\n')); line = end + 1) {
 		*end = '\0';
 		if (!output_confined(line))
 			goto out;
@@ -398,7 +402,6 @@ int output_intact(const char *dir)
 out:
 	free(job.names);
 	strbuf_release(&text);
-	free(path);
 	return ret;
 }
 
