@@ -379,7 +379,13 @@ static enum MHD_Result serve_path(struct serve *s, struct MHD_Connection *conn, 
 		free(base);
 		return ret;
 	}
-	rel = !strncmp(url, base, blen) ? url + blen : url + 1;
+	/* nothing outside it, as on the published site: a link that leaves
+	 * out /sub/ breaks here too, before it breaks there */
+	if (strncmp(url, base, blen)) {
+		free(base);
+		return send_not_found(s, conn, url + 1);
+	}
+	rel = url + blen;
 	free(base);
 	bad = check_segments(rel);
 	if (bad == MHD_HTTP_BAD_REQUEST)

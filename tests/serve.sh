@@ -270,6 +270,29 @@ else bad "a site broken from the start: $code $(grep -o 'banner.*' "$tmp/body")"
 stop
 site=$good_site
 
+# 15. a site published below /jobs/ is served below /jobs/ only: / and
+# /jobs lead there; a page asked for without /jobs/ (a link that leaves it
+# out) is not found, as it would not be on the published site
+good_site=$site site=$tmp/sub-site
+cp -R "$good_site" "$site"
+sed -i 's|^base_url:.*|base_url: https://example.org/jobs/|' "$site/site.yaml"
+start "$tmp/log11"
+fetch /
+if [ "$code" = 301 ] && grep -qi '^location: /jobs/' "$tmp/headers"; then ok
+else bad "below /jobs/: GET / gave $code, not a 301 to /jobs/"; fi
+fetch /jobs
+if [ "$code" = 301 ] && grep -qi '^location: /jobs/' "$tmp/headers"; then ok
+else bad "below /jobs/: GET /jobs gave $code, not a 301 to /jobs/"; fi
+if page_has /jobs/about/ 'About us' && [ "$code" = 200 ]; then ok
+else bad "below /jobs/: GET /jobs/about/ gave $code"; fi
+fetch /about/
+if [ "$code" = 404 ] && ! grep -q 'About us' "$tmp/body"; then ok
+else bad "below /jobs/: GET /about/ gave $code, not 404"; fi
+fetch /jobsabout/
+if [ "$code" = 404 ]; then ok; else bad "below /jobs/: GET /jobsabout/ gave $code"; fi
+stop
+site=$good_site
+
 if [ $fail != 0 ]; then echo "server log:"; sed 's/^/  /' "$tmp/log"; fi
 echo "serve: $pass passed, $fail failed"
 [ $fail = 0 ]
