@@ -176,6 +176,9 @@ while read -r size wm_pages hugo_pages; do
 		eval "sp=\$(ratio \$hugo_ms_$size \$waymark_ms_$size) mf=\$(ratio \$waymark_kb_$size \$hugo_kb_$size)"
 		eval "cf=\$(ratio \$waymark_cpu_$size \$hugo_cpu_$size)"
 		echo "       waymark vs hugo: ${sp}x the speed, ${mf} of the peak memory, ${cf} of the CPU time"
+		# how far the runs were apart: on a shared machine, often more
+		# than the median moves from one bench to the next
+		echo "       full builds: waymark $(spread "$TMP/$size-waymark-full"), hugo $(spread "$TMP/$size-hugo-full")"
 		eval "speed_$size=$sp mem_$size=$mf"
 	fi
 	cp_ms=$(median "$TMP/$size-copy" 1)
