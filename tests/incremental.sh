@@ -439,6 +439,16 @@ grep -q '<img loading="lazy" src="/stories/at-work.png" alt="At work on the firs
 	bad "a picture added: not shown from /stories/at-work.png, or not copied there"
 cp "$pics/stages.png" "$site/content/stories/at-work.png"
 check "a picture replaced" '^./stories/at-work.png$'
+# the picture taken away, the story left as it was: the rebuild fails as a
+# build from nothing would (bodies depend on which pictures there are), and
+# works again once the picture is back
+mv "$site/content/stories/at-work.png" "$tmp/at-work.png"
+if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
+	bad "a picture taken away: the rebuild worked, keeping the story's old body"
+elif grep -q "older-33.md:[0-9]*:[0-9]*: error: missing picture 'at-work.png'" "$tmp/log"; then ok
+else bad "a picture taken away: not the error a build from nothing gives: $(cat "$tmp/log")"; fi
+mv "$tmp/at-work.png" "$site/content/stories/at-work.png"
+"$w" build -s "$site" --quiet >"$tmp/log" 2>&1 && ok || bad "the picture put back: build failed: $(cat "$tmp/log")"
 
 # waymark check after a build, nothing changed since: what that build found
 # (its warnings), without rendering again; after an edit, it looks again

@@ -5,12 +5,13 @@ tests/rebuilds.sh makes one edit of each kind at a time. Here a seeded
 random walk makes one to three edits between builds, of every kind the
 default site has (bodies, titles, dates, references between records, YAML
 records, drafts, new and removed stories and pathways, templates, partials,
-the stylesheet, Lua hooks, site.yaml, plain touches, and putting a file back
-as it was), and after each step the incremental build of the edited site
+the stylesheet, Lua hooks, site.yaml, pictures added, changed and taken away,
+plain touches, and putting a file back as it was), and after each step the incremental build of the edited site
 must write exactly what a build from nothing writes, with the same
-diagnostics and exit status. Seeds 1 and 2: without and with the Lua hooks
-(a site hook makes every body depend on every file, which would hide a
-missing dependency).
+diagnostics and exit status. Seeds 1 to 4: the odd ones without the Lua
+hooks, the even ones with them (a site hook makes every body depend on
+every file, which would hide a missing dependency). Seeds 3 and 4 take a
+picture a story's words show away while the story stays as it was.
 
     python3 tests/rebuilds-random.py [STEPS [SEED...]]
 
@@ -24,11 +25,22 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zlib
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WAYMARK = os.environ.get('WAYMARK', os.path.join(TOP, 'bin', 'waymark'))
 STEPS = int(sys.argv[1]) if len(sys.argv) > 1 else 75
-SEEDS = [int(s) for s in sys.argv[2:]] or [1, 2]
+SEEDS = [int(s) for s in sys.argv[2:]] or [1, 2, 3, 4]
+
+
+def png(shade):
+    """A 2x2 picture of one grey: a PNG of its own bytes for each shade."""
+    def chunk(kind, data):
+        return (len(data).to_bytes(4, 'big') + kind + data +
+                zlib.crc32(kind + data).to_bytes(4, 'big'))
+    rows = b''.join(b'\0' + bytes([shade]) * 6 for _ in range(2))
+    return (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', (2).to_bytes(4, 'big') * 2 + b'\x08\x02\0\0\0') +
+            chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))
 
 
 class Walk:
@@ -38,6 +50,7 @@ class Walk:
         self.site = os.path.join(tmp, 'site')
         self.n = 0
         self.log = []
+        self.taken = None  # a picture taken away from what shows it, put back next step
         for part in ['content', 'themes'] + (['lua'] if self.hooks else []):
             shutil.copytree(os.path.join(TOP, part), os.path.join(self.site, part))
         shutil.copy(os.path.join(TOP, 'site.yaml'), self.site)
@@ -196,6 +209,43 @@ class Walk:
         self.write(path, re.sub(r'^description:.*$', f'description: Edited description {self.n}',
                                 self.read(path), count=1, flags=re.M))
 
+    def picture(self):
+        """A picture beside the stories: a new one that a story shows in
+        its words or as its photo, new bytes for one, one taken away with
+        what showed it, or one taken away from what shows it (an error,
+        though no story changed; put back at the next step)."""
+        r, have = self.rnd, self.files('content/stories/*.png')
+        choice = r.random()
+        if have and choice < 0.25:
+            # (one a story's words show, when there is one: no story
+            # changes, yet its page cannot be made)
+            gone = r.choice([p for p in have if '/picture-' in p] or have)
+            with open(gone, 'rb') as f:
+                self.taken = (gone, f.read())
+            os.remove(gone)
+        elif have and choice < 0.45:
+            with open(r.choice(have), 'wb') as f:
+                f.write(png(self.n % 256))
+        elif have and choice < 0.6:
+            gone = r.choice(have)
+            name = os.path.basename(gone)
+            for story in self.records('stories'):
+                text = self.read(story)
+                if name in text:
+                    self.write(story, re.sub(rf'^.*{re.escape(name)}.*\n', '', text, flags=re.M))
+            os.remove(gone)
+        else:
+            story = r.choice(self.records('stories'))
+            text = self.read(story)
+            photo = r.random() < 0.4 and not re.search(r'^image:', text, re.M)
+            name = f'{"photo" if photo else "picture"}-{self.n}.png'
+            with open(os.path.join(self.site, 'content', 'stories', name), 'wb') as f:
+                f.write(png(self.n % 256))
+            if photo:
+                self.write(story, text.replace('\n---', f'\nimage: {{src: {name}, alt: "Photo {self.n}"}}\n---', 1))
+            else:
+                self.append(story, f'\n![Picture {self.n}, a grey square]({name})\n')
+
     def touch(self):
         os.utime(self.rnd.choice([p for p in self.files('content/**/*') if os.path.isfile(p)]))
 
@@ -206,7 +256,17 @@ class Walk:
     EDITS = {body: 4, title: 3, quote: 1, date: 2, pathway: 2, stages: 2, skill: 2,
              new_story: 2, new_pathway: 1, remove: 1, draft: 1, yaml_title: 3, definition: 1,
              step_title: 1, wage: 2, partial: 1, template: 1, css: 1, lua: 1, site_yaml: 1,
-             touch: 1, put_back: 3}
+             picture: 3, touch: 1, put_back: 3}
+
+    def put_back_taken(self):
+        """The picture taken away at the last step, back where it was."""
+        if self.taken:
+            path, data = self.taken
+            with open(path, 'wb') as f:
+                f.write(data)
+            self.taken = None
+            self.n += 1
+            self.log.append(f'{self.n} picture put back')
 
     def edit(self):
         kinds, weights = zip(*self.EDITS.items())
@@ -237,6 +297,7 @@ def run(seed, tmp):
         return f'the first build failed:\n{err}'
     built = 0
     for step in range(1, STEPS + 1):
+        w.put_back_taken()
         for _ in range(w.rnd.choice([1, 1, 1, 2, 3])):
             w.edit()
         got, want = build(w.site, out, False), build(w.site, ref, True)
