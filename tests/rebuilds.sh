@@ -43,6 +43,24 @@ compare() {
 	fi
 }
 
+# compare_failing NAME: the rebuild fails as a build from nothing does,
+# saying the same
+compare_failing() {
+	name=$1
+	if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
+		echo "FAIL rebuilds: $mode: $name: the rebuild worked, where a fresh build fails"; fail=$((fail + 1)); return
+	fi
+	rm -rf "$tmp/fresh" "$tmp"/.waymark-*
+	"$w" build -s "$site" -o "$tmp/fresh" --quiet >"$tmp/fresh.log" 2>&1
+	if cmp -s "$tmp/log" "$tmp/fresh.log"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL rebuilds: $mode: $name: the rebuild says other than a fresh build:"
+		diff "$tmp/fresh.log" "$tmp/log" | sed 's/^/    /' | head -8
+		fail=$((fail + 1))
+	fi
+}
+
 rm_outputs() {
 	rm -f "$site/public/about/index.html" "$site/public/assets/"site.*.css \
 		"$site/public/charts/$(ls "$site/public/charts" | head -n 1)" \
@@ -143,6 +161,25 @@ run() {
 
 	# settings and templates
 	edit "the site's title" "$site/site.yaml" '0,/^title: /s/^title: \(.*\)/title: New \1/'
+	# raw HTML in a story's words (and its title: not the quick path, which
+	# keeps no body), shown as text; then let through
+	edit "raw HTML in a story's words" "$story" '0,/^title: /s/^title: \(.*\)/title: \1, marked/;$s/$/ <mark>Marked<\/mark> words./'
+	edit "markdown.unsafe turned on" "$site/site.yaml" 's/^  unsafe: false$/  unsafe: true/'
+	edit "the site's base_url, which links in the words carry" "$site/site.yaml" 's|^base_url: /$|base_url: https://example.org/sub/|'
+	# a story moved into a folder, its words as they were: their relative
+	# links no longer lead anywhere, and the rebuild says so as a fresh
+	# build does; moved back, it builds again
+	mkdir "$c/stories/moved"
+	mv "$story" "$c/stories/moved/"
+	compare_failing "a story moved into a folder, its relative links broken"
+	mv "$c/stories/moved/$(basename "$story")" "$story"
+	rmdir "$c/stories/moved"
+	compare "the story moved back"
+	# a pathway's id, and so its URL: the words that link to its file (the
+	# pathways' index, itself unchanged) show the new URL
+	sed -i 's/^id: it-support$/id: it-help/' "$c/pathways/it-support.md"
+	sed -i 's/^pathway: it-support$/pathway: it-help/' "$story"
+	compare "a pathway's id, and so its URL"
 	edit "a template" "$site/themes/default/templates/story.mustache" '$s/$/\n<!-- changed -->/'
 	edit "a partial" "$site/themes/default/partials/story-card.mustache" '$s/$/\n<!-- changed -->/'
 	edit "the base layout" "$site/themes/default/templates/baseof.mustache" '$s/$/\n<!-- changed -->/'
@@ -168,6 +205,32 @@ return {
 LUA
 if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
 	edit "the site's description, which the site hook keeps" "$site/site.yaml" 's/^description: Hello/description: Goodbye/'
+else
+	cat "$tmp/log"; echo "FAIL rebuilds: $mode: first build"; fail=$((fail + 1))
+fi
+# The same, when what the site hook keeps cannot be printed (a table as a
+# key): then every body depends on every file and on site.yaml.
+mode="site hook, its state beyond a print"
+rm -rf "$site" "$tmp/fresh" "$tmp"/.waymark-*
+mkdir -p "$site/content/pages" "$site/lua"
+printf 'title: Hooked\ndescription: Hello\n' >"$site/site.yaml"
+printf -- '---\ntitle: One\n---\nSome text.\n' >"$site/content/pages/one.md"
+printf -- '---\ntitle: Two\n---\nOther text.\n' >"$site/content/pages/two.md"
+cat >"$site/lua/greeting.lua" <<'LUA'
+local kept = {}
+return {
+	site = function(site)
+		kept = { [{}] = true, greeting = site.config.description or "" }
+		for _, doc in ipairs(site.documents) do kept[#kept + 1] = doc.meta.title end
+	end,
+	markdown = function(doc)
+		doc:walk{ text = function(n) n.literal = n.literal .. " " .. kept.greeting .. " " .. table.concat(kept, ", ") end }
+	end,
+}
+LUA
+if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
+	edit "the site's description, which the site hook keeps" "$site/site.yaml" 's/^description: Hello/description: Goodbye/'
+	edit "another page's title, which the site hook keeps" "$site/content/pages/two.md" 's/^title: Two/title: Second/'
 else
 	cat "$tmp/log"; echo "FAIL rebuilds: $mode: first build"; fail=$((fail + 1))
 fi
@@ -225,6 +288,7 @@ if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1 && "$w" build -s "$site" >"$tm
 	fi
 	edit "a page's words, the others kept" "$site/content/pages/two.md" 's/Other text\./Other words./'
 	edit "the file a markdown hook reads" "$site/data/word.txt" 's/Hello/Goodbye/'
+	edit "the markdown hook's code" "$site/lua/reads.lua" 's/n.literal .. " " .. word/n.literal .. " - " .. word/'
 	edit "the file a page hook reads" "$site/data/title.txt" 's/Plain/Fancy/'
 else
 	cat "$tmp/log"; echo "FAIL rebuilds: $mode: first build"; fail=$((fail + 1))
