@@ -189,12 +189,26 @@ run() {
 if [ -d "$top/lua" ]; then run hooks; else echo "FAIL rebuilds: no lua/ directory"; fail=$((fail + 1)); fi
 run plain
 
+# hand_site MODE TITLE: a site made by hand for the cases below: no pages
+# yet, a lua/ directory, site.yaml with the title
+hand_site() {
+	mode=$1
+	rm -rf "$site" "$tmp/fresh" "$tmp"/.waymark-*
+	mkdir -p "$site/content/pages" "$site/lua"
+	printf 'title: %s\n' "$2" >"$site/site.yaml"
+}
+
+# first_build: the hand-made site builds (else say so: no edits follow)
+first_build() {
+	"$w" build -s "$site" --quiet >"$tmp/log" 2>&1 && return 0
+	cat "$tmp/log"; echo "FAIL rebuilds: $mode: first build"; fail=$((fail + 1))
+	return 1
+}
+
 # A site hook is handed site.yaml as well as the content: what it keeps
 # from there can reach every body through a markdown hook.
-mode="site hook"
-rm -rf "$site" "$tmp/fresh" "$tmp"/.waymark-*
-mkdir -p "$site/content/pages" "$site/lua"
-printf 'title: Hooked\ndescription: Hello\n' >"$site/site.yaml"
+hand_site "site hook" Hooked
+printf 'description: Hello\n' >>"$site/site.yaml"
 printf -- '---\ntitle: One\n---\nSome text.\n' >"$site/content/pages/one.md"
 cat >"$site/lua/greeting.lua" <<'LUA'
 local greeting = ""
@@ -203,17 +217,13 @@ return {
 	markdown = function(doc) doc:walk{ text = function(n) n.literal = n.literal .. " " .. greeting end } end,
 }
 LUA
-if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
+if first_build; then
 	edit "the site's description, which the site hook keeps" "$site/site.yaml" 's/^description: Hello/description: Goodbye/'
-else
-	cat "$tmp/log"; echo "FAIL rebuilds: $mode: first build"; fail=$((fail + 1))
 fi
 # The same, when what the site hook keeps cannot be printed (a table as a
 # key): then every body depends on every file and on site.yaml.
-mode="site hook, its state beyond a print"
-rm -rf "$site" "$tmp/fresh" "$tmp"/.waymark-*
-mkdir -p "$site/content/pages" "$site/lua"
-printf 'title: Hooked\ndescription: Hello\n' >"$site/site.yaml"
+hand_site "site hook, its state beyond a print" Hooked
+printf 'description: Hello\n' >>"$site/site.yaml"
 printf -- '---\ntitle: One\n---\nSome text.\n' >"$site/content/pages/one.md"
 printf -- '---\ntitle: Two\n---\nOther text.\n' >"$site/content/pages/two.md"
 cat >"$site/lua/greeting.lua" <<'LUA'
@@ -228,18 +238,13 @@ return {
 	end,
 }
 LUA
-if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
+if first_build; then
 	edit "the site's description, which the site hook keeps" "$site/site.yaml" 's/^description: Hello/description: Goodbye/'
 	edit "another page's title, which the site hook keeps" "$site/content/pages/two.md" 's/^title: Two/title: Second/'
-else
-	cat "$tmp/log"; echo "FAIL rebuilds: $mode: first build"; fail=$((fail + 1))
 fi
 # A site hook that reads bodies: a rebuild hands it bodies it has not read
 # from disk yet, when the hook reads them.
-mode="a site hook that reads bodies"
-rm -rf "$site" "$tmp/fresh" "$tmp"/.waymark-*
-mkdir -p "$site/content/pages" "$site/lua"
-printf 'title: Bodies\n' >"$site/site.yaml"
+hand_site "a site hook that reads bodies" Bodies
 printf -- '---\ntitle: One\n---\nFirst words.\n' >"$site/content/pages/one.md"
 printf -- '---\ntitle: Two\n---\nOther words.\n' >"$site/content/pages/two.md"
 cat >"$site/lua/first.lua" <<'LUA'
@@ -251,19 +256,15 @@ return {
 	end,
 }
 LUA
-if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
+if first_build; then
 	edit "the words of a page whose title the site hook makes from them" "$site/content/pages/one.md" 's/^First words/Changed words/'
 	edit "the words of the other page" "$site/content/pages/two.md" 's/^Other words/More words/'
-else
-	cat "$tmp/log"; echo "FAIL rebuilds: $mode: first build"; fail=$((fail + 1))
 fi
 # Files the hooks read with waymark.read: a markdown hook's and a page
 # hook's. First an edit that keeps the pages (so their hooks do not run
 # again), then each file the hooks read.
-mode="hooks that read files"
-rm -rf "$site" "$tmp/fresh" "$tmp"/.waymark-*
-mkdir -p "$site/content/pages" "$site/lua" "$site/data"
-printf 'title: Reading\n' >"$site/site.yaml"
+hand_site "hooks that read files" Reading
+mkdir "$site/data"
 printf -- '---\ntitle: One\n---\nSome text.\n' >"$site/content/pages/one.md"
 printf -- '---\ntitle: Two\n---\nOther text.\n' >"$site/content/pages/two.md"
 echo Hello >"$site/data/word.txt"
