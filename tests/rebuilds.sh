@@ -183,6 +183,10 @@ run() {
 	edit "a template" "$site/themes/default/templates/story.mustache" '$s/$/\n<!-- changed -->/'
 	edit "a partial" "$site/themes/default/partials/story-card.mustache" '$s/$/\n<!-- changed -->/'
 	edit "the base layout" "$site/themes/default/templates/baseof.mustache" '$s/$/\n<!-- changed -->/'
+	# an element id in a template that a story's heading has too ("Moving
+	# up"): headings' ids avoid the theme's, so the words render anew
+	edit "a template's element id, which a heading's id avoids" \
+		"$site/themes/default/templates/story.mustache" '$s/$/\n<div id="moving-up"><\/div>/'
 
 }
 
