@@ -437,12 +437,6 @@ static const char *dangerous_scheme(const char *url)
 	return NULL;
 }
 
-static int hex_digit(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* s[0..n) with each %XX as the byte it stands for: cmark-gfm gives a
  * picture's address percent-encoded ("IMG%201234.jpg", "caf%C3%A9.jpg"),
  * the file's name has the bytes. (%00, %2F, %23 and %3F stay as written:
@@ -452,7 +446,8 @@ static void add_unescaped(struct strbuf *out, const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		int hi = i + 2 < n ? hex_digit(s[i + 1]) : -1, lo = hi >= 0 ? hex_digit(s[i + 2]) : -1;
+		int hi = i + 2 < n ? strbuf_hex_digit(s[i + 1]) : -1,
+		    lo = hi >= 0 ? strbuf_hex_digit(s[i + 2]) : -1;
 		int byte = hi * 16 + lo;
 
 		if (s[i] == '%' && lo >= 0 && byte != 0 && !strchr("/#?", byte)) {

@@ -144,14 +144,6 @@ void quick_release(struct quick *q)
 	memset(q, 0, sizeof *q);
 }
 
-/* The value of hex digit c, or -1. */
-static int hex_digit(char c)
-{
-	int l = c | 0x20; /* a letter in lower case */
-
-	return c >= '0' && c <= '9' ? c - '0' : l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
-}
-
 /* "<at>,<len>,<toc>,<html>[;<at>,<len>,<html>,<lambda>]" or "=<toc>" at
  * p, in hex but for the lambda: 0 with *end after it, or -1. */
 static int parse_splice(const char *p, struct quick_splice *s, const char **end)
@@ -447,7 +439,7 @@ int quick_lambda_read(const char *lambda, size_t size, struct strbuf *name, stru
 		return -1;
 	strbuf_add(name, lambda, (size_t)(colon - lambda));
 	for (p = colon + 1; p < end; p += 2) {
-		int hi = hex_digit(p[0]), lo = hex_digit(p[1]);
+		int hi = strbuf_hex_digit(p[0]), lo = strbuf_hex_digit(p[1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;

@@ -98,6 +98,11 @@ static const unsigned char hex_value[256] = {
 	['a'] = 11, 12, 13, 14, 15, 16,
 };
 
+int strbuf_hex_digit(char c)
+{
+	return hex_value[(unsigned char)c] - 1;
+}
+
 int strbuf_read_hex(const char *s, unsigned long long *v, const char **end)
 {
 	unsigned long long x = 0;

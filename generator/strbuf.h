@@ -68,6 +68,8 @@ void strbuf_add_hex(struct strbuf *sb, unsigned long long v, int pad);
  * strbuf_add_hex writes them; strtoull takes 30 times as long). 0 with *v
  * and *end after them, or -1 when s has none (*v 0). */
 int strbuf_read_hex(const char *s, unsigned long long *v, const char **end);
+/* The value of one hex digit (either case), or -1. */
+int strbuf_hex_digit(char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
