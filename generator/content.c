@@ -37,62 +37,6 @@ void content_free_doc(struct doc *d)
 	free(d);
 }
 
-/* Position of byte `off` of text, as line:col (columns count characters). */
-static struct pos pos_at(const char *file, const char *text, size_t off)
-{
-	struct pos p = { file, 1, 1 };
-	size_t i;
-
-	for (i = 0; i < off; i++) {
-		if (text[i] == '\n') {
-			p.line++;
-			p.col = 1;
-		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
-			p.col++;
-		}
-	}
-	return p;
-}
-
-/* Offset of the first invalid UTF-8 sequence, or len when all is valid. */
-static size_t utf8_invalid_at(const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = u[i];
-		size_t n, k;
-		unsigned int cp;
-
-		if (c < 0x80) {
-			if (c == 0)
-				return i;
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			n = 1; cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2; cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3; cp = c & 0x07;
-		} else {
-			return i;
-		}
-		for (k = 1; k <= n; k++) {
-			if (i + k >= len || (u[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = (cp << 6) | (u[i + k] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return i;
-		i += n + 1;
-	}
-	return len;
-}
-
 static struct doc *load_markdown(struct doc *d, struct strbuf *text, struct diag_list *dl)
 {
 	struct frontmatter fm;
@@ -541,7 +485,6 @@ static struct doc *load_one(const char *content_dir, const char *rel, const stru
 	struct strbuf text = STRBUF_INIT;
 	struct stat st;
 	unsigned long long key = 0;
-	size_t bad;
 
 	d->rel = xstrdup(rel);
 	d->path = fs_join(content_dir, rel);
@@ -559,14 +502,8 @@ static struct doc *load_one(const char *content_dir, const char *rel, const stru
 		diag_io_error(dl, NULL, "unable to read '%s': %s", d->path, strerror(errno));
 		goto fail;
 	}
-	bad = utf8_invalid_at(text.buf, text.len);
-	if (bad < text.len) {
-		struct pos p = pos_at(d->path, text.buf, bad);
-
-		diag_error(dl, &p, "invalid UTF-8 (byte 0x%02x); save the file as UTF-8",
-			   (unsigned char)text.buf[bad]);
+	if (diag_invalid_utf8(dl, d->path, text.buf, text.len, 0))
 		goto fail;
-	}
 	if (content_is_markdown(rel)) {
 		if (!load_markdown(d, &text, dl))
 			goto fail;

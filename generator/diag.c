@@ -257,3 +257,72 @@ const char *diag_suggest(const char *word, const char *const *candidates, size_t
 	}
 	return best;
 }
+
+struct pos diag_pos_at(const char *file, const char *text, size_t off, int line_offset)
+{
+	struct pos p = { file, 1 + line_offset, 1 };
+	size_t i;
+
+	for (i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			p.line++;
+			p.col = 1;
+		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+			p.col++;
+		}
+	}
+	return p;
+}
+
+/* Offset of the first invalid UTF-8 sequence, or len when all is valid. */
+static size_t utf8_invalid_at(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = u[i];
+		size_t n, k;
+		unsigned int cp;
+
+		if (c < 0x80) {
+			if (c == 0)
+				return i;
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			n = 1; cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2; cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3; cp = c & 0x07;
+		} else {
+			return i;
+		}
+		for (k = 1; k <= n; k++) {
+			if (i + k >= len || (u[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (u[i + k] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+int diag_invalid_utf8(struct diag_list *dl, const char *file, const char *text, size_t len,
+		      int line_offset)
+{
+	size_t bad = utf8_invalid_at(text, len);
+	struct pos p;
+
+	if (bad == len)
+		return 0;
+	p = diag_pos_at(file, text, bad, line_offset);
+	diag_error(dl, &p, "invalid UTF-8 (byte 0x%02x); save the file as UTF-8",
+		   (unsigned char)text[bad]);
+	return 1;
+}

@@ -56,6 +56,13 @@ void diag_list_sort(struct diag_list *dl);
 void diag_list_print(const struct diag_list *dl, FILE *out);
 /* Format one entry into a string the caller frees. */
 char *diag_format(const struct diag *d);
+/* Position of byte `off` of text, as line:col (columns count characters),
+ * the text starting on line 1 + line_offset of file. */
+struct pos diag_pos_at(const char *file, const char *text, size_t off, int line_offset);
+/* Whether text (line 1 of it being line 1 + line_offset of file) holds
+ * invalid UTF-8 or a NUL byte: if so, records an error at the first. */
+int diag_invalid_utf8(struct diag_list *dl, const char *file, const char *text, size_t len,
+		      int line_offset);
 
 /*
  * Keep diagnostics as text (a build cache note) and bring them back: one

@@ -263,9 +263,14 @@ static char *describe(enum record_kind kind, const char *id)
 	struct strbuf sb = STRBUF_INIT;
 
 	/* without printf: every record is described, to be checked */
+	if (!id) { /* (the message names its file) */
+		strbuf_adds(&sb, "this ");
+		strbuf_adds(&sb, kind_names[kind]);
+		return strbuf_detach(&sb, NULL);
+	}
 	strbuf_adds(&sb, kind_names[kind]);
 	strbuf_adds(&sb, " '");
-	strbuf_adds(&sb, id ? id : "?");
+	strbuf_adds(&sb, id);
 	strbuf_addch(&sb, '\'');
 	return strbuf_detach(&sb, NULL);
 }
@@ -278,6 +283,43 @@ static int check(const struct schema_field *fields, const struct value *v,
 
 	free(what);
 	return n;
+}
+
+/*
+ * check() of a Markdown file's fields: a file with none that needs some
+ * (its front matter forgotten, or its first '---' mistyped) gets one error
+ * that says so, not one for each field it lacks.
+ */
+static int check_front(const struct schema_field *fields, const struct doc *d,
+		       enum record_kind kind, const char *id, struct diag_list *dl)
+{
+	struct strbuf names = STRBUF_INIT;
+	const struct schema_field *f;
+	size_t n = 0, k = 0;
+
+	if (d->meta->kind != VALUE_MAP || d->meta->n)
+		return check(fields, d->meta, kind, id, dl);
+	for (f = fields; f->name; f++)
+		n += f->required != 0;
+	if (!n)
+		return 0;
+	for (f = fields; f->name; f++) {
+		if (!f->required)
+			continue;
+		if (k++)
+			strbuf_adds(&names, k == n ? " and " : ", ");
+		strbuf_adds(&names, f->name);
+	}
+	{
+		struct pos p = { d->path, 1, 1 };
+
+		diag_error(dl, &p,
+			   "no front matter: a %s's file starts with a line '---', then its fields "
+			   "(at least %s), then another '---'",
+			   kind_names[kind], names.buf);
+	}
+	strbuf_release(&names);
+	return 1;
 }
 
 /* A list field's items, or none. */
@@ -531,7 +573,7 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 	char *s;
 
 	if (!strcmp(section, "lifecycle")) {
-		check(stage_fields, d->meta, RECORD_STAGE, id, dl);
+		check_front(stage_fields, d, RECORD_STAGE, id, dl);
 		if (!id)
 			return;
 		r = add(m, RECORD_STAGE, id, d->meta, d);
@@ -542,7 +584,7 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 		}
 		set_url(r, "lifecycle", id, NULL);
 	} else if (!strcmp(section, "pathways")) {
-		check(pathway_fields, d->meta, RECORD_PATHWAY, id, dl);
+		check_front(pathway_fields, d, RECORD_PATHWAY, id, dl);
 		if (!id)
 			return;
 		r = add(m, RECORD_PATHWAY, id, d->meta, d);
@@ -573,7 +615,7 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 		const char *date = value_text(d->meta, "date");
 
 		s = stem(d->rel);
-		check(story_fields, d->meta, RECORD_STORY, s, dl);
+		check_front(story_fields, d, RECORD_STORY, s, dl);
 		if (date && valid_date(date) == 0)
 			diag_error(dl, &value_get(d->meta, "date")->pos,
 				   "'date' in story '%s' must look like 2026-01-31, not '%s'", s, date);
@@ -607,7 +649,7 @@ static void load_guide(struct model *m, struct doc *d, struct diag_list *dl)
 
 	if (!slash || strchr(slash + 1, '/')) {
 		/* not a guide file: a plain page */
-		schema_check(page_fields, d->meta, d->path, dl);
+		schema_check(page_fields, d->meta, d->rel, dl);
 		d->claimed = 0;
 		return;
 	}
@@ -629,7 +671,7 @@ static void load_guide(struct model *m, struct doc *d, struct diag_list *dl)
 		if (!strcmp(m->all[RECORD_GUIDE].items[i]->id, gid))
 			g = m->all[RECORD_GUIDE].items[i];
 	if (!strcmp(slash + 1, "_index.md")) {
-		check(guide_fields, d->meta, RECORD_GUIDE, gid, dl);
+		check_front(guide_fields, d, RECORD_GUIDE, gid, dl);
 		{
 			if (!g)
 				g = add(m, RECORD_GUIDE, gid, d->meta, d);
@@ -654,7 +696,7 @@ static void load_guide(struct model *m, struct doc *d, struct diag_list *dl)
 		free(cid);
 		cid = slug;
 	}
-	check(chapter_fields, d->meta, RECORD_CHAPTER, cid, dl);
+	check_front(chapter_fields, d, RECORD_CHAPTER, cid, dl);
 	{
 		struct strbuf full = STRBUF_INIT;
 
@@ -985,7 +1027,7 @@ static void claim_skill_text(struct model *m, struct doc *d, struct diag_list *d
 		diag_error(dl, &p, "'%s' is the long text of skill '%s', which no framework defines",
 			   d->rel, full.buf);
 	} else {
-		schema_check(page_fields, d->meta, d->path, dl);
+		schema_check(page_fields, d->meta, d->rel, dl);
 		sk->text = d;
 		free(d->url);
 		free(d->out);
@@ -1053,7 +1095,7 @@ int model_build(struct model *m, struct content *c, struct diag_list *dl)
 			continue;
 		}
 		if (!slash || (size_t)(slash - d->rel) >= sizeof section) {
-			schema_check(page_fields, d->meta, d->path, dl);
+			schema_check(page_fields, d->meta, d->rel, dl);
 			continue;
 		}
 		memcpy(section, d->rel, (size_t)(slash - d->rel));
@@ -1070,7 +1112,7 @@ int model_build(struct model *m, struct content *c, struct diag_list *dl)
 			load_markdown_record(m, d, section, dl);
 			d->claimed = 1;
 		} else {
-			schema_check(page_fields, d->meta, d->path, dl);
+			schema_check(page_fields, d->meta, d->rel, dl);
 		}
 	}
 	/* a guide with chapters but no _index.md */

@@ -378,21 +378,20 @@ static void parser_error(struct reader *r)
 		return;
 	}
 	if (p->error == YAML_READER_ERROR) {
-		/* reader errors give a byte offset, not a line: count it out */
-		size_t i, off = p->problem_offset < r->len ? p->problem_offset : r->len;
+		/* reader errors give a byte offset, not a line */
+		size_t off = p->problem_offset < r->len ? p->problem_offset : r->len;
 
-		pos.file = r->file;
-		pos.line = 1 + r->line_offset;
-		pos.col = 1;
-		for (i = 0; i < off; i++) {
-			if (r->text[i] == '\n') {
-				pos.line++;
-				pos.col = 1;
-			} else if (((unsigned char)r->text[i] & 0xc0) != 0x80) {
-				pos.col++;
-			}
-		}
-		diag_error(r->dl, &pos, "%s", p->problem ? p->problem : "invalid input");
+		pos = diag_pos_at(r->file, r->text, off, r->line_offset);
+		/* in the words the content files' own check uses */
+		if (p->problem && strstr(p->problem, "UTF-8") &&
+		    diag_invalid_utf8(r->dl, r->file, r->text, r->len, r->line_offset))
+			;
+		else if (p->problem && !strcmp(p->problem, "control characters are not allowed") &&
+			 off < r->len)
+			diag_error(r->dl, &pos, "a control character (byte 0x%02x) is not allowed here: "
+				   "delete it", (unsigned char)r->text[off]);
+		else
+			diag_error(r->dl, &pos, "%s", p->problem ? p->problem : "invalid input");
 		return;
 	}
 	if (explain(r, p))

@@ -210,18 +210,41 @@ START_TEST(empty_document_is_null)
 }
 END_TEST
 
-START_TEST(invalid_utf8_is_an_error)
+/* parsing text fails with one error, `want` */
+static void fails_with(const char *text, const char *want)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
-	struct value *v = parse("a: 1\nb: \xff\xfe\n", &dl);
+	struct value *v = parse(text, &dl);
 	char *msg;
 
 	ck_assert_ptr_null(v);
 	ck_assert_uint_eq(dl.errors, 1);
 	msg = diag_format(&dl.items[0]);
-	ck_assert_str_eq(msg, "t.yaml:2:4: error: invalid leading UTF-8 octet");
+	ck_assert_str_eq(msg, want);
 	free(msg);
 	diag_list_release(&dl);
+}
+
+START_TEST(invalid_utf8_is_an_error)
+{
+	fails_with("a: 1\nb: \xff\xfe\n",
+		   "t.yaml:2:4: error: invalid UTF-8 (byte 0xff); save the file as UTF-8");
+}
+END_TEST
+
+/* a sequence cut short: named by its first byte, where it starts (libyaml
+ * names the byte after it) */
+START_TEST(cut_utf8_names_its_first_byte)
+{
+	fails_with("a: 1\nb: \"caf\xc3\"\n",
+		   "t.yaml:2:8: error: invalid UTF-8 (byte 0xc3); save the file as UTF-8");
+}
+END_TEST
+
+START_TEST(control_character_is_named)
+{
+	fails_with("a: 1\nb: x\x07y\n",
+		   "t.yaml:2:5: error: a control character (byte 0x07) is not allowed here: delete it");
 }
 END_TEST
 
@@ -252,6 +275,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, alias_bomb_is_an_error);
 	tcase_add_test(tc, empty_document_is_null);
 	tcase_add_test(tc, invalid_utf8_is_an_error);
+	tcase_add_test(tc, cut_utf8_names_its_first_byte);
+	tcase_add_test(tc, control_character_is_named);
 	tcase_add_test(tc, second_document_is_an_error);
 	suite_add_tcase(s, tc);
 	return s;
