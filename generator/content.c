@@ -589,15 +589,8 @@ int content_load(struct content *c, const char *site_dir, int drafts, struct cac
 		fs_list(content_dir, content_exts, &files, NULL);
 		listed = &files;
 	}
-	if (listed->failed_errno == ELOOP) {
-		struct pos at = { listed->failed, 0, 0 };
-
-		diag_error(dl, &at,
-			   "this leads back to a directory that holds it (a link makes a loop), so the content below it never ends: remove the link, or point it elsewhere");
-	}
-	else if (listed->failed)
-		diag_io_error(dl, NULL, "unable to read directory '%s': %s", listed->failed,
-			      strerror(listed->failed_errno));
+	if (listed->failed)
+		diag_listing_failed(dl, listed->failed, listed->failed_errno);
 	for (i = 0; listed->stats && i < listed->n; i++)
 		if (content_is_picture(listed->paths[i]) &&
 		    listed->stats[i].st_size > CONTENT_PICTURE_MAX) {

@@ -1,6 +1,7 @@
 /* diag: the list of problems found while building. */
 #include "diag.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,4 +326,16 @@ int diag_invalid_utf8(struct diag_list *dl, const char *file, const char *text, 
 	diag_error(dl, &p, "invalid UTF-8 (byte 0x%02x); save the file as UTF-8",
 		   (unsigned char)text[bad]);
 	return 1;
+}
+
+void diag_listing_failed(struct diag_list *dl, const char *dir, int err)
+{
+	struct pos at = { dir, 0, 0 };
+
+	if (err == ELOOP)
+		diag_error(dl, &at,
+			   "this leads back to a directory that holds it (a link makes a loop), so "
+			   "the files below it never end: remove the link, or point it elsewhere");
+	else
+		diag_io_error(dl, NULL, "unable to read directory '%s': %s", dir, strerror(err));
 }

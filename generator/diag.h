@@ -56,6 +56,9 @@ void diag_list_sort(struct diag_list *dl);
 void diag_list_print(const struct diag_list *dl, FILE *out);
 /* Format one entry into a string the caller frees. */
 char *diag_format(const struct diag *d);
+/* A directory's listing (fs_list) failed at `dir`: a link that makes a
+ * loop is the author's error; anything else an I/O error. */
+void diag_listing_failed(struct diag_list *dl, const char *dir, int err);
 /* Position of byte `off` of text, as line:col (columns count characters),
  * the text starting on line 1 + line_offset of file. */
 struct pos diag_pos_at(const char *file, const char *text, size_t off, int line_offset);

@@ -605,14 +605,8 @@ struct hooks *hooks_new(const struct hooks_opts *opts, struct diag_list *dl)
 		static const char *const exts[] = { ".lua", NULL };
 
 		luadir = fs_join(h->site_dir, "lua");
-		if (fs_is_dir(luadir) && fs_list(luadir, exts, &list, NULL) < 0) {
-			char msg[512];
-
-			snprintf(msg, sizeof msg, "cannot list '%s': %s", list.failed,
-				 strerror(list.failed_errno));
-			diag_add(dl, DIAG_ERROR, "lua", 0, 0, msg);
-			dl->io_errors++;
-		}
+		if (fs_is_dir(luadir) && fs_list(luadir, exts, &list, NULL) < 0)
+			diag_listing_failed(dl, list.failed, list.failed_errno);
 		free(luadir);
 		for (i = 0; i < list.n; i++)
 			if (!strchr(list.paths[i], '/')) /* subdirectories hold modules */

@@ -142,8 +142,7 @@ static void add_templates(struct theme *t, const char *dir, const char *sub,
 	size_t i;
 
 	if (fs_is_dir(root) && fs_list(root, exts, &files, NULL) < 0)
-		diag_io_error(dl, NULL, "unable to read directory '%s': %s", files.failed,
-			      strerror(files.failed_errno));
+		diag_listing_failed(dl, files.failed, files.failed_errno);
 	for (i = 0; i < files.n; i++) {
 		char *path = fs_join(root, files.paths[i]);
 		struct strbuf text = STRBUF_INIT;
@@ -221,8 +220,7 @@ static void add_assets(struct theme *t, const char *dir, const char *base_path,
 	size_t i, j;
 
 	if (fs_is_dir(root) && fs_list(root, NULL, &files, NULL) < 0)
-		diag_io_error(dl, NULL, "unable to read directory '%s': %s", files.failed,
-			      strerror(files.failed_errno));
+		diag_listing_failed(dl, files.failed, files.failed_errno);
 	for (i = 0; i < files.n; i++) {
 		struct theme_asset *a = NULL;
 		struct strbuf text = STRBUF_INIT, out = STRBUF_INIT, url = STRBUF_INIT;
