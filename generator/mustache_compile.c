@@ -194,20 +194,18 @@ static int check_name(struct compiler *c, struct token *tk)
 		       c->src + tk->start);
 		return -1;
 	}
-	for (i = 0; i < tk->name_len; i++) {
-		if (name[i] == '\n') {
-			/* most likely a tag left open and closed much later */
-			cerror(c, tk->line, tk->col, "unclosed tag '%.*s'",
-			       excerpt_len(c->src + tk->start, tk->end - tk->start),
-			       c->src + tk->start);
-			return -1;
-		}
+	if (memchr(name, '\n', tk->name_len)) {
+		/* most likely a tag left open and closed lines later */
+		cerror(c, tk->line, tk->col, "unclosed tag '%.*s'",
+		       excerpt_len(c->src + tk->start, tk->end - tk->start), c->src + tk->start);
+		return -1;
+	}
+	for (i = 0; i < tk->name_len; i++)
 		if (is_space(name[i])) {
 			cerror(c, tk->line, tk->col, "bad name '%.*s' in tag",
-			       (int)tk->name_len, name);
+			       excerpt_len(name, tk->name_len), name);
 			return -1;
 		}
-	}
 	return 0;
 }
 

@@ -420,6 +420,16 @@ START_TEST(tag_left_open_until_a_later_tag_reported)
 }
 END_TEST
 
+/* the name running on past a space into the next lines: still a tag left
+ * open, not a bad name quoting those lines */
+START_TEST(tag_left_open_before_words_reported)
+{
+	ck_assert_str_eq(compile_error("{{\n<div class=\"charts\">\n{{items}}\n"),
+			 PAGE ":1:1: error: unclosed tag '{{'");
+	ck_assert_str_eq(compile_error("x {{a b}}"), PAGE ":1:3: error: bad name 'a b' in tag");
+}
+END_TEST
+
 START_TEST(unclosed_block_and_parent_named_as_such)
 {
 	ck_assert_str_eq(compile_error("{{<base}}{{$title}}x{{/base}}"),
@@ -818,6 +828,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, bad_set_delimiter_tag_reported);
 	tcase_add_test(tc, unclosed_tag_reported);
 	tcase_add_test(tc, tag_left_open_until_a_later_tag_reported);
+	tcase_add_test(tc, tag_left_open_before_words_reported);
 	tcase_add_test(tc, unclosed_block_and_parent_named_as_such);
 	tcase_add_test(tc, every_unclosed_section_is_reported);
 	tcase_add_test(tc, recursion_limit_is_a_diagnostic);
