@@ -15,7 +15,8 @@ folder). Then it builds into the output of the last good build, and:
   crash, a signal or an internal error;
 - a sanitizer reports nothing (with bin/waymark-asan, which make runs);
 - a failed build prints at least one 'path:line:col: error: ' (or
-  'path: error: ') line and leaves the output byte for byte as it was.
+  'path: error: ') line and leaves the output byte for byte as it was;
+- every line it prints is a diagnostic of one line or the count of them.
 
 After each case the change is undone; a case that built is built again
 undone, so that every case starts from the good site.
@@ -149,6 +150,7 @@ def tree(d):
 
 
 DIAG = re.compile(rb'^[^\n]+?(:\d+:\d+)?: error: ', re.M)
+LINE = re.compile(rb'^([^\n]+?: (error|warning): [^\n]*|\d+ errors?, \d+ warnings?)$')
 UNREADABLE = re.compile(rb"^waymark: error: (unable to read|no 'site.yaml' in) ", re.M)
 
 
@@ -197,6 +199,9 @@ def main():
             problem = 'a sanitizer report'
         elif status in (1, 3) and not DIAG.search(err):
             problem = 'a failure without an error line'
+        elif [x for x in err.splitlines() if not LINE.match(x)]:
+            problem = 'a line that is not a diagnostic: %r' % [
+                x for x in err.splitlines() if not LINE.match(x)][0][:200]
         elif status in (1, 3) and tree(out) != good:
             problem = 'a failed build changed the output'
         if problem:
