@@ -26,6 +26,55 @@ void diag_list_release(struct diag_list *dl)
 	diag_list_init(dl);
 }
 
+/* Longest message kept whole, in bytes; a longer one keeps its start and
+ * its end (where a 'did you mean' goes). */
+#define DIAG_MSG_MAX 480
+#define DIAG_MSG_HEAD 360
+#define DIAG_MSG_TAIL 100
+
+/* Back from `at` to the start of a UTF-8 character. */
+static size_t char_start(const char *s, size_t at)
+{
+	while (at > 0 && ((unsigned char)s[at] & 0xc0) == 0x80)
+		at--;
+	return at;
+}
+
+/*
+ * msg as one line of text, the form every diagnostic keeps: messages quote
+ * what the author wrote, which may hold newlines (a YAML value over lines),
+ * control characters (a terminal's escapes) or pages of text. Newlines,
+ * tabs and the other control characters become escapes (\n, \t, \x1b), and
+ * a message longer than DIAG_MSG_MAX keeps its start and its end.
+ */
+static char *one_line(const char *msg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const unsigned char *u;
+	size_t head, tail;
+
+	for (u = (const unsigned char *)msg; *u; u++) {
+		if (*u == '\n')
+			strbuf_adds(&sb, "\\n");
+		else if (*u == '\t')
+			strbuf_adds(&sb, "\\t");
+		else if (*u == '\r')
+			strbuf_adds(&sb, "\\r");
+		else if (*u < 0x20 || *u == 0x7f)
+			strbuf_addf(&sb, "\\x%02x", *u);
+		else
+			strbuf_addch(&sb, (char)*u);
+	}
+	if (sb.len > DIAG_MSG_MAX) {
+		head = char_start(sb.buf, DIAG_MSG_HEAD);
+		tail = char_start(sb.buf, sb.len - DIAG_MSG_TAIL);
+		memmove(sb.buf + head + 5, sb.buf + tail, sb.len - tail + 1);
+		memcpy(sb.buf + head, " ... ", 5);
+		sb.len = head + 5 + (sb.len - tail);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
 void diag_add(struct diag_list *dl, enum diag_level level, const char *file,
 	      int line, int col, const char *msg)
 {
@@ -37,7 +86,7 @@ void diag_add(struct diag_list *dl, enum diag_level level, const char *file,
 	d->file = file ? xstrdup(file) : NULL;
 	d->line = line;
 	d->col = col;
-	d->msg = xstrdup(msg);
+	d->msg = one_line(msg);
 	if (level == DIAG_ERROR)
 		dl->errors++;
 	else

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Bad input at random: the default site, broken one change at a time.
+"""Bad input at random: the default and regression sites, broken one change at a time.
 
 tests/bad/ holds one site for each kind of mistake we thought of. Here a
 seeded walk makes the ones nobody thought of: each case changes one input
-file of a copy of the default site (content, theme, Lua hooks, site.yaml)
+file (content and its pictures, theme, Lua hooks, site.yaml) of a copy of
+the default site, or of one of tests/regress/*/site (half the cases)
 by flipping bits, inserting YAML, Markdown and Mustache punctuation,
 cutting or repeating text or swapping lines; or changes the files
 themselves (deleted, renamed, turned into a directory or a symbolic link,
@@ -26,6 +27,7 @@ undone, so that every case starts from the good site.
 A failure prints the seed, the file and what the build printed, and keeps
 the broken file in the case's directory under $TMPDIR.
 """
+import glob
 import hashlib
 import os
 import random
@@ -55,12 +57,31 @@ TOKENS = [b':', b': ', b'---\n', b'\t', b'\0', b'{{', b'}}', b'{{{', b'{{#', b'{
 
 
 def inputs(site):
+    """Every file of the site: content (pictures too), theme, hooks."""
     found = [os.path.join(site, 'site.yaml')]
     for top in ('content', 'themes', 'lua'):
         for d, _, files in os.walk(os.path.join(site, top)):
-            found += [os.path.join(d, f) for f in files
-                      if f.endswith(('.md', '.yaml', '.mustache', '.lua', '.css'))]
+            found += [os.path.join(d, f) for f in files]
     return sorted(found)
+
+
+def sites(tmp):
+    """Copies of the default site and of each regression site, built:
+    [(site, out, files)]."""
+    made = []
+    sources = [TOP] + sorted(glob.glob(os.path.join(TOP, 'tests', 'regress', '*', 'site')))
+    for i, src in enumerate(sources):
+        site, out = os.path.join(tmp, 'site%d' % i), os.path.join(tmp, 'out%d' % i)
+        os.makedirs(site)
+        for x in ('content', 'themes', 'lua'):
+            if os.path.isdir(os.path.join(src, x)):
+                shutil.copytree(os.path.join(src, x), os.path.join(site, x), symlinks=True)
+        shutil.copy(os.path.join(src, 'site.yaml'), site)
+        r = build(site, out)
+        if r.returncode != 0:
+            sys.exit('fuzz: %s does not build:\n%s' % (src, r.stderr.decode()))
+        made.append((site, out, inputs(site)))
+    return made
 
 
 def mutate(rng, data):
@@ -161,19 +182,14 @@ def build(site, out):
 
 def main():
     tmp = tempfile.mkdtemp(prefix='waymark-fuzz.')
-    site, out = os.path.join(tmp, 'site'), os.path.join(tmp, 'out')
-    os.makedirs(site)
-    for x in ('content', 'themes', 'lua'):
-        shutil.copytree(os.path.join(TOP, x), os.path.join(site, x))
-    shutil.copy(os.path.join(TOP, 'site.yaml'), site)
-    files = inputs(site)
-    r = build(site, out)
-    if r.returncode != 0:
-        sys.exit('fuzz: the default site does not build:\n' + r.stderr.decode())
-    good = tree(out)
+    made = sites(tmp)
+    good = [tree(out) for _, out, _ in made]
     failed, statuses = 0, {}
     for seed in range(FIRST, FIRST + CASES):
         rng = random.Random(seed)
+        # half the cases on the default site, half on the others
+        which = 0 if rng.random() < 0.5 else rng.randrange(1, len(made))
+        site, out, files = made[which]
         path = rng.choice(files)
         with open(path, 'rb') as f:
             data = f.read()
@@ -202,7 +218,7 @@ def main():
         elif [x for x in err.splitlines() if not LINE.match(x)]:
             problem = 'a line that is not a diagnostic: %r' % [
                 x for x in err.splitlines() if not LINE.match(x)][0][:200]
-        elif status in (1, 3) and tree(out) != good:
+        elif status in (1, 3) and tree(out) != good[which]:
             problem = 'a failed build changed the output'
         if problem:
             failed += 1
@@ -222,7 +238,7 @@ def main():
             if r.returncode != 0:
                 sys.exit('fuzz: seed %d: the site put back does not build:\n%s' % (
                     seed, r.stderr.decode()))
-            good = tree(out)
+            good[which] = tree(out)
     print('fuzz: %d passed, %d failed (%d cases from seed %d: %d built, %d had errors, '
           '%d unreadable files)' % (CASES - failed, failed, CASES, FIRST, statuses.get(0, 0),
                                     statuses.get(1, 0), statuses.get(3, 0)))

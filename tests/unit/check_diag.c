@@ -16,14 +16,22 @@ static void assert_diag(const struct diag_list *dl, size_t i, const char *want)
 	free(s);
 }
 
-START_TEST(format_with_line_and_column)
+/* An error at file:line:col with message msg formats as `want`. */
+static void error_formats_as(const char *file, int line, int col, const char *msg,
+			     const char *want)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
-	struct pos p = { "content/a.md", 3, 7 };
+	struct pos p = { file, line, col };
 
-	diag_error(&dl, &p, "unknown field '%s'", "titel");
-	assert_diag(&dl, 0, "content/a.md:3:7: error: unknown field 'titel'");
+	diag_error(&dl, &p, "%s", msg);
+	assert_diag(&dl, 0, want);
 	diag_list_release(&dl);
+}
+
+START_TEST(format_with_line_and_column)
+{
+	error_formats_as("content/a.md", 3, 7, "unknown field 'titel'",
+			 "content/a.md:3:7: error: unknown field 'titel'");
 }
 END_TEST
 
@@ -34,6 +42,38 @@ START_TEST(format_with_line_only)
 
 	diag_warning(&dl, &p, "draft page '%s'", "a");
 	assert_diag(&dl, 0, "content/a.md:3: warning: draft page 'a'");
+	diag_list_release(&dl);
+}
+END_TEST
+
+/* a message quoting what the author wrote stays one line: newlines and
+ * control characters (a terminal's escapes) are shown escaped */
+START_TEST(message_is_one_line)
+{
+	error_formats_as("site.yaml", 2, 8, "unknown theme 'plain\n- \x1b[31mred\tx\r'",
+			 "site.yaml:2:8: error: unknown theme 'plain\\n- \\x1b[31mred\\tx\\r'");
+}
+END_TEST
+
+/* pages of it keep their start and their end, whole characters */
+START_TEST(long_message_keeps_start_and_end)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct pos p = { "a.yaml", 1, 1 };
+	char value[2001];
+	const char *m;
+
+	memset(value, 'w', sizeof value - 1);
+	value[sizeof value - 1] = '\0';
+	/* an é across the cut at byte 360 of the message ("unknown field '": 15) */
+	memcpy(value + 344, "\xc3\xa9", 2);
+	diag_error(&dl, &p, "unknown field '%s'; did you mean 'title'?", value);
+	m = dl.items[0].msg;
+	ck_assert_uint_le(strlen(m), 480);
+	ck_assert(!strncmp(m, "unknown field 'www", 18));
+	ck_assert_ptr_nonnull(strstr(m, "w ... w"));
+	ck_assert_ptr_null(strstr(m, "\xc3 ..."));
+	ck_assert_str_eq(m + strlen(m) - 25, "w'; did you mean 'title'?");
 	diag_list_release(&dl);
 }
 END_TEST
@@ -306,6 +346,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, format_with_line_and_column);
 	tcase_add_test(tc, format_with_line_only);
 	tcase_add_test(tc, format_without_line_or_column);
+	tcase_add_test(tc, message_is_one_line);
+	tcase_add_test(tc, long_message_keeps_start_and_end);
 	tcase_add_test(tc, format_without_file_names_the_program);
 	tcase_add_test(tc, add_copies_file_and_message);
 	tcase_add_test(tc, sort_by_file_then_line_then_column);
