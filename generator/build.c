@@ -1095,7 +1095,7 @@ static void write_files(struct build *b, struct diag_list *dl)
 		path = fs_join(content_dir, rel);
 		strbuf_reset(&bytes);
 		if (fs_read(path, &bytes) < 0)
-			diag_io_error(dl, NULL, "unable to read '%s': %s", path, strerror(errno));
+			diag_io_error(dl, NULL, "unable to read '%s': %s", path, fs_strerror(errno));
 		else
 			output_write(&b->out, rel, bytes.buf, bytes.len, dl);
 		free(path);

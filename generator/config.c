@@ -113,7 +113,7 @@ int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl)
 				      "no 'site.yaml' in '%s': is it a site directory? (choose one with -s SITE_DIR)",
 				      site_dir);
 		else
-			diag_io_error(dl, NULL, "unable to read '%s': %s", cfg->path, strerror(errno));
+			diag_io_error(dl, NULL, "unable to read '%s': %s", cfg->path, fs_strerror(errno));
 		strbuf_release(&text);
 		return -1;
 	}

@@ -449,7 +449,7 @@ int content_body(struct doc *d, struct diag_list *dl)
 	pthread_mutex_lock(&body_lock);
 	if (d->is_markdown && !d->body) {
 		if (fs_read(d->path, &text) < 0) {
-			diag_io_error(dl, NULL, "unable to read '%s': %s", d->path, strerror(errno));
+			diag_io_error(dl, NULL, "unable to read '%s': %s", d->path, fs_strerror(errno));
 			ret = -1;
 		} else if (frontmatter_split(text.buf, text.len, &fm) < 0 ||
 			   text.len - fm.body_off != d->body_len ||
@@ -499,7 +499,7 @@ static struct doc *load_one(const char *content_dir, const char *rel, const stru
 			return d;
 	}
 	if (fs_read(d->path, &text) < 0) {
-		diag_io_error(dl, NULL, "unable to read '%s': %s", d->path, strerror(errno));
+		diag_io_error(dl, NULL, "unable to read '%s': %s", d->path, fs_strerror(errno));
 		goto fail;
 	}
 	if (diag_invalid_utf8(dl, d->path, text.buf, text.len, 0))

@@ -17,15 +17,19 @@
 
 int fs_read(const char *path, struct strbuf *out)
 {
-	int fd = open(path, O_RDONLY);
+	/* (O_NONBLOCK: opening a named pipe waits for a writer otherwise) */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		/* a device such as /dev/zero would be read without end */
+		int e = fstat(fd, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+
 		close(fd);
-		errno = EISDIR;
+		errno = e;
 		return -1;
 	}
 	strbuf_grow(out, st.st_size > 0 ? (size_t)st.st_size : 4096);
@@ -47,6 +51,11 @@ int fs_read(const char *path, struct strbuf *out)
 	}
 	close(fd);
 	return 0;
+}
+
+const char *fs_strerror(int err)
+{
+	return err == EINVAL ? "not a regular file (a device, a pipe or a socket)" : strerror(err);
 }
 
 /* Make directory `p` below dirfd (AT_FDCWD: the current directory) and

@@ -23,8 +23,11 @@ struct fs_list {
 
 #define FS_LIST_INIT { NULL, 0, 0, NULL, NULL, 0 }
 
-/* Append the whole file to `out`. Returns 0, or -1 with errno set. */
+/* Append the whole file to `out`. Returns 0, or -1 with errno set: EISDIR
+ * for a directory, EINVAL for anything else that is not a regular file. */
 int fs_read(const char *path, struct strbuf *out);
+/* strerror(err), saying what fs_read's EINVAL means. */
+const char *fs_strerror(int err);
 /* Create every missing directory of `path` (like mkdir -p). 0 or -1/errno. */
 int fs_mkdirs(const char *path);
 /* Create the parent directories of `path`, then write it. 0 or -1/errno. */

@@ -529,7 +529,7 @@ static int load_file(struct hooks *h, const char *name, struct diag_list *dl)
 		f->ref[k] = LUA_NOREF;
 	path = fs_join(h->site_dir, f->path);
 	if (fs_read(path, &text) < 0) {
-		diag_io_error(dl, NULL, "unable to read '%s': %s", path, strerror(errno));
+		diag_io_error(dl, NULL, "unable to read '%s': %s", path, fs_strerror(errno));
 		free(path);
 		strbuf_release(&text);
 		return -1;

@@ -241,7 +241,7 @@ static void read_scratch(lua_State *L, const char *who, const char *rel)
 	free(path);
 	if (err) {
 		strbuf_reset(&h->scratch);
-		luaL_error(L, "%s: cannot read '%s': %s", who, rel, strerror(err));
+		luaL_error(L, "%s: cannot read '%s': %s", who, rel, fs_strerror(err));
 	}
 }
 

@@ -109,7 +109,7 @@ static char *read_extends(const char *dir, struct diag_list *dl, int *failed)
 	if (!fs_is_file(path))
 		goto done;
 	if (fs_read(path, &text) < 0) {
-		diag_io_error(dl, NULL, "unable to read '%s': %s", path, strerror(errno));
+		diag_io_error(dl, NULL, "unable to read '%s': %s", path, fs_strerror(errno));
 		*failed = 1;
 		goto done;
 	}
@@ -149,7 +149,7 @@ static void add_templates(struct theme *t, const char *dir, const char *sub,
 		char *name = xstrndup(files.paths[i], strlen(files.paths[i]) - 9);
 
 		if (fs_read(path, &text) < 0) {
-			diag_io_error(dl, NULL, "unable to read '%s': %s", path, strerror(errno));
+			diag_io_error(dl, NULL, "unable to read '%s': %s", path, fs_strerror(errno));
 		} else {
 			mustache_set_add(t->templates, name, path, text.buf, text.len, dl);
 			collect_ids(t, text.buf, text.len);
@@ -240,7 +240,7 @@ static void add_assets(struct theme *t, const char *dir, const char *base_path,
 		}
 		a->src = fs_join(root, rel);
 		if (fs_read(a->src, &text) < 0)
-			diag_io_error(dl, NULL, "unable to read '%s': %s", a->src, strerror(errno));
+			diag_io_error(dl, NULL, "unable to read '%s': %s", a->src, fs_strerror(errno));
 		if (dot && !strchr(dot, '/'))
 			strbuf_addf(&out, "assets/%.*s.%08x%s", (int)(dot - rel), rel,
 				    fnv1a(text.buf, text.len), dot);
@@ -385,7 +385,7 @@ int theme_write_assets(const struct theme *t, struct output *o, struct diag_list
 
 		if (fs_read(t->assets[i].src, &text) < 0) {
 			diag_io_error(dl, NULL, "unable to read '%s': %s", t->assets[i].src,
-				      strerror(errno));
+				      fs_strerror(errno));
 			ret = -1;
 		} else if (output_write(o, t->assets[i].out, text.buf, text.len, dl) < 0) {
 			ret = -1;

@@ -166,6 +166,27 @@ START_TEST(read_directory_fails_with_eisdir)
 }
 END_TEST
 
+/* a device or a named pipe is refused at once: /dev/zero would be read
+ * until memory ran out, and a pipe with no writer would wait forever */
+START_TEST(read_device_or_pipe_fails_with_einval)
+{
+	char *fifo = at("pipe.yaml");
+	struct strbuf sb = STRBUF_INIT;
+
+	errno = 0;
+	ck_assert_int_eq(fs_read("/dev/zero", &sb), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_str_eq(fs_strerror(errno), "not a regular file (a device, a pipe or a socket)");
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	errno = 0;
+	ck_assert_int_eq(fs_read(fifo, &sb), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_uint_eq(sb.len, 0);
+	strbuf_release(&sb);
+	free(fifo);
+}
+END_TEST
+
 START_TEST(mkdirs_creates_every_level)
 {
 	char *p = at("x/y/z"), *again = at("x/y");
@@ -456,6 +477,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, read_empty_file);
 	tcase_add_test(tc, read_missing_file_fails_with_errno);
 	tcase_add_test(tc, read_directory_fails_with_eisdir);
+	tcase_add_test(tc, read_device_or_pipe_fails_with_einval);
 	tcase_add_test(tc, mkdirs_creates_every_level);
 	tcase_add_test(tc, same_compares_content);
 	tcase_add_test(tc, list_is_recursive_and_sorted);
