@@ -752,6 +752,29 @@ char *content_relative(const char *from, const char *src, int *outside)
 	return norm;
 }
 
+/* The candidate path `rel` most likely meant: one a typo away, else the
+ * only one with the same file name in another folder (a file moved, or a
+ * link written from a folder it has since left). */
+static const char *path_suggest(const char *rel, const char *const *names, size_t n)
+{
+	const char *best = diag_suggest(rel, names, n), *base = strrchr(rel, '/');
+	size_t i;
+
+	if (best)
+		return best;
+	base = base ? base + 1 : rel;
+	for (i = 0; i < n; i++) {
+		const char *b = strrchr(names[i], '/');
+
+		if (strcmp(b ? b + 1 : names[i], base))
+			continue;
+		if (best)
+			return NULL; /* two of that name: no telling which */
+		best = names[i];
+	}
+	return best;
+}
+
 const char *content_file_suggest(const struct fs_list *listed, const char *rel)
 {
 	const char **names;
@@ -764,7 +787,7 @@ const char *content_file_suggest(const struct fs_list *listed, const char *rel)
 	for (i = 0; i < listed->n; i++)
 		if (content_is_file(listed->paths[i]))
 			names[n++] = listed->paths[i];
-	best = diag_suggest(rel, names, n);
+	best = path_suggest(rel, names, n);
 	free(names);
 	return best;
 }
@@ -778,7 +801,7 @@ const char *content_suggest(const struct content *c, const char *rel)
 	for (i = 0; i < c->n; i++)
 		if (c->docs[i]->is_markdown)
 			names[n++] = c->docs[i]->rel;
-	best = diag_suggest(rel, names, n);
+	best = path_suggest(rel, names, n);
 	free(names);
 	return best;
 }
