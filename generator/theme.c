@@ -39,11 +39,17 @@ static size_t theme_roots(const char *site_dir, char **roots)
 		char *slash;
 
 		exe[n] = '\0';
+		/* the directory above the program's: /usr/local for
+		 * /usr/local/bin/waymark (named without a '..', as messages
+		 * name the theme's files by it) */
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
 		slash = strrchr(exe, '/');
 		if (slash) {
-			*slash = '\0';
-			roots[k++] = fs_join(exe, "../themes");               /* a build tree */
-			roots[k++] = fs_join(exe, "../share/waymark/themes"); /* installed */
+			slash[slash == exe] = '\0';
+			roots[k++] = fs_join(exe, "themes");               /* a build tree */
+			roots[k++] = fs_join(exe, "share/waymark/themes"); /* installed */
 		}
 	}
 	roots[k++] = xstrdup(WAYMARK_DATADIR "/themes");
