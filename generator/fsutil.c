@@ -18,16 +18,19 @@
 int fs_read(const char *path, struct strbuf *out)
 {
 	/* (O_NONBLOCK: opening a named pipe waits for a writer otherwise) */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e;
 	struct stat st;
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		/* a device such as /dev/zero would be read without end */
-		int e = fstat(fd, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-
+	/* regular files only: a device such as /dev/zero would be read
+	 * without end */
+	if (fstat(fd, &st) < 0)
+		e = errno;
+	else
+		e = S_ISREG(st.st_mode) ? 0 : S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	if (e) {
 		close(fd);
 		errno = e;
 		return -1;
@@ -39,7 +42,7 @@ int fs_read(const char *path, struct strbuf *out)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			int e = errno;
+			e = errno;
 			close(fd);
 			errno = e;
 			return -1;
