@@ -217,9 +217,10 @@ static unsigned long long bodies_depend_on(const struct build *b)
 		}
 	}
 	/* the pictures and documents a body may show or link: which there are
-	 * (their bytes are copied, not read by bodies) */
+	 * (their bytes are copied, not read by bodies), as content_file_find
+	 * finds them: a link to nowhere is listed but is not one */
 	for (i = 0; i < b->listed.n; i++)
-		if (content_is_file(b->listed.paths[i]))
+		if (content_file_usable(&b->listed, i))
 			h = value_hash_fast(b->listed.paths[i], strlen(b->listed.paths[i]) + 1, h);
 	return h;
 }

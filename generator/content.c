@@ -721,6 +721,12 @@ static int cmp_path(const void *key, const void *elem)
 	return strcmp(key, *(char *const *)elem);
 }
 
+int content_file_usable(const struct fs_list *listed, size_t i)
+{
+	return content_is_file(listed->paths[i]) &&
+	       (!listed->stats || S_ISREG(listed->stats[i].st_mode));
+}
+
 const char *content_file_find(const struct fs_list *listed, const char *rel)
 {
 	char **p;
@@ -728,7 +734,7 @@ const char *content_file_find(const struct fs_list *listed, const char *rel)
 	if (!listed || !listed->n || !content_is_file(rel))
 		return NULL;
 	p = bsearch(rel, listed->paths, listed->n, sizeof *listed->paths, cmp_path);
-	return p && (!listed->stats || S_ISREG(listed->stats[p - listed->paths].st_mode)) ? *p : NULL;
+	return p && content_file_usable(listed, (size_t)(p - listed->paths)) ? *p : NULL;
 }
 
 char *content_relative(const char *from, const char *src, int *outside)
@@ -766,7 +772,7 @@ static const char *path_suggest(const char *rel, const char *const *names, size_
 	for (i = 0; i < n; i++) {
 		const char *b = strrchr(names[i], '/');
 
-		if (strcmp(b ? b + 1 : names[i], base))
+		if (strcmp(b ? b + 1 : names[i], base) || !strcmp(names[i], rel))
 			continue;
 		if (best)
 			return NULL; /* two of that name: no telling which */
@@ -785,7 +791,7 @@ const char *content_file_suggest(const struct fs_list *listed, const char *rel)
 		return NULL;
 	names = xmalloc((listed->n + 1) * sizeof *names);
 	for (i = 0; i < listed->n; i++)
-		if (content_is_file(listed->paths[i]))
+		if (content_file_usable(listed, i))
 			names[n++] = listed->paths[i];
 	best = path_suggest(rel, names, n);
 	free(names);

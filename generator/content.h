@@ -106,6 +106,9 @@ const char *content_suggest(const struct content *c, const char *rel);
 int content_is_file(const char *rel);
 /* 1 for the pictures among them. */
 int content_is_picture(const char *rel);
+/* Whether listed file i is such a file that a page may show or link: a
+ * regular one (a link to nowhere is listed, but is not one). */
+int content_file_usable(const struct fs_list *listed, size_t i);
 /* `rel` as `listed` has it, when it is such a file there; else NULL. */
 const char *content_file_find(const struct fs_list *listed, const char *rel);
 /* The published file in `listed` nearest to `rel` (for "did you mean"),

@@ -449,6 +449,17 @@ elif grep -q "older-33.md:[0-9]*:[0-9]*: error: missing picture 'at-work.png'" "
 else bad "a picture taken away: not the error a build from nothing gives: $(cat "$tmp/log")"; fi
 mv "$tmp/at-work.png" "$site/content/stories/at-work.png"
 "$w" build -s "$site" --quiet >"$tmp/log" 2>&1 && ok || bad "the picture put back: build failed: $(cat "$tmp/log")"
+# the picture made a link to itself: still listed, but no picture; the
+# rebuild fails as the one after taking it away did
+mv "$site/content/stories/at-work.png" "$tmp/at-work.png"
+ln -s at-work.png "$site/content/stories/at-work.png"
+if "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then
+	bad "a picture made a link to itself: the rebuild worked, keeping the story's old body"
+elif grep -q "older-33.md:[0-9]*:[0-9]*: error: missing picture 'at-work.png'" "$tmp/log"; then ok
+else bad "a picture made a link to itself: not the error a build from nothing gives: $(cat "$tmp/log")"; fi
+rm "$site/content/stories/at-work.png"
+mv "$tmp/at-work.png" "$site/content/stories/at-work.png"
+"$w" build -s "$site" --quiet >"$tmp/log" 2>&1 && ok || bad "the picture put back again: build failed: $(cat "$tmp/log")"
 
 # waymark check after a build, nothing changed since: what that build found
 # (its warnings), without rendering again; after an edit, it looks again
