@@ -124,9 +124,10 @@ regress: all
 bad: all
 	@sh tests/bad.sh
 
-# The default site broken at random, 300 seeded cases, with bin/waymark-asan:
-# no crash, no sanitizer report, every failure an error line and the output
-# untouched (tests/fuzz.py).
+# The default and regression sites broken at random, 300 seeded cases, with
+# bin/waymark-asan: no crash, no sanitizer report, every failure an error
+# line and the output untouched, every build that works the same as one from
+# nothing (tests/fuzz.py).
 fuzz: deps
 	@$(MAKE) --no-print-directory bin/waymark-asan
 	@WAYMARK=$(CURDIR)/bin/waymark-asan python3 tests/fuzz.py

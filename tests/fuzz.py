@@ -17,7 +17,9 @@ folder). Then it builds into the output of the last good build, and:
 - a sanitizer reports nothing (with bin/waymark-asan, which make runs);
 - a failed build prints at least one 'path:line:col: error: ' (or
   'path: error: ') line and leaves the output byte for byte as it was;
-- every line it prints is a diagnostic of one line or the count of them.
+- every line it prints is a diagnostic of one line or the count of them;
+- a build that works writes exactly what a build from nothing writes
+  (the weird edits tests/rebuilds-random.py does not make).
 
 After each case the change is undone; a case that built is built again
 undone, so that every case starts from the good site.
@@ -131,7 +133,7 @@ def restructure(rng, path, data):
         return 'made a directory', lambda: os.rmdir(path)
     if kind == 3:
         target = rng.choice(['/etc/passwd', path, '/nonexistent', '..', '/dev/zero',
-                             '/proc/self/status'])
+                             '/proc/version'])
         os.remove(path)
         os.symlink(target, path)
         return 'made a link to ' + target, lambda: os.remove(path)
@@ -156,14 +158,14 @@ def restructure(rng, path, data):
     return 'rewritten (%d bytes)' % len(new), None
 
 
-def tree(d):
-    """Every name, kind and byte below d."""
+def tree(d, strip=''):
+    """Every name, kind and byte below d (names without the prefix strip)."""
     h = hashlib.sha256()
     for dp, dirs, files in os.walk(d):
         dirs.sort()
         for name in sorted(files) + ['/' + x for x in dirs]:
             p = os.path.join(dp, name.lstrip('/'))
-            h.update(p.encode() + b'\0')
+            h.update(p[len(strip):].encode() + b'\0')
             if not name.startswith('/') and not os.path.islink(p):
                 with open(p, 'rb') as f:
                     h.update(f.read())
@@ -220,6 +222,15 @@ def main():
                 x for x in err.splitlines() if not LINE.match(x)][0][:200]
         elif status in (1, 3) and tree(out) != good[which]:
             problem = 'a failed build changed the output'
+        elif status == 0:
+            # what the rebuild wrote is what a build from nothing writes
+            fresh = os.path.join(tmp, 'fresh')
+            shutil.rmtree(fresh, ignore_errors=True)
+            for cache in glob.glob(os.path.join(tmp, '.waymark-*-fresh*')):
+                (shutil.rmtree if os.path.isdir(cache) else os.remove)(cache)
+            f = build(site, fresh)
+            if f.returncode != 0 or tree(fresh, fresh) != tree(out, out):
+                problem = 'the rebuild differs from a build from nothing'
         if problem:
             failed += 1
             keep = os.path.join(tmp, 'case-%d' % seed)
