@@ -381,13 +381,13 @@ static void parser_error(struct reader *r)
 		/* reader errors give a byte offset, not a line */
 		size_t off = p->problem_offset < r->len ? p->problem_offset : r->len;
 
-		pos = diag_pos_at(r->file, r->text, off, r->line_offset);
 		/* in the words the content files' own check uses */
 		if (p->problem && strstr(p->problem, "UTF-8") &&
 		    diag_invalid_utf8(r->dl, r->file, r->text, r->len, r->line_offset))
-			;
-		else if (p->problem && !strcmp(p->problem, "control characters are not allowed") &&
-			 off < r->len)
+			return;
+		pos = diag_pos_at(r->file, r->text, off, r->line_offset);
+		if (p->problem && !strcmp(p->problem, "control characters are not allowed") &&
+		    off < r->len)
 			diag_error(r->dl, &pos, "a control character (byte 0x%02x) is not allowed here: "
 				   "delete it", (unsigned char)r->text[off]);
 		else

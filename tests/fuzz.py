@@ -211,15 +211,15 @@ def main():
             status, err = 'timeout', b''
         statuses[status] = statuses.get(status, 0) + 1
         problem = None
+        stray = [x for x in err.splitlines() if not LINE.match(x)]
         if status not in (0, 1) and not (status == 3 and UNREADABLE.search(err)):
             problem = 'exit status %s' % status
         elif b'Sanitizer' in err or b'runtime error' in err:
             problem = 'a sanitizer report'
         elif status in (1, 3) and not DIAG.search(err):
             problem = 'a failure without an error line'
-        elif [x for x in err.splitlines() if not LINE.match(x)]:
-            problem = 'a line that is not a diagnostic: %r' % [
-                x for x in err.splitlines() if not LINE.match(x)][0][:200]
+        elif stray:
+            problem = 'a line that is not a diagnostic: %r' % stray[0][:200]
         elif status in (1, 3) and tree(out) != good[which]:
             problem = 'a failed build changed the output'
         elif status == 0:
