@@ -27,7 +27,7 @@
  * Bump DRAW_VERSION whenever the pictures change, so chart_hash changes
  * and cached PNGs are redrawn.
  */
-#define DRAW_VERSION 3 /* 3: palette PNGs */
+#define DRAW_VERSION 4 /* 3: palette PNGs; 4: of 48 colours */
 
 #define PAD 16.0     /* margin round the picture */
 #define LINE_H 15.0  /* line height of 12px text */
@@ -54,6 +54,16 @@
 #define AXIS  gdTrueColor(0x76, 0x76, 0x76)
 #define GRID  gdTrueColor(0xd9, 0xd9, 0xd9)
 #define BLUE  gdTrueColor(0x00, 0x72, 0xb2)
+
+/*
+ * The PNGs have 48 colours: the six above, drawn exactly, and the shades
+ * of their anti-aliased edges that cost least to lose. Measured on the
+ * eight sample charts of tests/bench/chart_bench.c against 256 colours:
+ * files 16% smaller at 1x and 15% at 2x (7.4 to 6.2 KB, 18.4 to 15.7 KB a
+ * chart), in the same time; the edges look the same enlarged three times.
+ */
+#define COLORS 48
+static const int exact_colors[] = { WHITE, INK, MUTED, AXIS, GRID, BLUE };
 
 enum align { LEFT, CENTER, RIGHT };
 
@@ -912,7 +922,8 @@ int chart_render(const struct chart *c, const struct chart_opts *o, int scale,
 		cv.gd->destroy(cv.im);
 		return -1;
 	}
-	rc = chart_png_encode(cv.im, png);
+	rc = chart_png_encode(cv.im, COLORS, exact_colors,
+			      sizeof exact_colors / sizeof *exact_colors, png);
 	cv.gd->destroy(cv.im);
 	if (rc < 0) {
 		diag_error(dl, &c->pos, "unable to draw chart '%s': libgd wrote no PNG", c->id);

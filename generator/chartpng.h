@@ -14,18 +14,22 @@
  *
  * The palette is the picture's own colours, the most frequent first (ties
  * by value, so the bytes depend only on the pixels). A picture with more
- * than 256 colours (a line chart or a step diagram can have 300 or so)
- * loses those that cost least to replace, pixels times squared red, green
- * and blue distance: edge pixels where anti-aliased marks cross, which
- * take the nearest colour kept, a few shades off. A picture with more
- * than 2,048 colours (a photograph, say) stays truecolor. Alpha is
- * ignored: charts are drawn opaque.
+ * colours than asked for (a line chart or a step diagram can have 300 or
+ * so) loses those that cost least to replace, pixels times squared red,
+ * green and blue distance: the shades of anti-aliased edges, which take
+ * the nearest colour kept. The colours named exact (the ones a chart
+ * draws with) are never replaced. A picture with more than 2,048 colours
+ * (a photograph, say) stays truecolor. Alpha is ignored: charts are drawn
+ * opaque.
  */
 
 /*
- * Append `im` (a truecolor image) as PNG to `png`. Returns 0, or -1 when
- * libgd writes nothing (png unchanged).
+ * Append `im` (a truecolor image) as PNG to `png`, in at most `colors`
+ * colours (256 at most), keeping each of the `nexact` colours of `exact`
+ * (0xRRGGBB) that it has as it is. Returns 0, or -1 when libgd writes
+ * nothing (png unchanged).
  */
-int chart_png_encode(gdImagePtr im, struct strbuf *png);
+int chart_png_encode(gdImagePtr im, int colors, const int *exact, size_t nexact,
+		     struct strbuf *png);
 
 #endif
