@@ -27,6 +27,7 @@
 #include "model.h"
 #include "output.h"
 #include "pages.h"
+#include "picture.h"
 #include "quick.h"
 #include "readability.h"
 #include "strbuf.h"
@@ -57,6 +58,7 @@ struct build {
 	struct output out;
 	struct diag_list *dl;
 	char *base_path;    /* "/" or "/sub/": the path part of base_url */
+	char *content_dir;  /* the site's content/ (pages read pictures' sizes there) */
 	struct value *site; /* the `site` map every page context shares */
 	struct cache *cache; /* what each output was made from last time */
 	const char *out_dir; /* the output directory (build_run's) */
@@ -181,8 +183,22 @@ static void judge_reading(struct build *b, const struct doc *d, const struct rea
 	strbuf_release(&msg);
 }
 
+/* A picture's width and height, for its <img> (markdown_opts). */
+static int size_of_picture(void *ctx, const char *rel, int *w, int *h)
+{
+	const struct linker *l = ctx;
+	struct strbuf path = STRBUF_INIT;
+	int ret;
+
+	strbuf_addf(&path, "%s/content/%s", l->b->opts->site_dir, rel);
+	ret = picture_size(path.buf, w, h);
+	strbuf_release(&path);
+	return ret;
+}
+
 /* What every body's HTML depends on besides its own text and fields: the
- * settings, every page's URL (links), the hooks, and, when a site hook
+ * settings, every page's URL (links), the pictures (their sizes), the
+ * hooks, and, when a site hook
  * can hand markdown hooks anything, what it left them in the Lua state
  * (hookrun_state_print), or else all it was given: site.yaml and all of
  * the content. */
@@ -216,12 +232,19 @@ static unsigned long long bodies_depend_on(const struct build *b)
 			h = value_hash_fast(&d->body_hash, sizeof d->body_hash, h);
 		}
 	}
-	/* the pictures and documents a body may show or link: which there are
-	 * (their bytes are copied, not read by bodies), as content_file_find
-	 * finds them: a link to nowhere is listed but is not one */
+	/* the pictures and documents a body may show or link: which there are,
+	 * as content_file_find finds them (a link to nowhere is listed but is
+	 * not one), and each picture's file as the stamp saw it (its size is
+	 * in the <img> that shows it; a document's bytes are only copied) */
 	for (i = 0; i < b->listed.n; i++)
-		if (content_file_usable(&b->listed, i))
+		if (content_file_usable(&b->listed, i)) {
 			h = value_hash_fast(b->listed.paths[i], strlen(b->listed.paths[i]) + 1, h);
+			if (content_is_picture(b->listed.paths[i])) {
+				unsigned long long st = quick_stat(&b->listed.stats[i]);
+
+				h = value_hash_fast(&st, sizeof st, h);
+			}
+		}
 	return h;
 }
 
@@ -344,7 +367,8 @@ static void render_body(struct linker *lk, struct doc *d, unsigned long long dep
 	struct markdown_opts mo = { .path = d->path, .rel = d->rel,
 				    .line_offset = d->body_line - 1,
 				    .unsafe = b->cfg.unsafe, .resolve = resolve,
-				    .resolve_ctx = lk, .base_path = b->base_path,
+				    .resolve_ctx = lk, .picture_size = size_of_picture,
+				    .base_path = b->base_path,
 				    .id_prefix = prefix, .heading_shift = shift,
 				    .reserved = (const char *const *)b->theme.ids,
 				    .nreserved = b->theme.nids };
@@ -2148,8 +2172,9 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 
 		b.inputs = value_hash_bytes(&lua, sizeof lua, b.inputs);
 	}
+	b.content_dir = fs_join(opts->site_dir, "content");
 	b.env = (struct pages_env){ b.base_path, b.site, b.theme.asset_urls, b.cfg.menu,
-				    &b.model, &b.pages, load_body, &b };
+				    &b.model, &b.pages, load_body, &b, b.content_dir };
 	pages_fingerprint(&b.model, &b.pages);
 	/* the search index, feeds and open data need only the prints, the
 	 * model and the plan: written while the rest gets ready and the
@@ -2237,6 +2262,7 @@ finish:
 	theme_release(&b.theme);
 	value_free(b.site);
 	free(b.base_path);
+	free(b.content_dir);
 	free(b.layouts);
 	free(b.layout_of);
 	fs_list_release(&b.listed);

@@ -727,14 +727,31 @@ int content_file_usable(const struct fs_list *listed, size_t i)
 	       (!listed->stats || S_ISREG(listed->stats[i].st_mode));
 }
 
-const char *content_file_find(const struct fs_list *listed, const char *rel)
+/* Where `rel` is in `listed`, when it is a file a page may show or link
+ * there; else -1. */
+static long file_at(const struct fs_list *listed, const char *rel)
 {
 	char **p;
 
 	if (!listed || !listed->n || !content_is_file(rel))
-		return NULL;
+		return -1;
 	p = bsearch(rel, listed->paths, listed->n, sizeof *listed->paths, cmp_path);
-	return p && content_file_usable(listed, (size_t)(p - listed->paths)) ? *p : NULL;
+	return p && content_file_usable(listed, (size_t)(p - listed->paths)) ? p - listed->paths
+										 : -1;
+}
+
+const char *content_file_find(const struct fs_list *listed, const char *rel)
+{
+	long i = file_at(listed, rel);
+
+	return i < 0 ? NULL : listed->paths[i];
+}
+
+const struct stat *content_file_stat(const struct fs_list *listed, const char *rel)
+{
+	long i = file_at(listed, rel);
+
+	return i < 0 ? NULL : &listed->stats[i];
 }
 
 char *content_relative(const char *from, const char *src, int *outside)

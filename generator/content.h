@@ -111,6 +111,8 @@ int content_is_picture(const char *rel);
 int content_file_usable(const struct fs_list *listed, size_t i);
 /* `rel` as `listed` has it, when it is such a file there; else NULL. */
 const char *content_file_find(const struct fs_list *listed, const char *rel);
+/* Its stat as listed, when it is such a file there; else NULL. */
+const struct stat *content_file_stat(const struct fs_list *listed, const char *rel);
 /* The published file in `listed` nearest to `rel` (for "did you mean"),
  * or NULL. */
 const char *content_file_suggest(const struct fs_list *listed, const char *rel);

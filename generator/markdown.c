@@ -459,8 +459,15 @@ static void add_unescaped(struct strbuf *out, const char *s, size_t n)
 	}
 }
 
+/* A picture's size in pixels, 0 by 0 when not known. */
+struct size {
+	int w, h;
+};
+
+/* Resolve a link or picture's address; a picture of the site's also gets
+ * its size in *size (left 0 by 0 otherwise). */
 static void resolve_link(cmark_node *link, const struct markdown_opts *o,
-			 struct diag_list *dl, int *failed)
+			 struct diag_list *dl, int *failed, struct size *size)
 {
 	const char *url = cmark_node_get_url(link);
 	const char *frag, *target, *suggest = NULL, *scheme;
@@ -534,6 +541,9 @@ static void resolve_link(cmark_node *link, const struct markdown_opts *o,
 		strbuf_adds(&u, frag);
 		cmark_node_set_url(link, u.buf);
 		strbuf_release(&u);
+		if (size && o->picture_size && !content_is_markdown(norm) &&
+		    o->picture_size(o->resolve_ctx, norm, &size->w, &size->h) < 0)
+			size->w = size->h = 0;
 	}
 done:
 	free(norm);
@@ -562,19 +572,90 @@ static void check_alt(cmark_node *image, const struct markdown_opts *o, struct d
 	strbuf_release(&alt);
 }
 
+static const char img_tag[] = "<img src=\"";
+
+static size_t count_img_tags(const char *s)
+{
+	size_t n = 0;
+
+	while (s && (s = strstr(s, img_tag))) {
+		n++;
+		s += sizeof img_tag - 1;
+	}
+	return n;
+}
+
+/*
+ * What writes '<img src="' into the HTML, in document order: each picture
+ * node (with its size from `sizes`, in the same order), and raw HTML or a
+ * hook's node that holds those words (no size). The words inside a
+ * picture's brackets are its alt, written escaped: not looked in.
+ */
+static struct size *img_tags(cmark_node *doc, const struct size *sizes, size_t nsizes,
+			     size_t *n)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	cmark_node *inside = NULL; /* the picture whose alt is being walked */
+	struct size *seq = NULL;
+	size_t alloc = 0, k, next = 0;
+
+	*n = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(node);
+		size_t raw = 0;
+
+		if (inside) {
+			if (node == inside && ev == CMARK_EVENT_EXIT)
+				inside = NULL;
+			continue;
+		}
+		if (t == CMARK_NODE_IMAGE) {
+			if (ev != CMARK_EVENT_ENTER)
+				continue;
+			XGROW(seq, alloc, *n + 1);
+			seq[*n].w = seq[*n].h = 0;
+			if (next < nsizes)
+				seq[*n] = sizes[next++];
+			(*n)++;
+			if (cmark_node_first_child(node))
+				inside = node;
+			continue;
+		}
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE))
+			raw = count_img_tags(cmark_node_get_literal(node));
+		else if (t == CMARK_NODE_CUSTOM_BLOCK || t == CMARK_NODE_CUSTOM_INLINE)
+			raw = count_img_tags(ev == CMARK_EVENT_ENTER ? cmark_node_get_on_enter(node)
+								     : cmark_node_get_on_exit(node));
+		for (k = 0; k < raw; k++) {
+			XGROW(seq, alloc, *n + 1);
+			seq[*n].w = seq[*n].h = 0;
+			(*n)++;
+		}
+	}
+	cmark_iter_free(it);
+	return seq;
+}
+
 /* Append cmark-gfm's HTML, its pictures with loading="lazy": a worker on
  * a phone pays only for the pictures scrolled to (a guide's chapter may
  * have several). cmark-gfm writes every picture as '<img src="'; raw HTML
- * that does too (markdown.unsafe) gets the same. */
-static void add_lazy_pictures(struct strbuf *html, const char *rendered)
+ * that does too (markdown.unsafe) gets the same. The i-th of them is
+ * seq[i] (n of them): its width and height when known. */
+static void add_pictures(struct strbuf *html, const char *rendered, const struct size *seq,
+			 size_t n)
 {
-	static const char img[] = "<img src=\"";
 	const char *p = rendered, *at;
+	size_t i;
 
-	while ((at = strstr(p, img))) {
+	for (i = 0; (at = strstr(p, img_tag)); i++) {
 		strbuf_add(html, p, (size_t)(at - p));
-		strbuf_adds(html, "<img loading=\"lazy\" src=\"");
-		p = at + sizeof img - 1;
+		strbuf_adds(html, "<img loading=\"lazy\" ");
+		if (i < n && seq[i].w > 0)
+			strbuf_addf(html, "width=\"%d\" height=\"%d\" ", seq[i].w, seq[i].h);
+		strbuf_adds(html, "src=\"");
+		p = at + sizeof img_tag - 1;
 	}
 	strbuf_adds(html, p);
 }
@@ -627,7 +708,8 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 	cmark_iter *it;
 	cmark_event_type ev;
 	cmark_node **pending = NULL;
-	size_t npending = 0, apending = 0, i;
+	size_t npending = 0, apending = 0, i, nsizes = 0, asizes = 0, ntags;
+	struct size *sizes = NULL, *tags;
 	struct idset ids = { NULL, 0, 0, o->reserved, o->nreserved };
 	struct arena arena = { NULL, NULL }, *outer = current;
 	int failed = 0;
@@ -660,11 +742,14 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 			continue;
 		node = cmark_iter_get_node(it);
 		t = cmark_node_get_type(node);
-		if (t == CMARK_NODE_IMAGE) /* (as written, before resolve_link) */
+		if (t == CMARK_NODE_IMAGE) { /* (as written, before resolve_link) */
 			check_alt(node, o, dl);
-		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE)
-			resolve_link(node, o, dl, &failed);
-		else if (t == CMARK_NODE_ITEM && cmark_node_get_syntax_extension(node) &&
+			XGROW(sizes, asizes, nsizes + 1);
+			sizes[nsizes].w = sizes[nsizes].h = 0;
+			resolve_link(node, o, dl, &failed, &sizes[nsizes++]);
+		} else if (t == CMARK_NODE_LINK) {
+			resolve_link(node, o, dl, &failed, NULL);
+		} else if (t == CMARK_NODE_ITEM && cmark_node_get_syntax_extension(node) &&
 			 !strcmp(cmark_node_get_type_string(node), "tasklist")) {
 			XGROW(pending, apending, npending + 1);
 			pending[npending++] = node;
@@ -698,8 +783,12 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 
 	if (o->plain)
 		plain_blocks(doc, o->plain);
-	add_lazy_pictures(html, cmark_render_html(doc, o->unsafe ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT,
-						  cmark_parser_get_syntax_extensions(parser)));
+	tags = img_tags(doc, sizes, nsizes, &ntags);
+	add_pictures(html, cmark_render_html(doc, o->unsafe ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT,
+					     cmark_parser_get_syntax_extensions(parser)),
+		     tags, ntags);
+	free(tags);
+	free(sizes);
 
 	for (i = 0; i < ids.n; i++)
 		free(ids.ids[i]);

@@ -28,6 +28,11 @@ struct markdown_opts {
 	int unsafe;           /* let raw HTML through (site.yaml markdown.unsafe) */
 	markdown_resolve_fn resolve;
 	void *resolve_ctx;
+	/* if not NULL, called with resolve_ctx for each picture of the site's
+	 * that resolve found (its path relative to content/): 0 with its width
+	 * and height in pixels, which its <img> then states (the page keeps
+	 * its place while the picture loads), or -1 when they are not known */
+	int (*picture_size)(void *ctx, const char *rel, int *width, int *height);
 	const char *id_prefix; /* put before every heading id ("c2-"), or NULL:
 				* for pages that join several documents */
 	int heading_shift;     /* add to every heading level (at most h6) */

@@ -523,9 +523,11 @@ static int valid_date(const char *s)
  * below content/ (as a Markdown picture would, from the story's own
  * directory), must name a picture there; an address with a scheme or
  * from '/' is the author's to keep. */
-static void check_picture(const struct model *m, const struct doc *d, const struct value *image,
-			  const char *story, struct diag_list *dl)
+static const struct stat *check_picture(const struct model *m, const struct doc *d,
+					const struct value *image, const char *story,
+					struct diag_list *dl)
 {
+	const struct stat *found = NULL;
 	const struct value *src = value_get(image, "src"), *alt = value_get(image, "alt");
 	int outside;
 	char *rel;
@@ -536,18 +538,18 @@ static void check_picture(const struct model *m, const struct doc *d, const stru
 			   "the picture of story '%s' has a blank 'alt': say what it shows, for readers who cannot see it",
 			   story);
 	if (!src || src->kind != VALUE_STRING)
-		return; /* (the schema says) */
+		return NULL; /* (the schema says) */
 	rel = content_relative(d->rel, src->str, &outside);
 	if (outside)
 		diag_error(dl, &src->pos, "the picture of story '%s', '%s', is outside content/",
 			   story, src->str);
 	if (!rel)
-		return;
+		return NULL;
 	if (!content_is_picture(rel)) {
 		diag_error(dl, &src->pos,
 			   "the picture of story '%s', '%s', is not one waymark publishes: use a .png, .jpg, .jpeg, .gif, .webp or .avif file",
 			   story, src->str);
-	} else if (!content_file_find(m->listed, rel)) {
+	} else if (!(found = content_file_stat(m->listed, rel))) {
 		near = content_file_suggest(m->listed, rel);
 		if (near && content_is_picture(near)) {
 			char *there = slug_relative_path(d->rel, near);
@@ -563,12 +565,14 @@ static void check_picture(const struct model *m, const struct doc *d, const stru
 		}
 	}
 	free(rel);
+	return found;
 }
 
 static void load_markdown_record(struct model *m, struct doc *d, const char *section,
 				 struct diag_list *dl)
 {
 	const char *id = value_text(d->meta, "id");
+	const struct stat *picture;
 	struct record *r;
 	char *s;
 
@@ -631,8 +635,9 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 				   s, slug);
 			free(slug);
 		}
-		check_picture(m, d, value_get(d->meta, "image"), s, dl);
+		picture = check_picture(m, d, value_get(d->meta, "image"), s, dl);
 		r = add(m, RECORD_STORY, s, d->meta, d);
+		r->picture = picture;
 		set_url(r, "stories", s, NULL);
 		free(s);
 	}

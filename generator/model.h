@@ -63,6 +63,9 @@ struct record {
 	size_t nuses, auses;
 	int order;                /* stage order; chapter number */
 	size_t place;             /* where it is in model.all[kind]: display order */
+	/* a story's picture below content/, as listed (its size is on the
+	 * story's page): NULL when it has none there */
+	const struct stat *picture;
 	unsigned long long print; /* everything a page can read of it (pages_fingerprint) */
 	unsigned long long id_print; /* its kind and id (pages_fingerprint) */
 	/* a story's summary, as every list shows it: made by the first page

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "exports.h"
+#include "picture.h"
+#include "quick.h"
 #include "strbuf.h"
 #include "threads.h"
 #include "xalloc.h"
@@ -1221,10 +1223,18 @@ static void story_data(const struct pages_env *e, const struct record *s, struct
 
 		if (rel) { /* a picture below content/: where the build puts it */
 			struct strbuf url = STRBUF_INIT;
+			int w, h;
 
 			strbuf_adds(&url, e->base_path);
 			strbuf_add_url(&url, rel);
 			value_map_set_str(copy, "src", url.buf);
+			/* its size, for the <img> (record_print has its file) */
+			strbuf_reset(&url);
+			strbuf_addf(&url, "%s/%s", e->content_dir, rel);
+			if (s->picture && e->content_dir && picture_size(url.buf, &w, &h) == 0) {
+				value_map_set_num(copy, "width", w);
+				value_map_set_num(copy, "height", h);
+			}
 			strbuf_release(&url);
 			free(rel);
 		}
@@ -1875,6 +1885,8 @@ static unsigned long long record_print(const struct record *r)
 	h = hash_ids(&r->children, h);
 	for (i = 0; i < RECORD_KINDS; i++)
 		h = hash_ids(&r->refs[i], h);
+	if (r->picture) /* its size is on the page */
+		h = hash_num(quick_stat(r->picture), h);
 	h = hash_num(r->nuses, h);
 	for (i = 0; i < r->nuses; i++) {
 		const struct value *step = r->uses[i].step;

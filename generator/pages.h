@@ -73,6 +73,7 @@ struct pages_env {
 	 * context needs it; called from several threads */
 	void (*load_body)(void *ctx, struct doc *d);
 	void *load_ctx;
+	const char *content_dir;      /* the site's content/: pictures' sizes */
 };
 
 /* Plan every page of the site. Two pages with one URL is an error.

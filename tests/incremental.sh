@@ -428,17 +428,38 @@ rm "$site/content/stories/older-32.md"
 [ "$(stat -c '%i %Y.%y' "$pages")" != "$before" ] && [ ! -e "$recent" ] && ok ||
 	bad "a page removed: the pages file was not written anew"
 
-# a picture beside a story, shown in its body: replacing the picture
-# rewrites that file alone (pages show its address, not its bytes)
+# a picture beside a story, shown in its body with its size (6 x 6):
+# replaced by one of another size (8 x 4), the file and the page that
+# shows it are rewritten; by another of the same size, the file alone
 pics="$top/tests/regress/content-files/site/content"
 cp "$pics/stories/ana-at-work.png" "$site/content/stories/at-work.png"
 printf '\n![At work on the first day](at-work.png)\n' >>"$site/content/stories/older-33.md"
 "$w" build -s "$site" --quiet >"$tmp/log" 2>&1 || bad "a picture added: build failed: $(cat "$tmp/log")"
-grep -q '<img loading="lazy" src="/stories/at-work.png" alt="At work on the first day"' "$out/stories/older-33/index.html" &&
+grep -q '<img loading="lazy" width="6" height="6" src="/stories/at-work.png" alt="At work on the first day"' "$out/stories/older-33/index.html" &&
 	cmp -s "$pics/stories/ana-at-work.png" "$out/stories/at-work.png" && ok ||
-	bad "a picture added: not shown from /stories/at-work.png, or not copied there"
+	bad "a picture added: not shown from /stories/at-work.png with its size, or not copied there"
 cp "$pics/stages.png" "$site/content/stories/at-work.png"
-check "a picture replaced" '^./stories/at-work.png$'
+check "a picture replaced by another size" '^./stories/at-work.png$' '^./stories/older-33/index.html$'
+grep -q 'width="8" height="4" src="/stories/at-work.png"' "$out/stories/older-33/index.html" && ok ||
+	bad "a picture replaced by another size: the page does not say 8 by 4"
+# (the same pixels and a trailer after the end, which readers ignore)
+{ cat "$pics/stages.png"; printf 'and other bytes'; } >"$site/content/stories/at-work.png"
+check "a picture replaced by one of the same size" '^./stories/at-work.png$'
+[ "$(cat "$tmp/rewritten")" = "./stories/at-work.png" ] && ok ||
+	bad "a picture replaced by one of the same size: rewrote $(tr '\n' ' ' <"$tmp/rewritten")"
+# a story's own picture (its front matter's image): its size is on the
+# story's page, which a picture of another size rewrites
+cp "$pics/stories/ana-at-work.png" "$site/content/stories/portrait.png"
+sed -i 's/^person: Rosa$/person: Rosa\nimage: {src: portrait.png, alt: "Rosa beside her truck"}/' \
+	"$site/content/stories/rosa-warehouse-to-cdl.md"
+check "a story's picture added" '^./stories/rosa-warehouse-to-cdl/index.html$'
+grep -q '<img src="/stories/portrait.png" alt="Rosa beside her truck" width="6" height="6"' \
+	"$out/stories/rosa-warehouse-to-cdl/index.html" && ok ||
+	bad "a story's picture added: its page does not show it 6 by 6"
+cp "$pics/stages.png" "$site/content/stories/portrait.png"
+check "a story's picture replaced by another size" '^./stories/rosa-warehouse-to-cdl/index.html$' '^./stories/portrait.png$'
+grep -q 'alt="Rosa beside her truck" width="8" height="4"' "$out/stories/rosa-warehouse-to-cdl/index.html" && ok ||
+	bad "a story's picture replaced by another size: its page does not say 8 by 4"
 # the picture taken away, the story left as it was: the rebuild fails as a
 # build from nothing would (bodies depend on which pictures there are), and
 # works again once the picture is back

@@ -48,8 +48,9 @@ struct render {
 	int ret;
 };
 
-static void render_opts(struct render *r, const char *md, int unsafe, int offset,
-			int suggest)
+static void render_with(struct render *r, const char *md, int unsafe, int offset, int suggest,
+			markdown_resolve_fn resolver,
+			int (*picture_size)(void *, const char *, int *, int *))
 {
 	memset(r, 0, sizeof *r);
 	r->lookup.suggest = suggest;
@@ -57,11 +58,18 @@ static void render_opts(struct render *r, const char *md, int unsafe, int offset
 	r->opts.rel = "pages/x.md";
 	r->opts.line_offset = offset;
 	r->opts.unsafe = unsafe;
-	r->opts.resolve = resolve;
+	r->opts.resolve = resolver;
 	r->opts.resolve_ctx = &r->lookup;
+	r->opts.picture_size = picture_size;
 	strbuf_init(&r->html, 0);
 	diag_list_init(&r->dl);
 	r->ret = markdown_render(md, strlen(md), &r->opts, &r->html, &r->toc, &r->dl);
+}
+
+static void render_opts(struct render *r, const char *md, int unsafe, int offset,
+			int suggest)
+{
+	render_with(r, md, unsafe, offset, suggest, resolve, NULL);
 }
 
 static void render(struct render *r, const char *md)
@@ -509,6 +517,71 @@ START_TEST(missing_link_suggests_relative_path)
 }
 END_TEST
 
+/* ---- pictures' sizes -------------------------------------------------- */
+
+/* Every .png below content/ is at /p/<path>; a picture's size is 10 by 20
+ * times the length of its name, and "pages/unknown.png" has none. */
+static const char *resolve_pictures(void *ctx, const char *rel, const char **suggest)
+{
+	static char url[256];
+
+	(void)ctx;
+	(void)suggest;
+	snprintf(url, sizeof url, "/p/%s", rel);
+	return strstr(rel, ".png") ? url : NULL;
+}
+
+static int picture_size(void *ctx, const char *rel, int *w, int *h)
+{
+	(void)ctx;
+	if (!strcmp(rel, "pages/unknown.png"))
+		return -1;
+	*w = 10 * (int)strlen(rel);
+	*h = 20 * (int)strlen(rel);
+	return 0;
+}
+
+static void render_pictures(struct render *r, const char *md, int unsafe)
+{
+	render_with(r, md, unsafe, 0, 0, resolve_pictures, picture_size);
+	ck_assert_int_eq(r->ret, 0);
+}
+
+START_TEST(pictures_of_the_site_state_their_size)
+{
+	struct render r;
+
+	render_pictures(&r, "![A](a.png) ![B](https://example.org/b.png) ![C](unknown.png)\n", 0);
+	/* pages/a.png: 11 letters */
+	ck_assert_html_has(&r, "<img loading=\"lazy\" width=\"110\" height=\"220\" src=\"/p/pages/a.png\" alt=\"A\"");
+	ck_assert_html_has(&r, "<img loading=\"lazy\" src=\"https://example.org/b.png\" alt=\"B\"");
+	ck_assert_html_has(&r, "<img loading=\"lazy\" src=\"/p/pages/unknown.png\" alt=\"C\"");
+	render_release(&r);
+}
+END_TEST
+
+/* Raw HTML that writes '<img src="' (markdown.unsafe) before, between and
+ * inside pictures leaves each size on its own picture. */
+START_TEST(raw_html_pictures_leave_the_sizes_in_place)
+{
+	struct render r;
+
+	render_pictures(&r,
+			"<img src=\"raw.png\">\n\n"
+			"![A <img src=\"alt.png\"> a](a.png)\n\n"
+			"<p><img src=\"r2.png\"><img src=\"r3.png\"></p>\n\n"
+			"Text <img src=\"r4.png\"> and ![B](bb.png) ![](ccc.png)\n",
+			1);
+	ck_assert_html_has(&r, "<img loading=\"lazy\" src=\"raw.png\">");
+	ck_assert_html_has(&r, "width=\"110\" height=\"220\" src=\"/p/pages/a.png\"");
+	ck_assert_html_has(&r, "<img loading=\"lazy\" src=\"r2.png\"><img loading=\"lazy\" src=\"r3.png\">");
+	ck_assert_html_has(&r, "Text <img loading=\"lazy\" src=\"r4.png\">");
+	ck_assert_html_has(&r, "width=\"120\" height=\"240\" src=\"/p/pages/bb.png\"");
+	ck_assert_html_has(&r, "width=\"130\" height=\"260\" src=\"/p/pages/ccc.png\"");
+	render_release(&r);
+}
+END_TEST
+
 START_TEST(links_with_scheme_absolute_or_fragment_untouched)
 {
 	struct render r;
@@ -674,6 +747,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, missing_link_line_includes_line_offset);
 	tcase_add_test(tc, missing_link_suggests_relative_path);
 	tcase_add_test(tc, links_with_scheme_absolute_or_fragment_untouched);
+	tcase_add_test(tc, pictures_of_the_site_state_their_size);
+	tcase_add_test(tc, raw_html_pictures_leave_the_sizes_in_place);
 	tcase_add_test(tc, link_climbing_above_content_is_error);
 	tcase_add_test(tc, every_bad_link_is_reported);
 	tcase_add_test(tc, links_untouched_without_resolver);

@@ -1,0 +1,195 @@
+/* picture: the size of a picture, read from its first bytes. */
+#include "picture.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A file (fd) or bytes in memory (mem, len), read at offsets. */
+struct src {
+	int fd;
+	const unsigned char *mem;
+	long len;
+};
+
+/* n bytes at `off` into buf; 0, or -1 when there are fewer. */
+static int get(const struct src *s, long off, unsigned char *buf, size_t n)
+{
+	if (off < 0)
+		return -1;
+	if (!s->mem)
+		return pread(s->fd, buf, n, off) == (ssize_t)n ? 0 : -1;
+	if (off > s->len || (long)n > s->len - off)
+		return -1;
+	memcpy(buf, s->mem + off, n);
+	return 0;
+}
+
+static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+static unsigned le16(const unsigned char *p) { return (unsigned)p[1] << 8 | p[0]; }
+static unsigned long be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+static unsigned long le24(const unsigned char *p)
+{
+	return (unsigned long)p[2] << 16 | (unsigned long)p[1] << 8 | p[0];
+}
+
+/* The orientation in an Exif block (the APP1 segment's data after
+ * "Exif\0\0": a TIFF header, then IFD0), or 1. */
+static int exif_orientation(const struct src *s, long tiff, long end)
+{
+	unsigned char h[8], e[12];
+	unsigned (*u16)(const unsigned char *);
+	unsigned long ifd;
+	unsigned n, i;
+
+	if (get(s, tiff, h, 8) < 0)
+		return 1;
+	if (!memcmp(h, "II*\0", 4)) {
+		u16 = le16;
+		ifd = (unsigned long)h[7] << 24 | le24(h + 4);
+	} else if (!memcmp(h, "MM\0*", 4)) {
+		u16 = be16;
+		ifd = be32(h + 4);
+	} else {
+		return 1;
+	}
+	if (ifd > (unsigned long)(end - tiff) || get(s, tiff + (long)ifd, h, 2) < 0)
+		return 1;
+	n = u16(h);
+	for (i = 0; i < n && tiff + (long)ifd + 2 + 12 * (long)(i + 1) <= end; i++) {
+		if (get(s, tiff + (long)ifd + 2 + 12 * (long)i, e, 12) < 0)
+			return 1;
+		if (u16(e) == 0x0112 && u16(e + 2) == 3) /* Orientation, a SHORT */
+			return (int)u16(e + 8);
+	}
+	return 1;
+}
+
+/* A JPEG's frame size, segment by segment up to the first frame header
+ * (SOF0 to SOF15 but DHT, JPG and DAC), noting an Exif orientation on
+ * the way. */
+static int jpeg(const struct src *s, int *w, int *h)
+{
+	unsigned char b[9];
+	long off = 2;
+	int orientation = 1, segments;
+
+	for (segments = 0; segments < 4096; segments++) {
+		unsigned m, len;
+
+		if (get(s, off, b, 2) < 0 || b[0] != 0xff)
+			return -1;
+		m = b[1];
+		if (m == 0xff) { /* fill */
+			off++;
+			continue;
+		}
+		if (m == 0x01 || (m >= 0xd0 && m <= 0xd8)) { /* no length */
+			off += 2;
+			continue;
+		}
+		if (m == 0xd9 || m == 0xda) /* the end, or a scan: no frame first */
+			return -1;
+		if (get(s, off + 2, b, 2) < 0 || (len = be16(b)) < 2)
+			return -1;
+		if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
+			if (len < 7 || get(s, off + 4, b, 5) < 0)
+				return -1;
+			*h = (int)be16(b + 1);
+			*w = (int)be16(b + 3);
+			if (orientation >= 5 && orientation <= 8) {
+				int t = *w;
+
+				*w = *h;
+				*h = t;
+			}
+			return 0;
+		}
+		if (m == 0xe1 && len >= 16 && get(s, off + 4, b, 6) == 0 && !memcmp(b, "Exif\0\0", 6))
+			orientation = exif_orientation(s, off + 10, off + 2 + (long)len);
+		off += 2 + (long)len;
+	}
+	return -1;
+}
+
+/* A WebP's canvas: the first chunk, lossy (VP8), lossless (VP8L) or
+ * extended (VP8X, which states the canvas). */
+static int webp(const struct src *s, int *w, int *h)
+{
+	unsigned char b[30];
+
+	if (get(s, 0, b, 30) < 0 || memcmp(b + 8, "WEBP", 4))
+		return -1;
+	if (!memcmp(b + 12, "VP8 ", 4) && b[23] == 0x9d && b[24] == 0x01 && b[25] == 0x2a) {
+		*w = (int)(le16(b + 26) & 0x3fff);
+		*h = (int)(le16(b + 28) & 0x3fff);
+	} else if (!memcmp(b + 12, "VP8L", 4) && b[20] == 0x2f) {
+		unsigned long bits = (unsigned long)b[24] << 24 | le24(b + 21);
+
+		*w = (int)(bits & 0x3fff) + 1;
+		*h = (int)((bits >> 14) & 0x3fff) + 1;
+	} else if (!memcmp(b + 12, "VP8X", 4)) {
+		*w = (int)le24(b + 24) + 1;
+		*h = (int)le24(b + 27) + 1;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+static int size_of(const struct src *s, int *width, int *height)
+{
+	unsigned char b[24];
+	int w = 0, h = 0, ret = -1;
+
+	if (get(s, 0, b, 4) < 0)
+		return -1;
+	if (!memcmp(b, "\x89PNG", 4)) {
+		if (get(s, 0, b, 24) == 0 && !memcmp(b + 4, "\r\n\x1a\n", 4) &&
+		    !memcmp(b + 12, "IHDR", 4) && be32(b + 16) <= 0x7fffffff &&
+		    be32(b + 20) <= 0x7fffffff) {
+			w = (int)be32(b + 16);
+			h = (int)be32(b + 20);
+			ret = 0;
+		}
+	} else if (!memcmp(b, "GIF8", 4)) {
+		if (get(s, 0, b, 10) == 0 && (!memcmp(b + 4, "7a", 2) || !memcmp(b + 4, "9a", 2))) {
+			w = (int)le16(b + 6);
+			h = (int)le16(b + 8);
+			ret = 0;
+		}
+	} else if (b[0] == 0xff && b[1] == 0xd8) {
+		ret = jpeg(s, &w, &h);
+	} else if (!memcmp(b, "RIFF", 4)) {
+		ret = webp(s, &w, &h);
+	}
+	if (ret < 0 || w <= 0 || h <= 0)
+		return -1;
+	*width = w;
+	*height = h;
+	return 0;
+}
+
+int picture_size_of(const unsigned char *bytes, long len, int *width, int *height)
+{
+	struct src s = { -1, bytes, len };
+
+	return size_of(&s, width, height);
+}
+
+int picture_size(const char *path, int *width, int *height)
+{
+	/* (no waiting on a pipe or a device: the listing took regular
+	 * files only, but one may have been swapped since) */
+	struct src s = { open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), NULL, 0 };
+	int ret;
+
+	if (s.fd < 0)
+		return -1;
+	ret = size_of(&s, width, height);
+	close(s.fd);
+	return ret;
+}

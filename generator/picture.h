@@ -1,0 +1,22 @@
+/* picture: the size of a picture, read from its first bytes. */
+#ifndef WAYMARK_PICTURE_H
+#define WAYMARK_PICTURE_H
+
+/*
+ * A picture's width and height in pixels, as a browser shows it: for a
+ * JPEG whose Exif orientation turns it a quarter turn (5 to 8, as a
+ * phone held upright writes), the two swapped. Read from the headers
+ * alone (PNG's IHDR, GIF's screen, JPEG's frame, WebP's VP8, VP8L or
+ * VP8X chunk), never the pixels: a page's <img> gets its width and
+ * height, so the page keeps its place while the picture loads.
+ *
+ * Returns 0, or -1 for a format it does not read (AVIF, SVG), a file it
+ * cannot open, or one too short or malformed to say.
+ */
+int picture_size(const char *path, int *width, int *height);
+
+/* The same, of the first `len` bytes of a file (the rest counted as
+ * missing): for tests. */
+int picture_size_of(const unsigned char *bytes, long len, int *width, int *height);
+
+#endif
