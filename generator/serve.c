@@ -488,6 +488,29 @@ static enum MHD_Result send_events(struct serve *s, struct MHD_Connection *conn)
 	return send_response(conn, MHD_HTTP_OK, r, "text/event-stream");
 }
 
+/* libmicrohttpd's unescaping (every %XX the byte it stands for), but for
+ * %00: a NUL would end the path early (/stories/%00 served /stories/), so
+ * it becomes a backslash, which serve_path refuses (400), as it does %5C. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *uri)
+{
+	char *r = uri, *w = uri;
+	int hi, lo;
+
+	(void)cls;
+	(void)conn;
+	while (*r) {
+		if (r[0] == '%' && (hi = strbuf_hex_digit(r[1])) >= 0 &&
+		    (lo = strbuf_hex_digit(r[2])) >= 0) {
+			*w++ = hi || lo ? (char)(hi * 16 + lo) : '\\';
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - uri);
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
 			      const char *method, const char *version, const char *upload_data,
 			      size_t *upload_data_size, void **req_cls)
@@ -897,7 +920,7 @@ int serve_run(const struct serve_opts *opts, struct diag_list *dl)
 	d = mhd->start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 				     MHD_USE_AUTO,
 			     0, NULL, NULL, handle, &s, MHD_OPTION_LISTEN_SOCKET, listen_fd,
-			     MHD_OPTION_END);
+			     MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
 	if (!d) {
 		diag_io_error(dl, NULL, "unable to start serving on '%s' port %d", opts->bind, port);
 		goto done;

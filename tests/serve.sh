@@ -130,12 +130,15 @@ rm -f "$out/skills.csv"
 # 4. nothing outside the output directory, however asked for
 ln -s /etc "$out/etc-link"
 for p in /../../etc/passwd /%2e%2e/%2e%2e/etc/passwd /about/..%2f..%2f..%2fetc%2fpasswd \
-	 /etc-link/passwd; do
+	 /etc-link/passwd /etc-link%00/passwd; do
 	fetch "$p" --path-as-is
 	if { [ "$code" = 400 ] || [ "$code" = 404 ]; } && ! grep -q 'root:' "$tmp/body"; then ok
 	else bad "GET $p gave $code"; fi
 done
 rm -f "$out/etc-link"
+# a NUL in the path is refused, not read as the end of it
+fetch /about/%00
+if [ "$code" = 400 ]; then ok; else bad "GET /about/%00 gave $code, not 400"; fi
 
 # 5. an edit: the page changes and an open event stream hears 'reload'
 : >"$tmp/sse"
