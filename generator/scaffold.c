@@ -286,6 +286,50 @@ static int known_kind(const char *kind, struct diag_list *dl)
 	return 0;
 }
 
+/* The site whose content/ `dir` is, or would be, inside (dir itself or a
+ * directory above it is a site's content/): its directory, to free; NULL
+ * when there is none. */
+static char *site_around(const char *dir)
+{
+	struct strbuf at = STRBUF_INIT;
+	char *found = NULL, *slash;
+
+	if (dir[0] != '/') {
+		char cwd[4096];
+
+		if (!getcwd(cwd, sizeof cwd))
+			return NULL;
+		strbuf_adds(&at, cwd);
+		strbuf_addch(&at, '/');
+	}
+	strbuf_adds(&at, dir);
+	while (!found && at.len > 1) {
+		char *real = realpath(at.buf, NULL);
+		size_t n = real ? strlen(real) : 0;
+
+		if (n > 8 && !strcmp(real + n - 8, "/content")) {
+			char *yaml;
+
+			real[n - 8] = '\0';
+			yaml = fs_join(real[0] ? real : "/", "site.yaml");
+			if (fs_is_file(yaml))
+				found = xstrdup(real[0] ? real : "/");
+			free(yaml);
+		}
+		free(real);
+		/* up one: "a/b/c" -> "a/b" (then "a", then "/") */
+		while (at.len > 1 && at.buf[at.len - 1] == '/')
+			at.buf[--at.len] = '\0';
+		slash = strrchr(at.buf, '/');
+		if (!slash)
+			break;
+		at.len = slash == at.buf ? 1 : (size_t)(slash - at.buf);
+		at.buf[at.len] = '\0';
+	}
+	strbuf_release(&at);
+	return found;
+}
+
 int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 		 struct strbuf *written, int *usage, struct diag_list *dl)
 {
@@ -303,8 +347,14 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 		char *p1 = fs_join(arg, "site.yaml"), *p2 = fs_join(arg, "content/_index.md");
 		char *p3 = fs_join(arg, "content/pages/about.md"), *p4 = fs_join(arg, ".gitignore");
 
+		char *around = site_around(arg);
+
 		site(&text, &home, &about);
-		if (fs_is_file(p1)) {
+		if (around) {
+			diag_error(dl, NULL,
+				   "'%s' is inside the content of the site at '%s': every file of a new site there would become a page of that one; make it outside '%s/content'",
+				   arg, around, around);
+		} else if (fs_is_file(p1)) {
 			diag_error(dl, NULL, "'%s' already exists; not overwriting it", p1);
 		} else if (create(p1, text.buf, dl) == 0 && create(p2, home.buf, dl) == 0 &&
 			   create(p3, about.buf, dl) == 0 &&
@@ -319,6 +369,7 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 		}
 		strbuf_release(&home);
 		strbuf_release(&about);
+		free(around);
 		free(p1);
 		free(p2);
 		free(p3);

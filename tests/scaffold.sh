@@ -52,6 +52,17 @@ mkdir -p "$tmp/repo" && echo "/node_modules/" >"$tmp/repo/.gitignore"
 	bad "new site in a directory with a .gitignore: $(cat "$tmp/repo/.gitignore")"
 "$w" new pathway Not_An_Id -s "$tmp/new" >/dev/null 2>&1
 [ $? = 2 ] && ok || bad "an invalid id is not a usage error"
+# a new site in another site's content/ (or as it): refused, nothing made,
+# since every file of it would become a page of the other site
+for inner in "$tmp/new/content/inner" "$tmp/new/content/a/b" "$tmp/new/content"; do
+	before=$(cd "$tmp/new" && find . | sort | sha1sum)
+	"$w" new site "$inner" >/dev/null 2>"$tmp/err"
+	[ $? = 1 ] && [ "$(cd "$tmp/new" && find . | sort | sha1sum)" = "$before" ] &&
+		grep -q "is inside the content of the site at '$tmp/new'" "$tmp/err" && ok ||
+		bad "new site $inner: $(cat "$tmp/err")"
+done
+(cd "$tmp/new/content" && "$w" new site inner >/dev/null 2>"$tmp/err")
+[ $? = 1 ] && [ ! -e "$tmp/new/content/inner" ] && ok || bad "new site inner, from content/: $(cat "$tmp/err")"
 # a directory that is not a site: an error, and nothing made in it
 "$w" new story "Ana's new job" -s "$tmp/not-a-site" >/dev/null 2>"$tmp/err"
 [ $? = 1 ] && [ ! -e "$tmp/not-a-site" ] && grep -q "no 'site.yaml' in '$tmp/not-a-site'" "$tmp/err" && ok ||
