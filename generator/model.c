@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "schema.h"
 #include "slug.h"
@@ -568,6 +569,19 @@ static const struct stat *check_picture(const struct model *m, const struct doc 
 	return found;
 }
 
+/* Today's date on this machine, as a story's date is written
+ * ("2026-01-31"). */
+static const char *today(void)
+{
+	static _Thread_local char day[16];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!localtime_r(&now, &tm) || !strftime(day, sizeof day, "%Y-%m-%d", &tm))
+		return "9999-12-31"; /* (no date: no story is after it) */
+	return day;
+}
+
 static void load_markdown_record(struct model *m, struct doc *d, const char *section,
 				 struct diag_list *dl)
 {
@@ -626,6 +640,10 @@ static void load_markdown_record(struct model *m, struct doc *d, const char *sec
 		else if (date && valid_date(date) < 0)
 			diag_error(dl, &value_get(d->meta, "date")->pos,
 				   "'date' in story '%s' is '%s', a day that does not exist", s, date);
+		else if (date && strcmp(date, today()) > 0)
+			diag_warning(dl, &value_get(d->meta, "date")->pos,
+				     "'date' in story '%s' is %s, a day still to come: the story is published now, listed first as the newest; if the year or month is mistyped, correct it",
+				     s, date);
 		if (!slug_valid_id(s)) {
 			struct pos p = { d->path, 1, 1 };
 			char *slug = slug_make(s, "story");
