@@ -570,15 +570,20 @@ static const struct stat *check_picture(const struct model *m, const struct doc 
 }
 
 /* Today's date on this machine, as a story's date is written
- * ("2026-01-31"). */
+ * ("2026-01-31"): worked out again after a minute (waymark serve runs for
+ * days), not for each of 10,000 stories. */
 static const char *today(void)
 {
 	static _Thread_local char day[16];
+	static _Thread_local time_t when;
 	time_t now = time(NULL);
 	struct tm tm;
 
+	if (day[0] && now >= when && now - when < 60)
+		return day;
+	when = now;
 	if (!localtime_r(&now, &tm) || !strftime(day, sizeof day, "%Y-%m-%d", &tm))
-		return "9999-12-31"; /* (no date: no story is after it) */
+		strcpy(day, "9999-12-31"); /* (no date: no story is after it) */
 	return day;
 }
 
