@@ -14,6 +14,7 @@
 #include "cache.h"
 #include "frontmatter.h"
 #include "fsutil.h"
+#include "picture.h"
 #include "slug.h"
 #include "strbuf.h"
 #include "threads.h"
@@ -592,15 +593,21 @@ int content_load(struct content *c, const char *site_dir, int drafts, struct cac
 	if (listed->failed)
 		diag_listing_failed(dl, listed->failed, listed->failed_errno);
 	for (i = 0; listed->stats && i < listed->n; i++)
-		if (content_is_picture(listed->paths[i]) &&
-		    listed->stats[i].st_size > CONTENT_PICTURE_MAX) {
+		if (content_is_picture(listed->paths[i]) && content_file_usable(listed, i)) {
 			char *path = fs_join(content_dir, listed->paths[i]);
 			struct pos at = { path, 0, 0 };
+			const char *why = picture_unshowable(path);
 
-			diag_warning(dl, &at,
-				     "this picture is %.1f MB: a worker on a phone downloads all of it with the page; make it smaller (under %d KB: fewer pixels, or JPEG or WebP for a photograph)",
-				     (double)listed->stats[i].st_size / (1024 * 1024),
-				     CONTENT_PICTURE_MAX / 1024);
+			/* (a page that shows it shows a broken picture) */
+			if (why)
+				diag_warning(dl, &at,
+					     "this picture cannot be shown: %s; save it as a JPEG, PNG or WebP",
+					     why);
+			else if (listed->stats[i].st_size > CONTENT_PICTURE_MAX)
+				diag_warning(dl, &at,
+					     "this picture is %.1f MB: a worker on a phone downloads all of it with the page; make it smaller (under %d KB: fewer pixels, or JPEG or WebP for a photograph)",
+					     (double)listed->stats[i].st_size / (1024 * 1024),
+					     CONTENT_PICTURE_MAX / 1024);
 			free(path);
 		}
 	nthreads = listed->n >= 64 ? threads_cpus() : 1;

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* A file (fd) or bytes in memory (mem, len), read at offsets. */
@@ -171,6 +172,71 @@ static int size_of(const struct src *s, int *width, int *height)
 	*width = w;
 	*height = h;
 	return 0;
+}
+
+/* An ISO media file's brands (ftyp: the major one, then the compatible
+ * ones): 1 when `brand` is among them. */
+static int has_brand(const struct src *s, const char *brand)
+{
+	unsigned char b[64];
+	unsigned long size;
+	long i;
+
+	if (get(s, 0, b, 12) < 0 || memcmp(b + 4, "ftyp", 4))
+		return 0;
+	size = be32(b);
+	if (size > sizeof b)
+		size = sizeof b;
+	if (size < 12 || get(s, 0, b, size) < 0)
+		size = 12;
+	for (i = 8; i + 4 <= (long)size; i += 4)
+		if (i != 12 && !memcmp(b + i, brand, 4)) /* (12: the minor version) */
+			return 1;
+	return 0;
+}
+
+static const char *unshowable(const struct src *s)
+{
+	static const char *const heic[] = { "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1" };
+	unsigned char b[12];
+	int w, h;
+	size_t i;
+
+	if (size_of(s, &w, &h) == 0 || has_brand(s, "avif") || has_brand(s, "avis"))
+		return NULL;
+	if (get(s, 0, b, 1) < 0)
+		return "the file is empty";
+	memset(b, 0, sizeof b);
+	if (get(s, 0, b, 12) < 0 && get(s, 0, b, 4) < 0)
+		memset(b, 0, sizeof b);
+	if (!memcmp(b, "\x89PNG", 4) || (b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff) ||
+	    !memcmp(b, "GIF8", 4) || (!memcmp(b, "RIFF", 4) && !memcmp(b + 8, "WEBP", 4)))
+		return "it is cut short or damaged (it starts as a picture, but its header ends too soon or makes no sense)";
+	for (i = 0; i < sizeof heic / sizeof *heic; i++)
+		if (has_brand(s, heic[i]))
+			return "it is a HEIC photo (as iPhones save them), which only Safari shows";
+	return "its bytes are not those of a PNG, JPEG, GIF, WebP or AVIF picture";
+}
+
+const char *picture_unshowable_of(const unsigned char *bytes, long len)
+{
+	struct src s = { -1, bytes, len };
+
+	return unshowable(&s);
+}
+
+const char *picture_unshowable(const char *path)
+{
+	struct src s = { open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), NULL, 0 };
+	const char *why = NULL;
+	struct stat st;
+
+	if (s.fd < 0)
+		return NULL;
+	if (fstat(s.fd, &st) == 0 && S_ISREG(st.st_mode))
+		why = unshowable(&s);
+	close(s.fd);
+	return why;
 }
 
 int picture_size_of(const unsigned char *bytes, long len, int *width, int *height)

@@ -19,4 +19,15 @@ int picture_size(const char *path, int *width, int *height);
  * missing): for tests. */
 int picture_size_of(const unsigned char *bytes, long len, int *width, int *height);
 
+/*
+ * Why browsers cannot show the picture at `path`, in words that follow
+ * "this picture cannot be shown: ", or NULL when its first bytes are those
+ * of a PNG, JPEG, GIF, WebP or AVIF picture (or it cannot be read: the
+ * build says why elsewhere). A HEIC photo saved under a .jpg name (as an
+ * iPhone's can be) is the one to catch: only Safari shows those.
+ */
+const char *picture_unshowable(const char *path);
+/* The same, of bytes: for tests. */
+const char *picture_unshowable_of(const unsigned char *bytes, long len);
+
 #endif

@@ -189,9 +189,32 @@ START_TEST(files_are_read_by_path)
 	fclose(f);
 	is(picture_size(path, &w, &h), &w, &h, 640, 480);
 	ck_assert_int_eq(picture_size(dir, &w, &h), -1);
+	ck_assert_ptr_null(picture_unshowable(dir)); /* (not a file: said elsewhere) */
 	ck_assert_int_eq(unlink(path), 0);
 	ck_assert_int_eq(picture_size(path, &w, &h), -1);
 	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+START_TEST(unshowable_pictures_say_why)
+{
+	static const unsigned char heic[] = { 0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c',
+					      0, 0, 0, 0, 'm', 'i', 'f', '1', 'h', 'e', 'i', 'c' };
+	static const unsigned char avif[] = { 0, 0, 0, 24, 'f', 't', 'y', 'p', 'a', 'v', 'i', 'f',
+					      0, 0, 0, 0, 'm', 'i', 'f', '1', 'm', 'i', 'a', 'f' };
+	static const unsigned char wave[] = { 'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'A', 'V', 'E' };
+	static const unsigned char text[] = "<!DOCTYPE html><title>Not found</title>";
+
+	ck_assert_ptr_null(picture_unshowable_of(png, (long)sizeof png));
+	ck_assert_ptr_null(picture_unshowable_of(jfif, (long)sizeof jfif));
+	ck_assert_ptr_null(picture_unshowable_of(avif, (long)sizeof avif));
+	ck_assert_str_eq(picture_unshowable_of(heic, (long)sizeof heic),
+			 "it is a HEIC photo (as iPhones save them), which only Safari shows");
+	ck_assert_str_eq(picture_unshowable_of(png, 0), "the file is empty");
+	ck_assert_ptr_nonnull(strstr(picture_unshowable_of(png, 20), "cut short or damaged"));
+	ck_assert_ptr_nonnull(strstr(picture_unshowable_of(jfif, 28), "cut short or damaged"));
+	ck_assert_ptr_nonnull(strstr(picture_unshowable_of(wave, (long)sizeof wave), "not those of"));
+	ck_assert_ptr_nonnull(strstr(picture_unshowable_of(text, (long)sizeof text), "not those of"));
 }
 END_TEST
 
@@ -216,10 +239,19 @@ START_TEST(pictures_libgd_writes)
 		ck_assert_msg(picture_size(path, &w, &h) == 0, "no size for a .%s", exts[i]);
 		ck_assert_int_eq(w, 123);
 		ck_assert_int_eq(h, 45);
+		ck_assert_ptr_null(picture_unshowable(path));
 		ck_assert_int_eq(unlink(path), 0);
 		tried++;
 	}
 	ck_assert_int_ge(tried, 3); /* Debian's libgd writes all four */
+	/* an AVIF has no size here, but is a picture browsers show */
+	snprintf(path, sizeof path, "%s/a.avif", dir);
+	if (gdSupportsFileType(path, 1)) {
+		ck_assert_int_eq(gdImageFile(im, path), GD_TRUE);
+		ck_assert_int_eq(picture_size(path, &w, &h), -1);
+		ck_assert_ptr_null(picture_unshowable(path));
+		ck_assert_int_eq(unlink(path), 0);
+	}
 	ck_assert_int_eq(rmdir(dir), 0);
 	gdImageDestroy(im);
 }
@@ -239,6 +271,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, other_bytes_have_no_size);
 	tcase_add_test(tc, files_are_read_by_path);
 	tcase_add_test(tc, pictures_libgd_writes);
+	tcase_add_test(tc, unshowable_pictures_say_why);
 	suite_add_tcase(s, tc);
 	return s;
 }
