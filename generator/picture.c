@@ -141,6 +141,143 @@ static int webp(const struct src *s, int *w, int *h)
 	return 0;
 }
 
+/* An ISO media file's brands (ftyp: the major one, then the compatible
+ * ones): 1 when `brand` is among them. */
+static int has_brand(const struct src *s, const char *brand)
+{
+	unsigned char b[64];
+	unsigned long size;
+	long i;
+
+	if (get(s, 0, b, 12) < 0 || memcmp(b + 4, "ftyp", 4))
+		return 0;
+	size = be32(b);
+	if (size > sizeof b)
+		size = sizeof b;
+	if (size < 12 || get(s, 0, b, size) < 0)
+		size = 12;
+	for (i = 8; i + 4 <= (long)size; i += 4)
+		if (i != 12 && !memcmp(b + i, brand, 4)) /* (12: the minor version) */
+			return 1;
+	return 0;
+}
+
+/* An ISO media box at `off` (before `end`): its type and where its
+ * contents start and end. 0, or -1 when there is none there. */
+struct box {
+	char type[4];
+	long body, end;
+};
+
+static int box_at(const struct src *s, long off, long end, struct box *b)
+{
+	unsigned char h[16];
+	unsigned long long size;
+
+	if (off + 8 > end || get(s, off, h, 8) < 0)
+		return -1;
+	memcpy(b->type, h + 4, 4);
+	size = be32(h);
+	b->body = off + 8;
+	if (size == 1) { /* a 64-bit size follows */
+		if (get(s, off + 8, h + 8, 8) < 0)
+			return -1;
+		size = (unsigned long long)be32(h + 8) << 32 | be32(h + 12);
+		b->body = off + 16;
+	} else if (size == 0) { /* to the end */
+		size = (unsigned long long)(end - off);
+	}
+	if (size < (unsigned long long)(b->body - off) || size > (unsigned long long)(end - off))
+		return -1;
+	b->end = off + (long)size;
+	return 0;
+}
+
+/* The first box of `type` among those from `off` to `end`. */
+static int find_box(const struct src *s, long off, long end, const char *type, struct box *b)
+{
+	int n;
+
+	for (n = 0; n < 512 && box_at(s, off, end, b) == 0; n++, off = b->end)
+		if (!memcmp(b->type, type, 4))
+			return 0;
+	return -1;
+}
+
+/*
+ * An AVIF's size: the image spatial extents (ispe) among the properties
+ * of its primary item (meta: pitm names it, iprp's ipma lists its
+ * properties by their place in ipco), the sides swapped when its irot
+ * turns it a quarter turn.
+ */
+static int avif(const struct src *s, int *w, int *h)
+{
+	const long end = 0x7fffffff; /* (a box that runs out fails to read) */
+	struct box meta, pitm, iprp, ipco, ipma, prop;
+	unsigned char b[16], list[4096];
+	unsigned long primary, count, i, n;
+	int version, flags, found = 0, turned = 0;
+	long at;
+
+	if (find_box(s, 0, end, "meta", &meta) < 0 ||
+	    find_box(s, meta.body + 4, meta.end, "pitm", &pitm) < 0 ||
+	    find_box(s, meta.body + 4, meta.end, "iprp", &iprp) < 0 ||
+	    find_box(s, iprp.body, iprp.end, "ipco", &ipco) < 0 ||
+	    find_box(s, iprp.body, iprp.end, "ipma", &ipma) < 0 || get(s, pitm.body, b, 8) < 0)
+		return -1;
+	primary = b[0] ? be32(b + 4) : be16(b + 4);
+	n = (unsigned long)(ipma.end - ipma.body);
+	if (n < 8 || n > sizeof list || get(s, ipma.body, list, n) < 0)
+		return -1;
+	version = list[0];
+	flags = list[3];
+	count = be32(list + 4);
+	for (at = 8, i = 0; i < count; i++) {
+		unsigned long item, k, props;
+
+		if (at + (version ? 5 : 3) > (long)n)
+			return -1;
+		item = version ? be32(list + at) : be16(list + at);
+		at += version ? 4 : 2;
+		props = list[at++];
+		for (k = 0; k < props; k++) {
+			unsigned long index;
+			long off;
+			unsigned long j;
+
+			if (at + ((flags & 1) ? 2 : 1) > (long)n)
+				return -1;
+			index = (flags & 1) ? be16(list + at) & 0x7fff : list[at] & 0x7fu;
+			at += (flags & 1) ? 2 : 1;
+			if (item != primary || !index)
+				continue;
+			/* the index-th property of ipco, from 1 */
+			for (off = ipco.body, j = 1; box_at(s, off, ipco.end, &prop) == 0 && j < index;
+			     j++, off = prop.end)
+				;
+			if (j != index || box_at(s, off, ipco.end, &prop) < 0)
+				return -1;
+			if (!memcmp(prop.type, "ispe", 4) && get(s, prop.body, b, 12) == 0 &&
+			    be32(b + 4) <= 0x7fffffff && be32(b + 8) <= 0x7fffffff) {
+				*w = (int)be32(b + 4);
+				*h = (int)be32(b + 8);
+				found = 1;
+			} else if (!memcmp(prop.type, "irot", 4) && get(s, prop.body, b, 1) == 0) {
+				turned = b[0] & 1; /* 90 or 270 degrees */
+			}
+		}
+	}
+	if (!found)
+		return -1;
+	if (turned) {
+		int t = *w;
+
+		*w = *h;
+		*h = t;
+	}
+	return 0;
+}
+
 static int size_of(const struct src *s, int *width, int *height)
 {
 	unsigned char b[24];
@@ -166,32 +303,13 @@ static int size_of(const struct src *s, int *width, int *height)
 		ret = jpeg(s, &w, &h);
 	} else if (!memcmp(b, "RIFF", 4)) {
 		ret = webp(s, &w, &h);
+	} else if (has_brand(s, "avif") || has_brand(s, "avis")) {
+		ret = avif(s, &w, &h);
 	}
 	if (ret < 0 || w <= 0 || h <= 0)
 		return -1;
 	*width = w;
 	*height = h;
-	return 0;
-}
-
-/* An ISO media file's brands (ftyp: the major one, then the compatible
- * ones): 1 when `brand` is among them. */
-static int has_brand(const struct src *s, const char *brand)
-{
-	unsigned char b[64];
-	unsigned long size;
-	long i;
-
-	if (get(s, 0, b, 12) < 0 || memcmp(b + 4, "ftyp", 4))
-		return 0;
-	size = be32(b);
-	if (size > sizeof b)
-		size = sizeof b;
-	if (size < 12 || get(s, 0, b, size) < 0)
-		size = 12;
-	for (i = 8; i + 4 <= (long)size; i += 4)
-		if (i != 12 && !memcmp(b + i, brand, 4)) /* (12: the minor version) */
-			return 1;
 	return 0;
 }
 
@@ -202,6 +320,7 @@ static const char *unshowable(const struct src *s)
 	int w, h;
 	size_t i;
 
+	/* (an AVIF whose size is not found is still shown) */
 	if (size_of(s, &w, &h) == 0 || has_brand(s, "avif") || has_brand(s, "avis"))
 		return NULL;
 	if (get(s, 0, b, 1) < 0)

@@ -7,11 +7,12 @@
  * JPEG whose Exif orientation turns it a quarter turn (5 to 8, as a
  * phone held upright writes), the two swapped. Read from the headers
  * alone (PNG's IHDR, GIF's screen, JPEG's frame, WebP's VP8, VP8L or
- * VP8X chunk), never the pixels: a page's <img> gets its width and
- * height, so the page keeps its place while the picture loads.
+ * VP8X chunk, AVIF's primary item's ispe, turned by its irot), never the
+ * pixels: a page's <img> gets its width and height, so the page keeps its
+ * place while the picture loads.
  *
- * Returns 0, or -1 for a format it does not read (AVIF, SVG), a file it
- * cannot open, or one too short or malformed to say.
+ * Returns 0, or -1 for a format it does not read (SVG), a file it cannot
+ * open, or one too short or malformed to say.
  */
 int picture_size(const char *path, int *width, int *height);
 

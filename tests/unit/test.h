@@ -20,21 +20,24 @@
 	}
 
 /*
- * For suites that draw text, at file scope. For LeakSanitizer (make
- * unit-asan): Debian 12's fontconfig loses one block while it parses its
- * configuration, once per process; not ours. tests/fontconfig.supp is the
- * same for valgrind.
+ * At file scope: LeakSanitizer (make unit-asan) leaves out leaks from the
+ * libraries named in `supp` (its suppressions: "leak:libx.so\n"...).
  */
-#define TEST_FONTCONFIG_LEAK_IS_NOT_OURS                           \
+#define TEST_LEAKS_ARE_NOT_OURS(supp)                              \
 	const char *__lsan_default_suppressions(void);             \
 	const char *__lsan_default_suppressions(void)              \
 	{                                                          \
-		return "leak:libfontconfig.so\n";                  \
+		return supp;                                       \
 	}                                                          \
 	const char *__lsan_default_options(void);                  \
 	const char *__lsan_default_options(void)                   \
 	{                                                          \
 		return "print_suppressions=0";                     \
 	}
+
+/* For suites that draw text: Debian 12's fontconfig loses one block while
+ * it parses its configuration, once per process; not ours.
+ * tests/fontconfig.supp is the same for valgrind. */
+#define TEST_FONTCONFIG_LEAK_IS_NOT_OURS TEST_LEAKS_ARE_NOT_OURS("leak:libfontconfig.so\n")
 
 #endif
