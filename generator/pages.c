@@ -1229,11 +1229,13 @@ static void story_data(const struct pages_env *e, const struct record *s, struct
 			strbuf_add_url(&url, rel);
 			value_map_set_str(copy, "src", url.buf);
 			/* its size, for the <img> (record_print has its file) */
-			strbuf_reset(&url);
-			strbuf_addf(&url, "%s/%s", e->content_dir, rel);
-			if (s->picture && e->content_dir && picture_size(url.buf, &w, &h) == 0) {
-				value_map_set_num(copy, "width", w);
-				value_map_set_num(copy, "height", h);
+			if (s->picture && e->content_dir) {
+				strbuf_reset(&url);
+				strbuf_addf(&url, "%s/%s", e->content_dir, rel);
+				if (picture_size(url.buf, &w, &h) == 0) {
+					value_map_set_num(copy, "width", w);
+					value_map_set_num(copy, "height", h);
+				}
 			}
 			strbuf_release(&url);
 			free(rel);

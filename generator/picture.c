@@ -142,12 +142,13 @@ static int webp(const struct src *s, int *w, int *h)
 }
 
 /* An ISO media file's brands (ftyp: the major one, then the compatible
- * ones): 1 when `brand` is among them. */
-static int has_brand(const struct src *s, const char *brand)
+ * ones): 1 when one of `brands` (NULL after the last) is among them. */
+static int has_brand(const struct src *s, const char *const *brands)
 {
 	unsigned char b[64];
 	unsigned long size;
 	long i;
+	size_t k;
 
 	if (get(s, 0, b, 12) < 0 || memcmp(b + 4, "ftyp", 4))
 		return 0;
@@ -157,10 +158,13 @@ static int has_brand(const struct src *s, const char *brand)
 	if (size < 12 || get(s, 0, b, size) < 0)
 		size = 12;
 	for (i = 8; i + 4 <= (long)size; i += 4)
-		if (i != 12 && !memcmp(b + i, brand, 4)) /* (12: the minor version) */
-			return 1;
+		for (k = 0; i != 12 && brands[k]; k++) /* (12: the minor version) */
+			if (!memcmp(b + i, brands[k], 4))
+				return 1;
 	return 0;
 }
+
+static const char *const avif_brands[] = { "avif", "avis", NULL };
 
 /* An ISO media box at `off` (before `end`): its type and where its
  * contents start and end. 0, or -1 when there is none there. */
@@ -303,7 +307,7 @@ static int size_of(const struct src *s, int *width, int *height)
 		ret = jpeg(s, &w, &h);
 	} else if (!memcmp(b, "RIFF", 4)) {
 		ret = webp(s, &w, &h);
-	} else if (has_brand(s, "avif") || has_brand(s, "avis")) {
+	} else if (has_brand(s, avif_brands)) {
 		ret = avif(s, &w, &h);
 	}
 	if (ret < 0 || w <= 0 || h <= 0)
@@ -315,13 +319,13 @@ static int size_of(const struct src *s, int *width, int *height)
 
 static const char *unshowable(const struct src *s)
 {
-	static const char *const heic[] = { "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1" };
+	static const char *const heic[] = { "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1",
+					    NULL };
 	unsigned char b[12];
 	int w, h;
-	size_t i;
 
 	/* (an AVIF whose size is not found is still shown) */
-	if (size_of(s, &w, &h) == 0 || has_brand(s, "avif") || has_brand(s, "avis"))
+	if (size_of(s, &w, &h) == 0 || has_brand(s, avif_brands))
 		return NULL;
 	if (get(s, 0, b, 1) < 0)
 		return "the file is empty";
@@ -331,9 +335,8 @@ static const char *unshowable(const struct src *s)
 	if (!memcmp(b, "\x89PNG", 4) || (b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff) ||
 	    !memcmp(b, "GIF8", 4) || (!memcmp(b, "RIFF", 4) && !memcmp(b + 8, "WEBP", 4)))
 		return "it is cut short or damaged (it starts as a picture, but its header ends too soon or makes no sense)";
-	for (i = 0; i < sizeof heic / sizeof *heic; i++)
-		if (has_brand(s, heic[i]))
-			return "it is a HEIC photo (as iPhones save them), which only Safari shows";
+	if (has_brand(s, heic))
+		return "it is a HEIC photo (as iPhones save them), which only Safari shows";
 	return "its bytes are not those of a PNG, JPEG, GIF, WebP or AVIF picture";
 }
 
