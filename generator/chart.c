@@ -583,26 +583,44 @@ void chart_table_html(const struct chart *c, struct strbuf *out)
 	strbuf_adds(out, "</tbody>\n</table>\n");
 }
 
-void chart_figure_html(const struct chart *c, const char *src1x, const char *src2x,
-		       int width, int height, struct strbuf *out)
+/* ' srcset="1x, 2x" width="W" height="H"' of a picture (an <img> with
+ * no 2x picture needs no srcset: its src says it; a <source> does) */
+static void picture_attrs(struct strbuf *out, const struct chart_picture *p, int source)
+{
+	if (source || p->src2x) {
+		strbuf_adds(out, " srcset=\"");
+		html(out, p->src1x);
+		if (p->src2x) {
+			strbuf_adds(out, " 1x, ");
+			html(out, p->src2x);
+			strbuf_adds(out, " 2x");
+		}
+		strbuf_addch(out, '"');
+	}
+	strbuf_addf(out, " width=\"%d\" height=\"%d\"", p->width, p->height);
+}
+
+void chart_figure_html(const struct chart *c, const struct chart_picture *wide,
+		       const struct chart_picture *narrow, struct strbuf *out)
 {
 	struct strbuf alt = STRBUF_INIT;
 
 	chart_alt_text(c, &alt);
 	strbuf_addf(out, "<figure class=\"chart chart-%s\" id=\"chart-", chart_type_name(c->type));
 	html(out, c->id);
-	strbuf_adds(out, "\">\n<img src=\"");
-	html(out, src1x);
-	if (src2x) {
-		strbuf_adds(out, "\" srcset=\"");
-		html(out, src1x);
-		strbuf_adds(out, " 1x, ");
-		html(out, src2x);
-		strbuf_adds(out, " 2x");
+	strbuf_adds(out, "\">\n<picture>\n");
+	if (narrow) {
+		strbuf_adds(out, "<source media=\"" CHART_NARROW_MEDIA "\"");
+		picture_attrs(out, narrow, 1);
+		strbuf_adds(out, ">\n");
 	}
-	strbuf_addf(out, "\" width=\"%d\" height=\"%d\" alt=\"", width, height);
+	strbuf_adds(out, "<img src=\"");
+	html(out, wide->src1x);
+	strbuf_addch(out, '"');
+	picture_attrs(out, wide, 0);
+	strbuf_adds(out, " alt=\"");
 	strbuf_add_html(out, alt.buf, alt.len);
-	strbuf_adds(out, "\" loading=\"lazy\" decoding=\"async\">\n<figcaption>"
+	strbuf_adds(out, "\" loading=\"lazy\" decoding=\"async\">\n</picture>\n<figcaption>"
 			 "<span class=\"chart-title\">");
 	html(out, c->title);
 	strbuf_adds(out, "</span>");

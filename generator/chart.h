@@ -130,15 +130,33 @@ void chart_alt_text(const struct chart *c, struct strbuf *out);
 void chart_table_html(const struct chart *c, struct strbuf *out);
 
 /*
- * Append the chart's HTML: a <figure class="chart" id="chart-ID"> holding
- * <img src=src1x srcset="src1x 1x, src2x 2x" width height alt
- * loading="lazy"> and a <figcaption> (title, unit, source), followed by
- * <details class="chart-data"> with chart_table_html. src1x and src2x are
- * the caller's URLs, unescaped (they are escaped here); src2x may be NULL
- * (no srcset). width and height come from chart_size.
+ * A phone's picture: the chart drawn CHART_NARROW_WIDTH pixels wide, shown
+ * instead of the usual one on screens at most CHART_NARROW_MEDIA wide.
+ * The usual picture (640 wide) squeezed into a 328-pixel column would
+ * write its 12px labels at 6px; drawn narrow, they stay 12px (a steps
+ * diagram goes two boxes to a row, longer labels are shortened: the data
+ * table has them whole).
  */
-void chart_figure_html(const struct chart *c, const char *src1x, const char *src2x,
-		       int width, int height, struct strbuf *out);
+#define CHART_NARROW_WIDTH 320
+#define CHART_NARROW_MEDIA "(max-width: 36em)"
+
+/* One picture of a chart: its URLs (unescaped; src2x may be NULL for no
+ * srcset) and its size from chart_size. */
+struct chart_picture {
+	const char *src1x, *src2x;
+	int width, height;
+};
+
+/*
+ * Append the chart's HTML: a <figure class="chart" id="chart-ID"> holding
+ * a <picture> with, when `narrow` is not NULL, a <source
+ * media=CHART_NARROW_MEDIA> of it, and the <img src srcset="1x, 2x" width
+ * height alt loading="lazy"> of `wide`; then a <figcaption> (title, unit,
+ * source), followed by <details class="chart-data"> with
+ * chart_table_html.
+ */
+void chart_figure_html(const struct chart *c, const struct chart_picture *wide,
+		       const struct chart_picture *narrow, struct strbuf *out);
 
 /* The type's name in specs ("hbar"); "?" for anything else. */
 const char *chart_type_name(enum chart_type t);

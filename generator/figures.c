@@ -264,6 +264,7 @@ static int draw(const struct chart *c, const struct chart_opts *opts, const char
 /* A picture to draw this build: the first chart with its hash. */
 struct job {
 	const struct chart *c;
+	const struct chart_opts *opts;
 	unsigned long long hash;
 	char name1[48], name2[48];
 	struct diag_list dl;
@@ -271,12 +272,50 @@ struct job {
 
 struct jobs {
 	struct job *items;
-	size_t n;
+	size_t n, alloc;
 	atomic_size_t next;
-	const struct chart_opts *opts;
 	struct output *o;
 	int failed;
 };
+
+/* Every chart is drawn twice: as wide as a computer's column, and as a
+ * phone's (CHART_NARROW_WIDTH, chart.h). */
+enum { WIDE, NARROW, SIZES };
+
+/* The phone picture's problems are its errors only: labels shortened to
+ * fit 320 pixels are expected (the data table has them whole), and the
+ * wide picture's warnings already tell the author what to shorten. */
+static void keep_errors(struct diag_list *to, struct diag_list *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->n; i++)
+		if (from->items[i].level != DIAG_WARNING)
+			diag_add(to, from->items[i].level, from->items[i].file, from->items[i].line,
+				 from->items[i].col, from->items[i].msg);
+	diag_list_release(from);
+}
+
+/* The job that draws the picture of this hash, added when it is the
+ * first chart with it. */
+static void add_job(struct jobs *js, const struct chart *c, const struct chart_opts *opts,
+		    unsigned long long h)
+{
+	size_t d;
+
+	for (d = 0; d < js->n && js->items[d].hash != h; d++)
+		;
+	if (d < js->n)
+		return;
+	XGROW(js->items, js->alloc, js->n + 1);
+	memset(&js->items[js->n], 0, sizeof *js->items);
+	js->items[js->n].c = c;
+	js->items[js->n].opts = opts;
+	js->items[js->n].hash = h;
+	snprintf(js->items[js->n].name1, sizeof js->items[js->n].name1, "charts/%016llx.png", h);
+	snprintf(js->items[js->n].name2, sizeof js->items[js->n].name2, "charts/%016llx@2x.png", h);
+	js->n++;
+}
 
 static void *draw_worker(void *arg)
 {
@@ -286,7 +325,7 @@ static void *draw_worker(void *arg)
 	while ((i = atomic_fetch_add(&js->next, 1)) < js->n) {
 		struct job *j = &js->items[i];
 
-		if (draw(j->c, js->opts, j->name1, j->name2, js->o, &j->dl) < 0)
+		if (draw(j->c, j->opts, j->name1, j->name2, js->o, &j->dl) < 0)
 			js->failed = 1;
 	}
 	return NULL;
@@ -312,46 +351,38 @@ static int draw_all(struct jobs *js)
 int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,
 		 const char *base_path, const char *font, struct diag_list *dl)
 {
-	struct chart_opts opts = CHART_OPTS_INIT;
+	struct chart_opts opts[SIZES] = { CHART_OPTS_INIT, CHART_OPTS_INIT };
 	struct jobs js;
-	size_t ajobs = 0, i, k, d, n = 0, nhashes = 0;
-	unsigned long long *hashes; /* each chart's, pages and charts in order */
+	size_t i, k, d, s, n = 0, nhashes = 0;
+	unsigned long long *hashes; /* each chart's two, pages and charts in order */
 	int ret = 0;
 
 	memset(&js, 0, sizeof js);
-	opts.font = font;
-	js.opts = &opts;
+	opts[NARROW].width = CHART_NARROW_WIDTH;
+	for (s = 0; s < SIZES; s++)
+		opts[s].font = font;
 	js.o = o;
 	for (i = 0; i < pl->n; i++)
-		nhashes += pl->items[i].ncharts;
+		nhashes += SIZES * pl->items[i].ncharts;
 	hashes = xmalloc((nhashes + 1) * sizeof *hashes);
 	/* which pictures this build needs, each once (a chart's hash takes
-	 * formatting all it shows: worked out once a chart) */
+	 * formatting all it shows: worked out once a picture) */
 	for (i = 0; i < pl->n; i++)
-		for (k = 0; k < pl->items[i].ncharts; k++) {
-			const struct chart *c = &pl->items[i].charts[k];
-			unsigned long long h = (unsigned long long)chart_hash(c, &opts);
+		for (k = 0; k < pl->items[i].ncharts; k++)
+			for (s = 0; s < SIZES; s++) {
+				const struct chart *c = &pl->items[i].charts[k];
 
-			hashes[n++] = h;
-			for (d = 0; d < js.n && js.items[d].hash != h; d++)
-				;
-			if (d < js.n)
-				continue;
-			XGROW(js.items, ajobs, js.n + 1);
-			memset(&js.items[js.n], 0, sizeof *js.items);
-			js.items[js.n].c = c;
-			js.items[js.n].hash = h;
-			snprintf(js.items[js.n].name1, sizeof js.items[js.n].name1,
-				 "charts/%016llx.png", h);
-			snprintf(js.items[js.n].name2, sizeof js.items[js.n].name2,
-				 "charts/%016llx@2x.png", h);
-			js.n++;
-		}
+				hashes[n] = (unsigned long long)chart_hash(c, &opts[s]);
+				add_job(&js, c, &opts[s], hashes[n++]);
+			}
 	if (draw_all(&js) < 0)
 		ret = -1;
 	for (d = 0; d < js.n; d++)
-		diag_list_move(dl, &js.items[d].dl);
-	/* then each page's HTML, with each chart's size */
+		if (js.items[d].opts == &opts[NARROW])
+			keep_errors(dl, &js.items[d].dl);
+		else
+			diag_list_move(dl, &js.items[d].dl);
+	/* then each page's HTML, with each picture's size */
 	n = 0;
 	for (i = 0; i < pl->n; i++) {
 		struct page *p = &pl->items[i];
@@ -359,26 +390,43 @@ int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,
 		if (!p->ncharts)
 			continue;
 		p->figures = value_new_list();
-		for (k = 0; k < p->ncharts; k++) {
+		for (k = 0; k < p->ncharts; k++, n += SIZES) {
 			const struct chart *c = &p->charts[k];
-			unsigned long long h = hashes[n++];
-			struct strbuf src1 = STRBUF_INIT, src2 = STRBUF_INIT, html = STRBUF_INIT;
+			struct strbuf src[SIZES][2], html = STRBUF_INIT;
+			struct chart_picture pic[SIZES];
+			struct diag_list narrow = DIAG_LIST_INIT;
 			struct value *f;
-			int w, hh;
+			int failed;
 
-			if (measure(c, h, &opts, cache, &w, &hh, dl) < 0) {
+			if (measure(c, hashes[n + WIDE], &opts[WIDE], cache, &pic[WIDE].width,
+				    &pic[WIDE].height, dl) < 0) {
 				ret = -1;
 				continue;
 			}
-			strbuf_addf(&src1, "%scharts/%016llx.png", base_path, h);
-			strbuf_addf(&src2, "%scharts/%016llx@2x.png", base_path, h);
-			chart_figure_html(c, src1.buf, src2.buf, w, hh, &html);
+			failed = measure(c, hashes[n + NARROW], &opts[NARROW], cache,
+					 &pic[NARROW].width, &pic[NARROW].height, &narrow) < 0;
+			keep_errors(dl, &narrow);
+			if (failed) {
+				ret = -1;
+				continue;
+			}
+			for (s = 0; s < SIZES; s++) {
+				strbuf_init(&src[s][0], 64);
+				strbuf_init(&src[s][1], 64);
+				strbuf_addf(&src[s][0], "%scharts/%016llx.png", base_path, hashes[n + s]);
+				strbuf_addf(&src[s][1], "%scharts/%016llx@2x.png", base_path, hashes[n + s]);
+				pic[s].src1x = src[s][0].buf;
+				pic[s].src2x = src[s][1].buf;
+			}
+			chart_figure_html(c, &pic[WIDE], &pic[NARROW], &html);
 			f = value_new_map();
 			value_map_set_str(f, "id", c->id);
 			value_map_set_str(f, "html", html.buf);
 			value_list_push(p->figures, f);
-			strbuf_release(&src1);
-			strbuf_release(&src2);
+			for (s = 0; s < SIZES; s++) {
+				strbuf_release(&src[s][0]);
+				strbuf_release(&src[s][1]);
+			}
 			strbuf_release(&html);
 		}
 	}

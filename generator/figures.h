@@ -18,7 +18,8 @@
  * figures_plan reads and checks every chart (errors at the spec's
  * position) and attaches them to their pages (of a list shown a page at a
  * time, to its first). figures_draw, before pages render, writes each
- * picture as charts/<hash>.png and charts/<hash>@2x.png: a picture the
+ * chart's two pictures (a computer's and a phone's, chart.h) as
+ * charts/<hash>.png and charts/<hash>@2x.png: a picture the
  * previous build already has is carried over, not drawn again; each
  * page's `figures` receives the HTML of its charts. Each chart's size (and
  * any warning about labels shortened to fit) is kept in the build cache

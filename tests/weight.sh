@@ -5,6 +5,8 @@
 # So does every page of the default site with 150 more stories at one
 # stage, on one pathway, in one sector and naming the same four skills:
 # their stories go a page at a time, with a short list of page links.
+# Every chart has its two pictures, a computer's and a phone's, each at
+# 1x and 2x of the width its page gives.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 w="$top/bin/waymark"
@@ -81,5 +83,34 @@ for out in "$tmp/default" "$tmp/example-out" "$tmp/many-stories"; do
 	fi
 	echo "  $(basename "$out"): heaviest page $heaviest_page, $heaviest bytes"
 done
+# every chart's two pictures (a computer's, 640 wide, and a phone's, 320
+# wide, the <source> shown on narrow screens) are there, each at 1x and
+# 2x as wide as the page says
+png_width() { od -An -tu1 -j16 -N4 "$1" | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }'; }
+charts=0 phones=0
+for page in $(cd "$tmp/default" && grep -rl '<figure class="chart' --include='*.html' . | sort); do
+	grep -o '<\(source\|img\) [^>]*srcset="/charts/[^>]*>' "$tmp/default/$page" >"$tmp/pictures"
+	while read -r tag; do
+		w=$(echo "$tag" | sed -n 's/.* width="\([0-9]*\)".*/\1/p')
+		want=640; case $tag in '<source '*) want=320 phones=$((phones + 1)) ;; esac
+		one=$(echo "$tag" | sed -n 's/.*srcset="\/\([^ ]*\) 1x, .*/\1/p')
+		two=$(echo "$tag" | sed -n 's/.*srcset="[^"]*, \/\([^ ]*\) 2x".*/\1/p')
+		if [ "$w" != "$want" ] || [ ! -f "$tmp/default/$one" ] || [ ! -f "$tmp/default/$two" ] ||
+			[ "$(png_width "$tmp/default/$one")" != "$w" ] ||
+			[ "$(png_width "$tmp/default/$two")" != $((w * 2)) ]; then
+			echo "FAIL weight: $page: a chart picture is not $want wide at 1x and twice that at 2x: $tag"
+			fail=$((fail + 1))
+		else
+			charts=$((charts + 1))
+		fi
+	done <"$tmp/pictures"
+done
+if [ "$charts" -lt 20 ] || [ $((phones * 2)) != "$charts" ]; then
+	echo "FAIL weight: $charts chart pictures in the default site, $phones of them for phones (expected half of 20 or more)"
+	fail=$((fail + 1))
+else
+	pass=$((pass + 1))
+	echo "  default: $charts chart pictures at their widths"
+fi
 echo "weight: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -561,15 +561,20 @@ START_TEST(figure_has_srcset_alt_and_caption)
 {
 	struct chart c;
 	struct strbuf sb = STRBUF_INIT;
+	struct chart_picture wide = { "/charts/ab.png", "/charts/ab@2x.png", 640, 360 },
+			     narrow = { "/charts/cd.png", "/charts/cd@2x.png", 320, 300 },
+			     one = { "/charts/a&b.png", NULL, 640, 360 };
 
 	parse_ok("id: w\ntype: bar\ntitle: Pay\nunit: $/hour\nsource: \"Survey \\\"A\\\"\"\n"
 		 "data:\n  - {label: CNA, value: 16}\n", &c);
-	chart_figure_html(&c, "/charts/ab.png", "/charts/ab@2x.png", 640, 360, &sb);
+	chart_figure_html(&c, &wide, &narrow, &sb);
 	ck_assert_str_eq(sb.buf,
-			 "<figure class=\"chart chart-bar\" id=\"chart-w\">\n"
+			 "<figure class=\"chart chart-bar\" id=\"chart-w\">\n<picture>\n"
+			 "<source media=\"(max-width: 36em)\" "
+			 "srcset=\"/charts/cd.png 1x, /charts/cd@2x.png 2x\" width=\"320\" height=\"300\">\n"
 			 "<img src=\"/charts/ab.png\" srcset=\"/charts/ab.png 1x, /charts/ab@2x.png 2x\" "
 			 "width=\"640\" height=\"360\" alt=\"Pay, one bar: CNA at $16 per hour.\" "
-			 "loading=\"lazy\" decoding=\"async\">\n"
+			 "loading=\"lazy\" decoding=\"async\">\n</picture>\n"
 			 "<figcaption><span class=\"chart-title\">Pay</span> "
 			 "<span class=\"chart-unit\">($/hour)</span> "
 			 "<span class=\"chart-source\">Source: Survey &quot;A&quot;</span></figcaption>\n"
@@ -580,6 +585,13 @@ START_TEST(figure_has_srcset_alt_and_caption)
 			 "<thead><tr><th scope=\"col\">Item</th><th scope=\"col\">Value ($/hour)</th></tr></thead>\n"
 			 "<tbody>\n<tr><th scope=\"row\">CNA</th><td>$16</td></tr>\n</tbody>\n</table>\n"
 			 "</details>\n");
+	/* no phone picture, no 2x: no <source>, no srcset */
+	strbuf_reset(&sb);
+	chart_figure_html(&c, &one, NULL, &sb);
+	ck_assert_ptr_nonnull(strstr(sb.buf, "<picture>\n<img src=\"/charts/a&amp;b.png\" width=\"640\" "
+					     "height=\"360\" alt=\"Pay"));
+	ck_assert_ptr_null(strstr(sb.buf, "<source"));
+	ck_assert_ptr_null(strstr(sb.buf, "srcset"));
 	strbuf_release(&sb);
 	chart_release(&c);
 }
