@@ -589,9 +589,11 @@ static void picture_attrs(struct strbuf *out, const struct chart_picture *p, int
 {
 	if (source || p->src2x) {
 		strbuf_adds(out, " srcset=\"");
-		html(out, p->src1x);
+		if (p->src1x) {
+			html(out, p->src1x);
+			strbuf_adds(out, p->src2x ? " 1x, " : "");
+		}
 		if (p->src2x) {
-			strbuf_adds(out, " 1x, ");
 			html(out, p->src2x);
 			strbuf_adds(out, " 2x");
 		}

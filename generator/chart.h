@@ -130,8 +130,9 @@ void chart_alt_text(const struct chart *c, struct strbuf *out);
 void chart_table_html(const struct chart *c, struct strbuf *out);
 
 /*
- * A phone's picture: the chart drawn CHART_NARROW_WIDTH pixels wide, shown
- * instead of the usual one on screens at most CHART_NARROW_MEDIA wide.
+ * A phone's picture: the chart drawn CHART_NARROW_WIDTH pixels wide (at 2x:
+ * see figures.c), shown instead of the usual one on screens at most
+ * CHART_NARROW_MEDIA wide.
  * The usual picture (640 wide) squeezed into a 328-pixel column would
  * write its 12px labels at 6px; drawn narrow, they stay 12px (a steps
  * diagram goes two boxes to a row, longer labels are shortened: the data
@@ -140,8 +141,9 @@ void chart_table_html(const struct chart *c, struct strbuf *out);
 #define CHART_NARROW_WIDTH 320
 #define CHART_NARROW_MEDIA "(max-width: 36em)"
 
-/* One picture of a chart: its URLs (unescaped; src2x may be NULL for no
- * srcset) and its size from chart_size. */
+/* One picture of a chart: its URLs (unescaped) and its size from
+ * chart_size. An <img>'s needs src1x (src2x NULL: no srcset); a
+ * <source>'s either or both. */
 struct chart_picture {
 	const char *src1x, *src2x;
 	int width, height;
