@@ -300,10 +300,10 @@ static void keep_errors(struct diag_list *to, struct diag_list *from)
 	diag_list_release(from);
 }
 
-/* The job that draws the picture of this hash, added when it is the
- * first chart with it. */
+/* The job that draws the picture of this hash (at 2x, and at 1x too when
+ * with1x), added when it is the first chart with it. */
 static void add_job(struct jobs *js, const struct chart *c, const struct chart_opts *opts,
-		    unsigned long long h)
+		    unsigned long long h, int with1x)
 {
 	size_t d;
 
@@ -316,7 +316,7 @@ static void add_job(struct jobs *js, const struct chart *c, const struct chart_o
 	js->items[js->n].c = c;
 	js->items[js->n].opts = opts;
 	js->items[js->n].hash = h;
-	if (opts->width != CHART_NARROW_WIDTH)
+	if (with1x)
 		snprintf(js->items[js->n].name1, sizeof js->items[js->n].name1, "charts/%016llx.png",
 			 h);
 	snprintf(js->items[js->n].name2, sizeof js->items[js->n].name2, "charts/%016llx@2x.png", h);
@@ -379,7 +379,7 @@ int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,
 				const struct chart *c = &pl->items[i].charts[k];
 
 				hashes[n] = (unsigned long long)chart_hash(c, &opts[s]);
-				add_job(&js, c, &opts[s], hashes[n++]);
+				add_job(&js, c, &opts[s], hashes[n++], s == WIDE);
 			}
 	if (draw_all(&js) < 0)
 		ret = -1;
@@ -419,12 +419,13 @@ int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,
 			for (s = 0; s < SIZES; s++) {
 				strbuf_init(&src[s][0], 64);
 				strbuf_init(&src[s][1], 64);
-				strbuf_addf(&src[s][0], "%scharts/%016llx.png", base_path, hashes[n + s]);
+				if (s == WIDE)
+					strbuf_addf(&src[s][0], "%scharts/%016llx.png", base_path,
+						    hashes[n + s]);
 				strbuf_addf(&src[s][1], "%scharts/%016llx@2x.png", base_path, hashes[n + s]);
-				pic[s].src1x = src[s][0].buf;
+				pic[s].src1x = s == WIDE ? src[s][0].buf : NULL;
 				pic[s].src2x = src[s][1].buf;
 			}
-			pic[NARROW].src1x = NULL;
 			chart_figure_html(c, &pic[WIDE], &pic[NARROW], &html);
 			f = value_new_map();
 			value_map_set_str(f, "id", c->id);
