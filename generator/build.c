@@ -58,7 +58,7 @@ struct build {
 	struct output out;
 	struct diag_list *dl;
 	char *base_path;    /* "/" or "/sub/": the path part of base_url */
-	char *content_dir;  /* the site's content/ (pages read pictures' sizes there) */
+	char *content_dir;  /* the site's content/ */
 	struct value *site; /* the `site` map every page context shares */
 	struct cache *cache; /* what each output was made from last time */
 	const char *out_dir; /* the output directory (build_run's) */
@@ -187,12 +187,10 @@ static void judge_reading(struct build *b, const struct doc *d, const struct rea
 static int size_of_picture(void *ctx, const char *rel, int *w, int *h)
 {
 	const struct linker *l = ctx;
-	struct strbuf path = STRBUF_INIT;
-	int ret;
+	char *path = fs_join(l->b->content_dir, rel);
+	int ret = picture_size(path, w, h);
 
-	strbuf_addf(&path, "%s/content/%s", l->b->opts->site_dir, rel);
-	ret = picture_size(path.buf, w, h);
-	strbuf_release(&path);
+	free(path);
 	return ret;
 }
 
@@ -1107,7 +1105,6 @@ static void write_exports(struct build *b, struct diag_list *dl)
  * to the same place in the output. */
 static void write_files(struct build *b, struct diag_list *dl)
 {
-	char *content_dir = fs_join(b->opts->site_dir, "content");
 	struct strbuf bytes = STRBUF_INIT;
 	size_t i;
 
@@ -1117,7 +1114,7 @@ static void write_files(struct build *b, struct diag_list *dl)
 
 		if (!content_is_file(rel) || !S_ISREG(b->listed.stats[i].st_mode))
 			continue;
-		path = fs_join(content_dir, rel);
+		path = fs_join(b->content_dir, rel);
 		strbuf_reset(&bytes);
 		if (fs_read(path, &bytes) < 0)
 			diag_io_error(dl, NULL, "unable to read '%s': %s", path, fs_strerror(errno));
@@ -1126,7 +1123,6 @@ static void write_files(struct build *b, struct diag_list *dl)
 		free(path);
 	}
 	strbuf_release(&bytes);
-	free(content_dir);
 }
 
 /* What write_files copies: each file's name and stat. */
@@ -2084,6 +2080,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	strbuf_init(&b.next_lines, 0);
 	pthread_mutex_init(&b.body_lock, NULL);
 	b.opts = opts;
+	b.content_dir = fs_join(opts->site_dir, "content");
 	b.dl = dl;
 	b.stats = st;
 	if (opts->grades)
@@ -2172,7 +2169,6 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 
 		b.inputs = value_hash_bytes(&lua, sizeof lua, b.inputs);
 	}
-	b.content_dir = fs_join(opts->site_dir, "content");
 	b.env = (struct pages_env){ b.base_path, b.site, b.theme.asset_urls, b.cfg.menu,
 				    &b.model, &b.pages, load_body, &b, b.content_dir };
 	pages_fingerprint(&b.model, &b.pages);
