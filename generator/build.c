@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "chartpng.h"
 #include "charttext.h"
 #include "config.h"
 #include "content.h"
@@ -2033,6 +2034,14 @@ static void phase(const char *name, struct clock *last)
 	*last = t;
 }
 
+/* With WAYMARK_TIMINGS, a part of the phases' time, in ms (`what` says
+ * which). */
+static void phase_part(const char *name, double seconds, const char *what)
+{
+	if (getenv("WAYMARK_TIMINGS"))
+		fprintf(stderr, "%-10s %7.1f ms %s\n", name, seconds * 1000, what);
+}
+
 /*
  * Two builds into one output directory at once would each rewrite what the
  * other reads (the cache beside it, the staging directory), and could leave
@@ -2070,7 +2079,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	pthread_t releaser;
 	int released = 0, lock_fd = -1;
 	char *out_dir;
-	double t0 = monotonic_seconds();
+	double t0 = monotonic_seconds(), parsed = markdown_parse_seconds(),
+	       compressed = chart_png_seconds();
 	int status;
 
 	memset(&b, 0, sizeof b);
@@ -2155,6 +2165,10 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	phase("bodies", &tp);
 	side_finish(&charts, dl);
 	phase("charts", &tp);
+	/* (what no number of CPUs makes shorter, and what Hugo's pages lack) */
+	phase_part("parsing", markdown_parse_seconds() - parsed,
+		   "of the bodies' time: cmark-gfm parsing, one document at a time");
+	phase_part("png", chart_png_seconds() - compressed, "CPU of the charts': libgd's PNG writer");
 	if (dl->errors) {
 		output_abort(&b.out); /* begun for the charts */
 		goto finish;

@@ -32,4 +32,8 @@
 int chart_png_encode(gdImagePtr im, int colors, const int *exact, size_t nexact,
 		     struct strbuf *png);
 
+/* Seconds of CPU that libgd's PNG writer (libpng and zlib) has taken, on
+ * every thread, in the process so far (WAYMARK_TIMINGS=1 prints it). */
+double chart_png_seconds(void);
+
 #endif

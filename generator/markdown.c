@@ -13,9 +13,11 @@
 
 #include "content.h"
 #include "slug.h"
+#include "threads.h"
 #include "xalloc.h"
 
 static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
+static double parse_seconds; /* (added to under parse_lock) */
 
 /*
  * Each document is parsed, changed and rendered in an arena of its own:
@@ -713,12 +715,14 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 	struct idset ids = { NULL, 0, 0, o->reserved, o->nreserved };
 	struct arena arena = { NULL, NULL }, *outer = current;
 	int failed = 0;
+	double parse_began;
 
 	current = &arena;
 	/* cmark-gfm's inline parser reads a process-wide table of special
 	 * characters that the attached extensions change during every parse,
 	 * so parses take turns; the rest (walking, rendering) runs at once */
 	pthread_mutex_lock(&parse_lock);
+	parse_began = monotonic_seconds();
 	parser = cmark_parser_new_with_mem(opts, &arena_mem);
 	for (i = 0; i < sizeof extensions / sizeof *extensions; i++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(extensions[i]);
@@ -729,6 +733,7 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 	}
 	cmark_parser_feed(parser, text, len);
 	doc = cmark_parser_finish(parser);
+	parse_seconds += monotonic_seconds() - parse_began;
 	pthread_mutex_unlock(&parse_lock);
 	if (o->filter && o->filter(o->filter_ctx, doc, dl) < 0)
 		failed = 1;
@@ -798,4 +803,14 @@ int markdown_render(const char *text, size_t len, const struct markdown_opts *o,
 	arena_release(&arena);
 	current = outer;
 	return failed ? -1 : 0;
+}
+
+double markdown_parse_seconds(void)
+{
+	double s;
+
+	pthread_mutex_lock(&parse_lock);
+	s = parse_seconds;
+	pthread_mutex_unlock(&parse_lock);
+	return s;
 }

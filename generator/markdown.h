@@ -79,4 +79,9 @@ struct cmark_mem *markdown_mem(void);
 int markdown_render(const char *text, size_t len, const struct markdown_opts *opts,
 		    struct strbuf *html, struct value **toc, struct diag_list *dl);
 
+/* Seconds spent parsing, in the process so far: since parses take turns,
+ * rendering bodies takes at least this long however many CPUs there are
+ * (WAYMARK_TIMINGS=1 prints it beside the bodies' time). */
+double markdown_parse_seconds(void);
+
 #endif

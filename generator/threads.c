@@ -23,6 +23,14 @@ double monotonic_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+double thread_cpu_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 size_t threads_run(size_t n, void *(*fn)(void *), void *args, size_t size)
 {
 	pthread_t *threads = xcalloc(n + 1, sizeof *threads);

@@ -9,6 +9,8 @@ size_t threads_cpus(void);
 
 /* Seconds on the monotonic clock: for timing work, a phase or a hook. */
 double monotonic_seconds(void);
+/* Seconds of CPU the calling thread has used. */
+double thread_cpu_seconds(void);
 
 /*
  * Run fn(arg i) for i = 0..n-1 and wait for them all: arg 0 on the calling

@@ -112,6 +112,22 @@ static void assert_toc(const struct value *toc, size_t i, int level, const char 
 	ck_assert_str_eq(value_string(value_get(e, "title")), title);
 }
 
+/* WAYMARK_TIMINGS=1 and the benchmark report the time parses took */
+START_TEST(parsing_time_is_counted)
+{
+	struct render r;
+	double before = markdown_parse_seconds(), once;
+
+	render(&r, "# A heading\n\nSome *text*, a [link](https://example.org/).\n");
+	render_release(&r);
+	once = markdown_parse_seconds();
+	ck_assert(once > before);
+	render(&r, "Another paragraph.\n");
+	render_release(&r);
+	ck_assert(markdown_parse_seconds() > once);
+}
+END_TEST
+
 /* ---- headings -------------------------------------------------------- */
 
 START_TEST(headings_get_ids_from_their_text)
@@ -753,6 +769,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, every_bad_link_is_reported);
 	tcase_add_test(tc, links_untouched_without_resolver);
 	tcase_add_test(tc, freed_node_read_is_reported_under_asan);
+	tcase_add_test(tc, parsing_time_is_counted);
 	suite_add_tcase(s, tc);
 	return s;
 }
