@@ -35,9 +35,13 @@ int fs_read(const char *path, struct strbuf *out)
 		errno = e;
 		return -1;
 	}
-	strbuf_grow(out, st.st_size > 0 ? (size_t)st.st_size : 4096);
+	/* room for the whole file and a byte more, where the read that finds
+	 * the end goes: a full buffer would be doubled (and a 5 MB file
+	 * copied into 10 MB) only to learn that there was nothing left */
+	strbuf_grow(out, st.st_size > 0 ? (size_t)st.st_size + 1 : 4096);
 	for (;;) {
-		strbuf_grow(out, 8192);
+		if (out->len + 1 >= out->alloc) /* (the file grew as it was read) */
+			strbuf_grow(out, 8192);
 		n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
 		if (n < 0) {
 			if (errno == EINTR)

@@ -122,9 +122,27 @@ START_TEST(read_large_file)
 	ck_assert_int_eq(fs_read(p, &sb), 0);
 	ck_assert_uint_eq(sb.len, n);
 	ck_assert(!memcmp(sb.buf, data, n));
+	/* the room it was given, not doubled to find the end */
+	ck_assert_uint_le(sb.alloc, n + 2);
 	strbuf_release(&sb);
 	free(data);
 	free(p);
+}
+END_TEST
+
+/* A file that says it is empty and is not (/proc's): read to its end. */
+START_TEST(read_file_longer_than_its_size)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+
+	ck_assert_int_eq(stat("/proc/self/smaps", &st), 0);
+	ck_assert_int_eq(st.st_size, 0);
+	ck_assert_int_eq(fs_read("/proc/self/smaps", &sb), 0);
+	ck_assert_uint_gt(sb.len, 8192); /* (more than one growth) */
+	ck_assert_uint_eq(strlen(sb.buf), sb.len);
+	ck_assert_int_eq(sb.buf[sb.len - 1], '\n');
+	strbuf_release(&sb);
 }
 END_TEST
 
@@ -474,6 +492,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, write_replaces_whole_file);
 	tcase_add_test(tc, read_appends_whole_file);
 	tcase_add_test(tc, read_large_file);
+	tcase_add_test(tc, read_file_longer_than_its_size);
 	tcase_add_test(tc, read_empty_file);
 	tcase_add_test(tc, read_missing_file_fails_with_errno);
 	tcase_add_test(tc, read_directory_fails_with_eisdir);
