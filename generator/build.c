@@ -2165,7 +2165,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	phase("bodies", &tp);
 	side_finish(&charts, dl);
 	phase("charts", &tp);
-	/* (what no number of CPUs makes shorter, and what Hugo's pages lack) */
+	/* two parts of that time that the libraries decide: parsing, which
+	 * no number of CPUs shortens, and writing PNGs (WAYMARK_TIMINGS) */
 	phase_part("parsing", markdown_parse_seconds() - parsed,
 		   "of the bodies' time: cmark-gfm parsing, one document at a time");
 	phase_part("png", chart_png_seconds() - compressed, "CPU of the charts': libgd's PNG writer");
