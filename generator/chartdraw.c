@@ -27,7 +27,7 @@
  * Bump DRAW_VERSION whenever the pictures change, so chart_hash changes
  * and cached PNGs are redrawn.
  */
-#define DRAW_VERSION 4 /* 3: palette PNGs; 4: of 48 colours */
+#define DRAW_VERSION 5 /* 3: palette PNGs; 4: of 48 colours; 5: sources wrap */
 
 #define PAD 16.0     /* margin round the picture */
 #define LINE_H 15.0  /* line height of 12px text */
@@ -391,23 +391,44 @@ static double header(struct canvas *cv, const char *sub)
 	return y + 6;
 }
 
-static double footer_height(const struct canvas *cv)
+/* The source line, wrapped: on a phone's narrow picture it takes two or
+ * three lines. What still does not fit is cut without a warning: the
+ * figure's caption has it in full. */
+static void footer_lines(struct canvas *cv, struct lines *l)
 {
-	return cv->c->source ? 20 : 0;
+	struct strbuf sb = STRBUF_INIT;
+
+	l->n = 0;
+	if (!cv->c->source)
+		return;
+	strbuf_addf(&sb, "Source: %s", cv->c->source);
+	wrap(cv, sb.buf, 0, 11, cv->w - 2 * PAD, MAX_LINES, l);
+	strbuf_release(&sb);
+}
+
+#define FOOTER_LINE 14.0 /* from one source line's baseline to the next */
+
+static double footer_height(struct canvas *cv)
+{
+	struct lines l;
+	double h;
+
+	footer_lines(cv, &l);
+	h = l.n ? 20 + (l.n - 1) * FOOTER_LINE : 0;
+	lines_release(&l);
+	return h;
 }
 
 static void footer(struct canvas *cv)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct lines l;
+	int i;
 
-	if (!cv->c->source)
-		return;
-	strbuf_addf(&sb, "Source: %s", cv->c->source);
-	wrap(cv, sb.buf, 0, 11, cv->w - 2 * PAD, 1, &l);
-	text(cv, PAD, cv->h - PAD - 2, LEFT, 0, 11, MUTED, l.line[0]);
+	footer_lines(cv, &l);
+	for (i = 0; i < l.n; i++)
+		text(cv, PAD, cv->h - PAD - 2 - (l.n - 1 - i) * FOOTER_LINE, LEFT, 0, 11, MUTED,
+		     l.line[i]);
 	lines_release(&l);
-	strbuf_release(&sb);
 }
 
 /* The value axis of bar, hbar and line charts. */
