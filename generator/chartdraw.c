@@ -27,11 +27,12 @@
  * Bump DRAW_VERSION whenever the pictures change, so chart_hash changes
  * and cached PNGs are redrawn.
  */
-#define DRAW_VERSION 5 /* 3: palette PNGs; 4: of 48 colours; 5: sources wrap */
+#define DRAW_VERSION 6 /* 3: palette PNGs; 4: of 48 colours; 5: sources wrap; 6: narrow steps, 4 lines */
 
 #define PAD 16.0     /* margin round the picture */
 #define LINE_H 15.0  /* line height of 12px text */
-#define MAX_LINES 3
+#define MAX_LINES 4   /* what struct lines holds */
+#define LABEL_LINES 3 /* of a label, a source */
 
 /*
  * Colours, with their contrast against the white background (WCAG 2
@@ -402,7 +403,7 @@ static void footer_lines(struct canvas *cv, struct lines *l)
 	if (!cv->c->source)
 		return;
 	strbuf_addf(&sb, "Source: %s", cv->c->source);
-	wrap(cv, sb.buf, 0, 11, cv->w - 2 * PAD, MAX_LINES, l);
+	wrap(cv, sb.buf, 0, 11, cv->w - 2 * PAD, LABEL_LINES, l);
 	strbuf_release(&sb);
 }
 
@@ -564,7 +565,7 @@ static void columns_layout(struct canvas *cv, struct columns *L)
 	L->lsize = label_size(cv, L->slot - 6);
 	for (i = 0; i < c->n_data; i++) {
 		wrap_label(cv, c->data[i].label, &c->data[i].label_pos, "label", 0, L->lsize,
-			   L->slot - 6, MAX_LINES, &L->labels[i]);
+			   L->slot - 6, LABEL_LINES, &L->labels[i]);
 		label_h = fmax(label_h, L->labels[i].n * (L->lsize + 3));
 		neg |= c->data[i].value < 0;
 	}
@@ -764,6 +765,8 @@ static void draw_hbar(struct canvas *cv)
 #define STEP_MIN_W 120.0
 #define STEP_MAX_W 190.0
 #define STEP_BAND 24.0    /* the "Step 1" band */
+#define STEP_NARROW 150.0 /* a box narrower (a phone's, or four to a row)... */
+#define STEP_LINES(bw) ((bw) < STEP_NARROW ? 4 : 3) /* ...has a line more */
 
 struct step_text {
 	struct lines title, credential;
@@ -789,11 +792,11 @@ static void draw_steps(struct canvas *cv)
 		const struct chart_step *s = &c->steps[i];
 		double need;
 
-		wrap_label(cv, s->title, &s->title_pos, "step title", 1, 13, inner, MAX_LINES,
+		wrap_label(cv, s->title, &s->title_pos, "step title", 1, 13, inner, STEP_LINES(bw),
 			   &st[i].title);
 		if (s->credential)
 			wrap_label(cv, s->credential, &s->credential_pos, "credential", 0, 12, inner,
-				   MAX_LINES, &st[i].credential);
+				   STEP_LINES(bw), &st[i].credential);
 		if (s->months >= 0) {
 			struct strbuf sb = STRBUF_INIT;
 
