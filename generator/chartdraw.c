@@ -27,7 +27,7 @@
  * Bump DRAW_VERSION whenever the pictures change, so chart_hash changes
  * and cached PNGs are redrawn.
  */
-#define DRAW_VERSION 6 /* 3: palette PNGs; 4: of 48 colours; 5: sources wrap; 6: narrow steps, 4 lines */
+#define DRAW_VERSION 7 /* 3: palette PNGs; 4: of 48 colours; 5: sources wrap; 6: narrow steps, 4 lines; 7: keys */
 
 #define PAD 16.0     /* margin round the picture */
 #define LINE_H 15.0  /* line height of 12px text */
@@ -74,6 +74,7 @@ struct canvas {
 	const struct gdlib *gd; /* libgd, once drawing */
 	double s;             /* scale: device pixels per CSS pixel */
 	double w, h;          /* size at 1x */
+	double asked_h;       /* the height asked for (bar, line: a key adds to it) */
 	char font[128], bold[160];
 	const char *err;      /* libgd's message for the first failure */
 	struct diag_list *dl; /* warnings for shortened text, or NULL */
@@ -549,7 +550,77 @@ struct columns {
 	double lsize;     /* size of the labels under the plot */
 	double label_top; /* where they start */
 	struct lines labels[CHART_MAX_DATA];
+	int keyed;        /* the labels are numbers, named in a key below */
+	double key_top, key_h; /* where the key starts, its height */
+	double key_indent;     /* from a key's numbers to its names */
+	size_t key_every;      /* every how many items a number is under the plot */
+	struct lines key[CHART_MAX_DATA];
 };
+
+/*
+ * A picture this narrow (a phone's) whose labels do not fit under the
+ * plot, even wrapped, numbers them there instead and names each in a key
+ * below, a line or two across the whole width: "Registered Nurse (RN)"
+ * rather than "Regist…" under its point.
+ */
+#define KEY_MAX_W 360.0
+#define KEY_LINES 2
+
+static int columns_keyed(struct canvas *cv, double lsize, double room)
+{
+	struct lines l;
+	size_t i;
+	int cut = 0;
+
+	if (cv->w > KEY_MAX_W)
+		return 0;
+	for (i = 0; i < cv->c->n_data && !cut; i++) {
+		cut = wrap(cv, cv->c->data[i].label, 0, lsize, room, LABEL_LINES, &l);
+		lines_release(&l);
+	}
+	return cut;
+}
+
+/* The key's entries (L->key), and how tall they are. */
+static double key_layout(struct canvas *cv, struct columns *L)
+{
+	double h = 10, widest; /* (10: under the numbers) */
+	char last[24];
+	size_t i;
+
+	/* under the plot, the numbers in 12px, or 10px when the widest needs
+	 * it, and when even that is too wide (24 bars), every second or third */
+	snprintf(last, sizeof last, "%zu", cv->c->n_data);
+	L->lsize = text_width(cv, 0, 12, last) <= L->slot - 2 ? 12 : 10;
+	widest = text_width(cv, 0, L->lsize, last);
+	L->key_every = (size_t)fmax(1, ceil(widest / (L->slot - 2)));
+	/* in the key, the names start after the widest number, and a space */
+	L->key_indent = text_width(cv, 1, 12, last) + 8;
+	for (i = 0; i < cv->c->n_data; i++) {
+		wrap(cv, cv->c->data[i].label, 0, 12, cv->w - 2 * PAD - L->key_indent, KEY_LINES,
+		     &L->key[i]);
+		h += L->key[i].n * LINE_H + 3;
+	}
+	return h;
+}
+
+static void key_draw(struct canvas *cv, const struct columns *L)
+{
+	double y = L->key_top;
+	size_t i;
+	int j;
+
+	for (i = 0; i < cv->c->n_data; i++) {
+		char num[24];
+
+		snprintf(num, sizeof num, "%zu", i + 1);
+		text(cv, PAD, y + 12, LEFT, 1, 12, INK, num);
+		for (j = 0; j < L->key[i].n; j++)
+			text(cv, PAD + L->key_indent, y + 12 + j * LINE_H, LEFT, 0, 12, INK,
+			     L->key[i].line[j]);
+		y += L->key[i].n * LINE_H + 3;
+	}
+}
 
 static void columns_layout(struct canvas *cv, struct columns *L)
 {
@@ -563,16 +634,32 @@ static void columns_layout(struct canvas *cv, struct columns *L)
 	L->right = cv->w - PAD;
 	L->slot = (L->right - L->left) / c->n_data;
 	L->lsize = label_size(cv, L->slot - 6);
+	L->keyed = columns_keyed(cv, L->lsize, L->slot - 6);
+	cv->h = cv->asked_h; /* (drawing lays out again what measuring did) */
+	if (L->keyed) {
+		L->key_h = key_layout(cv, L);
+		cv->h += L->key_h;
+	}
 	for (i = 0; i < c->n_data; i++) {
-		wrap_label(cv, c->data[i].label, &c->data[i].label_pos, "label", 0, L->lsize,
-			   L->slot - 6, LABEL_LINES, &L->labels[i]);
+		if (L->keyed) {
+			char num[24];
+
+			snprintf(num, sizeof num, "%zu", i + 1);
+			L->labels[i].n = i % L->key_every == 0;
+			if (L->labels[i].n)
+				L->labels[i].line[0] = xstrdup(num);
+		} else {
+			wrap_label(cv, c->data[i].label, &c->data[i].label_pos, "label", 0, L->lsize,
+				   L->slot - 6, LABEL_LINES, &L->labels[i]);
+		}
 		label_h = fmax(label_h, L->labels[i].n * (L->lsize + 3));
 		neg |= c->data[i].value < 0;
 	}
 	L->vsize = value_size(cv, L->slot - 4);
 	/* room above the highest mark (and below the lowest) for its value */
 	L->top = top + L->vsize + 10;
-	L->label_top = cv->h - PAD - footer_height(cv) - label_h;
+	L->key_top = cv->h - PAD - footer_height(cv) - (L->keyed ? L->key_h : 0);
+	L->label_top = L->key_top - label_h;
 	L->bottom = L->label_top - 8 - (neg ? L->vsize + 8 : 0);
 	L->a.lo_px = L->bottom;
 	L->a.hi_px = L->top;
@@ -597,6 +684,8 @@ static void columns_axes(struct canvas *cv, struct columns *L)
 			text(cv, L->left + L->slot * (i + 0.5),
 			     L->label_top + L->lsize + j * (L->lsize + 3), CENTER, 0, L->lsize, INK,
 			     L->labels[i].line[j]);
+	if (L->keyed)
+		key_draw(cv, L);
 	strbuf_release(&sb);
 }
 
@@ -604,8 +693,11 @@ static void columns_release(struct canvas *cv, struct columns *L)
 {
 	size_t i;
 
-	for (i = 0; i < cv->c->n_data; i++)
+	for (i = 0; i < cv->c->n_data; i++) {
 		lines_release(&L->labels[i]);
+		if (L->keyed)
+			lines_release(&L->key[i]);
+	}
 }
 
 static void draw_bar(struct canvas *cv)
@@ -875,7 +967,7 @@ static void canvas_init(struct canvas *cv, const struct chart *c, const struct c
 	cv->c = c;
 	cv->s = scale;
 	cv->w = o->width < 280 ? 280 : o->width;
-	cv->h = o->height < 200 ? 200 : o->height;
+	cv->h = cv->asked_h = o->height < 200 ? 200 : o->height;
 	snprintf(cv->font, sizeof cv->font, "%s", o->font ? o->font : "DejaVu Sans");
 	snprintf(cv->bold, sizeof cv->bold, "%s:bold", cv->font);
 	cv->dl = warn;
