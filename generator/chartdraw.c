@@ -581,7 +581,8 @@ static int columns_keyed(struct canvas *cv, double lsize, double room)
 	return cut;
 }
 
-/* The key's entries (L->key), and how tall they are. */
+/* The key (its entries, where their names start) and the numbers under
+ * the plot (their size, and every how many): returns the key's height. */
 static double key_layout(struct canvas *cv, struct columns *L)
 {
 	double h = 10, widest; /* (10: under the numbers) */
