@@ -4,9 +4,10 @@
 # tests/bad/<case>/status the exit status it must return. Before each run
 # the output directory holds a previous build, which must be left byte for
 # byte as it was. An optional tests/bad/<case>/args replaces "build".
+# WAYMARK=path overrides the executable under test (make e2e-asan).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-waymark="$top/bin/waymark"
+waymark=${WAYMARK:-$top/bin/waymark}
 tmp=$(mktemp -d)
 trap 'chmod -R u+rwX "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 pass=0 fail=0
