@@ -3,9 +3,10 @@
 # tests/regress/<case>/expected/ holds the files its build must write, byte
 # for byte. The list of pages written must match the expected pages too.
 # An optional tests/regress/<case>/args holds extra build arguments.
+# WAYMARK=path overrides the executable under test (make e2e-asan).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-waymark="$top/bin/waymark"
+waymark=${WAYMARK:-$top/bin/waymark}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0

@@ -1,9 +1,10 @@
 #!/bin/sh
 # `waymark new`: every skeleton builds as it is, in a new site and in a copy
 # of the default site, and an existing file is never overwritten.
+# WAYMARK=path overrides the executable under test (make e2e-asan).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-w="$top/bin/waymark"
+w=${WAYMARK:-$top/bin/waymark}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
