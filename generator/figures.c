@@ -266,6 +266,7 @@ static int draw(const struct chart *c, const struct chart_opts *opts, const char
 struct job {
 	const struct chart *c;
 	const struct chart_opts *opts;
+	int size;                 /* WIDE or NARROW */
 	unsigned long long hash;
 	char name1[48], name2[48];
 	struct diag_list dl;
@@ -286,13 +287,18 @@ struct jobs {
  * and only cost the build a fifth more drawing. */
 enum { WIDE, NARROW, SIZES };
 
-/* The phone picture's problems are its errors only: labels shortened to
- * fit 320 pixels are expected (the data table has them whole), and the
- * wide picture's warnings already tell the author what to shorten. */
-static void keep_errors(struct diag_list *to, struct diag_list *from)
+/* A picture's problems, moved to `to`: the phone picture's errors only.
+ * Labels shortened to fit 320 pixels are expected (the data table has
+ * them whole), and the wide picture's warnings already tell the author
+ * what to shorten. */
+static void report(struct diag_list *to, struct diag_list *from, int size)
 {
 	size_t i;
 
+	if (size == WIDE) {
+		diag_list_move(to, from);
+		return;
+	}
 	for (i = 0; i < from->n; i++)
 		if (from->items[i].level != DIAG_WARNING)
 			diag_add(to, from->items[i].level, from->items[i].file, from->items[i].line,
@@ -301,9 +307,9 @@ static void keep_errors(struct diag_list *to, struct diag_list *from)
 }
 
 /* The job that draws the picture of this hash (at 2x, and at 1x too when
- * with1x), added when it is the first chart with it. */
+ * it is the wide one), added when it is the first chart with it. */
 static void add_job(struct jobs *js, const struct chart *c, const struct chart_opts *opts,
-		    unsigned long long h, int with1x)
+		    int size, unsigned long long h)
 {
 	size_t d;
 
@@ -315,8 +321,9 @@ static void add_job(struct jobs *js, const struct chart *c, const struct chart_o
 	memset(&js->items[js->n], 0, sizeof *js->items);
 	js->items[js->n].c = c;
 	js->items[js->n].opts = opts;
+	js->items[js->n].size = size;
 	js->items[js->n].hash = h;
-	if (with1x)
+	if (size == WIDE)
 		snprintf(js->items[js->n].name1, sizeof js->items[js->n].name1, "charts/%016llx.png",
 			 h);
 	snprintf(js->items[js->n].name2, sizeof js->items[js->n].name2, "charts/%016llx@2x.png", h);
@@ -379,15 +386,12 @@ int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,
 				const struct chart *c = &pl->items[i].charts[k];
 
 				hashes[n] = (unsigned long long)chart_hash(c, &opts[s]);
-				add_job(&js, c, &opts[s], hashes[n++], s == WIDE);
+				add_job(&js, c, &opts[s], (int)s, hashes[n++]);
 			}
 	if (draw_all(&js) < 0)
 		ret = -1;
 	for (d = 0; d < js.n; d++)
-		if (js.items[d].opts == &opts[NARROW])
-			keep_errors(dl, &js.items[d].dl);
-		else
-			diag_list_move(dl, &js.items[d].dl);
+		report(dl, &js.items[d].dl, js.items[d].size);
 	/* then each page's HTML, with each picture's size */
 	n = 0;
 	for (i = 0; i < pl->n; i++) {
@@ -398,27 +402,25 @@ int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,
 		p->figures = value_new_list();
 		for (k = 0; k < p->ncharts; k++, n += SIZES) {
 			const struct chart *c = &p->charts[k];
-			struct strbuf src[SIZES][2], html = STRBUF_INIT;
+			struct strbuf src[SIZES][2] = { { STRBUF_INIT, STRBUF_INIT },
+							{ STRBUF_INIT, STRBUF_INIT } },
+				      html = STRBUF_INIT;
 			struct chart_picture pic[SIZES];
-			struct diag_list narrow = DIAG_LIST_INIT;
 			struct value *f;
-			int failed;
+			int failed = 0;
 
-			if (measure(c, hashes[n + WIDE], &opts[WIDE], cache, &pic[WIDE].width,
-				    &pic[WIDE].height, dl) < 0) {
-				ret = -1;
-				continue;
+			for (s = 0; s < SIZES && !failed; s++) {
+				struct diag_list found = DIAG_LIST_INIT;
+
+				failed = measure(c, hashes[n + s], &opts[s], cache, &pic[s].width,
+						 &pic[s].height, &found) < 0;
+				report(dl, &found, (int)s);
 			}
-			failed = measure(c, hashes[n + NARROW], &opts[NARROW], cache,
-					 &pic[NARROW].width, &pic[NARROW].height, &narrow) < 0;
-			keep_errors(dl, &narrow);
 			if (failed) {
 				ret = -1;
 				continue;
 			}
 			for (s = 0; s < SIZES; s++) {
-				strbuf_init(&src[s][0], 64);
-				strbuf_init(&src[s][1], 64);
 				if (s == WIDE)
 					strbuf_addf(&src[s][0], "%scharts/%016llx.png", base_path,
 						    hashes[n + s]);
