@@ -123,7 +123,22 @@ struct linker {
 	struct build *b;
 	struct strbuf url; /* the last URL handed out */
 	const struct quick *quick; /* the quick path's files, instead of the content */
+	/* on the quick path, which has no pages: the files of the pages the
+	 * changed bodies link to from the site's root, which it looks for in
+	 * what the last build made ("plan/index.html") */
+	char **made;
+	size_t nmade;
 };
+
+static void linker_release(struct linker *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nmade; i++)
+		free(l->made[i]);
+	free(l->made);
+	strbuf_release(&l->url);
+}
 
 static const char *resolve(void *ctx, const char *rel, const char **suggest)
 {
@@ -184,6 +199,51 @@ static void judge_reading(struct build *b, const struct doc *d, const struct rea
 	strbuf_release(&msg);
 }
 
+/*
+ * markdown_opts.site_address: a page by its URL ("/plan/", or "/plan" and
+ * "/plan/index.html", which lead there too), or a picture or document
+ * published from content/. Other files a build writes (the search index,
+ * feeds, open data) are not looked for.
+ */
+static int site_address(void *ctx, const char *path, const char **suggest)
+{
+	struct linker *l = ctx;
+	const char *last = strrchr(path, '/') + 1, *s;
+	struct strbuf url = STRBUF_INIT;
+	int found;
+
+	if (content_is_file(path + 1)) {
+		if (content_file_find(&l->b->listed, path + 1))
+			return 1;
+		if (!l->quick && (s = content_file_suggest(&l->b->listed, path + 1))) {
+			strbuf_reset(&l->url);
+			strbuf_addch(&l->url, '/');
+			strbuf_adds(&l->url, s);
+			*suggest = l->url.buf;
+		}
+		return 0;
+	}
+	if (strchr(last, '.') && strcmp(last, "index.html"))
+		return 1;
+	strbuf_add(&url, path, (size_t)(last - path));
+	if (*last && strcmp(last, "index.html")) {
+		strbuf_adds(&url, last);
+		strbuf_addch(&url, '/');
+	}
+	if (l->quick) {
+		l->made = xrealloc(l->made, (l->nmade + 1) * sizeof *l->made);
+		strbuf_adds(&url, "index.html");
+		l->made[l->nmade++] = xstrdup(url.buf + 1);
+		strbuf_release(&url);
+		return 1;
+	}
+	found = pages_find(&l->b->pages, url.buf) != NULL;
+	if (!found)
+		*suggest = pages_suggest(&l->b->pages, url.buf);
+	strbuf_release(&url);
+	return found;
+}
+
 /* A picture's width and height, for its <img> (markdown_opts). */
 static int size_of_picture(void *ctx, const char *rel, int *w, int *h)
 {
@@ -231,6 +291,9 @@ static unsigned long long bodies_depend_on(const struct build *b)
 			h = value_hash_fast(&d->body_hash, sizeof d->body_hash, h);
 		}
 	}
+	/* the pages an address from the site's root may name (site_address) */
+	for (i = 0; i < b->pages.n; i++)
+		h = value_hash_fast(b->pages.items[i].url, strlen(b->pages.items[i].url) + 1, h);
 	/* the pictures and documents a body may show or link: which there are,
 	 * as content_file_find finds them (a link to nowhere is listed but is
 	 * not one), and each picture's file as the stamp saw it (its size is
@@ -367,6 +430,7 @@ static void render_body(struct linker *lk, struct doc *d, unsigned long long dep
 				    .line_offset = d->body_line - 1,
 				    .unsafe = b->cfg.unsafe, .resolve = resolve,
 				    .resolve_ctx = lk, .picture_size = size_of_picture,
+				    .site_address = site_address,
 				    .base_path = b->base_path,
 				    .id_prefix = prefix, .heading_shift = shift,
 				    .reserved = (const char *const *)b->theme.ids,
@@ -451,7 +515,7 @@ static void *body_worker(void *arg)
 	struct body_worker *w = arg;
 	struct body_job *job = w->job;
 	struct build *b = job->b;
-	struct linker lk = { b, STRBUF_INIT, NULL };
+	struct linker lk = { b, STRBUF_INIT, NULL, NULL, 0 };
 	size_t i, n = b->content.n;
 
 	hookrun_bind(w->index);
@@ -482,7 +546,7 @@ static void *body_worker(void *arg)
 		}
 	}
 	hookrun_bind(0);
-	strbuf_release(&lk.url);
+	linker_release(&lk);
 	return NULL;
 }
 
@@ -1775,7 +1839,7 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 	size_t nchanged = 0, nwrites = 0, awrites = 0, i, j, written = 0;
 	struct diag_list dl = DIAG_LIST_INIT, old = DIAG_LIST_INIT;
 	struct strbuf dirty = STRBUF_INIT, logs = STRBUF_INIT; /* the hooks' log lines */
-	struct linker lk = { b, STRBUF_INIT, NULL };
+	struct linker lk = { b, STRBUF_INIT, NULL, NULL, 0 };
 	const char *was_dirty = cache_note_get(b->cache, "quick-dirty");
 	char buf[32];
 	int done = 0;
@@ -1899,6 +1963,9 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 		why = "a changed body has a diagnostic";
 		if (bad)
 			goto out;
+		why = "a changed body links from the site's root to a page the last build did not make";
+		if (lk.nmade && output_made(out_dir, lk.made, lk.nmade) != 1)
+			goto out;
 		toc = value_hash(d->toc, VALUE_HASH_SEED);
 		why = "a page is not as the last build wrote it, or its headings changed";
 		for (j = 0; j < f->npages; j++) {
@@ -1993,7 +2060,7 @@ out:
 	}
 	free(writes);
 	free(changed);
-	strbuf_release(&lk.url);
+	linker_release(&lk);
 	strbuf_release(&dirty);
 	diag_list_release(&dl);
 	diag_list_release(&old);

@@ -466,6 +466,46 @@ struct size {
 	int w, h;
 };
 
+/*
+ * An address from the site's root ("/plan/", "/stories/ana.jpg"), the way
+ * to a page no Markdown file is (a section's list, the plan): one the site
+ * does not make is a warning at it, since something else on the same host
+ * may serve it; a picture of the site's gets its size, as a relative one.
+ */
+static void check_rooted(cmark_node *link, const char *url, const struct markdown_opts *o,
+			 struct diag_list *dl, struct size *size)
+{
+	const char *frag = url + strcspn(url, "?#"), *suggest = NULL;
+	int image = cmark_node_get_type(link) == CMARK_NODE_IMAGE;
+	struct strbuf path = STRBUF_INIT;
+	struct pos pos;
+
+	if (!o->site_address)
+		return;
+	add_unescaped(&path, url, (size_t)(frag - url));
+	if (o->site_address(o->resolve_ctx, path.buf, &suggest)) {
+		if (size && o->picture_size && content_is_picture(path.buf + 1) &&
+		    o->picture_size(o->resolve_ctx, path.buf + 1, &size->w, &size->h) < 0)
+			size->w = size->h = 0;
+	} else {
+		int file = content_is_file(path.buf + 1);
+		const char *what = image ? "missing picture" : file ? "link to missing file" :
+				   "link to missing page";
+
+		pos.file = o->path;
+		pos.line = cmark_node_get_start_line(link) + o->line_offset;
+		pos.col = cmark_node_get_start_column(link);
+		if (suggest)
+			diag_warning(dl, &pos, "%s '%.*s'; did you mean '%s'?", what,
+				     (int)(frag - url), url, suggest);
+		else
+			diag_warning(dl, &pos,
+				     "%s '%.*s': the site has no %s there (for one that something else on the same host serves, write its whole address: https://...)",
+				     what, (int)(frag - url), url, file ? "such file" : "page");
+	}
+	strbuf_release(&path);
+}
+
 /* Resolve a link or picture's address; a picture of the site's also gets
  * its size in *size (left 0 by 0 otherwise). */
 static void resolve_link(cmark_node *link, const struct markdown_opts *o,
@@ -489,13 +529,16 @@ static void resolve_link(cmark_node *link, const struct markdown_opts *o,
 		return;
 	}
 
-	if (url && url[0] == '/' && url[1] != '/' && o->base_path && strcmp(o->base_path, "/")) {
+	if (url && url[0] == '/' && url[1] != '/') {
 		struct strbuf u = STRBUF_INIT;
 
-		strbuf_adds(&u, o->base_path);
-		strbuf_adds(&u, url + 1);
-		cmark_node_set_url(link, u.buf);
-		strbuf_release(&u);
+		check_rooted(link, url, o, dl, size);
+		if (o->base_path && strcmp(o->base_path, "/")) {
+			strbuf_adds(&u, o->base_path);
+			strbuf_adds(&u, url + 1);
+			cmark_node_set_url(link, u.buf);
+			strbuf_release(&u);
+		}
 		return;
 	}
 	if (!url || !o->resolve)

@@ -33,6 +33,13 @@ struct markdown_opts {
 	 * and height in pixels, which its <img> then states (the page keeps
 	 * its place while the picture loads), or -1 when they are not known */
 	int (*picture_size)(void *ctx, const char *rel, int *width, int *height);
+	/* if not NULL, called with resolve_ctx for each address from the
+	 * site's root ("/plan/", "/stories/ana.jpg": as written, before
+	 * base_path, without its ?query or #fragment, %XX decoded): 0 when
+	 * the site makes no page or file there, with the address it most
+	 * likely meant in *suggest (or NULL), which is then a warning at the
+	 * link; else 1 */
+	int (*site_address)(void *ctx, const char *path, const char **suggest);
 	const char *id_prefix; /* put before every heading id ("c2-"), or NULL:
 				* for pages that join several documents */
 	int heading_shift;     /* add to every heading level (at most h6) */

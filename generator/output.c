@@ -342,6 +342,27 @@ static int read_manifest(const struct output *o, struct strbuf *text)
 	return read_manifest_of(o->final, text);
 }
 
+int output_made(const char *dir, char *const *rels, size_t n)
+{
+	struct strbuf text = STRBUF_INIT, line = STRBUF_INIT;
+	size_t i;
+	int ret = -1;
+
+	if (read_manifest_of(dir, &text) == 0) {
+		/* a name a line, after the magic's line */
+		for (ret = 1, i = 0; i < n && ret; i++) {
+			strbuf_reset(&line);
+			strbuf_addch(&line, '\n');
+			strbuf_adds(&line, rels[i]);
+			strbuf_addch(&line, '\n');
+			ret = strstr(text.buf, line.buf) != NULL;
+		}
+	}
+	strbuf_release(&text);
+	strbuf_release(&line);
+	return ret;
+}
+
 /* output_intact's stats, shared out in chunks between threads. */
 struct intact_job {
 	int fd;

@@ -96,6 +96,10 @@ int output_keep(struct output *o, const char *rel, int there);
  * manifest to go by.
  */
 int output_intact(const char *dir);
+/* Whether the last build into `dir` made each of the n files `rels`
+ * (its manifest names them): 1, 0 when it did not, -1 when there is no
+ * manifest to go by. */
+int output_made(const char *dir, char *const *rels, size_t n);
 /* 1 when `rel` names a file inside the output directory: relative, with
  * no "..", "." or empty segment. */
 int output_confined(const char *rel);

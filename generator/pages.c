@@ -346,6 +346,35 @@ const struct page *pages_find(const struct page_list *pl, const char *url)
 	return NULL;
 }
 
+/* A URL's last part: "nursing/" of "/pathways/nursing/". */
+static const char *last_part(const char *url)
+{
+	size_t n = strlen(url);
+
+	while (n > 1 && url[n - 2] != '/')
+		n--;
+	return url + (n ? n - 1 : 0);
+}
+
+const char *pages_suggest(const struct page_list *pl, const char *url)
+{
+	const char **urls = xmalloc((pl->n + 1) * sizeof *urls), *best, *same = NULL,
+		   *last = last_part(url);
+	size_t i;
+	int twice = 0; /* two pages end so: no telling which */
+
+	for (i = 0; i < pl->n; i++)
+		urls[i] = pl->items[i].url;
+	best = diag_suggest(url, urls, pl->n);
+	for (i = 0; !best && strcmp(last, "/") && i < pl->n && !twice; i++)
+		if (!strcmp(last_part(urls[i]), last)) {
+			twice = same != NULL;
+			same = urls[i];
+		}
+	free(urls);
+	return best ? best : twice ? NULL : same;
+}
+
 const char *pages_layout(const struct page *p)
 {
 	const char *l = p->doc && p->kind != PAGE_SKILL

@@ -91,6 +91,10 @@ const char *pages_kind_label(enum page_kind kind);
 int pages_searchable(const struct page *p);
 /* The page at `url`, or NULL. */
 const struct page *pages_find(const struct page_list *pl, const char *url);
+/* The page's URL that `url` (one no page has) most likely meant: one a
+ * typo away, else the only one whose last part is the same (a page moved
+ * to another section); or NULL. */
+const char *pages_suggest(const struct page_list *pl, const char *url);
 /*
  * The context `p`'s template receives: `site`, `assets`, `page` and the
  * page kind's own data (docs/content-model.md lists every field). Bodies

@@ -221,6 +221,20 @@ WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1 &&
 "$w" build -s "$plain" -o "$tmp/plain-fresh3" --quiet >"$tmp/log" 2>&1
 diff -r "$plain/public" "$tmp/plain-fresh3" >/dev/null && ok || bad "after a damaged page list the site differs from a fresh build"
 
+# a link from the site's root in the new words: to a page the last build
+# made, the quick path (it looks in the list of what that build made); to
+# a page no build made, the full path, which warns as a fresh build does
+sed -i 's|for four years\.|for four years. See [the plan](/plan/).|' "$story"
+WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1 && grep -q '^quick ' "$tmp/log" && ok ||
+	bad "a link from the root to a page there: expected a quick build, got: $(grep -v ' ms CPU$' "$tmp/log")"
+sed -i 's|(/plan/)|(/plna/)|' "$story"
+WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1 &&
+	grep -q "no quick build: a changed body links from the site's root to a page the last build did not make" "$tmp/log" &&
+	grep -q "stories/aisha-help-desk-to-security.md:[0-9]*:[0-9]*: warning: link to missing page '/plna/'; did you mean '/plan/'?" "$tmp/log" && ok ||
+	bad "a link from the root to a page not there: expected the full path and a warning, got: $(grep -v ' ms CPU$' "$tmp/log")"
+sed -i 's| See \[the plan\](/plna/)\.||' "$story"
+"$w" build -s "$plain" --quiet >"$tmp/log" 2>&1 && [ ! -s "$tmp/log" ] && ok || bad "the link taken out: $(cat "$tmp/log")"
+
 # the quick path with the default site's Lua hooks: the glossary's
 # markdown hook links skills in the new words (its site hook runs again on
 # the frameworks alone), and the reading-time helper, which reads the body

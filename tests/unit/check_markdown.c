@@ -618,6 +618,59 @@ START_TEST(links_with_scheme_absolute_or_fragment_untouched)
 }
 END_TEST
 
+/* markdown_opts.site_address: the site makes "/plan/" and "/a.png" */
+static int site_address(void *ctx, const char *path, const char **suggest)
+{
+	(void)ctx;
+	if (!strcmp(path, "/plan/") || !strcmp(path, "/a.png"))
+		return 1;
+	*suggest = !strcmp(path, "/pln/") ? "/plan/" : !strcmp(path, "/b.png") ? "/a.png" : NULL;
+	return 0;
+}
+
+/* Addresses from the site's root are asked for as written (without
+ * their ?query and #fragment, %XX decoded) before the base path goes in
+ * front: one the site does not make is a warning, which fails nothing, and
+ * a picture the site has gets its size. */
+START_TEST(addresses_from_the_root_are_looked_for)
+{
+	struct render r;
+
+	memset(&r, 0, sizeof r);
+	r.opts.path = "content/pages/x.md";
+	r.opts.rel = "pages/x.md";
+	r.opts.line_offset = 2;
+	r.opts.picture_size = picture_size;
+	r.opts.site_address = site_address;
+	r.opts.base_path = "/jobs/";
+	strbuf_init(&r.html, 0);
+	diag_list_init(&r.dl);
+	{
+		const char *md = "[ok](/plan/#top) [typo](/pln/?x=1) ![A](/a.png) ![B](/b.png)\n\n"
+				 "[else](/donate/) [far](//example.org/x/) [esc](/pl%61n/)\n";
+
+		r.ret = markdown_render(md, strlen(md), &r.opts, &r.html, &r.toc, &r.dl);
+	}
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_uint_eq(r.dl.errors, 0);
+	ck_assert_uint_eq(r.dl.n, 3);
+	assert_diag(&r.dl, 0,
+		    "content/pages/x.md:3:18: warning: link to missing page '/pln/'; did you mean '/plan/'?");
+	assert_diag(&r.dl, 1,
+		    "content/pages/x.md:3:49: warning: missing picture '/b.png'; did you mean '/a.png'?");
+	assert_diag(&r.dl, 2,
+		    "content/pages/x.md:5:1: warning: link to missing page '/donate/': the site has no page there (for one that something else on the same host serves, write its whole address: https://...)");
+	ck_assert_html_has(&r, "<a href=\"/jobs/plan/#top\">ok</a>");
+	ck_assert_html_has(&r, "<a href=\"/jobs/pln/?x=1\">typo</a>");
+	/* "/a.png": 5 letters; the missing one gets no size */
+	ck_assert_html_has(&r, "<img loading=\"lazy\" width=\"50\" height=\"100\" src=\"/jobs/a.png\"");
+	ck_assert_html_has(&r, "<img loading=\"lazy\" src=\"/jobs/b.png\"");
+	ck_assert_html_has(&r, "<a href=\"//example.org/x/\">far</a>");
+	ck_assert_html_has(&r, "<a href=\"/jobs/pl%61n/\">esc</a>");
+	render_release(&r);
+}
+END_TEST
+
 START_TEST(link_climbing_above_content_is_error)
 {
 	struct render r;
@@ -766,6 +819,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, pictures_of_the_site_state_their_size);
 	tcase_add_test(tc, raw_html_pictures_leave_the_sizes_in_place);
 	tcase_add_test(tc, link_climbing_above_content_is_error);
+	tcase_add_test(tc, addresses_from_the_root_are_looked_for);
 	tcase_add_test(tc, every_bad_link_is_reported);
 	tcase_add_test(tc, links_untouched_without_resolver);
 	tcase_add_test(tc, freed_node_read_is_reported_under_asan);

@@ -100,6 +100,33 @@ static int key_both_ways(const struct pages_env *env, const struct page *p, cons
 	return r1;
 }
 
+/* The page an address no page has most likely meant: a typo away, else
+ * the only page whose last part is the same. */
+START_TEST(a_missing_address_suggests_the_page_meant)
+{
+	struct page items[5];
+	struct page_list pl;
+	const char *urls[] = { "/", "/plan/", "/stories/aisha/", "/pathways/nursing/",
+			       "/sectors/nursing/" };
+	size_t i;
+
+	memset(items, 0, sizeof items);
+	memset(&pl, 0, sizeof pl);
+	for (i = 0; i < 5; i++)
+		items[i].url = (char *)urls[i];
+	pl.items = items;
+	pl.n = 4; /* without /sectors/nursing/ */
+	ck_assert_str_eq(pages_suggest(&pl, "/pln/"), "/plan/");
+	ck_assert_str_eq(pages_suggest(&pl, "/pathways/nursng/"), "/pathways/nursing/");
+	ck_assert_str_eq(pages_suggest(&pl, "/aisha/"), "/stories/aisha/"); /* moved */
+	ck_assert_ptr_null(pages_suggest(&pl, "/donate/"));
+	ck_assert_ptr_null(pages_suggest(&pl, "/jobs/sub/")); /* nothing ends so */
+	pl.n = 5; /* two pages end in nursing/: no telling which */
+	ck_assert_ptr_null(pages_suggest(&pl, "/nursing/"));
+	ck_assert_str_eq(pages_suggest(&pl, "/pathways/nursng/"), "/pathways/nursing/");
+}
+END_TEST
+
 START_TEST(a_page_key_is_the_same_from_numbered_tokens)
 {
 	struct page_list pl;
@@ -154,6 +181,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, build, release);
 	tcase_add_test(tc, a_token_finds_its_record_whole);
 	tcase_add_test(tc, a_page_key_is_the_same_from_numbered_tokens);
+	tcase_add_test(tc, a_missing_address_suggests_the_page_meant);
 	suite_add_tcase(s, tc);
 	return s;
 }
