@@ -244,6 +244,40 @@ static int site_address(void *ctx, const char *path, const char **suggest)
 	return found;
 }
 
+/* An address from the site's root that a field gives ("url: /plan/"),
+ * looked for as one in Markdown is: a warning at it when the site does
+ * not make it. */
+static void check_field_address(struct linker *lk, const struct value *v, struct diag_list *dl)
+{
+	const char *url = v ? value_string(v) : NULL, *suggest = NULL;
+	struct strbuf path = STRBUF_INIT;
+
+	if (!url || url[0] != '/' || url[1] == '/')
+		return;
+	strbuf_add(&path, url, strcspn(url, "?#"));
+	if (!site_address(lk, path.buf, &suggest))
+		markdown_missing_address(dl, &v->pos, url, path.buf, suggest, 0);
+	strbuf_release(&path);
+}
+
+/* The links site.yaml's menu and the data files give ("url: /frameworks/"
+ * in a resource, say), once the pages are planned. */
+static void check_field_addresses(struct build *b, struct diag_list *dl)
+{
+	static const enum record_kind kinds[] = { RECORD_FRAMEWORK, RECORD_RESOURCE,
+						  RECORD_ORGANIZATION };
+	struct linker lk = { b, STRBUF_INIT, NULL, NULL, 0 };
+	size_t i, k;
+
+	for (i = 0; b->cfg.menu && i < b->cfg.menu->n; i++)
+		check_field_address(&lk, value_get(b->cfg.menu->items[i], "url"), dl);
+	for (k = 0; k < sizeof kinds / sizeof *kinds; k++)
+		for (i = 0; i < b->model.all[kinds[k]].n; i++)
+			check_field_address(&lk, value_get(b->model.all[kinds[k]].items[i]->v, "url"),
+					    dl);
+	linker_release(&lk);
+}
+
 /* A picture's width and height, for its <img> (markdown_opts). */
 static int size_of_picture(void *ctx, const char *rel, int *w, int *h)
 {
@@ -2223,6 +2257,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		figures_plan(&b.pages, &b.model, dl);
 	if (!dl->errors && b.cfg.chart_font)
 		check_chart_font(&b, dl);
+	if (!dl->errors)
+		check_field_addresses(&b, dl);
 	phase("plan", &tp);
 	/* charts are drawn (on threads of their own) while bodies render:
 	 * they need only the plan, and the parse lock leaves cores idle */

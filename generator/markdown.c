@@ -466,6 +466,22 @@ struct size {
 	int w, h;
 };
 
+void markdown_missing_address(struct diag_list *dl, const struct pos *pos, const char *url,
+			      const char *path, const char *suggest, int image)
+{
+	int file = content_is_file(path + 1);
+	const char *what = image ? "missing picture" : file ? "link to missing file" :
+			   "link to missing page";
+	int len = (int)strcspn(url, "?#");
+
+	if (suggest)
+		diag_warning(dl, pos, "%s '%.*s'; did you mean '%s'?", what, len, url, suggest);
+	else
+		diag_warning(dl, pos,
+			     "%s '%.*s': the site has no %s there (for one that something else on the same host serves, write its whole address: https://...)",
+			     what, len, url, file ? "such file" : "page");
+}
+
 /*
  * An address from the site's root ("/plan/", "/stories/ana.jpg"), the way
  * to a page no Markdown file is (a section's list, the plan): one the site
@@ -488,20 +504,10 @@ static void check_rooted(cmark_node *link, const char *url, const struct markdow
 		    o->picture_size(o->resolve_ctx, path.buf + 1, &size->w, &size->h) < 0)
 			size->w = size->h = 0;
 	} else {
-		int file = content_is_file(path.buf + 1);
-		const char *what = image ? "missing picture" : file ? "link to missing file" :
-				   "link to missing page";
-
 		pos.file = o->path;
 		pos.line = cmark_node_get_start_line(link) + o->line_offset;
 		pos.col = cmark_node_get_start_column(link);
-		if (suggest)
-			diag_warning(dl, &pos, "%s '%.*s'; did you mean '%s'?", what,
-				     (int)(frag - url), url, suggest);
-		else
-			diag_warning(dl, &pos,
-				     "%s '%.*s': the site has no %s there (for one that something else on the same host serves, write its whole address: https://...)",
-				     what, (int)(frag - url), url, file ? "such file" : "page");
+		markdown_missing_address(dl, &pos, url, path.buf, suggest, image);
 	}
 	strbuf_release(&path);
 }

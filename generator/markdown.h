@@ -59,6 +59,15 @@ struct markdown_opts {
 };
 
 /*
+ * The warning at `pos` about an address from the site's root, `url` as
+ * written (its ?query or #fragment left out of the warning), that the site
+ * does not make: `path` is what site_address was asked, `suggest` what it
+ * answered; `image` when a picture shows it.
+ */
+void markdown_missing_address(struct diag_list *dl, const struct pos *pos, const char *url,
+			      const char *path, const char *suggest, int image);
+
+/*
  * Call once in main, before any thread starts: registers cmark-gfm's
  * extensions (registering twice aborts inside the library).
  */
