@@ -522,8 +522,10 @@ static int valid_date(const char *s)
 /* A story's image: a blank alt is an error (it is required: the words
  * for readers who cannot see the picture). Its src, when it names a file
  * below content/ (as a Markdown picture would, from the story's own
- * directory), must name a picture there; an address with a scheme or
- * from '/' is the author's to keep. */
+ * directory), must name a picture there; one from the site's root
+ * ("/stories/ana.jpg") names a picture published from content/, else is
+ * a warning, as a Markdown picture's is (something else on the same host
+ * may serve it); an address with a scheme is the author's to keep. */
 static const struct stat *check_picture(const struct model *m, const struct doc *d,
 					const struct value *image, const char *story,
 					struct diag_list *dl)
@@ -540,6 +542,22 @@ static const struct stat *check_picture(const struct model *m, const struct doc 
 			   story);
 	if (!src || src->kind != VALUE_STRING)
 		return NULL; /* (the schema says) */
+	if (src->str[0] == '/' && src->str[1] != '/') {
+		rel = xstrndup(src->str + 1, strcspn(src->str + 1, "?#"));
+		if (!content_is_picture(rel) || !(found = content_file_stat(m->listed, rel))) {
+			near = content_file_suggest(m->listed, rel);
+			if (near && content_is_picture(near))
+				diag_warning(dl, &src->pos,
+					     "missing picture '%s' for story '%s'; did you mean '/%s'?",
+					     src->str, story, near);
+			else
+				diag_warning(dl, &src->pos,
+					     "missing picture '%s' for story '%s': the site has no such picture there (for one that something else on the same host serves, write its whole address: https://...)",
+					     src->str, story);
+		}
+		free(rel);
+		return found;
+	}
 	rel = content_relative(d->rel, src->str, &outside);
 	if (outside)
 		diag_error(dl, &src->pos, "the picture of story '%s', '%s', is outside content/",

@@ -1248,8 +1248,11 @@ static void story_data(const struct pages_env *e, const struct record *s, struct
 	if (img && img->kind == VALUE_MAP) {
 		struct value *copy = value_copy(img);
 		int outside;
-		char *rel = content_relative(s->doc->rel, value_text(img, "src"), &outside);
+		const char *src = value_text(img, "src");
+		char *rel = content_relative(s->doc->rel, src, &outside);
 
+		if (!rel && src && src[0] == '/' && src[1] != '/') /* from the site's root */
+			rel = xstrndup(src + 1, strcspn(src + 1, "?#"));
 		if (rel) { /* a picture below content/: where the build puts it */
 			struct strbuf url = STRBUF_INIT;
 			int w, h;

@@ -55,7 +55,8 @@ TOKENS = [b':', b': ', b'---\n', b'\t', b'\0', b'{{', b'}}', b'{{{', b'{{#', b'{
           b'null', b'!!binary', b'&a ', b'*a', b'? ', b',', b'```', b'~~~', b'| --- |', b'^',
           b'[^1]', b'[^1]: x', b'\r', b'\r\n', b'\xe2\x80\xae', b'\xef\xbb\xbf',
           b'99999999999999999999', b'-', b'=', b'@', b'$', b'{{< callout >}}', b'{{< x',
-          b'![a](p.png)', b'](../', b'](#', b'<div>']
+          b'![a](p.png)', b'](../', b'](#', b'<div>', b'](/', b'](/plan/#x', b'![a](/s.png)',
+          b'url: /x/']
 
 
 def inputs(site):
