@@ -245,8 +245,9 @@ void diag_list_load(struct diag_list *dl, enum diag_level level, const char *tex
  * Edit distance counting a swap of two neighbours as one edit (optimal
  * string alignment), so "titel" is one edit from "title"; but only up to
  * `limit`: anything further is limit + 1. Words whose lengths differ by
- * more than that are not compared at all, and a comparison stops at the
- * first two rows that are all over it (no later row can come back under).
+ * more than that are not compared at all, only the cells within `limit`
+ * of the diagonal are worked out, and a comparison stops at the first two
+ * rows that are all over it (no later row can come back under).
  * A site with 10,000 pages and a broken link on each asks this 10,000
  * times of 10,000 names.
  */
@@ -262,8 +263,16 @@ static size_t distance(const char *a, const char *b, size_t limit)
 	for (j = 0; j <= lb; j++)
 		m[0][j] = (unsigned char)j;
 	for (i = 1; i <= la; i++) {
-		row_min = m[i][0];
-		for (j = 1; j <= lb; j++) {
+		/* only the cells within `limit` of the diagonal can end up
+		 * within it: the band, walled by cells over it on each side */
+		size_t lo = i > limit ? i - limit : 1, hi = i + limit < lb ? i + limit : lb;
+
+		row_min = lo == 1 ? m[i][0] : limit + 1;
+		if (lo > 1)
+			m[i][lo - 1] = (unsigned char)(limit + 1);
+		if (hi < lb)
+			m[i][hi + 1] = (unsigned char)(limit + 1);
+		for (j = lo; j <= hi; j++) {
 			size_t best = m[i - 1][j - 1] + (size_t)(a[i - 1] != b[j - 1]);
 
 			if (m[i - 1][j] + 1u < best)

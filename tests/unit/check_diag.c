@@ -310,6 +310,76 @@ START_TEST(suggest_allows_up_to_the_limit_and_no_further)
 }
 END_TEST
 
+/* The whole table of edits (optimal string alignment), for the test
+ * below to hold the limited one to. */
+static size_t full_distance(const char *a, const char *b)
+{
+	size_t m[20][20], la = strlen(a), lb = strlen(b), i, j;
+
+	for (i = 0; i <= la; i++)
+		m[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		m[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			size_t best = m[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (m[i - 1][j] + 1 < best)
+				best = m[i - 1][j] + 1;
+			if (m[i][j - 1] + 1 < best)
+				best = m[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    m[i - 2][j - 2] + 1 < best)
+				best = m[i - 2][j - 2] + 1;
+			m[i][j] = best;
+		}
+	return m[la][lb];
+}
+
+/* Words of up to 15 of the letters a, b and c, near one another: the
+ * suggestion, which works out only the cells near the table's diagonal,
+ * is a word the whole table puts within the limit, and one comes whenever
+ * the table has one. */
+START_TEST(suggest_agrees_with_the_whole_table)
+{
+	unsigned seed = 12345;
+	int t;
+
+	for (t = 0; t < 20000; t++) {
+		char word[16], cand[16];
+		const char *c[1] = { cand };
+		size_t lw, lc, i, d, limit;
+		const char *got;
+
+		seed = seed * 1103515245u + 12345u;
+		lw = 1 + (seed >> 16) % 15;
+		seed = seed * 1103515245u + 12345u;
+		lc = lw + (seed >> 16) % 7 > 3 ? lw + (seed >> 16) % 7 - 3 : 1;
+		if (lc > 15)
+			lc = 15;
+		for (i = 0; i < lw; i++) {
+			seed = seed * 1103515245u + 12345u;
+			word[i] = (char)('a' + (seed >> 16) % 3);
+		}
+		word[lw] = '\0';
+		for (i = 0; i < lc; i++) {
+			seed = seed * 1103515245u + 12345u;
+			cand[i] = i < lw && (seed >> 16) % 3 ? word[i] : (char)('a' + (seed >> 20) % 3);
+		}
+		cand[lc] = '\0';
+		limit = lw / 3 < 1 ? 1 : lw / 3 > 4 ? 4 : lw / 3;
+		d = full_distance(word, cand);
+		got = diag_suggest(word, c, 1);
+		if (d && d <= limit)
+			ck_assert_msg(got == cand, "'%s' and '%s' are %zu apart (limit %zu): no suggestion",
+				      word, cand, d, limit);
+		else
+			ck_assert_msg(got == NULL, "'%s' and '%s' are %zu apart (limit %zu): suggested",
+				      word, cand, d, limit);
+	}
+}
+END_TEST
+
 START_TEST(saved_diagnostics_load_back_the_same)
 {
 	struct diag_list a = DIAG_LIST_INIT, b = DIAG_LIST_INIT;
@@ -362,6 +432,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, suggest_counts_swapped_letters_as_one_edit);
 	tcase_add_test(tc, suggest_ignores_far_words);
 	tcase_add_test(tc, suggest_never_offers_exact_match);
+	tcase_add_test(tc, suggest_agrees_with_the_whole_table);
 	tcase_add_test(tc, suggest_picks_closest_candidate);
 	tcase_add_test(tc, saved_diagnostics_load_back_the_same);
 	suite_add_tcase(s, tc);
