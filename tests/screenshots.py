@@ -36,6 +36,7 @@ PAGES = (  # (site, path, file stem)
     ("default", "/", "home"),
     ("default", "/about/", "about"),
     ("default", "/pathways/nursing/", "pathway-nursing"),
+    ("default", "/frameworks/", "frameworks"),
     ("default", "/frameworks/employability/teamwork/", "skill-teamwork"),
     ("default", "/stories/aisha-help-desk-to-security/", "story-aisha"),
     ("default", "/search/", "search"),
