@@ -246,6 +246,16 @@ class Walk:
             else:
                 self.append(story, f'\n![Picture {self.n}, a grey square]({name})\n')
 
+    def root_link(self):
+        """A link from the site's root in a story's words: to a story the
+        walk added, whose page goes when the walk removes it or makes it a
+        draft (a warning then, though the words that link to it did not
+        change), to the plan, or to a page the site never has."""
+        targets = ['/plan/', '/stories/page/2/'] + [
+            '/stories/%s/' % os.path.basename(p)[:-3] for p in self.added()]
+        self.append(self.rnd.choice(self.records('stories')),
+                    f'\nSee [more]({self.rnd.choice(targets)}).\n')
+
     def touch(self):
         os.utime(self.rnd.choice([p for p in self.files('content/**/*') if os.path.isfile(p)]))
 
@@ -256,7 +266,7 @@ class Walk:
     EDITS = {body: 4, title: 3, quote: 1, date: 2, pathway: 2, stages: 2, skill: 2,
              new_story: 2, new_pathway: 1, remove: 1, draft: 1, yaml_title: 3, definition: 1,
              step_title: 1, wage: 2, partial: 1, template: 1, css: 1, lua: 1, site_yaml: 1,
-             picture: 3, touch: 1, put_back: 3}
+             picture: 3, root_link: 1, touch: 1, put_back: 3}
 
     def put_back_taken(self):
         """The picture taken away at the last step, back where it was."""
