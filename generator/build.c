@@ -31,6 +31,7 @@
 #include "picture.h"
 #include "quick.h"
 #include "readability.h"
+#include "slug.h"
 #include "strbuf.h"
 #include "theme.h"
 #include "threads.h"
@@ -208,24 +209,27 @@ static void judge_reading(struct build *b, const struct doc *d, const struct rea
 static int site_address(void *ctx, const char *path, const char **suggest)
 {
 	struct linker *l = ctx;
-	const char *last = strrchr(path, '/') + 1, *s;
+	/* "/pathways/../plan/" is "/plan/", as a browser reads it */
+	char *rel = slug_normalize_root_path(path + 1);
+	const char *last, *s;
 	struct strbuf url = STRBUF_INIT;
-	int found;
+	int found = 1;
 
-	if (content_is_file(path + 1)) {
-		if (content_file_find(&l->b->listed, path + 1))
-			return 1;
-		if (!l->quick && (s = content_file_suggest(&l->b->listed, path + 1))) {
+	last = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	if (content_is_file(rel)) {
+		found = content_file_find(&l->b->listed, rel) != NULL;
+		if (!found && !l->quick && (s = content_file_suggest(&l->b->listed, rel))) {
 			strbuf_reset(&l->url);
 			strbuf_addch(&l->url, '/');
 			strbuf_adds(&l->url, s);
 			*suggest = l->url.buf;
 		}
-		return 0;
+		goto done;
 	}
 	if (strchr(last, '.') && strcmp(last, "index.html"))
-		return 1;
-	strbuf_add(&url, path, (size_t)(last - path));
+		goto done; /* a file of another kind: not looked for */
+	strbuf_addch(&url, '/');
+	strbuf_add(&url, rel, (size_t)(last - rel));
 	if (*last && strcmp(last, "index.html")) {
 		strbuf_adds(&url, last);
 		strbuf_addch(&url, '/');
@@ -234,13 +238,12 @@ static int site_address(void *ctx, const char *path, const char **suggest)
 		l->made = xrealloc(l->made, (l->nmade + 1) * sizeof *l->made);
 		strbuf_adds(&url, "index.html");
 		l->made[l->nmade++] = xstrdup(url.buf + 1);
-		strbuf_release(&url);
-		return 1;
-	}
-	found = pages_find(&l->b->pages, url.buf) != NULL;
-	if (!found)
+	} else if (!(found = pages_find(&l->b->pages, url.buf) != NULL)) {
 		*suggest = pages_suggest(&l->b->pages, url.buf);
+	}
+done:
 	strbuf_release(&url);
+	free(rel);
 	return found;
 }
 

@@ -121,7 +121,9 @@ void slug_url_of(const char *rel, char **url, char **out)
 	*out = strbuf_detach(&o, NULL);
 }
 
-char *slug_normalize_path(const char *path)
+/* clamp: ".." at the top stays there, as a browser reads an address
+ * from a site's root (else the path is refused) */
+static char *normalize(const char *path, int clamp)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *p = path;
@@ -133,7 +135,7 @@ char *slug_normalize_path(const char *path)
 		if (n == 2 && !memcmp(p, "..", 2)) {
 			char *slash;
 
-			if (!sb.len) {
+			if (!sb.len && !clamp) {
 				strbuf_release(&sb);
 				return NULL;
 			}
@@ -149,6 +151,16 @@ char *slug_normalize_path(const char *path)
 			p++;
 	}
 	return strbuf_detach(&sb, NULL);
+}
+
+char *slug_normalize_path(const char *path)
+{
+	return normalize(path, 0);
+}
+
+char *slug_normalize_root_path(const char *path)
+{
+	return normalize(path, 1);
 }
 
 char *slug_relative_path(const char *from, const char *to)

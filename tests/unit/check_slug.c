@@ -236,6 +236,26 @@ START_TEST(normalize_leaves_clean_path_alone)
 }
 END_TEST
 
+/* An address from a site's root: ".." there stays at the top, as a
+ * browser reads "/../plan/" (as "/plan/") */
+START_TEST(normalize_root_path_stays_at_the_top)
+{
+	const char *cases[][2] = { { "..", "" },
+				   { "../plan/", "plan" },
+				   { "a/../../b/./c/", "b/c" },
+				   { "pathways/../plan/index.html", "plan/index.html" },
+				   { "", "" } };
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *s = slug_normalize_root_path(cases[i][0]);
+
+		ck_assert_str_eq(s, cases[i][1]);
+		free(s);
+	}
+}
+END_TEST
+
 START_TEST(normalize_climbing_above_top_is_null)
 {
 	assert_normal("..", NULL);
@@ -301,6 +321,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, normalize_removes_dot_and_empty_segments);
 	tcase_add_test(tc, normalize_leaves_clean_path_alone);
 	tcase_add_test(tc, normalize_climbing_above_top_is_null);
+	tcase_add_test(tc, normalize_root_path_stays_at_the_top);
 	tcase_add_test(tc, relative_path_climbs_out_of_directory);
 	tcase_add_test(tc, relative_path_skips_shared_directories);
 	tcase_add_test(tc, relative_path_shares_whole_segments_only);
