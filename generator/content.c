@@ -782,6 +782,18 @@ char *content_relative(const char *from, const char *src, int *outside)
 	return norm;
 }
 
+char *content_rooted(const char *src)
+{
+	char *written, *rel;
+
+	if (!src || src[0] != '/' || src[1] == '/')
+		return NULL;
+	written = xstrndup(src + 1, strcspn(src + 1, "?#"));
+	rel = slug_normalize_root_path(written);
+	free(written);
+	return rel;
+}
+
 /* The candidate path `rel` most likely meant: one a typo away, else the
  * only one with the same file name in another folder (a file moved, or a
  * link written from a folder it has since left). */

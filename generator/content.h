@@ -121,6 +121,11 @@ const char *content_file_suggest(const struct fs_list *listed, const char *rel);
  * not such an address (it has a scheme, or starts with '/', '#' or '?'),
  * or when it climbs out of content/ (then *outside is set). */
 char *content_relative(const char *from, const char *src, int *outside);
+/* The path below content/ that the address `src` from the site's root
+ * names ("/stories/ana.jpg?x" → "stories/ana.jpg", read as a browser reads
+ * it: see slug_normalize_root_path), to free; NULL when `src` does not
+ * start with one '/'. */
+char *content_rooted(const char *src);
 /* A picture bigger than this is a warning: a worker on a phone downloads
  * all of it with the page. */
 #define CONTENT_PICTURE_MAX (500 * 1024)

@@ -542,11 +542,7 @@ static const struct stat *check_picture(const struct model *m, const struct doc 
 			   story);
 	if (!src || src->kind != VALUE_STRING)
 		return NULL; /* (the schema says) */
-	if (src->str[0] == '/' && src->str[1] != '/') {
-		char *written = xstrndup(src->str + 1, strcspn(src->str + 1, "?#"));
-
-		rel = slug_normalize_root_path(written);
-		free(written);
+	if ((rel = content_rooted(src->str))) {
 		if (!content_is_picture(rel) || !(found = content_file_stat(m->listed, rel))) {
 			near = content_file_suggest(m->listed, rel);
 			if (near && content_is_picture(near))

@@ -1251,8 +1251,8 @@ static void story_data(const struct pages_env *e, const struct record *s, struct
 		const char *src = value_text(img, "src");
 		char *rel = content_relative(s->doc->rel, src, &outside);
 
-		if (!rel && src && src[0] == '/' && src[1] != '/') /* from the site's root */
-			rel = xstrndup(src + 1, strcspn(src + 1, "?#"));
+		if (!rel) /* from the site's root */
+			rel = content_rooted(src);
 		if (rel) { /* a picture below content/: where the build puts it */
 			struct strbuf url = STRBUF_INIT;
 			int w, h;

@@ -208,6 +208,16 @@ START_TEST(published_files_and_relative_addresses)
 	ck_assert_ptr_null(content_relative("stories/ana.md", "/img/a.png", &outside));
 	ck_assert_ptr_null(content_relative("stories/ana.md", "../../a.png", &outside));
 	ck_assert_int_eq(outside, 1);
+	/* from the site's root: the path below content/, as a browser reads it */
+	rel = content_rooted("/stories/./x/../ana.png?v=2#top");
+	ck_assert_str_eq(rel, "stories/ana.png");
+	free(rel);
+	rel = content_rooted("/../ana.png");
+	ck_assert_str_eq(rel, "ana.png");
+	free(rel);
+	ck_assert_ptr_null(content_rooted("//example.org/a.png"));
+	ck_assert_ptr_null(content_rooted("ana.png"));
+	ck_assert_ptr_null(content_rooted(NULL));
 
 	ck_assert_str_eq(content_file_find(&l, "stories/ana.png"), "stories/ana.png");
 	ck_assert_str_eq(content_file_find(&l, "IMG 1234.JPG"), "IMG 1234.JPG");
