@@ -2171,6 +2171,16 @@ static int build_lock(const char *out_dir, int quiet)
 	return fd;
 }
 
+/* --strict: a warning fails the build too, as mkdocs --strict does, so a
+ * broken link stops a build in CI instead of going out with the site
+ * (called before the output is committed, which an error stops). */
+static void strict_warnings(const struct build_opts *opts, struct diag_list *dl)
+{
+	if (opts->strict && dl->warnings && !dl->errors)
+		diag_error(dl, NULL, "%zu warning%s, and --strict makes a warning fail the build",
+			   dl->warnings, dl->warnings == 1 ? "" : "s");
+}
+
 int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_stats *st)
 {
 	struct clock tp = clock_now();
@@ -2323,6 +2333,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		side_finish(&next_quick, dl);
 		released = pthread_create(&releaser, NULL, release_content, &b) == 0;
 	}
+	strict_warnings(opts, dl);
 	/* the output changes from here until the cache describes it */
 	if (!dl->errors && !opts->dry_run)
 		cache_writing(b.cache);
@@ -2356,6 +2367,7 @@ finish:
 	side_finish(&quick_file, dl); /* ...or before the quick path */
 	side_finish(&next_quick, dl); /* ...or after its pages, not committed */
 	quick_release(&b.last_quick);
+	strict_warnings(opts, dl); /* (a build that found nothing changed says them again) */
 	status = dl->io_errors ? 3 : dl->errors ? 1 : 0;
 	if (status)
 		st->pages = 0;

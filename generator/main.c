@@ -43,16 +43,18 @@ static const struct {
 	  "  -o, --out DIR    the output directory\n"
 	  "  -j, --jobs N     render pages on N threads (default: one per CPU)\n"
 	  "      --drafts     include pages marked draft: true\n"
-	  "      --strict     a name a template uses but the page lacks is an error\n"
+	  "      --strict     a name a template uses but the page lacks is an error,\n"
+	  "                   and any warning fails the build as an error does\n"
 	  "  -q, --quiet      print nothing but problems\n" },
 	{ "check",
 	  "usage: waymark check [-s SITE_DIR] [--drafts] [--strict] [--readability]\n"
 	  "\n"
 	  "Load, validate and render the site as a build would, but write nothing\n"
 	  "(charts are laid out, so their warnings show, but not drawn).\n"
-	  "Prints every problem found and exits 1 when there was an error. When no\n"
-	  "input changed since the last build into SITE_DIR/public, it reports what\n"
-	  "that build found without doing the work again.\n"
+	  "Prints every problem found and exits 1 when there was an error (or, with\n"
+	  "--strict, a warning). When no input changed since the last build into\n"
+	  "SITE_DIR/public, it reports what that build found without doing the work\n"
+	  "again.\n"
 	  "\n"
 	  "      --readability  also print every page's reading grade, worst first\n" },
 	{ "new",
