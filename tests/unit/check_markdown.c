@@ -48,9 +48,10 @@ struct render {
 	int ret;
 };
 
-static void render_with(struct render *r, const char *md, int unsafe, int offset, int suggest,
-			markdown_resolve_fn resolver,
-			int (*picture_size)(void *, const char *, int *, int *))
+/* The options of such a render, before it is made (a test may add more). */
+static void render_setup(struct render *r, int unsafe, int offset, int suggest,
+			 markdown_resolve_fn resolver,
+			 int (*picture_size)(void *, const char *, int *, int *))
 {
 	memset(r, 0, sizeof *r);
 	r->lookup.suggest = suggest;
@@ -63,7 +64,19 @@ static void render_with(struct render *r, const char *md, int unsafe, int offset
 	r->opts.picture_size = picture_size;
 	strbuf_init(&r->html, 0);
 	diag_list_init(&r->dl);
+}
+
+static void render_made(struct render *r, const char *md)
+{
 	r->ret = markdown_render(md, strlen(md), &r->opts, &r->html, &r->toc, &r->dl);
+}
+
+static void render_with(struct render *r, const char *md, int unsafe, int offset, int suggest,
+			markdown_resolve_fn resolver,
+			int (*picture_size)(void *, const char *, int *, int *))
+{
+	render_setup(r, unsafe, offset, suggest, resolver, picture_size);
+	render_made(r, md);
 }
 
 static void render_opts(struct render *r, const char *md, int unsafe, int offset,
@@ -636,21 +649,11 @@ START_TEST(addresses_from_the_root_are_looked_for)
 {
 	struct render r;
 
-	memset(&r, 0, sizeof r);
-	r.opts.path = "content/pages/x.md";
-	r.opts.rel = "pages/x.md";
-	r.opts.line_offset = 2;
-	r.opts.picture_size = picture_size;
+	render_setup(&r, 0, 2, 0, NULL, picture_size);
 	r.opts.site_address = site_address;
 	r.opts.base_path = "/jobs/";
-	strbuf_init(&r.html, 0);
-	diag_list_init(&r.dl);
-	{
-		const char *md = "[ok](/plan/#top) [typo](/pln/?x=1) ![A](/a.png) ![B](/b.png)\n\n"
-				 "[else](/donate/) [far](//example.org/x/) [esc](/pl%61n/)\n";
-
-		r.ret = markdown_render(md, strlen(md), &r.opts, &r.html, &r.toc, &r.dl);
-	}
+	render_made(&r, "[ok](/plan/#top) [typo](/pln/?x=1) ![A](/a.png) ![B](/b.png)\n\n"
+			"[else](/donate/) [far](//example.org/x/) [esc](/pl%61n/)\n");
 	ck_assert_int_eq(r.ret, 0);
 	ck_assert_uint_eq(r.dl.errors, 0);
 	ck_assert_uint_eq(r.dl.n, 3);
