@@ -81,6 +81,7 @@ struct build {
 	unsigned long long frame;  /* the stamp without the Markdown files' bytes */
 	unsigned long long depends; /* what every body depends on (bodies_depend_on) */
 	struct fs_list listed;     /* the content files, with their stats */
+	int listed_made;           /* (by the stamp: a build may stop before it) */
 	struct quick_splice *splices; /* per page: where its body is */
 	char **lambdas;            /* per page: its splice's lambda, when made by this build */
 	size_t nlambdas;
@@ -825,7 +826,7 @@ static void *look_ahead(void *arg)
 	int fd = open(b->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd >= 0) {
-		cache_look(b->cache, fd);
+		cache_look(b->cache, b->opts->output_trusted ? -1 : fd);
 		close(fd);
 	}
 	read_last(b);
@@ -1402,6 +1403,27 @@ static unsigned long long reads_key(const char *site_dir, const char *note)
 	return now;
 }
 
+/* The last build's listing of `dir` (see struct build_listing) in *out,
+ * brought up to date; or 0, with nothing in *out, when it has to be made
+ * again. */
+static int listing_up_to_date(struct build_listing *l, const char *dir, struct fs_list *out)
+{
+	size_t i;
+
+	if (!l || !l->kept)
+		return 0;
+	*out = l->files;
+	l->kept = 0;
+	memset(&l->files, 0, sizeof l->files);
+	for (i = 0; l->changed_known && i < l->nchanged; i++)
+		if (fs_list_update(out, dir, l->changed[i], NULL) < 0)
+			break;
+	if (l->changed_known && i == l->nchanged && fs_is_dir(dir))
+		return 1;
+	fs_list_release(out);
+	return 0;
+}
+
 static unsigned long long input_stamp(const struct build_opts *opts, const char *out_dir,
 				      unsigned long long program, const char *reads,
 				      struct fs_list *content_files, unsigned long long *frame)
@@ -1426,7 +1448,11 @@ static unsigned long long input_stamp(const struct build_opts *opts, const char 
 	h = hash_reads(opts->site_dir, reads, 0, h);
 	h = theme_stamp(opts->site_dir, h);
 	p = fs_join(opts->site_dir, "content");
-	stamp = fs_stamp_list(p, h, content_files); /* content_load reads what it listed */
+	/* content_load reads what is listed */
+	if (listing_up_to_date(opts->listing, p, content_files))
+		stamp = fs_list_stamp(p, h, content_files);
+	else
+		stamp = fs_stamp_list(p, h, content_files);
 	free(p);
 	for (i = 0; i < content_files->n; i++) {
 		const char *rel = content_files->paths[i];
@@ -1690,7 +1716,7 @@ static int unchanged(struct build *b, const char *out_dir, unsigned long long st
 		return 0;
 	/* nothing changed in the site, but a file the last build made may
 	 * have gone from the output since: the full path makes it again */
-	if (!b->opts->dry_run && output_intact(out_dir) != 1)
+	if (!b->opts->dry_run && !b->opts->output_trusted && output_intact(out_dir) != 1)
 		return 0;
 	st->pages = strtoul(pages, NULL, 10);
 	st->kept = st->pages;
@@ -2040,7 +2066,7 @@ static int quick_build(struct build *b, const char *out_dir, unsigned long long 
 	if (lk.nmade && output_made(out_dir, lk.made, lk.nmade) != 1)
 		goto out;
 	why = "a file the last build made is gone from the output";
-	if (output_intact(out_dir) != 1)
+	if (!b->opts->output_trusted && output_intact(out_dir) != 1)
 		goto out;
 	/* the cache learns first which files stop matching its pages... */
 	if (was_dirty)
@@ -2232,6 +2258,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		side_start(&quick_file, &b, read_quick);
 	stamp = input_stamp(opts, out_dir, b.program, cache_note_get(b.cache, "reads"), &b.listed,
 			    &b.frame);
+	b.listed_made = 1;
 	phase("stamp", &tp);
 	if (unchanged(&b, out_dir, stamp, st))
 		goto finish;
@@ -2377,6 +2404,13 @@ finish:
 	if (lock_fd >= 0)
 		close(lock_fd); /* the output and its cache are as this build leaves them */
 	hookrun_free(b.hooks);
+	/* the listing for the next build to bring up to date (one that
+	 * failed, or never got made, is made again) */
+	if (opts->listing && b.listed_made && !b.listed.failed) {
+		opts->listing->files = b.listed;
+		opts->listing->kept = 1;
+		memset(&b.listed, 0, sizeof b.listed);
+	}
 	if (released) {
 		pthread_join(releaser, NULL);
 	} else if (leave_to_exit(opts)) {

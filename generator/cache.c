@@ -370,7 +370,8 @@ void cache_look(struct cache *c, int dirfd)
 	for (i = 0; i < c->npages; i++) {
 		struct stat st;
 
-		c->pages[i].there = fstatat(dirfd, c->pages[i].out, &st, 0) == 0 && S_ISREG(st.st_mode);
+		c->pages[i].there = dirfd < 0 || (fstatat(dirfd, c->pages[i].out, &st, 0) == 0 &&
+						   S_ISREG(st.st_mode));
 	}
 }
 

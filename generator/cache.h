@@ -59,7 +59,9 @@ unsigned long long cache_get(struct cache *c, const char *out, const char **deps
  * would otherwise wait (a rebuild of 10,000 pages keeps most of them, and
  * asked the system about each in turn as it kept it). cache_there then
  * says what it found of the page of rank `rank` (see below): 1 a file, 0
- * not, -1 not looked at (or no such page). */
+ * not, -1 not looked at (or no such page). A `dirfd` of -1 takes every
+ * page for there (an output its own process keeps: build_opts'
+ * output_trusted). */
 void cache_look(struct cache *c, int dirfd);
 int cache_there(struct cache *c, long rank);
 /* The last build's pages by rank, for work on them all ahead of the

@@ -368,6 +368,8 @@ static int walk(const char *root, const char *rel, const struct walked *up,
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
+		if (de->d_type == DT_LNK || de->d_type == DT_UNKNOWN)
+			out->links = 1; /* (see fs_list_update) */
 		XGROW(e.names, e.alloc, e.n + 1);
 		e.names[e.n++] = xstrdup(de->d_name);
 	}
@@ -470,10 +472,100 @@ void fs_list_release(struct fs_list *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* Where rel is in l's sorted paths, or would go; *found says which. */
+static size_t list_find(const struct fs_list *l, const char *rel, int *found)
+{
+	size_t lo = 0, hi = l->n;
+
+	*found = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(l->paths[mid], rel);
+
+		if (!c) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int fs_list_update(struct fs_list *l, const char *dir, const char *rel,
+		   const char *const *exts)
+{
+	const char *part, *name = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	char *path;
+	struct stat st;
+	int found, listed;
+	size_t at;
+
+	if (l->links || l->failed)
+		return -1;
+	/* a name the walk skips, or that is in a directory it skips */
+	for (part = rel; part; part = strchr(part, '/') ? strchr(part, '/') + 1 : NULL)
+		if (*part == '.' || *part == '/' || !*part)
+			return 0;
+	path = fs_join(dir, rel);
+	if (stat(path, &st) == 0) {
+		listed = S_ISREG(st.st_mode);
+		if (S_ISDIR(st.st_mode)) {
+			free(path);
+			return -1;
+		}
+	} else {
+		/* a link to nowhere is listed, with no stat (see fs_list) */
+		listed = lstat(path, &st) == 0;
+		memset(&st, 0, sizeof st);
+	}
+	free(path);
+	listed = listed && fs_has_ext(name, exts);
+	at = list_find(l, rel, &found);
+	if (found && listed) {
+		l->stats[at] = st;
+	} else if (found) {
+		free(l->paths[at]);
+		memmove(l->paths + at, l->paths + at + 1, (l->n - at - 1) * sizeof *l->paths);
+		memmove(l->stats + at, l->stats + at + 1, (l->n - at - 1) * sizeof *l->stats);
+		l->n--;
+	} else if (listed) {
+		add_file(l, NULL, &st); /* room for one more, at the end */
+		memmove(l->paths + at + 1, l->paths + at, (l->n - at - 1) * sizeof *l->paths);
+		memmove(l->stats + at + 1, l->stats + at, (l->n - at - 1) * sizeof *l->stats);
+		l->paths[at] = xstrdup(rel);
+		l->stats[at] = st;
+	}
+	return 0;
+}
+
+unsigned long long fs_list_stamp(const char *dir, unsigned long long h, const struct fs_list *files)
+{
+	size_t i;
+
+	h = value_hash_fast(dir, strlen(dir) + 1, h);
+	if (files->failed) { /* (not the stamp of any listing that worked) */
+		h = value_hash_fast(files->failed, strlen(files->failed) + 1, h);
+		h = value_hash_fast(&files->failed_errno, sizeof files->failed_errno, h);
+	}
+	for (i = 0; i < files->n; i++) {
+		const struct stat *st = &files->stats[i];
+
+		h = value_hash_fast(files->paths[i], strlen(files->paths[i]) + 1, h);
+		if (st->st_mode) {
+			h = value_hash_fast(&st->st_size, sizeof st->st_size, h);
+			h = value_hash_fast(&st->st_mtim.tv_sec, sizeof st->st_mtim.tv_sec, h);
+			h = value_hash_fast(&st->st_mtim.tv_nsec, sizeof st->st_mtim.tv_nsec, h);
+		}
+	}
+	return h;
+}
+
 unsigned long long fs_stamp_list(const char *dir, unsigned long long h, struct fs_list *keep)
 {
 	struct fs_list files = FS_LIST_INIT;
-	size_t i;
 
 	if (!fs_is_dir(dir)) {
 		if (keep)
@@ -481,21 +573,7 @@ unsigned long long fs_stamp_list(const char *dir, unsigned long long h, struct f
 		return h;
 	}
 	fs_list(dir, NULL, &files, NULL);
-	h = value_hash_fast(dir, strlen(dir) + 1, h);
-	if (files.failed) { /* (not the stamp of any listing that worked) */
-		h = value_hash_fast(files.failed, strlen(files.failed) + 1, h);
-		h = value_hash_fast(&files.failed_errno, sizeof files.failed_errno, h);
-	}
-	for (i = 0; i < files.n; i++) {
-		const struct stat *st = &files.stats[i];
-
-		h = value_hash_fast(files.paths[i], strlen(files.paths[i]) + 1, h);
-		if (st->st_mode) {
-			h = value_hash_fast(&st->st_size, sizeof st->st_size, h);
-			h = value_hash_fast(&st->st_mtim.tv_sec, sizeof st->st_mtim.tv_sec, h);
-			h = value_hash_fast(&st->st_mtim.tv_nsec, sizeof st->st_mtim.tv_nsec, h);
-		}
-	}
+	h = fs_list_stamp(dir, h, &files);
 	if (keep)
 		*keep = files;
 	else

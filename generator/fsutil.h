@@ -19,9 +19,10 @@ struct fs_list {
 	struct stat *stats;
 	char *failed;
 	int failed_errno;
+	int links; /* a symbolic link was followed (or a name of unknown type) */
 };
 
-#define FS_LIST_INIT { NULL, 0, 0, NULL, NULL, 0 }
+#define FS_LIST_INIT { NULL, 0, 0, NULL, NULL, 0, 0 }
 
 /* Append the whole file to `out`. Returns 0, or -1 with errno set: EISDIR
  * for a directory, EINVAL for anything else that is not a regular file. */
@@ -65,6 +66,16 @@ int fs_is_file(const char *path);
 int fs_list(const char *dir, const char *const *exts, struct fs_list *out,
 	    struct strbuf *failed);
 void fs_list_release(struct fs_list *l);
+/*
+ * Bring a listing fs_list made of `dir` up to date for one path below it
+ * (`rel`, as a watch reported it: written, made, deleted or moved), as
+ * fs_list would list it now: a file is listed with its new stat, or no
+ * more. Returns 0, or -1 when only a new fs_list will do: `rel` is now a
+ * directory (its files come with it), or the listing followed a link
+ * (what is behind it changes where no watch sees it) or failed.
+ */
+int fs_list_update(struct fs_list *l, const char *dir, const char *rel,
+		   const char *const *exts);
 /* Whether `name` ends in one of `exts` (NULL-terminated; NULL: any name),
  * as fs_list chooses what to list. */
 int fs_has_ext(const char *name, const char *const *exts);
@@ -79,6 +90,9 @@ int fs_has_ext(const char *name, const char *const *exts);
  */
 unsigned long long fs_stamp(const char *dir, unsigned long long h);
 unsigned long long fs_stamp_list(const char *dir, unsigned long long h, struct fs_list *keep);
+/* The same for a listing of `dir` already made (fs_stamp_list's for it, when
+ * it is up to date). */
+unsigned long long fs_list_stamp(const char *dir, unsigned long long h, const struct fs_list *files);
 
 /* "a" + "b" → "a/b"; "." + "b" → "b". The caller frees the result. */
 char *fs_join(const char *a, const char *b);

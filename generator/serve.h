@@ -21,9 +21,13 @@ struct serve_opts {
 };
 
 /*
- * Build the site into a private directory of its own (below $TMPDIR or
- * /tmp; the site's public/ is never touched), serve it on opts->bind and
- * opts->port, and rebuild it about 100 ms after its sources last changed.
+ * Build the site into a directory of its own (kept between runs below
+ * $XDG_CACHE_HOME or ~/.cache; a private one below $TMPDIR or /tmp while
+ * another server has that; the site's public/ is never touched), serve it
+ * on opts->bind and opts->port, and rebuild it SERVE_DEBOUNCE_MS (40 ms)
+ * after its sources last changed. A rebuild lists again only the content
+ * files the watch saw change (struct build_listing), and takes the output
+ * as the last build that went well left it (build_opts.output_trusted).
  * Every HTML page served carries a small script that reloads it after each
  * rebuild. While the last build failed, every page request gets a page
  * listing its diagnostics instead, and the last good site stays on disk.

@@ -23,11 +23,16 @@ static const char *const roots[] = { "content", "themes", "lua" };
 #define TREE_MASK (TOP_MASK | IN_DELETE_SELF | IN_MOVE_SELF | IN_EXCL_UNLINK)
 
 /* Directories are found again from the roots after every change to the
- * tree (rescan), so a watch needs no path of its own. */
+ * tree (rescan), which gives each its path again. */
 struct watch_dir {
 	int wd;
 	unsigned stamp; /* the scan that last reached it */
+	char *rel;      /* its path below the site directory, as the scan reached it */
 };
+
+/* More files than this changed at once (a checkout, say): listing the tree
+ * again costs less than bringing a listing up to date one file at a time. */
+#define WATCH_MAX_CHANGES 256
 
 /* A file watched by name in its directory (see watch_files). */
 struct watch_file {
@@ -44,6 +49,12 @@ struct watch {
 	unsigned stamp; /* the current scan */
 	struct watch_file *files;
 	size_t nfiles, afiles;
+	/* for watch_content_changes: the files below content/ that changed
+	 * since it was last called, or `unknown` */
+	char **changed;
+	size_t nchanged, achanged;
+	int unknown;
+	int unwatched; /* a directory could not be watched */
 };
 
 static struct watch_dir *find(struct watch *w, int wd)
@@ -58,6 +69,7 @@ static struct watch_dir *find(struct watch *w, int wd)
 
 static void forget(struct watch *w, struct watch_dir *d)
 {
+	free(d->rel);
 	*d = w->dirs[--w->n];
 }
 
@@ -73,7 +85,8 @@ static int ignored(const char *name)
  * already reached (the same inode through a link gives the same wd) is not
  * entered again, so link cycles end.
  */
-static void add_tree(struct watch *w, const char *path, int depth, struct diag_list *dl)
+static void add_tree(struct watch *w, const char *path, const char *rel, int depth,
+		     struct diag_list *dl)
 {
 	struct watch_dir *d;
 	struct dirent *e;
@@ -85,9 +98,11 @@ static void add_tree(struct watch *w, const char *path, int depth, struct diag_l
 	wd = inotify_add_watch(w->fd, path, TREE_MASK);
 	if (wd < 0) {
 		/* gone again already, or not a directory: nothing to watch */
-		if (errno != ENOENT && errno != ENOTDIR)
+		if (errno != ENOENT && errno != ENOTDIR) {
 			diag_warning(dl, NULL, "unable to watch '%s' for changes: %s", path,
 				     strerror(errno));
+			w->unwatched = 1;
+		}
 		return;
 	}
 	d = find(w, wd);
@@ -97,21 +112,26 @@ static void add_tree(struct watch *w, const char *path, int depth, struct diag_l
 		XGROW(w->dirs, w->alloc, w->n + 1);
 		d = &w->dirs[w->n++];
 		d->wd = wd;
+		d->rel = NULL;
 	}
 	d->stamp = w->stamp;
+	free(d->rel);
+	d->rel = xstrdup(rel);
 	dir = opendir(path);
 	if (!dir)
 		return;
 	while ((e = readdir(dir))) {
 		struct stat st;
-		char *child;
+		char *child, *child_rel;
 
 		if (ignored(e->d_name))
 			continue;
 		child = fs_join(path, e->d_name);
+		child_rel = fs_join(rel, e->d_name);
 		if (stat(child, &st) == 0 && S_ISDIR(st.st_mode))
-			add_tree(w, child, depth + 1, dl);
+			add_tree(w, child, child_rel, depth + 1, dl);
 		free(child);
+		free(child_rel);
 	}
 	closedir(dir);
 }
@@ -126,11 +146,12 @@ static void rescan(struct watch *w, struct diag_list *dl)
 	size_t i;
 
 	w->stamp++;
+	w->unwatched = 0;
 	for (i = 0; i < sizeof roots / sizeof *roots; i++) {
 		char *root = fs_join(w->site_dir, roots[i]);
 
 		if (fs_is_dir(root))
-			add_tree(w, root, 0, dl);
+			add_tree(w, root, roots[i], 0, dl);
 		free(root);
 	}
 	for (i = 0; i < w->n;) {
@@ -181,6 +202,29 @@ static int is_root(const char *name)
 	return 0;
 }
 
+/* Note that `name` in directory d changed, when d is below content/ (a
+ * name the content's listing skips is noted too: fs_list_update knows). */
+static void content_changed(struct watch *w, const struct watch_dir *d, const char *name)
+{
+	const char *rel = d->rel;
+	char *path;
+
+	if (strncmp(rel, "content", 7) || (rel[7] && rel[7] != '/') || w->unknown)
+		return;
+	if (w->nchanged == WATCH_MAX_CHANGES) {
+		w->unknown = 1;
+		return;
+	}
+	path = rel[7] ? fs_join(rel + 8, name) : xstrdup(name);
+	/* (a file written a block at a time is one change) */
+	if (w->nchanged && !strcmp(w->changed[w->nchanged - 1], path)) {
+		free(path);
+		return;
+	}
+	XGROW(w->changed, w->achanged, w->nchanged + 1);
+	w->changed[w->nchanged++] = path;
+}
+
 /*
  * What one event means: 1 a source changed, 0 nothing of interest.
  * *resync is set when directories came, went or moved.
@@ -222,6 +266,8 @@ static int classify(struct watch *w, const struct inotify_event *ev, int *resync
 		*resync = 1;
 		return 1;
 	}
+	if (!(ev->mask & IN_ISDIR))
+		content_changed(w, d, name);
 	if (ignored(name))
 		return 0;
 	if (ev->mask & IN_ISDIR)
@@ -255,9 +301,37 @@ int watch_read(struct watch *w, struct diag_list *dl)
 			p += sizeof *ev + ev->len;
 		}
 	}
-	if (resync)
+	if (resync) {
+		w->unknown = 1; /* directories came or went, or events were lost */
 		rescan(w, dl);
+	}
 	return changed;
+}
+
+static void forget_changes(struct watch *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nchanged; i++)
+		free(w->changed[i]);
+	w->nchanged = 0;
+}
+
+int watch_content_changes(struct watch *w, char ***paths, size_t *n)
+{
+	int known = !w->unknown && !w->unwatched;
+
+	*paths = NULL;
+	*n = 0;
+	if (known) {
+		*paths = w->changed;
+		*n = w->nchanged;
+		w->changed = NULL;
+		w->nchanged = w->achanged = 0;
+	}
+	forget_changes(w);
+	w->unknown = 0;
+	return known ? 0 : -1;
 }
 
 static void forget_files(struct watch *w)
@@ -302,6 +376,10 @@ void watch_free(struct watch *w)
 		return;
 	forget_files(w);
 	free(w->files);
+	forget_changes(w);
+	free(w->changed);
+	while (w->n)
+		forget(w, &w->dirs[0]);
 	free(w->dirs);
 	if (w->fd >= 0)
 		close(w->fd); /* drops every watch */

@@ -36,6 +36,17 @@ int watch_read(struct watch *w, struct diag_list *dl);
  * editors do) counts as changing it.
  */
 void watch_files(struct watch *w, const char *lines, struct diag_list *dl);
+/*
+ * The files below content/ that changed since the watch began or this was
+ * last called (paths relative to content/, as many times as they changed,
+ * names the reading skips among them), for a build to bring the content's
+ * listing up to date with (fs_list_update) instead of listing the whole
+ * tree. Returns 0 and hands them over (the caller frees each, and the
+ * array); or -1, with none, when they are not known and the tree is to be
+ * listed again: directories came, went or moved, events were lost, more
+ * than a few hundred files changed, or a directory is not watched.
+ */
+int watch_content_changes(struct watch *w, char ***paths, size_t *n);
 /* Stop watching and free `w`; NULL is a no-op. */
 void watch_free(struct watch *w);
 

@@ -171,6 +171,38 @@ cp "$tmp/data.yaml" "$site/content/data.yaml"
 if until_true 3 page_lacks /about/ 'Build failed' && grep -q 'edited while serving' "$tmp/body"
 then ok; else bad "the page did not come back after the fix"; fi
 
+# 7b. pages come, move and go while serving, in a new directory too: each
+# build brings the last one's listing of the content up to date from what
+# the watch saw change (a new directory has it listed again), and leaves the
+# site a build from nothing makes; the output deleted whole while serving
+# (its cache cleared: the server takes the output as its last build left it,
+# but a build into no output makes all of it)
+page_gone() { fetch "$1"; [ "$code" = 404 ]; }
+same_as_fresh() {
+	rm -rf "$tmp/fresh"
+	"$waymark" build -q -s "$site" -o "$tmp/fresh" >"$tmp/fresh.log" 2>&1 &&
+		diff -r -x '.waymark*' "$out" "$tmp/fresh" >"$tmp/diff" 2>&1
+}
+printf -- '---\ntitle: Team while serving\n---\n\nWords.\n' >"$site/content/pages/team.md"
+if until_true 3 page_has /team/ 'Team while serving'; then ok; else bad "a new page did not show"; fi
+mv "$site/content/pages/team.md" "$site/content/pages/crew.md"
+if until_true 3 page_has /crew/ 'Team while serving' && page_gone /team/; then ok
+else bad "a page moved did not show at its new address only ($code)"; fi
+mkdir "$site/content/pages/more"
+printf -- '---\ntitle: Deep while serving\n---\n' >"$site/content/pages/more/deep.md"
+if until_true 3 page_has /more/deep/ 'Deep while serving'; then ok
+else bad "a page in a new directory did not show"; fi
+rm "$site/content/pages/crew.md"
+if until_true 3 page_gone /crew/; then ok; else bad "a deleted page is still served ($code)"; fi
+if same_as_fresh; then ok; else bad "the served site is not a fresh build's: $(head -5 "$tmp/diff")"; fi
+rm -rf "$out"
+printf -- '---\ntitle: Deeper while serving\n---\n' >"$site/content/pages/more/deep.md"
+if until_true 3 page_has /more/deep/ 'Deeper while serving' && page_has /about/ 'edited while serving'
+then ok; else bad "the output deleted while serving did not come back whole ($code)"; fi
+rm -r "$site/content/pages/more"
+if until_true 3 page_gone /more/deep/ && same_as_fresh; then ok
+else bad "a directory deleted while serving: $code $(head -5 "$tmp/diff")"; fi
+
 # 8. a file a hook reads with waymark.read is watched too: edited in place,
 # then replaced by a new file (as editors save)
 mkdir -p "$site/data" "$site/lua.new"

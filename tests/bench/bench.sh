@@ -147,6 +147,12 @@ for size in $SIZES; do
 		run "$size-waymark-onefield" "$WAYMARK" build -s "$TMP/s$size/waymark" -o "$out"
 		i=$((i + 1))
 	done
+	# the same two edits while `waymark serve` runs on the site (a process
+	# that watches the content and keeps its output): the rebuild as the
+	# server prints it, and the time from the file's writing to an open
+	# page's reload event (tests/bench/serve_edits.py)
+	python3 "$ROOT/tests/bench/serve_edits.py" "$WAYMARK" "$TMP/s$size/waymark" "$story" "$EDITS" \
+		"$TMP/$size-serve" || die "waymark serve failed"
 	# the same site with the default site's Lua hooks (the glossary's site
 	# and markdown hooks, callouts, the reading-time helper): one full
 	# build, then the two edits again
@@ -208,6 +214,13 @@ while read -r size wm_pages hugo_pages; do
 		"$(spread "$TMP/$size-hooks-onechange")"
 	printf '%-6s %-8s   rebuild, its title changed: %s\n' "$size" waymark "$(spread "$TMP/$size-hooks-onefield")"
 	eval "hookchange_$size=$hc hookfield_$size=$hf"
+	sw=$(median "$TMP/$size-serve-words" 1); st=$(median "$TMP/$size-serve-title" 1)
+	printf '%-6s %-8s while serving (waymark serve), rebuild as it prints it; and from the file written to the open page told to reload:\n' "$size" waymark
+	printf '%-6s %-8s   a story'"'"'s words changed: %s; %s ms to the reload\n' "$size" waymark \
+		"$(spread "$TMP/$size-serve-words")" "$(median "$TMP/$size-serve-words" 2)"
+	printf '%-6s %-8s   its title changed: %s; %s ms to the reload\n' "$size" waymark \
+		"$(spread "$TMP/$size-serve-title")" "$(median "$TMP/$size-serve-title" 2)"
+	eval "servewords_$size=$sw servetitle_$size=$st"
 done <"$TMP/sizes"
 
 echo
@@ -228,6 +241,9 @@ if grep -q '^10000 ' "$TMP/sizes"; then
 	echo "  the same with the default site's Lua hooks (every page's body goes through them):"
 	echo "    a story's words:                             ${hookchange_10000} ms   $(target "$hookchange_10000" "<" 100)"
 	echo "    a story's title:                             ${hookfield_10000} ms   $(target "$hookfield_10000" "<" 100)"
+	echo "  the same while waymark serve runs (it knows what changed, and waits 40 ms for a save to settle before it rebuilds):"
+	echo "    a story's words:                             ${servewords_10000} ms   $(target "$servewords_10000" "<" 100)"
+	echo "    a story's title:                             ${servetitle_10000} ms   $(target "$servetitle_10000" "<" 100)"
 else
 	echo "  not measured (BENCH_SIZES has no 10000)"
 fi

@@ -312,6 +312,135 @@ START_TEST(list_includes_dangling_links)
 }
 END_TEST
 
+/* Two listings the same: paths, and what stat said of each. */
+static void same_listing(const struct fs_list *a, const struct fs_list *b, const char *after)
+{
+	size_t i;
+
+	ck_assert_msg(a->n == b->n, "after %s: %zu files listed, %zu updated", after, b->n, a->n);
+	for (i = 0; i < a->n; i++) {
+		ck_assert_msg(!strcmp(a->paths[i], b->paths[i]), "after %s: '%s', '%s' listed", after,
+			      a->paths[i], b->paths[i]);
+		ck_assert_msg(a->stats[i].st_ino == b->stats[i].st_ino &&
+				      a->stats[i].st_size == b->stats[i].st_size &&
+				      a->stats[i].st_mode == b->stats[i].st_mode &&
+				      a->stats[i].st_mtim.tv_nsec == b->stats[i].st_mtim.tv_nsec,
+			      "after %s: '%s' has another stat (inode %lu, %ld bytes, mode %o; listed: inode %lu, %ld bytes, mode %o)",
+			      after, a->paths[i], (unsigned long)a->stats[i].st_ino, (long)a->stats[i].st_size,
+			      (unsigned)a->stats[i].st_mode, (unsigned long)b->stats[i].st_ino,
+			      (long)b->stats[i].st_size, (unsigned)b->stats[i].st_mode);
+	}
+}
+
+static unsigned next_random(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 16;
+}
+
+static void unlink_link(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		ck_assert_int_eq(unlink(path), 0);
+}
+
+/* A new listing of `dir` in place of l's (what a watch does when a
+ * directory came or went). The links it finds are the test's own, to
+ * nowhere, which updates handle: it clears the mark so as to go on. */
+static void list_again(struct fs_list *l, const char *dir)
+{
+	fs_list_release(l);
+	ck_assert_int_eq(fs_list(dir, NULL, l, NULL), 0);
+	l->links = 0;
+}
+
+/*
+ * A listing updated one path at a time, as a watch reports them, is the
+ * listing fs_list makes afresh: through 600 random writes, new files,
+ * deletions, moves and links to nowhere (and names the walk skips); a
+ * path that became a directory asks for a new listing.
+ */
+START_TEST(list_update_matches_a_new_listing)
+{
+	static const char *const names[] = { "a.md", "b.md", "z.png", "s/a.md", "s/b.md",
+					     "s/t/deep.md", "t/one.md", ".hidden.md", "s/.swp",
+					     "#x#", "b.md~", "s/c.md" };
+	const unsigned nn = sizeof names / sizeof *names;
+	struct fs_list kept = FS_LIST_INIT;
+	unsigned seed = 12345;
+	char *nowhere = at("nowhere"), *site = at("site");
+	int step, walks = 0;
+
+	put("site/a.md", "a");
+	put("site/s/a.md", "sa");
+	list_again(&kept, site);
+	for (step = 0; step < 600; step++) {
+		const char *rel = names[next_random(&seed) % nn], *other = names[next_random(&seed) % nn];
+		unsigned op = next_random(&seed) % 8;
+		char *path = fs_join(site, rel), *to = fs_join(site, other), what[160];
+		char body[40];
+		struct fs_list fresh = FS_LIST_INIT;
+		int ret;
+
+		snprintf(body, sizeof body, "%.*s", (int)(next_random(&seed) % 32),
+			 "0123456789abcdef0123456789abcdef");
+		/* (a write through a link to nowhere would make the file it
+		 * names, and every other link there a file unseen: replaced) */
+		unlink_link(path);
+		if (op == 5)
+			unlink_link(to);
+		if (op < 3) { /* written (made, when it is not there) */
+			ck_assert_int_eq(fs_write(path, body, strlen(body)), 0);
+		} else if (op < 5) {
+			unlink(path);
+		} else if (op == 5) { /* moved over another */
+			ck_assert_int_eq(fs_write(to, "", 0), 0);
+			if (rename(path, to) < 0)
+				unlink(to);
+		} else if (op == 6) { /* a link to nowhere (its directory made first) */
+			unlink(path);
+			ck_assert_int_eq(fs_write(path, "", 0), 0);
+			unlink(path);
+			ck_assert_int_eq(symlink(nowhere, path), 0);
+		} else { /* a directory where a file was */
+			char *in = fs_join(path, "in.md");
+
+			unlink(path);
+			ck_assert_int_eq(fs_write(in, "", 0), 0);
+			free(in);
+		}
+		snprintf(what, sizeof what, "step %d (%u on '%s', '%s')", step, op, rel, other);
+		ret = fs_list_update(&kept, site, rel, NULL);
+		if (op == 5 && !ret)
+			ret = fs_list_update(&kept, site, other, NULL);
+		if (ret < 0) {
+			ck_assert_msg(op == 7, "%s: a new listing asked for", what);
+			list_again(&kept, site);
+			walks++;
+		}
+		ck_assert_int_eq(fs_list(site, NULL, &fresh, NULL), 0);
+		same_listing(&kept, &fresh, what);
+		fs_list_release(&fresh);
+		if (op == 7) { /* the directory goes again */
+			fs_remove_tree(path);
+			list_again(&kept, site);
+		}
+		free(path);
+		free(to);
+	}
+	ck_assert_int_gt(walks, 10);
+	/* a listing that followed a link asks for a new one */
+	list_again(&kept, site);
+	kept.links = 1;
+	ck_assert_int_eq(fs_list_update(&kept, site, "a.md", NULL), -1);
+	fs_list_release(&kept);
+	free(nowhere);
+	free(site);
+}
+END_TEST
+
 /* A link to a directory is followed, once: a link back to one that holds
  * it stops the listing there, named, rather than listing without end. */
 START_TEST(list_follows_links_but_not_loops)
@@ -511,6 +640,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, remove_tree_of_missing_path_is_not_error);
 	tcase_add_test(tc, remove_tree_does_not_follow_symlinks);
 	tcase_add_test(tc, list_follows_links_but_not_loops);
+	tcase_add_test(tc, list_update_matches_a_new_listing);
 	tcase_add_test(tc, join_puts_one_slash_between);
 	tcase_add_test(tc, join_with_dot_or_empty_is_the_second);
 	suite_add_tcase(s, tc);

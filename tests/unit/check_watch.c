@@ -146,6 +146,108 @@ START_TEST(moved_directory_is_watched_under_its_new_name)
 }
 END_TEST
 
+/* The content's changes since the last asking, as `want` lists them
+ * (paths below content/, one a line, in the order they changed). */
+static void content_changes_are(const char *want)
+{
+	struct strbuf got = STRBUF_INIT;
+	char **paths;
+	size_t n, i;
+
+	ck_assert_int_eq(watch_content_changes(w, &paths, &n), 0);
+	for (i = 0; i < n; i++) {
+		strbuf_addf(&got, "%s\n", paths[i]);
+		free(paths[i]);
+	}
+	free(paths);
+	ck_assert_str_eq(got.buf ? got.buf : "", want);
+	strbuf_release(&got);
+}
+
+static void content_changes_unknown(void)
+{
+	char **paths;
+	size_t n;
+
+	ck_assert_int_eq(watch_content_changes(w, &paths, &n), -1);
+	ck_assert_ptr_null(paths);
+	ck_assert_uint_eq(n, 0);
+}
+
+/* The files below content/ that changed are named (a file written twice,
+ * once); the theme's and site.yaml are not content; then there are none. */
+START_TEST(content_changes_name_the_files)
+{
+	char *from = at("content/pages/new.md"), *to = at("content/pages/moved.md");
+
+	put("content/pages/about.md", "---\ntitle: About us\n---\n");
+	put("content/pages/about.md", "---\ntitle: About them\n---\n");
+	put("themes/plain/theme.yaml", "name: plainer\n");
+	put("site.yaml", "title: U\n");
+	put("content/pages/new.md", "---\ntitle: New\n---\n");
+	ck_assert_int_eq(changes(1000), 1);
+	ck_assert_int_eq(rename(from, to), 0);
+	ck_assert_int_eq(changes(1000), 1);
+	/* (new.md made, written and moved away in a row: named once) */
+	content_changes_are("pages/about.md\npages/new.md\npages/moved.md\n");
+	content_changes_are("");
+	free(from);
+	free(to);
+}
+END_TEST
+
+/* An editor's swap and backup files start no build, but the content's
+ * listing holds them (names starting with '.' it skips, but not these). */
+START_TEST(content_changes_name_backup_files)
+{
+	put("content/pages/about.md~", "x");
+	put("content/pages/#about.md#", "x");
+	ck_assert_int_eq(changes(200), 0);
+	content_changes_are("pages/about.md~\npages/#about.md#\n");
+}
+END_TEST
+
+/* After directories come or move, the changes are not known (the tree is
+ * listed again); then they are, named by the directories' new paths. */
+START_TEST(content_changes_after_directories_change)
+{
+	char *from = at("content/pages"), *to = at("content/about");
+
+	make_dir("content/guides");
+	ck_assert_int_eq(changes(1000), 1);
+	content_changes_unknown();
+	put("content/guides/start.md", "---\ntitle: Start\n---\n");
+	ck_assert_int_eq(changes(1000), 1);
+	content_changes_are("guides/start.md\n");
+	ck_assert_int_eq(rename(from, to), 0);
+	ck_assert_int_eq(changes(1000), 1);
+	content_changes_unknown();
+	put("content/about/team.md", "---\ntitle: Team\n---\n");
+	put("content/top.md", "---\ntitle: Top\n---\n");
+	ck_assert_int_eq(changes(1000), 1);
+	content_changes_are("about/team.md\ntop.md\n");
+	free(from);
+	free(to);
+}
+END_TEST
+
+/* Hundreds of files at once (a checkout): listing the tree again is
+ * cheaper than naming each. */
+START_TEST(many_content_changes_are_not_named)
+{
+	char rel[64];
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		snprintf(rel, sizeof rel, "content/pages/p%03d.md", i);
+		put(rel, "---\ntitle: P\n---\n");
+	}
+	ck_assert_int_eq(changes(1000), 1);
+	content_changes_unknown();
+	content_changes_are("");
+}
+END_TEST
+
 START_TEST(root_made_later_is_watched)
 {
 	make_dir("lua");
@@ -183,6 +285,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, new_directory_is_watched);
 	tcase_add_test(tc, moved_directory_is_watched_under_its_new_name);
 	tcase_add_test(tc, root_made_later_is_watched);
+	tcase_add_test(tc, content_changes_name_the_files);
+	tcase_add_test(tc, content_changes_name_backup_files);
+	tcase_add_test(tc, content_changes_after_directories_change);
+	tcase_add_test(tc, many_content_changes_are_not_named);
 	tcase_add_test(tc, missing_site_directory_is_an_io_error);
 	suite_add_tcase(s, tc);
 	return s;
