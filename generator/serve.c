@@ -651,12 +651,13 @@ static void on_committed(void *ctx)
 }
 
 /* Free memory a build leaves to malloc beyond this goes back to the
- * system: a server idles between edits, and a full build of a large site
- * leaves 180 MB after 10,000 pages. Below it the next rebuild finds it
- * ready: on that site a title edit uses some 70 MB, and taking it fresh
- * from the system each time (4,000 to 11,000 page faults a rebuild instead
- * of 1,000) cost 20 to 30 ms of CPU. */
-#define SERVE_KEEP_FREE (128u << 20)
+ * system (a server idles between edits). Below it the next rebuild finds
+ * it ready: on the bench's site of 10,000 pages a title edit leaves 180 to
+ * 195 MB free, spread over the threads' arenas (a full build about 205),
+ * and taking it fresh from the system each time (12,000 to 15,000 page
+ * faults a rebuild instead of 1,000) cost it 30 to 40 ms of CPU and 10 to
+ * 20 of its time. */
+#define SERVE_KEEP_FREE (256u << 20)
 
 /*
  * Build into the output directory, report, and let every open page know
