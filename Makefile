@@ -47,7 +47,7 @@ TESTS    = $(TESTSRC:tests/unit/%.c=build/tests/%)
 ASANTESTS= $(TESTSRC:tests/unit/%.c=build/asan-tests/%)
 ASAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all site check deps unit unit-asan e2e-asan regress bad rebuilds rebuilds-random themes valgrind a11y a11y-deps screenshots install clean bench \
+.PHONY: all site check deps unit unit-asan e2e-asan regress bad rebuilds rebuilds-random serve-random themes valgrind a11y a11y-deps screenshots install clean bench \
         incremental scaffold serve install-test weight parallel exports fuzz
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -205,6 +205,12 @@ rebuilds: all
 rebuilds-random: all
 	@python3 tests/rebuilds-random.py
 
+# The same walk while waymark serve runs on the site (its rebuilds list
+# again only what its watch saw change): after each step, its output must
+# be what a build from nothing writes.
+serve-random: all
+	@python3 tests/rebuilds-random.py --serve
+
 scaffold: all
 	@sh tests/scaffold.sh
 
@@ -235,6 +241,7 @@ check: all
 	@$(MAKE) --no-print-directory rebuilds-random
 	@$(MAKE) --no-print-directory scaffold
 	@$(MAKE) --no-print-directory serve
+	@$(MAKE) --no-print-directory serve-random
 	@$(MAKE) --no-print-directory install-test
 	@$(MAKE) --no-print-directory parallel
 	@$(MAKE) --no-print-directory weight

@@ -13,24 +13,37 @@ hooks, the even ones with them (a site hook makes every body depend on
 every file, which would hide a missing dependency). Seeds 3 and 4 take a
 picture a story's words show away while the story stays as it was.
 
-    python3 tests/rebuilds-random.py [STEPS [SEED...]]
+    python3 tests/rebuilds-random.py [--serve] [STEPS [SEED...]]
+
+With --serve, the rebuilds are a `waymark serve`'s, one server a seed: it
+rebuilds when the edits' files change, listing again only the content
+files its watch saw change and taking its output as its last good build
+left it; after each step (once no further rebuild comes) its output must be
+what a build from nothing writes, or both must fail. The walk's touches
+are left out there (a server is not told of a file's times changing).
 
 A failure prints the seed, the step and the edits that led to it.
 """
 import glob
 import os
+import queue
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import zlib
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WAYMARK = os.environ.get('WAYMARK', os.path.join(TOP, 'bin', 'waymark'))
-STEPS = int(sys.argv[1]) if len(sys.argv) > 1 else 75
-SEEDS = [int(s) for s in sys.argv[2:]] or [1, 2, 3, 4]
+SERVE = '--serve' in sys.argv[1:2]
+ARGS = sys.argv[2:] if SERVE else sys.argv[1:]
+STEPS = int(ARGS[0]) if ARGS else (40 if SERVE else 75)
+SEEDS = [int(s) for s in ARGS[1:]] or ([1, 2] if SERVE else [1, 2, 3, 4])
 
 
 def png(shade):
@@ -256,6 +269,41 @@ class Walk:
         self.append(self.rnd.choice(self.records('stories')),
                     f'\nSee [more]({self.rnd.choice(targets)}).\n')
 
+    def rename(self):
+        """A story the walk added, moved to a new name (its page with it)."""
+        added = self.added()
+        if not added:
+            return False
+        os.rename(self.rnd.choice(added),
+                  os.path.join(self.site, 'content', 'stories', f'added-{self.n}.md'))
+
+    def editor_save(self):
+        """A story's words saved as editors save: the new text written to a
+        file of their own beside it (a name the site skips), then moved
+        over it."""
+        path = self.rnd.choice(self.records('stories'))
+        folder, name = os.path.split(path)
+        temp = os.path.join(folder, self.rnd.choice([f'.{name}.swp', f'{name}~', f'#{name}#']))
+        self.write(temp, self.read(path) + f'\nSaved by an editor, edit {self.n}.\n')
+        os.replace(temp, path)
+
+    def new_dir(self):
+        """A new directory with a page in it."""
+        folder = os.path.join(self.site, 'content', f'extra-{self.n}')
+        os.mkdir(folder)
+        self.write(os.path.join(folder, 'page.md'), f'---\ntitle: "Extra page {self.n}"\n---\n\nWords.\n')
+
+    def dir_change(self):
+        """One of those directories moved to a new name, or deleted."""
+        have = self.files('content/extra-*')
+        if not have:
+            return False
+        gone = self.rnd.choice(have)
+        if self.rnd.random() < 0.5:
+            os.rename(gone, os.path.join(self.site, 'content', f'extra-{self.n}'))
+        else:
+            shutil.rmtree(gone)
+
     def touch(self):
         os.utime(self.rnd.choice([p for p in self.files('content/**/*') if os.path.isfile(p)]))
 
@@ -266,7 +314,8 @@ class Walk:
     EDITS = {body: 4, title: 3, quote: 1, date: 2, pathway: 2, stages: 2, skill: 2,
              new_story: 2, new_pathway: 1, remove: 1, draft: 1, yaml_title: 3, definition: 1,
              step_title: 1, wage: 2, partial: 1, template: 1, css: 1, lua: 1, site_yaml: 1,
-             picture: 3, root_link: 1, touch: 1, put_back: 3}
+             picture: 3, root_link: 1, touch: 1, put_back: 3, rename: 1, editor_save: 1,
+             new_dir: 1, dir_change: 1}
 
     def put_back_taken(self):
         """The picture taken away at the last step, back where it was."""
@@ -279,7 +328,8 @@ class Walk:
             self.log.append(f'{self.n} picture put back')
 
     def edit(self):
-        kinds, weights = zip(*self.EDITS.items())
+        kinds, weights = zip(*[(k, w) for k, w in self.EDITS.items()
+                               if not (SERVE and k is Walk.touch)])
         while True:
             self.n += 1
             kind = self.rnd.choices(kinds, weights)[0]
@@ -299,10 +349,73 @@ def build(site, out, fresh):
     return r.returncode, r.stderr
 
 
+class Server:
+    """`waymark serve` on the walk's site, its output below tmp."""
+    RESULT = re.compile(r'^(built|rebuilt) \d+ pages? in \d+ ms$|^\d+ errors?, \d+ warnings?(; serving the last good site)?$')
+
+    def __init__(self, site, tmp):
+        env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, 'cache'), TMPDIR=tmp)
+        self.proc = subprocess.Popen([WAYMARK, 'serve', '-s', site, '-p', '0'], env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines = queue.Queue()
+        threading.Thread(target=self.read, daemon=True).start()
+        self.out, self.said = None, []
+        while self.out is None:
+            line = self.lines.get(timeout=120)
+            if line is None:
+                raise RuntimeError('the server stopped:\n' + '\n'.join(self.said))
+            self.said.append(line)
+            if line.startswith('output in '):
+                self.out = line[len('output in '):]
+
+    def read(self):
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip('\n'))
+        self.lines.put(None)
+
+    def settle(self):
+        """The last rebuild's result line and what the server said since the
+        last call, once no rebuild has come for a second; None when none
+        came in 60 s."""
+        said, result, wait = [], None, 60
+        while True:
+            try:
+                line = self.lines.get(timeout=wait)
+            except queue.Empty:
+                return result, said
+            if line is None:
+                return None, said + ['(the server stopped)']
+            said.append(line)
+            if self.RESULT.match(line):
+                result, wait = line, 1
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            return self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return 'killed'
+
+
 def run(seed, tmp):
     w = Walk(seed, tmp)
     out, ref = os.path.join(tmp, 'out'), os.path.join(tmp, 'fresh')
-    status, err = build(w.site, out, False)
+    server = Server(w.site, tmp) if SERVE else None
+    try:
+        return walk(w, server, out, ref, tmp)
+    finally:
+        if server and server.stop() != 0:
+            print(f'FAIL rebuilds-random: seed {seed}: the server did not stop cleanly')
+
+
+def walk(w, server, out, ref, tmp):
+    if server:
+        out = server.out
+        status = 0 if any(line.startswith('built ') for line in server.said) else 1
+        err = '\n'.join(server.said)
+    else:
+        status, err = build(w.site, out, False)
     if status:
         return f'the first build failed:\n{err}'
     built = 0
@@ -310,7 +423,17 @@ def run(seed, tmp):
         w.put_back_taken()
         for _ in range(w.rnd.choice([1, 1, 1, 2, 3])):
             w.edit()
-        got, want = build(w.site, out, False), build(w.site, ref, True)
+        if server:
+            result, said = server.settle()
+            want = build(w.site, ref, True)
+            if result is None:
+                return f'step {step} (edits: {", ".join(w.log[-6:])}): no rebuild came:\n' + '\n'.join(said)
+            # (it prints a build's diagnostics: only whether it built is compared)
+            got = (0, want[1]) if result.startswith('rebuilt ') else ('failed', '\n'.join(said))
+            if want[0] != 0 and got[0] != 0:
+                got = want
+        else:
+            got, want = build(w.site, out, False), build(w.site, ref, True)
         why = None
         if got != want:
             why = (f'status {got[0]} and diagnostics:\n{got[1]}\nbut a fresh build: status {want[0]} '
