@@ -402,11 +402,17 @@ def run(seed, tmp):
     w = Walk(seed, tmp)
     out, ref = os.path.join(tmp, 'out'), os.path.join(tmp, 'fresh')
     server = Server(w.site, tmp) if SERVE else None
+    why = None
     try:
-        return walk(w, server, out, ref, tmp)
+        why = walk(w, server, out, ref, tmp)
     finally:
-        if server and server.stop() != 0:
-            print(f'FAIL rebuilds-random: seed {seed}: the server did not stop cleanly')
+        code = server.stop() if server else 0
+    if why is None and code != 0:  # (a sanitizer's report, say)
+        said = []
+        while not server.lines.empty():
+            said.append(server.lines.get() or '')
+        why = f'the server exited with status {code} after SIGINT:\n' + '\n'.join(said[-30:])
+    return why
 
 
 def walk(w, server, out, ref, tmp):
