@@ -104,16 +104,20 @@ unit: deps
 	@set -e; for t in $(TESTS); do WAYMARK_SHARED=$(SHARED) CK_FORK=yes $$t; done
 
 # The rebuild, incremental, thread, preview-server, bad-input, regression,
-# scaffolding and theme tests again with bin/waymark-asan: every build and
-# rebuild they make, the server from its start to Ctrl-C, and every error of
-# the catalog must be free of memory errors, undefined behaviour and leaks
-# (but fontconfig's own, tests/lsan.supp).
+# scaffolding and theme tests, and a short random walk of edits under a
+# running server, again with bin/waymark-asan: every build and rebuild they
+# make, the server from its start to Ctrl-C, and every error of the catalog
+# must be free of memory errors, undefined behaviour and leaks (but
+# fontconfig's own, tests/lsan.supp).
 e2e-asan: deps
 	@$(MAKE) --no-print-directory bin/waymark-asan
 	@set -e; for t in rebuilds incremental parallel serve bad regress scaffold themes; do \
 	  WAYMARK=$(CURDIR)/bin/waymark-asan ASAN_OPTIONS=detect_leaks=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1 sh tests/$$t.sh; done
+	@WAYMARK=$(CURDIR)/bin/waymark-asan ASAN_OPTIONS=detect_leaks=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1 python3 tests/rebuilds-random.py --serve 15 1 2
 
 unit-asan: deps
 	@$(MAKE) --no-print-directory $(ASANTESTS)
