@@ -154,7 +154,7 @@ story="$plain/content/stories/aisha-help-desk-to-security.md"
 "$w" build -s "$plain" --quiet >"$tmp/log" 2>&1
 sed -i 's/She got the job\./She got the job that week./' "$story"
 WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1
-grep -q '^quick ' "$tmp/log" && grep -q '(1 rendered; 1 files written' "$tmp/log" && ok ||
+grep -q '^quick ' "$tmp/log" && grep -q '(1 rendered; 1 file written' "$tmp/log" && ok ||
 	bad "a story's words: expected a quick build of one page, got: $(grep -v ' ms CPU$' "$tmp/log")"
 sed -i 's/She got the job that week\./She got the job.\n\n## Afterwards\n\nShe stayed./' "$story"
 WAYMARK_TIMINGS=1 "$w" build -s "$plain" >"$tmp/log" 2>&1
@@ -250,7 +250,7 @@ page="$hooked/public/stories/aisha-help-desk-to-security/index.html"
 was=$(grep -o '[0-9]* minute read' "$page")
 sed -i 's/She got the job\./She got the job that week./' "$story"
 WAYMARK_TIMINGS=1 "$w" build -s "$hooked" >"$tmp/log" 2>&1
-grep -q '^quick ' "$tmp/log" && grep -q '(1 rendered; 1 files written' "$tmp/log" && ok ||
+grep -q '^quick ' "$tmp/log" && grep -q '(1 rendered; 1 file written' "$tmp/log" && ok ||
 	bad "hooked: a story's words: expected a quick build of one page, got: $(grep -v ' ms CPU$' "$tmp/log")"
 # 400 words more, naming a skill: a longer read, and a link
 awk '/^---$/ { n++ } { print } END { for (i = 0; i < 40; i++)
@@ -381,7 +381,7 @@ done
 for doc in lifecycle/01-recruit.md pathways/it-support.md; do
 	sed -i '$s/$/ One more sentence./' "$site/content/$doc"
 	WAYMARK_TIMINGS=1 "$w" build -s "$site" >"$tmp/log" 2>&1
-	grep -q '^quick ' "$tmp/log" && grep -q '(1 rendered; 1 files written' "$tmp/log" && ok ||
+	grep -q '^quick ' "$tmp/log" && grep -q '(1 rendered; 1 file written' "$tmp/log" && ok ||
 		bad "the body of $doc (two pages): expected a quick build of one page, got: $(grep -v ' ms CPU$' "$tmp/log")"
 done
 "$w" build -s "$site" -o "$tmp/paged-fresh" --quiet >"$tmp/log" 2>&1 &&

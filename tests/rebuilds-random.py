@@ -351,7 +351,7 @@ def build(site, out, fresh):
 
 class Server:
     """`waymark serve` on the walk's site, its output below tmp."""
-    RESULT = re.compile(r'^(built|rebuilt) \d+ pages? in \d+ ms$|^\d+ errors?, \d+ warnings?(; serving the last good site)?$')
+    RESULT = re.compile(r'^(built|rebuilt) \d+ pages? in \d+ ms \(.*\)$|^\d+ errors?, \d+ warnings?(; serving the last good site)?$')
 
     def __init__(self, site, tmp):
         env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, 'cache'), TMPDIR=tmp)

@@ -8,7 +8,7 @@ XDG_CACHE_HOME), listens to the reload events an open page listens to, and
 makes EDITS edits of each kind to content/stories/STORY: a sentence added
 to its words, then a word added to its title. For each it appends to
 OUT-words and OUT-title a line "rebuild_ms reload_ms": the rebuild's time as
-the server prints it ("rebuilt N pages in X ms", comparable to a `waymark
+the server prints it ("rebuilt N pages in X ms (...)", comparable to a `waymark
 build` rebuild), and the time from the file's writing to the open page's
 reload event (which adds the quiet time the server waits for an editor's
 save to settle, SERVE_DEBOUNCE_MS in generator/serve.c). Exits 1, saying
