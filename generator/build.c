@@ -2354,13 +2354,6 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	side_start(&next_quick, &b, make_quick);
 	side_finish(&extras, dl);
 	phase("extras", &tp);
-	/* pages, model and content are done with: freed while the output
-	 * and cache are committed (once the next quick file has what it
-	 * needs of them), or left to the exit */
-	if (!leave_to_exit(opts)) {
-		side_finish(&next_quick, dl);
-		released = pthread_create(&releaser, NULL, release_content, &b) == 0;
-	}
 	strict_warnings(opts, dl);
 	/* the output changes from here until the cache describes it */
 	if (!dl->errors && !opts->dry_run)
@@ -2373,6 +2366,12 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		if (opts->committed)
 			opts->committed(opts->committed_ctx);
 		side_finish(&next_quick, dl);
+		/* pages, model and content are done with: freed while the cache
+		 * is saved (once the next quick file has what it needs of them,
+		 * and after the output is in place, which a server waits for to
+		 * reload its pages), or left to the exit */
+		if (!leave_to_exit(opts))
+			released = pthread_create(&releaser, NULL, release_content, &b) == 0;
 		if (remember(&b, stamp, st) < 0)
 			/* only costs time: the next build renders every page */
 			diag_warning(dl, NULL, "unable to save the build cache beside '%s'",
