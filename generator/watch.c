@@ -124,7 +124,9 @@ static void add_tree(struct watch *w, const char *path, const char *rel, int dep
 		struct stat st;
 		char *child, *child_rel;
 
-		if (ignored(e->d_name))
+		/* (as the content's listing does: a directory named like a
+		 * backup file may still hold pages) */
+		if (e->d_name[0] == '.')
 			continue;
 		child = fs_join(path, e->d_name);
 		child_rel = fs_join(rel, e->d_name);
@@ -266,13 +268,15 @@ static int classify(struct watch *w, const struct inotify_event *ev, int *resync
 		*resync = 1;
 		return 1;
 	}
-	if (!(ev->mask & IN_ISDIR))
-		content_changed(w, d, name);
-	if (ignored(name))
-		return 0;
-	if (ev->mask & IN_ISDIR)
-		*resync = 1;
-	return 1;
+	if (ev->mask & IN_ISDIR) {
+		/* directories came or went: watched anew (rescan), and the
+		 * content listed again (a '.' one the listing skips too) */
+		if (name[0] != '.')
+			*resync = 1;
+		return !ignored(name);
+	}
+	content_changed(w, d, name);
+	return !ignored(name);
 }
 
 int watch_read(struct watch *w, struct diag_list *dl)

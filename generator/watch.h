@@ -6,10 +6,10 @@
 
 /*
  * Watches what a build reads: site.yaml and every directory below
- * content/, themes/ and lua/ of the site (following symbolic links, each
- * directory once), adding directories as they appear. Names starting with
- * '.' or '#' or ending in '~' (editors' swap and backup files) are not
- * changes. A watch is used from one thread.
+ * content/, themes/ and lua/ of the site but those whose names start with
+ * '.' (following symbolic links, each directory once), adding directories
+ * as they appear. Names starting with '.' or '#' or ending in '~' (editors'
+ * swap and backup files) are not changes. A watch is used from one thread.
  */
 struct watch;
 

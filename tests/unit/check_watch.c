@@ -231,6 +231,22 @@ START_TEST(content_changes_after_directories_change)
 }
 END_TEST
 
+/* A directory named like a backup file may hold pages (the content's
+ * listing has them): it is watched, and its files named; one starting
+ * with '.' is not (the listing skips it too). */
+START_TEST(content_changes_in_a_directory_named_like_a_backup)
+{
+	make_dir("content/old~");
+	make_dir("content/.git");
+	ck_assert_int_eq(changes(1000), 0); /* (no build for either) */
+	content_changes_unknown();          /* (but listed again) */
+	put("content/old~/page.md", "---\ntitle: Old\n---\n");
+	put("content/.git/HEAD", "ref\n");
+	ck_assert_int_eq(changes(1000), 1);
+	content_changes_are("old~/page.md\n");
+}
+END_TEST
+
 /* Hundreds of files at once (a checkout): listing the tree again is
  * cheaper than naming each. */
 START_TEST(many_content_changes_are_not_named)
@@ -289,6 +305,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, content_changes_name_backup_files);
 	tcase_add_test(tc, content_changes_after_directories_change);
 	tcase_add_test(tc, many_content_changes_are_not_named);
+	tcase_add_test(tc, content_changes_in_a_directory_named_like_a_backup);
 	tcase_add_test(tc, missing_site_directory_is_an_io_error);
 	suite_add_tcase(s, tc);
 	return s;
