@@ -24,6 +24,7 @@ are left out there (a server is not told of a file's times changing).
 
 A failure prints the seed, the step and the edits that led to it.
 """
+import fcntl
 import glob
 import os
 import queue
@@ -373,16 +374,33 @@ class Server:
             self.lines.put(line.rstrip('\n'))
         self.lines.put(None)
 
+    def building(self):
+        """Whether a build holds the lock beside the output (as each of the
+        server's builds does while it runs)."""
+        folder, name = os.path.split(self.out)
+        with open(os.path.join(folder, f'.waymark-cache-{name}.lock'), 'a') as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(f, fcntl.LOCK_UN)
+            return False
+
     def settle(self):
         """The last rebuild's result line and what the server said since the
-        last call, once no rebuild has come for a second; None when none
-        came in 60 s."""
+        last call, once no rebuild has come for a second and none is running
+        (edits that reached the server on either side of its wait for a save
+        to settle make two, the second up to a build's time later); None
+        when none came in 60 s."""
         said, result, wait = [], None, 60
         while True:
             try:
                 line = self.lines.get(timeout=wait)
             except queue.Empty:
-                return result, said
+                if result is None or not self.building():
+                    return result, said
+                wait = 60
+                continue
             if line is None:
                 return None, said + ['(the server stopped)']
             said.append(line)
