@@ -81,7 +81,6 @@ struct build {
 	unsigned long long frame;  /* the stamp without the Markdown files' bytes */
 	unsigned long long depends; /* what every body depends on (bodies_depend_on) */
 	struct fs_list listed;     /* the content files, with their stats */
-	int listed_made;           /* (by the stamp: a build may stop before it) */
 	struct quick_splice *splices; /* per page: where its body is */
 	char **lambdas;            /* per page: its splice's lambda, when made by this build */
 	size_t nlambdas;
@@ -1415,11 +1414,12 @@ static int listing_up_to_date(struct build_listing *l, const char *dir, struct f
 	*out = l->files;
 	l->kept = 0;
 	memset(&l->files, 0, sizeof l->files);
-	for (i = 0; l->changed_known && i < l->nchanged; i++)
-		if (fs_list_update(out, dir, l->changed[i], NULL) < 0)
-			break;
-	if (l->changed_known && i == l->nchanged && fs_is_dir(dir))
-		return 1;
+	if (l->changed_known && fs_is_dir(dir)) {
+		for (i = 0; i < l->nchanged && fs_list_update(out, dir, l->changed[i], NULL) == 0; i++)
+			;
+		if (i == l->nchanged)
+			return 1;
+	}
 	fs_list_release(out);
 	return 0;
 }
@@ -2208,6 +2208,13 @@ static void strict_warnings(const struct build_opts *opts, struct diag_list *dl)
 			   dl->warnings, dl->warnings == 1 ? "" : "s");
 }
 
+void build_stats_print(FILE *out, const char *verb, const struct build_stats *st)
+{
+	fprintf(out, "%s %zu page%s in %.0f ms (%zu rendered; %zu file%s written, %zu unchanged)\n",
+		verb, st->pages, st->pages == 1 ? "" : "s", st->seconds * 1000, st->rendered,
+		st->written, st->written == 1 ? "" : "s", st->kept);
+}
+
 int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_stats *st)
 {
 	struct clock tp = clock_now();
@@ -2258,7 +2265,6 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 		side_start(&quick_file, &b, read_quick);
 	stamp = input_stamp(opts, out_dir, b.program, cache_note_get(b.cache, "reads"), &b.listed,
 			    &b.frame);
-	b.listed_made = 1;
 	phase("stamp", &tp);
 	if (unchanged(&b, out_dir, stamp, st))
 		goto finish;
@@ -2404,8 +2410,8 @@ finish:
 		close(lock_fd); /* the output and its cache are as this build leaves them */
 	hookrun_free(b.hooks);
 	/* the listing for the next build to bring up to date (one that
-	 * failed, or never got made, is made again) */
-	if (opts->listing && b.listed_made && !b.listed.failed) {
+	 * failed is made again) */
+	if (opts->listing && !b.listed.failed) {
 		opts->listing->files = b.listed;
 		opts->listing->kept = 1;
 		memset(&b.listed, 0, sizeof b.listed);

@@ -292,9 +292,7 @@ static int cmd_build(int argc, char **argv, int dry_run)
 		       st.pages == 1 ? "" : "s", dl.warnings,
 		       dl.warnings == 1 ? "" : "s");
 	else if (!quiet)
-		printf("built %zu page%s in %.0f ms (%zu rendered; %zu file%s written, %zu unchanged)\n",
-		       st.pages, st.pages == 1 ? "" : "s", st.seconds * 1000, st.rendered,
-		       st.written, st.written == 1 ? "" : "s", st.kept);
+		build_stats_print(stdout, "built", &st);
 	diag_list_release(&dl);
 	return status;
 }

@@ -704,11 +704,7 @@ static int rebuild(struct serve *s, struct watch *w, int first)
 			dl.errors == 1 ? "" : "s", dl.warnings, dl.warnings == 1 ? "" : "s",
 			first ? "" : "; serving the last good site");
 	else
-		/* (as waymark build says it: how much of the site the build made) */
-		fprintf(s->opts->out,
-			"%s %zu page%s in %.0f ms (%zu rendered; %zu file%s written, %zu unchanged)\n",
-			first ? "built" : "rebuilt", st.pages, st.pages == 1 ? "" : "s",
-			st.seconds * 1000, st.rendered, st.written, st.written == 1 ? "" : "s", st.kept);
+		build_stats_print(s->opts->out, first ? "built" : "rebuilt", &st);
 	fflush(s->opts->err);
 	fflush(s->opts->out);
 	if (!c.announced)
