@@ -819,7 +819,7 @@ START_TEST(hash_covers_pixels_not_the_id)
 	wide.width = 800;
 	ck_assert(chart_hash(&a, NULL) != chart_hash(&a, &wide));
 	/* stable across runs and machines with libgd 2.3.3 and FreeType 2.12.1 */
-	ck_assert_uint_eq(chart_hash(&a, NULL), UINT64_C(0x0255d77e11bd540f));
+	ck_assert_uint_eq(chart_hash(&a, NULL), UINT64_C(0x5c2522ea363b73a8));
 	chart_release(&a);
 	chart_release(&b);
 }
@@ -833,7 +833,7 @@ END_TEST
  * system, look at the pictures (make bench-charts CHARTS_DIR=/tmp/charts)
  * and update them.
  */
-/* A drawn chart has at most 48 colours, and the colours it draws with
+/* A drawn chart has at most 16 colours, and the colours it draws with
  * are among them as they are (the contrast stated in chartdraw.c). */
 START_TEST(pictures_keep_their_own_colours)
 {
@@ -849,7 +849,7 @@ START_TEST(pictures_keep_their_own_colours)
 	im = gdImageCreateFromPngPtr((int)png.len, png.buf);
 	ck_assert_ptr_nonnull(im);
 	ck_assert(!gdImageTrueColor(im));
-	ck_assert_int_le(gdImageColorsTotal(im), 48);
+	ck_assert_int_le(gdImageColorsTotal(im), 16);
 	for (k = 0; k < sizeof drawn / sizeof *drawn; k++) {
 		for (i = 0; i < gdImageColorsTotal(im); i++)
 			if ((gdImageRed(im, i) << 16 | gdImageGreen(im, i) << 8 | gdImageBlue(im, i)) ==
@@ -869,10 +869,10 @@ START_TEST(pictures_match_the_reference_hashes)
 		const char *const *yaml;
 		uint64_t x1, x2;
 	} cases[] = {
-		{ &wage_line, UINT64_C(0x4e31e06752f4a33e), UINT64_C(0x0329d5987fc6faa3) },
-		{ &wage_bar, UINT64_C(0x8b1a127bc8ce1d71), UINT64_C(0xc05a3617e134a561) },
-		{ &skills_hbar, UINT64_C(0x35af7a89d52e013e), UINT64_C(0xaa37e1098dbf3809) },
-		{ &nursing_steps, UINT64_C(0xa9170f7a48192403), UINT64_C(0x122b7aa2d640e785) },
+		{ &wage_line, UINT64_C(0x7175441cad51a6d2), UINT64_C(0x87a24d82d1621787) },
+		{ &wage_bar, UINT64_C(0x789fa15fee6b813c), UINT64_C(0xfd85ce80d482757d) },
+		{ &skills_hbar, UINT64_C(0x3d4b01edb15d34d6), UINT64_C(0x4f13869df4119d7e) },
+		{ &nursing_steps, UINT64_C(0x4dc574f972b1ae71), UINT64_C(0x8d9a96f02856e36c) },
 	};
 	size_t i;
 	int failed = 0;
