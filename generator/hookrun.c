@@ -473,9 +473,10 @@ static int apply(const struct hooks *h, struct content *c, const struct value *d
 		 const char *site_dir, struct diag_list *dl)
 {
 	struct doc **kept = xcalloc(docs->n + c->n + 1, sizeof *kept);
+	struct doc **made = xcalloc(docs->n + 1, sizeof *made); /* files it made */
 	char *content_dir = fs_join(site_dir, "content");
 	unsigned char *returned = xcalloc(c->n + 1, 1); /* by place in c->docs */
-	size_t i, at, n = 0;
+	size_t i, at, n = 0, nmade = 0;
 	int ret = 0;
 
 	for (i = 0; i < docs->n; i++) {
@@ -551,23 +552,46 @@ static int apply(const struct hooks *h, struct content *c, const struct value *d
 			d->body = xstrdup("");
 			content_hash_body(d);
 		}
-		kept[n++] = d;
+		if (fresh)
+			made[nmade++] = d;
 		free(norm);
 	}
-	/* documents the hook dropped are gone; those it was not given stay */
+	/* in their order (by file): the documents it returned and those it
+	 * was not given stay, the ones it dropped are gone */
 	for (i = 0; i < c->n; i++)
-		if (returned[i])
-			continue;
-		else if (hooks_site_sees(h, c->docs[i]->rel))
-			content_free_doc(c->docs[i]);
-		else
+		if (returned[i] || !hooks_site_sees(h, c->docs[i]->rel))
 			kept[n++] = c->docs[i];
+		else
+			content_free_doc(c->docs[i]);
 	free(returned);
 	free(c->docs);
 	c->alloc = docs->n + c->n + 1; /* kept's size */
 	c->docs = kept;
 	c->n = n;
-	content_sort(c);
+	/* sorted again only for the files it made (sorting 10,000 documents
+	 * that were in order took a title edit's rebuild 1-2 ms), which may
+	 * name one file twice: none of them is a file it was given */
+	if (nmade) {
+		const struct doc *said = NULL;
+
+		memcpy(c->docs + c->n, made, nmade * sizeof *made);
+		c->n += nmade;
+		content_sort(c);
+		for (i = n = 1; i < c->n; i++) {
+			if (strcmp(c->docs[i]->rel, c->docs[n - 1]->rel)) {
+				c->docs[n++] = c->docs[i];
+				continue;
+			}
+			if (said != c->docs[n - 1])
+				diag_error(dl, NULL, "the site hook returned 'content/%s' twice",
+					   c->docs[i]->rel);
+			said = c->docs[n - 1];
+			content_free_doc(c->docs[i]);
+			ret = -1;
+		}
+		c->n = n;
+	}
+	free(made);
 	free(content_dir);
 	return ret;
 }
