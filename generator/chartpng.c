@@ -1,6 +1,7 @@
 /* chartpng: a drawn chart as PNG bytes, with a palette of its own colours. */
 #include "chartpng.h"
 
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ double chart_png_seconds(void)
  * the picture is then written as it is, in truecolor. */
 #define MAX_COLORS 2048
 #define SLOTS 4096 /* hash slots: a power of two, twice MAX_COLORS */
+#define NONE LLONG_MAX /* drop's cost of a colour that stays */
 
 struct color {
 	int rgb;     /* 0xRRGGBB; -1 for an empty slot */
@@ -90,15 +92,22 @@ static int count(struct colors *t, struct runs *r, gdImagePtr im)
 		r->first[y] = (int)r->n;
 		row = r->n;
 		for (x = 0; x < w;) {
-			int rgb = px[x] & 0xffffff, start = x;
-			struct color *c = find(t, rgb);
+			int v = px[x], start = x;
+			struct color *c = find(t, v & 0xffffff);
 
-			while (++x < w && (px[x] & 0xffffff) == rgb)
+			/* the run's end, four pixels at a time first (a pixel's
+			 * alpha bits too: a run cut where only they change is
+			 * two runs of one colour, written the same) */
+			for (x++; x + 4 <= w && !((px[x] ^ v) | (px[x + 1] ^ v) | (px[x + 2] ^ v) |
+						  (px[x + 3] ^ v));
+			     x += 4)
 				;
+			while (x < w && px[x] == v)
+				x++;
 			if (c->rgb == -1) {
 				if (t->n == MAX_COLORS)
 					return -1;
-				c->rgb = rgb;
+				c->rgb = v & 0xffffff;
 				c->count = 0;
 				c->dropped = 0;
 				c->exact = 0;
@@ -212,36 +221,50 @@ static void nearest(struct color **c, const struct by_sum *s, int n, int i, int 
  */
 static void drop(struct color **c, int n, int keep, int *to)
 {
-	int *near = xmalloc((size_t)n * sizeof *near), i, j, left;
+	int *near = xmalloc((size_t)n * sizeof *near), i, j, k, left;
 	long long *d = xmalloc((size_t)n * sizeof *d), *weight = xmalloc((size_t)n * sizeof *weight);
+	/* weight[i] * d[i] while c[i] may still go, NONE once it cannot (an
+	 * exact colour) or has gone; with `gone`, the loops below read arrays
+	 * side by side rather than each colour's place in the hash table */
+	long long *cost = xmalloc((size_t)n * sizeof *cost);
+	unsigned char *gone = xcalloc((size_t)n, 1);
 	struct by_sum s;
 
 	by_sum_init(&s, c, n);
 	for (i = 0; i < n; i++) {
 		nearest(c, &s, n, i, &near[i], &d[i]);
 		weight[i] = c[i]->count;
+		cost[i] = c[i]->exact ? NONE : weight[i] * d[i];
 	}
 	for (left = n; left > keep; left--) {
 		int best = -1;
 
 		for (i = 0; i < n; i++)
-			if (!c[i]->dropped && !c[i]->exact &&
-			    (best < 0 || weight[i] * d[i] <= weight[best] * d[best]))
+			if (cost[i] != NONE && (best < 0 || cost[i] <= cost[best]))
 				best = i;
 		if (best < 0)
 			break; /* only exact colours are left */
-		c[best]->dropped = 1;
-		weight[near[best]] += weight[best];
+		c[best]->dropped = gone[best] = 1;
+		cost[best] = NONE;
+		k = near[best];
+		weight[k] += weight[best];
+		if (cost[k] != NONE)
+			cost[k] = weight[k] * d[k];
 		for (j = 0; j < n; j++)
-			if (!c[j]->dropped && near[j] == best)
+			if (!gone[j] && near[j] == best) {
 				nearest(c, &s, n, j, &near[j], &d[j]);
+				if (cost[j] != NONE)
+					cost[j] = weight[j] * d[j];
+			}
 	}
 	for (i = 0; i < n; i++)
-		if (c[i]->dropped)
+		if (gone[i])
 			nearest(c, &s, n, i, &to[i], &d[i]);
 	free(near);
 	free(d);
 	free(weight);
+	free(cost);
+	free(gone);
 	free(s.at);
 	free(s.place);
 	free(s.sum);
