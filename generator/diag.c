@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -340,10 +341,23 @@ static size_t utf8_invalid_at(const char *s, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned char c = u[i];
+		unsigned char c;
 		size_t n, k;
 		unsigned int cp;
+		uint64_t w;
 
+		/* eight bytes at a time while they are ASCII and not NUL (most
+		 * content is: every content file is checked at every load) */
+		while (i + 8 <= len) {
+			memcpy(&w, u + i, sizeof w);
+			if ((w & UINT64_C(0x8080808080808080)) ||
+			    ((w - UINT64_C(0x0101010101010101)) & ~w & UINT64_C(0x8080808080808080)))
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
+		c = u[i];
 		if (c < 0x80) {
 			if (c == 0)
 				return i;

@@ -106,6 +106,61 @@ START_TEST(format_without_file_names_the_program)
 }
 END_TEST
 
+/* diag_invalid_utf8 finds the first bad byte wherever it is, inside or
+ * after a run of eight ASCII bytes (checked eight at a time): a NUL, a
+ * stray byte, a truncated or overlong sequence, a surrogate, at every
+ * offset of a 40-byte text, with UTF-8 before it or not. */
+START_TEST(invalid_utf8_is_found_at_every_offset)
+{
+	static const char *const bad[] = { "\0", "\xff", "\x80", "\xc3(", "\xe2\x82",
+					   "\xc0\xaf", "\xed\xa0\x80" };
+	static const int badlen[] = { 1, 1, 1, 2, 2, 2, 3 };
+	size_t b, off;
+	int before;
+
+	for (b = 0; b < sizeof bad / sizeof *bad; b++)
+		for (before = 0; before < 2; before++)
+			for (off = 0; off < 40; off++) {
+				char text[64], want[96];
+				struct diag_list dl = DIAG_LIST_INIT;
+				size_t i, len = 0;
+				int col = 1;
+
+				if (before && off >= 2) {
+					memcpy(text, "\xc3\xa9", 2); /* é: one column */
+					len = 2;
+				}
+				for (i = len; i < off; i++)
+					text[len++] = (char)('a' + i % 26);
+				col = (int)off - (before && off >= 2 ? 1 : 0) + 1;
+				memcpy(text + len, bad[b], (size_t)badlen[b]);
+				len += (size_t)badlen[b];
+				memcpy(text + len, "tail of the text", 16);
+				len += 16;
+				ck_assert_int_eq(diag_invalid_utf8(&dl, "t.md", text, len, 0), 1);
+				snprintf(want, sizeof want,
+					 "t.md:1:%d: error: invalid UTF-8 (byte 0x%02x); save the file as UTF-8",
+					 col, (unsigned char)bad[b][0]);
+				assert_diag(&dl, 0, want);
+				diag_list_release(&dl);
+			}
+}
+END_TEST
+
+START_TEST(valid_utf8_passes)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	const char *text = "Plain ASCII for more than eight bytes, then caf\xc3\xa9, "
+			   "\xe2\x82\xac and \xf0\x9f\x99\x82, and ASCII again to the end.";
+
+	ck_assert_int_eq(diag_invalid_utf8(&dl, "t.md", text, strlen(text), 0), 0);
+	ck_assert_uint_eq(dl.n, 0);
+	ck_assert_int_eq(diag_invalid_utf8(&dl, "t.md", "", 0, 0), 0);
+	ck_assert_int_eq(diag_invalid_utf8(&dl, "t.md", "12345678", 8, 0), 0);
+	ck_assert_uint_eq(dl.n, 0);
+}
+END_TEST
+
 START_TEST(add_copies_file_and_message)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
@@ -419,6 +474,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, message_is_one_line);
 	tcase_add_test(tc, long_message_keeps_start_and_end);
 	tcase_add_test(tc, format_without_file_names_the_program);
+	tcase_add_test(tc, invalid_utf8_is_found_at_every_offset);
+	tcase_add_test(tc, valid_utf8_passes);
 	tcase_add_test(tc, add_copies_file_and_message);
 	tcase_add_test(tc, sort_by_file_then_line_then_column);
 	tcase_add_test(tc, sort_is_stable);
