@@ -38,8 +38,9 @@ int watch_read(struct watch *w, struct diag_list *dl);
 void watch_files(struct watch *w, const char *lines, struct diag_list *dl);
 /*
  * The files below content/ that changed since the watch began or this was
- * last called (paths relative to content/, as many times as they changed,
- * names the reading skips among them), for a build to bring the content's
+ * last called (paths relative to content/; a path written several times
+ * in a row comes once, one changed again later comes again; names the
+ * reading skips among them), for a build to bring the content's
  * listing up to date with (fs_list_update) instead of listing the whole
  * tree. Returns 0 and hands them over (the caller frees each, and the
  * array); or -1, with none, when they are not known and the tree is to be
