@@ -27,7 +27,7 @@
  * Bump DRAW_VERSION whenever the pictures change, so chart_hash changes
  * and cached PNGs are redrawn.
  */
-#define DRAW_VERSION 8 /* 3: palette PNGs; 4: of 48 colours; 5: sources wrap; 6: narrow steps, 4 lines; 7: keys; 8: of 16 colours */
+#define DRAW_VERSION 9 /* 3: palette PNGs; 4: of 48 colours; 5: sources wrap; 6: narrow steps, 4 lines; 7: keys; 8: of 16 colours; 9: long words break after hyphens */
 
 #define PAD 16.0     /* margin round the picture */
 #define LINE_H 15.0  /* line height of 12px text */
@@ -306,10 +306,45 @@ static void shorten(struct canvas *cv, struct strbuf *sb, int bold, double size,
 	}
 }
 
+/* Add `n` bytes at `w` to the line being filled (after a space when
+ * `spaced`), or start a new line with them when they do not fit and a
+ * line is left. Returns 1 when they fit neither way: the line is cut to
+ * end in "…". */
+static int place(struct canvas *cv, struct strbuf *cur, const char *w, size_t n, int spaced,
+		 int bold, double size, double maxw, int max_lines, struct lines *out)
+{
+	size_t keep = cur->len;
+
+	if (cur->len && spaced)
+		strbuf_addch(cur, ' ');
+	strbuf_add(cur, w, n);
+	if (text_width(cv, bold, size, cur->buf) <= maxw)
+		return 0;
+	if (keep && out->n + 1 < max_lines) { /* it starts a new line */
+		strbuf_setlen(cur, keep);
+		out->line[out->n++] = strbuf_detach(cur, NULL);
+		strbuf_add(cur, w, n);
+		if (text_width(cv, bold, size, cur->buf) <= maxw)
+			return 0;
+	}
+	/* wider than a line, or no line left */
+	shorten(cv, cur, bold, size, maxw);
+	return 1;
+}
+
+/* A letter's byte, for where a hyphen may break a word (any byte of a
+ * UTF-8 character counts). */
+static int letter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (unsigned char)c >= 0x80;
+}
+
 /*
  * Break `s` into at most `max_lines` lines no wider than `maxw`, at
- * spaces. Returns 1 when something had to be cut (the last line then
- * ends in "…"), 0 when it all fits.
+ * spaces, and a word wider than a line also after its hyphens between
+ * letters ("pre-" and "apprenticeship" on a phone's picture), where a
+ * browser would break it. Returns 1 when something had to be cut (the
+ * last line then ends in "…"), 0 when it all fits.
  */
 static int wrap(struct canvas *cv, const char *s, int bold, double size, double maxw,
 		int max_lines, struct lines *out)
@@ -320,8 +355,8 @@ static int wrap(struct canvas *cv, const char *s, int bold, double size, double 
 
 	out->n = 0;
 	while (*p && !cut) {
-		const char *w;
-		size_t keep = cur.len;
+		const char *w, *q, *start;
+		int whole;
 
 		while (*p == ' ' || *p == '\n' || *p == '\t')
 			p++;
@@ -329,21 +364,24 @@ static int wrap(struct canvas *cv, const char *s, int bold, double size, double 
 			break;
 		for (w = p; *p && *p != ' ' && *p != '\n' && *p != '\t'; p++)
 			;
-		if (cur.len)
-			strbuf_addch(&cur, ' ');
-		strbuf_add(&cur, w, (size_t)(p - w));
-		if (text_width(cv, bold, size, cur.buf) <= maxw)
-			continue;
-		if (keep && out->n + 1 < max_lines) { /* the word starts a new line */
-			strbuf_setlen(&cur, keep);
-			out->line[out->n++] = strbuf_detach(&cur, NULL);
-			strbuf_add(&cur, w, (size_t)(p - w));
-			if (text_width(cv, bold, size, cur.buf) <= maxw)
-				continue;
+		{
+			char *word = xstrndup(w, (size_t)(p - w));
+
+			whole = text_width(cv, bold, size, word) <= maxw;
+			free(word);
 		}
-		/* a word wider than a line, or no line left */
-		shorten(cv, &cur, bold, size, maxw);
-		cut = 1;
+		/* the word whole, or its parts after each hyphen, each placed
+		 * as a word is (the parts without a space between them) */
+		for (start = q = w; q < p && !cut; w = q) {
+			if (whole)
+				q = p;
+			else
+				for (q = w + 1; q < p && !(q[-1] == '-' && q - 1 > w && letter(q[-2]) &&
+							   letter(*q)); q++)
+					;
+			cut = place(cv, &cur, w, (size_t)(q - w), w == start, bold, size, maxw,
+				    max_lines, out);
+		}
 	}
 	if (cur.len || !out->n)
 		out->line[out->n++] = strbuf_detach(&cur, NULL);
