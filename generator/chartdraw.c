@@ -339,6 +339,18 @@ static int letter(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (unsigned char)c >= 0x80;
 }
 
+/* The end of the part of the word [w, end) that starts at w: just after
+ * its first hyphen between letters, or the word's end. */
+static const char *part_end(const char *w, const char *end)
+{
+	const char *q;
+
+	for (q = w + 1; q < end; q++)
+		if (q[-1] == '-' && q - 1 > w && letter(q[-2]) && letter(*q))
+			break;
+	return q;
+}
+
 /*
  * Break `s` into at most `max_lines` lines no wider than `maxw`, at
  * spaces, and a word wider than a line also after its hyphens between
@@ -364,7 +376,9 @@ static int wrap(struct canvas *cv, const char *s, int bold, double size, double 
 			break;
 		for (w = p; *p && *p != ' ' && *p != '\n' && *p != '\t'; p++)
 			;
-		{
+		/* (measured whole only when it has a hyphen to break at) */
+		whole = part_end(w, p) == p;
+		if (!whole) {
 			char *word = xstrndup(w, (size_t)(p - w));
 
 			whole = text_width(cv, bold, size, word) <= maxw;
@@ -373,12 +387,7 @@ static int wrap(struct canvas *cv, const char *s, int bold, double size, double 
 		/* the word whole, or its parts after each hyphen, each placed
 		 * as a word is (the parts without a space between them) */
 		for (start = q = w; q < p && !cut; w = q) {
-			if (whole)
-				q = p;
-			else
-				for (q = w + 1; q < p && !(q[-1] == '-' && q - 1 > w && letter(q[-2]) &&
-							   letter(*q)); q++)
-					;
+			q = whole ? p : part_end(w, p);
 			cut = place(cv, &cur, w, (size_t)(q - w), w == start, bold, size, maxw,
 				    max_lines, out);
 		}
