@@ -5,6 +5,8 @@
 # temporary directory; then runs on each:
 #   axe.mjs       axe-core (WCAG 2.x A/AA + best practices) and 320px reflow
 #   keyboard.mjs  skip link, visible focus, every control reached by Tab
+#   search.mjs    the search page finds what is typed, apostrophes and all
+#                 (the default content only)
 #   vnu.sh        the Nu Html Checker, errors only
 # Every check runs even after one fails, so one run shows every problem.
 set -u
@@ -93,6 +95,20 @@ for out in $outs; do
 	esac
 	# shellcheck disable=SC2086
 	if node "$here/keyboard.mjs" "$tmp/$out" $kb_pages; then ok; else bad "keyboard on $out"; fi
+	# the default content's search: an apostrophe typed straight or curly
+	# (as phones type it) finds the CDL pathway's "commercial driver's
+	# license", words in quotation marks find it too, and nonsense finds
+	# nothing and says so
+	case $out in
+	fixture-*) ;;
+	*)	if node "$here/search.mjs" "$tmp/$out" "driver's license=/pathways/cdl-driver/" \
+			"driver’s license=/pathways/cdl-driver/" \
+			"“commercial driver”=/pathways/cdl-driver/" "zzqxv=-"; then
+			ok
+		else
+			bad "search on $out"
+		fi ;;
+	esac
 done
 if [ -n "$outs" ]; then
 	echo "== a11y: vnu on$outs"

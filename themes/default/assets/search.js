@@ -11,8 +11,13 @@
 	var all = document.getElementById("search-all");
 	var index = null, timer = 0;
 
+	/* Lower case, without accents, and one apostrophe however it was
+	 * typed: phones put in a curly one (driver\u2019s), other keyboards a
+	 * straight one, and a page may have either. Quotation marks are
+	 * dropped: the words inside them are searched for. */
 	function fold(s) {
-		return (s || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+		return (s || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+			.replace(/[\u2018\u2019\u02bc\u2032]/g, "'").replace(/["\u201c\u201d\u201e]/g, "");
 	}
 	function show(q) {
 		var words = fold(q).split(/\s+/).filter(Boolean), hits = [];
@@ -51,6 +56,7 @@
 		});
 		list.hidden = hits.length === 0;
 		all.hidden = true;
+		q = q.replace(/["\u201c\u201d\u201e]/g, ""); /* (put in quotation marks below) */
 		status.textContent = hits.length === 0 ? "No pages match \u201c" + q + "\u201d."
 			: hits.length + (hits.length === 1 ? " page matches" : " pages match") +
 			  " \u201c" + q + "\u201d" + (hits.length > 50 ? "; showing the first 50." : ".");
