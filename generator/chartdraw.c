@@ -27,11 +27,11 @@
  * Bump DRAW_VERSION whenever the pictures change, so chart_hash changes
  * and cached PNGs are redrawn.
  */
-#define DRAW_VERSION 9 /* 3: palette PNGs; 4: of 48 colours; 5: sources wrap; 6: narrow steps, 4 lines; 7: keys; 8: of 16 colours; 9: long words break after hyphens */
+#define DRAW_VERSION 10 /* 3: palette PNGs; 4: of 48 colours; 5: sources wrap; 6: narrow steps, 4 lines; 7: keys; 8: of 16 colours; 9: long words break after hyphens; 10: narrow steps, 6 lines, rows their own height */
 
 #define PAD 16.0     /* margin round the picture */
 #define LINE_H 15.0  /* line height of 12px text */
-#define MAX_LINES 4   /* what struct lines holds */
+#define MAX_LINES 6   /* what struct lines holds (a phone's step box) */
 #define LABEL_LINES 3 /* of a label, a source */
 
 /*
@@ -366,6 +366,8 @@ static int wrap(struct canvas *cv, const char *s, int bold, double size, double 
 	int cut = 0;
 
 	out->n = 0;
+	if (max_lines > MAX_LINES)
+		max_lines = MAX_LINES;
 	while (*p && !cut) {
 		const char *w, *q, *start;
 		int whole;
@@ -910,7 +912,10 @@ static void draw_hbar(struct canvas *cv)
 #define STEP_MAX_W 190.0
 #define STEP_BAND 24.0    /* the "Step 1" band */
 #define STEP_NARROW 150.0 /* a box narrower (a phone's, or four to a row)... */
-#define STEP_LINES(bw) ((bw) < STEP_NARROW ? 4 : 3) /* ...has a line more */
+/* ...has lines enough for what three lines of a computer's box hold (its
+ * 111 pixels against 164): text whole on the computer's picture is whole
+ * on the phone's, which gives no warning of its own */
+#define STEP_LINES(bw) ((bw) < STEP_NARROW ? 6 : 3)
 
 struct step_text {
 	struct lines title, credential;
@@ -921,7 +926,7 @@ static void draw_steps(struct canvas *cv)
 {
 	const struct chart *c = cv->c;
 	struct step_text *st = xcalloc(c->n_steps, sizeof *st);
-	double top = header(cv, NULL) + 6, avail = cv->w - 2 * PAD, bw, bh = 0, x0, inner;
+	double top = header(cv, NULL) + 6, avail = cv->w - 2 * PAD, bw, x0, inner, *bh, by;
 	size_t i, n = c->n_steps, per_row, rows;
 
 	/* as many boxes a row as fit, then rows evened out (3 + 2, not 4 + 1) */
@@ -931,6 +936,7 @@ static void draw_steps(struct canvas *cv)
 	bw = fmin(STEP_MAX_W, (avail - (per_row - 1) * STEP_GAP) / per_row);
 	x0 = PAD + (avail - (per_row * bw + (per_row - 1) * STEP_GAP)) / 2;
 	inner = bw - 16;
+	bh = xcalloc(rows, sizeof *bh);
 
 	for (i = 0; i < n; i++) {
 		const struct chart_step *s = &c->steps[i];
@@ -950,23 +956,28 @@ static void draw_steps(struct canvas *cv)
 		}
 		need = st[i].title.n * 17 + (s->months >= 0 ? 18 : 0) +
 		       (st[i].credential.n ? 9 + st[i].credential.n * LINE_H : 0);
-		bh = fmax(bh, need);
+		bh[i / per_row] = fmax(bh[i / per_row], need);
 	}
-	/* one height for every box, so rows line up */
-	bh += STEP_BAND + 10 + 8;
-	cv->h = top + rows * bh + (rows - 1) * STEP_ROW_GAP + footer_height(cv) + PAD;
+	/* the boxes of a row one height, so they line up; each row as tall as
+	 * its own boxes need (a phone's last box alone is not padded out to
+	 * the tallest row) */
+	cv->h = top + (rows - 1) * STEP_ROW_GAP + footer_height(cv) + PAD;
+	for (i = 0; i < rows; i++) {
+		bh[i] += STEP_BAND + 10 + 8;
+		cv->h += bh[i];
+	}
 
-	for (i = 0; i < n; i++) {
+	for (i = 0, by = top; i < n; i++) {
 		size_t r = i / per_row, col = i % per_row;
-		double bx = x0 + col * (bw + STEP_GAP), by = top + r * (bh + STEP_ROW_GAP);
+		double bx = x0 + col * (bw + STEP_GAP), h = bh[r];
 		double y = by + STEP_BAND + 10;
 		char band[32];
 		int j;
 
 		/* the box: a blue band with the step number, a blue frame; inside,
 		 * the title, the duration and, under a rule, the credential */
-		rect(cv, bx, by, bx + bw, by + bh, BLUE);
-		rect(cv, bx + 1.5, by + STEP_BAND, bx + bw - 1.5, by + bh - 1.5, WHITE);
+		rect(cv, bx, by, bx + bw, by + h, BLUE);
+		rect(cv, bx + 1.5, by + STEP_BAND, bx + bw - 1.5, by + h - 1.5, WHITE);
 		snprintf(band, sizeof band, "Step %zu", i + 1);
 		text(cv, bx + 8, by + 17, LEFT, 1, 12, WHITE, band);
 		for (j = 0; j < st[i].title.n; j++)
@@ -985,19 +996,22 @@ static void draw_steps(struct canvas *cv)
 
 		/* the arrow to the next step: across, or round to the next row */
 		if (i + 1 < n && col + 1 < per_row) {
-			arrow(cv, bx + bw + 5, by + bh / 2, bx + bw + STEP_GAP - 5, by + bh / 2, MUTED);
+			arrow(cv, bx + bw + 5, by + h / 2, bx + bw + STEP_GAP - 5, by + h / 2, MUTED);
 		} else if (i + 1 < n) {
-			double mx = bx + bw / 2, gy = by + bh + STEP_ROW_GAP / 2;
-			double nx = x0 + bw / 2, ny = by + bh + STEP_ROW_GAP;
+			double mx = bx + bw / 2, gy = by + h + STEP_ROW_GAP / 2;
+			double nx = x0 + bw / 2, ny = by + h + STEP_ROW_GAP;
 
-			capsule(cv, mx, by + bh + 3, mx, gy, 2, MUTED);
+			capsule(cv, mx, by + h + 3, mx, gy, 2, MUTED);
 			capsule(cv, mx, gy, nx, gy, 2, MUTED);
 			arrow(cv, nx, gy, nx, ny - 3, MUTED);
 		}
 		lines_release(&st[i].title);
 		lines_release(&st[i].credential);
+		if (col + 1 == per_row)
+			by += h + STEP_ROW_GAP;
 	}
 	footer(cv);
+	free(bh);
 	free(st);
 }
 
