@@ -264,12 +264,14 @@ static void check_field_address(struct linker *lk, const struct value *v, struct
 }
 
 /* The links site.yaml's menu and the data files give ("url: /frameworks/"
- * in a resource, say), once the pages are planned. */
+ * in a resource, say, or a skill's "uri: /guides/" in its aligns), once
+ * the pages are planned. */
 static void check_field_addresses(struct build *b, struct diag_list *dl)
 {
 	static const enum record_kind kinds[] = { RECORD_FRAMEWORK, RECORD_RESOURCE,
 						  RECORD_ORGANIZATION };
 	struct linker lk = { b, STRBUF_INIT, NULL, NULL, 0 };
+	const struct record_list *skills = &b->model.all[RECORD_SKILL];
 	size_t i, k;
 
 	for (i = 0; b->cfg.menu && i < b->cfg.menu->n; i++)
@@ -278,6 +280,12 @@ static void check_field_addresses(struct build *b, struct diag_list *dl)
 		for (i = 0; i < b->model.all[kinds[k]].n; i++)
 			check_field_address(&lk, value_get(b->model.all[kinds[k]].items[i]->v, "url"),
 					    dl);
+	for (i = 0; i < skills->n; i++) {
+		const struct value *al = value_get(skills->items[i]->v, "aligns");
+
+		for (k = 0; al && al->kind == VALUE_LIST && k < al->n; k++)
+			check_field_address(&lk, value_get(al->items[k], "uri"), dl);
+	}
 	linker_release(&lk);
 }
 

@@ -175,7 +175,13 @@ static struct value *case_package(const struct model *m, const struct record *fw
 				} else if (uri) {
 					exports_uuid(uri, to.id);
 					strbuf_init(&to.uri, 0);
-					strbuf_adds(&to.uri, uri);
+					/* one from the site's root ("/guides/"), whole
+					 * where the site's address is known: a CASE
+					 * reader elsewhere cannot tell what it is under */
+					if (uri[0] == '/' && uri[1] != '/' && strstr(base_url, "://"))
+						strbuf_addf(&to.uri, "%s%s", base_url, uri + 1);
+					else
+						strbuf_adds(&to.uri, uri);
 				} else {
 					continue;
 				}

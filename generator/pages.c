@@ -556,6 +556,19 @@ static void put_url(const struct pages_env *e, struct value *map, const char *ke
 	free(h);
 }
 
+/* A link a field gives ("url: /plan/", "uri: https://..."), "" when
+ * there is none: one from the site's root gets the site's base path, as
+ * a Markdown link does, so that it still leads there on a site served
+ * from /jobs/. */
+static void put_link(const struct pages_env *e, struct value *map, const char *key,
+		     const char *url)
+{
+	if (url && url[0] == '/' && url[1] != '/')
+		put_url(e, map, key, url);
+	else
+		value_map_set_str(map, key, url ? url : "");
+}
+
 /*
  * Copy a field, setting it even when it is missing (as ""), so that a
  * Mustache section on it never falls through to a field of the same name
@@ -608,7 +621,7 @@ static struct value *rec(const struct pages_env *e, const struct record *r)
 	if (r->url)
 		put_url(e, v, "url", r->url);
 	else
-		put_field(v, r->v, "url");
+		put_link(e, v, "url", value_text(r->v, "url"));
 	put_field(v, r->v, "summary");
 	if (r->kind == RECORD_SKILL) {
 		const struct record *fw = r->parent->parent;
@@ -767,7 +780,7 @@ static struct value *framework_value(const struct pages_env *e, const struct rec
 		put_field(v, fw->v, keys[i]);
 	for (i = 0; i < fw->children.n; i++)
 		dep(fw->children.items[i]);
-	value_map_set_str(v, "source_url", value_text(fw->v, "url") ? value_text(fw->v, "url") : "");
+	put_link(e, v, "source_url", value_text(fw->v, "url"));
 	for (i = 0; i < fw->children.n; i++) {
 		const struct record *c = fw->children.items[i];
 		struct value *cv = value_new_map();
@@ -840,7 +853,7 @@ static void skill_data(const struct pages_env *e, const struct page *p, struct v
 			const char *uri = value_text(al->items[i], "uri");
 			const char *title = value_text(al->items[i], "title");
 
-			value_map_set_str(a, "url", uri ? uri : "");
+			put_link(e, a, "url", uri);
 			value_map_set_str(a, "title", title ? title : uri ? uri : "");
 			value_map_set_str(a, "framework_title", "");
 		}
@@ -1636,10 +1649,7 @@ static struct value *menu_for(const struct pages_env *e, const char *url)
 		int local = u && u[0] == '/';
 
 		value_map_set_str(it, "title", value_text(m->items[i], "title"));
-		if (local)
-			put_url(e, it, "url", u);
-		else
-			value_map_set_str(it, "url", u ? u : "");
+		put_link(e, it, "url", u);
 		/* the current section counts too: /pathways/x/ is under /pathways/ */
 		value_map_set_bool(it, "current", local && !strcmp(u, url));
 		value_map_set_bool(it, "in_section", local && strcmp(u, "/") &&
