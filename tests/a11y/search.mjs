@@ -1,12 +1,14 @@
 // waymark search gate: what a worker types into the search page finds what
 // the pages say, however the phone's keyboard wrote it.
 //
-//   node tests/a11y/search.mjs SITE_DIR QUERY=URL...
+//   node tests/a11y/search.mjs SITE_DIR [@PAGE] QUERY=URL...
 //
 // Each QUERY=URL opens search/?q=QUERY and expects a result linking to URL
 // (a path such as /pathways/cdl-driver/); QUERY=- expects no result and the
-// page saying so. The results come from search-index.json through
-// search.js, in Chromium, as a worker gets them.
+// page saying so. After @PAGE (404.html, say) the queries after it are
+// typed into PAGE's search box and sent with Enter instead. The results
+// come from search-index.json through search.js, in Chromium, as a worker
+// gets them.
 // Exit status: 0 when every query gets what it expects, 1 otherwise.
 
 import { die, launchBrowser, serveDir } from './lib.mjs';
@@ -14,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const TOOL = 'search';
-const USAGE = 'node tests/a11y/search.mjs SITE_DIR QUERY=URL...';
+const USAGE = 'node tests/a11y/search.mjs SITE_DIR [@PAGE] QUERY=URL...';
 const dir = process.argv[2];
 const wants = process.argv.slice(3);
 if (!dir || !wants.length) die(TOOL, `usage: ${USAGE}`);
@@ -25,11 +27,23 @@ const browser = await launchBrowser(TOOL);
 let failed = 0;
 try {
 	const page = await browser.context.newPage();
+	let from = null; // the page whose search box the queries are typed into
 	for (const want of wants) {
+		if (want.startsWith('@')) {
+			from = want.slice(1);
+			if (!existsSync(join(dir, from))) die(TOOL, `'${join(dir, from)}' not found`);
+			continue;
+		}
 		const at = want.lastIndexOf('=');
 		if (at < 1) die(TOOL, `'${want}' is not QUERY=URL; usage: ${USAGE}`);
 		const query = want.slice(0, at), url = want.slice(at + 1);
-		await page.goto(`${server.base}/search/?q=${encodeURIComponent(query)}`);
+		if (from) {
+			await page.goto(`${server.base}/${from}`);
+			await page.locator('input[type=search]').fill(query);
+			await Promise.all([page.waitForURL(/\/search\/\?q=/), page.keyboard.press('Enter')]);
+		} else {
+			await page.goto(`${server.base}/search/?q=${encodeURIComponent(query)}`);
+		}
 		// search.js fills the status line once the index has loaded
 		const status = page.locator('#search-status');
 		try {
@@ -58,5 +72,5 @@ if (server.missing.length) {
 	for (const m of server.missing) console.log(`FAIL ${TOOL}: ${m.path} not found (asked for by ${m.referer || 'the test'})`);
 	failed++;
 }
-console.log(`${TOOL}: ${wants.length} queries, ${failed} failed`);
+console.log(`${TOOL}: ${wants.filter((w) => !w.startsWith('@')).length} queries, ${failed} failed`);
 process.exit(failed ? 1 : 0);
