@@ -98,14 +98,15 @@ for out in $outs; do
 	# the default content's search: an apostrophe typed straight or curly
 	# (as phones type it) finds the CDL pathway's "commercial driver's
 	# license", words in quotation marks find it too, and nonsense finds
-	# nothing and says so; and the search box of the page for a missing
-	# address leads to the same results
+	# nothing and says so; and the search boxes of the page for a missing
+	# address and of the home page lead to the same results
 	case $out in
 	fixture-*) ;;
 	*)	if node "$here/search.mjs" "$tmp/$out" "driver's license=/pathways/cdl-driver/" \
 			"driver’s license=/pathways/cdl-driver/" \
 			"“commercial driver”=/pathways/cdl-driver/" "zzqxv=-" \
-			@404.html "driver’s license=/pathways/cdl-driver/"; then
+			@404.html "driver’s license=/pathways/cdl-driver/" \
+			@index.html "driver's license=/pathways/cdl-driver/"; then
 			ok
 		else
 			bad "search on $out"
