@@ -255,7 +255,7 @@ static void check_field_address(struct linker *lk, const struct value *v, struct
 	const char *url = v ? value_string(v) : NULL, *suggest = NULL;
 	struct strbuf path = STRBUF_INIT;
 
-	if (!url || url[0] != '/' || url[1] == '/')
+	if (!slug_from_root(url))
 		return;
 	strbuf_add(&path, url, strcspn(url, "?#"));
 	if (!site_address(lk, path.buf, &suggest))

@@ -786,7 +786,7 @@ char *content_rooted(const char *src)
 {
 	char *written, *rel;
 
-	if (!src || src[0] != '/' || src[1] == '/')
+	if (!slug_from_root(src))
 		return NULL;
 	written = xstrndup(src + 1, strcspn(src + 1, "?#"));
 	rel = slug_normalize_root_path(written);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "slug.h"
 #include "strbuf.h"
 
 void exports_uuid(const char *name, char buf[37])
@@ -178,7 +179,7 @@ static struct value *case_package(const struct model *m, const struct record *fw
 					/* one from the site's root ("/guides/"), whole
 					 * where the site's address is known: a CASE
 					 * reader elsewhere cannot tell what it is under */
-					if (uri[0] == '/' && uri[1] != '/' && strstr(base_url, "://"))
+					if (slug_from_root(uri) && strstr(base_url, "://"))
 						strbuf_addf(&to.uri, "%s%s", base_url, uri + 1);
 					else
 						strbuf_adds(&to.uri, uri);

@@ -535,7 +535,7 @@ static void resolve_link(cmark_node *link, const struct markdown_opts *o,
 		return;
 	}
 
-	if (url && url[0] == '/' && url[1] != '/') {
+	if (slug_from_root(url)) {
 		struct strbuf u = STRBUF_INIT;
 
 		check_rooted(link, url, o, dl, size);

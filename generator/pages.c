@@ -12,6 +12,7 @@
 #include "exports.h"
 #include "picture.h"
 #include "quick.h"
+#include "slug.h"
 #include "strbuf.h"
 #include "threads.h"
 #include "xalloc.h"
@@ -563,7 +564,7 @@ static void put_url(const struct pages_env *e, struct value *map, const char *ke
 static void put_link(const struct pages_env *e, struct value *map, const char *key,
 		     const char *url)
 {
-	if (url && url[0] == '/' && url[1] != '/')
+	if (slug_from_root(url))
 		put_url(e, map, key, url);
 	else
 		value_map_set_str(map, key, url ? url : "");
@@ -1646,7 +1647,7 @@ static struct value *menu_for(const struct pages_env *e, const char *url)
 	for (i = 0; m && i < m->n; i++) {
 		const char *u = value_text(m->items[i], "url");
 		struct value *it = value_new_map();
-		int local = u && u[0] == '/';
+		int local = slug_from_root(u);
 
 		value_map_set_str(it, "title", value_text(m->items[i], "title"));
 		put_link(e, it, "url", u);

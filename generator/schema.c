@@ -58,7 +58,7 @@ static int link_ok(const char *s)
 	for (i = 0; i < sizeof schemes / sizeof *schemes; i++)
 		if (!strncasecmp(s, schemes[i], strlen(schemes[i])))
 			return s[strlen(schemes[i])] != '\0';
-	return s[0] == '/' && s[1] != '/';
+	return slug_from_root(s);
 }
 
 static int check_value(enum schema_type type, const struct schema_field *f,

@@ -158,6 +158,11 @@ char *slug_normalize_path(const char *path)
 	return normalize(path, 0);
 }
 
+int slug_from_root(const char *url)
+{
+	return url && url[0] == '/' && url[1] != '/';
+}
+
 char *slug_normalize_root_path(const char *path)
 {
 	return normalize(path, 1);

@@ -32,6 +32,9 @@ void slug_url_of(const char *rel, char **url, char **out);
  * Returns a new string, or NULL when ".." climbs above the top.
  */
 char *slug_normalize_path(const char *path);
+/* Whether `url` is an address from the site's root ("/plan/"), not one
+ * with a scheme, a relative one or "//host" (another site). NULL is not. */
+int slug_from_root(const char *url);
 /* The same for the path of an address from the site's root ("a/../../b"
  * → "b"): ".." at the top stays there, as a browser reads it. */
 char *slug_normalize_root_path(const char *path);

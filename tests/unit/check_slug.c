@@ -46,6 +46,21 @@ static void assert_relative(const char *from, const char *to, const char *want)
 	free(s);
 }
 
+/* An address from the site's root, not another site's ("//host") nor a
+ * relative one or one with a scheme. */
+START_TEST(from_root_is_a_site_path)
+{
+	ck_assert(slug_from_root("/"));
+	ck_assert(slug_from_root("/plan/"));
+	ck_assert(slug_from_root("/stories/ana.jpg#top"));
+	ck_assert(!slug_from_root("//example.org/"));
+	ck_assert(!slug_from_root("plan/"));
+	ck_assert(!slug_from_root("https://example.org/plan/"));
+	ck_assert(!slug_from_root(""));
+	ck_assert(!slug_from_root(NULL));
+}
+END_TEST
+
 START_TEST(make_lowercases_ascii)
 {
 	assert_slug("Hello World", "x", "hello-world");
@@ -299,6 +314,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("slug");
 	TCase *tc = tcase_create("slug");
 
+	tcase_add_test(tc, from_root_is_a_site_path);
 	tcase_add_test(tc, make_lowercases_ascii);
 	tcase_add_test(tc, make_collapses_punctuation_runs);
 	tcase_add_test(tc, make_drops_apostrophes);
