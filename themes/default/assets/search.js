@@ -10,6 +10,7 @@
 	var status = document.getElementById("search-status");
 	var all = document.getElementById("search-all");
 	var index = null, timer = 0;
+	var QUOTES = /["\u201c\u201d\u201e]/g; /* quotation marks, however typed */
 
 	/* Lower case, without accents, and one apostrophe however it was
 	 * typed: phones put in a curly one (driver\u2019s), other keyboards a
@@ -17,7 +18,7 @@
 	 * dropped: the words inside them are searched for. */
 	function fold(s) {
 		return (s || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
-			.replace(/[\u2018\u2019\u02bc\u2032]/g, "'").replace(/["\u201c\u201d\u201e]/g, "");
+			.replace(/[\u2018\u2019\u02bc\u2032]/g, "'").replace(QUOTES, "");
 	}
 	function show(q) {
 		var words = fold(q).split(/\s+/).filter(Boolean), hits = [];
@@ -56,7 +57,7 @@
 		});
 		list.hidden = hits.length === 0;
 		all.hidden = true;
-		q = q.replace(/["\u201c\u201d\u201e]/g, ""); /* (put in quotation marks below) */
+		q = q.replace(QUOTES, ""); /* (put in quotation marks below) */
 		status.textContent = hits.length === 0 ? "No pages match \u201c" + q + "\u201d."
 			: hits.length + (hits.length === 1 ? " page matches" : " pages match") +
 			  " \u201c" + q + "\u201d" + (hits.length > 50 ? "; showing the first 50." : ".");
