@@ -2255,7 +2255,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	int released = 0, lock_fd = -1;
 	char *out_dir;
 	double t0 = monotonic_seconds(), parsed = markdown_parse_seconds(),
-	       compressed = chart_png_seconds();
+	       compressed = chart_png_seconds(), drawn = figures_draw_seconds();
 	int status;
 
 	memset(&b, 0, sizeof b);
@@ -2346,6 +2346,8 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	 * no number of CPUs shortens, and writing PNGs (WAYMARK_TIMINGS) */
 	phase_part("parsing", markdown_parse_seconds() - parsed,
 		   "of the bodies' time: cmark-gfm parsing, one document at a time");
+	phase_part("drawing", figures_draw_seconds() - drawn,
+		   "CPU of the charts': drawing, compressing and writing their pictures");
 	phase_part("png", chart_png_seconds() - compressed, "CPU of the charts': libgd's PNG writer");
 	if (dl->errors) {
 		output_abort(&b.out); /* begun for the charts */

@@ -11,6 +11,13 @@
 #include "threads.h"
 #include "xalloc.h"
 
+static atomic_ullong draw_ns; /* figures_draw_seconds */
+
+double figures_draw_seconds(void)
+{
+	return (double)atomic_load(&draw_ns) / 1e9;
+}
+
 static void attach(struct page *p, const struct value *spec, struct diag_list *dl)
 {
 	struct chart c;
@@ -334,6 +341,7 @@ static void *draw_worker(void *arg)
 {
 	struct jobs *js = arg;
 	size_t i;
+	double began = thread_cpu_seconds();
 
 	while ((i = atomic_fetch_add(&js->next, 1)) < js->n) {
 		struct job *j = &js->items[i];
@@ -341,6 +349,7 @@ static void *draw_worker(void *arg)
 		if (draw(j->c, j->opts, *j->name1 ? j->name1 : NULL, j->name2, js->o, &j->dl) < 0)
 			js->failed = 1;
 	}
+	atomic_fetch_add(&draw_ns, (unsigned long long)((thread_cpu_seconds() - began) * 1e9));
 	return NULL;
 }
 

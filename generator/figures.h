@@ -28,5 +28,8 @@
 int figures_plan(struct page_list *pl, const struct model *m, struct diag_list *dl);
 int figures_draw(struct page_list *pl, struct output *o, struct cache *cache,
 		 const char *base_path, const char *font, struct diag_list *dl);
+/* CPU time the pictures' drawing threads have spent (drawing, compressing
+ * and writing them) since the process began: WAYMARK_TIMINGS */
+double figures_draw_seconds(void);
 
 #endif

@@ -25,7 +25,7 @@ snap() { (cd "$out" && find . -type f | sort | while read -r f; do
 check() {
 	name=$1; shift
 	snap >"$tmp/before"
-	if ! "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then bad "$name: build failed: $(cat "$tmp/log")"; return; fi
+	if ! WAYMARK_TIMINGS=1 "$w" build -s "$site" --quiet >"$tmp/log" 2>&1; then bad "$name: build failed: $(cat "$tmp/log")"; return; fi
 	snap >"$tmp/after"
 	join "$tmp/before" "$tmp/after" | awk '$2 != $4 { print $1 }' >"$tmp/rewritten"
 	join "$tmp/before" "$tmp/after" | awk '$3 != $5 { print $1 }' >"$tmp/changed"
@@ -40,7 +40,14 @@ check() {
 	echo "  $name: $(wc -l <"$tmp/rewritten") of $(wc -l <"$tmp/after") files rewritten"
 }
 
-"$w" build -s "$site" --quiet || { echo "FAIL incremental: first build"; exit 1; }
+WAYMARK_TIMINGS=1 "$w" build -s "$site" --quiet >"$tmp/log" 2>&1 ||
+	{ echo "FAIL incremental: first build: $(cat "$tmp/log")"; exit 1; }
+# the CPU time the charts took (WAYMARK_TIMINGS, the benchmark's figure):
+# at a first build, tens of milliseconds; when every picture is carried
+# over (linked from the last build), next to nothing
+drawn() { awk '$1 == "drawing" { print $2 }' "$tmp/log"; }
+first_drawn=$(drawn)
+awk -v d="$first_drawn" 'BEGIN { exit !(d >= 10) }' && ok || bad "a first build: drawing took '$first_drawn' ms"
 # no change: nothing rendered, nothing rewritten
 check "no change"
 [ ! -s "$tmp/rewritten" ] && ok || bad "no change rewrote files"
@@ -48,6 +55,8 @@ check "no change"
 # a template: every story page, and only pages made with it
 printf '<!-- story template changed -->\n' >>"$site/themes/default/templates/story.mustache"
 check "story template" './stories/rosa-warehouse-to-cdl/index.html' './stories/aisha-help-desk-to-security/index.html'
+awk -v d="$(drawn)" -v f="$first_drawn" 'BEGIN { exit !(d * 10 < f) }' && ok ||
+	bad "story template: the charts were drawn again ('$(drawn)' ms, '$first_drawn' at first)"
 grep -v '^./stories/' "$tmp/rewritten" | grep -q . && bad "story template: pages other than stories were rewritten" || ok
 
 # a skill's definition: the skill page, its framework's page, the crosswalk
