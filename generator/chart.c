@@ -502,8 +502,15 @@ static void alt_steps(const struct chart *c, struct strbuf *out)
 	if (all_timed) {
 		strbuf_adds(out, ", taking ");
 		chart_format_value(out, total, "months", CHART_LONG);
-		if (total >= 12 && fmod(total, 12) == 0)
-			strbuf_addf(out, " (%g year%s)", total / 12, total == 12 ? "" : "s");
+		/* in years too, as the page says it ("6 years 2 months") */
+		if (total >= 12 && fmod(total, 1) == 0) {
+			int y = (int)(total / 12), m = (int)fmod(total, 12);
+
+			strbuf_addf(out, " (%d year%s", y, y == 1 ? "" : "s");
+			if (m)
+				strbuf_addf(out, " %d month%s", m, m == 1 ? "" : "s");
+			strbuf_addch(out, ')');
+		}
 		strbuf_adds(out, c->n_steps == 1 ? "" : " in all");
 	}
 	strbuf_addch(out, '.');

@@ -517,6 +517,12 @@ START_TEST(alt_text_counts_steps_and_months)
 	assert_alt("id: s\ntype: steps\ntitle: IT\nsteps:\n  - {title: Help desk, duration_months: 12}\n"
 		   "  - {title: Analyst}\n",
 		   "IT, two steps from Help desk to Analyst.");
+	/* the years as the page says them, months left over too */
+	assert_alt("id: s\ntype: steps\ntitle: CDL\nsteps:\n  - {title: Warehouse, duration_months: 12}\n"
+		   "  - {title: Training, duration_months: 2}\n  - {title: Driver, duration_months: 1}\n",
+		   "CDL, three steps from Warehouse to Driver, taking 15 months (1 year 3 months) in all.");
+	assert_alt("id: s\ntype: steps\ntitle: Short\nsteps:\n  - {title: Aide, duration_months: 11}\n",
+		   "Short, one step: Aide, taking 11 months.");
 }
 END_TEST
 
