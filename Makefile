@@ -48,7 +48,7 @@ ASANTESTS= $(TESTSRC:tests/unit/%.c=build/asan-tests/%)
 ASAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all site check deps unit unit-asan e2e-asan regress bad rebuilds rebuilds-random serve-random themes valgrind a11y a11y-deps screenshots install clean bench \
-        incremental scaffold serve install-test weight parallel exports fuzz
+        incremental scaffold serve install-test weight parallel exports discovery fuzz
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -233,6 +233,9 @@ parallel: all
 exports: all
 	@WAYMARK_SHARED=$(SHARED) sh tests/exports.sh
 
+discovery: all
+	@sh tests/discovery.sh
+
 check: all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
@@ -250,6 +253,7 @@ check: all
 	@$(MAKE) --no-print-directory parallel
 	@$(MAKE) --no-print-directory weight
 	@$(MAKE) --no-print-directory exports
+	@$(MAKE) --no-print-directory discovery
 	@$(MAKE) --no-print-directory themes
 	@$(MAKE) --no-print-directory valgrind
 	@$(MAKE) --no-print-directory a11y

@@ -714,6 +714,16 @@ static struct value *site_context(const struct config *cfg, const char *base_pat
 	value_map_set_str(s, "lang", cfg->lang);
 	value_map_set_str(s, "base_url", cfg->base_url);
 	value_map_set_str(s, "base_path", base_path);
+	{
+		/* the stories' Atom feed (feeds.c writes it whenever base_url
+		 * has a host, with no entries while the site has no stories) */
+		struct strbuf feed = STRBUF_INIT;
+
+		if (strstr(cfg->base_url, "://"))
+			strbuf_addf(&feed, "%sstories.atom", cfg->base_url);
+		value_map_set_str(s, "feed_url", feed.len ? feed.buf : "");
+		strbuf_release(&feed);
+	}
 	return s;
 }
 

@@ -219,11 +219,11 @@ int feeds_write(const struct pages_env *e, const char *base_url, const char *sit
 		strbuf_reset(&sb);
 		sitemap(e, base_url, &sb);
 		ret |= output_write(o, "sitemap.xml", sb.buf, sb.len, dl);
-		if (e->model->all[RECORD_STORY].n) {
-			strbuf_reset(&sb);
-			atom(e, base_url, site_title, &sb);
-			ret |= output_write(o, "stories.atom", sb.buf, sb.len, dl);
-		}
+		/* (a site without stories yet gets the feed too, empty:
+		 * every page links to it, site.feed_url) */
+		strbuf_reset(&sb);
+		atom(e, base_url, site_title, &sb);
+		ret |= output_write(o, "stories.atom", sb.buf, sb.len, dl);
 	}
 	strbuf_release(&sb);
 	return ret ? -1 : 0;

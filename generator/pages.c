@@ -1660,6 +1660,46 @@ static struct value *menu_for(const struct pages_env *e, const char *url)
 	return menu;
 }
 
+/*
+ * A sentence or two about the page, for search engines and the preview a
+ * link gets when it is shared (<meta name="description">): its summary,
+ * else what the record it shows says of itself (a framework's or sector's
+ * description, a skill's definition, a story's quote), else the site's
+ * description; of a long text, the whole sentences that fit in
+ * DESCRIPTION_MAX bytes (the first one at least), as previews show about
+ * that much. Empty when none of them is there.
+ */
+#define DESCRIPTION_MAX 200
+static void put_description(const struct pages_env *e, const struct page *p, const char *summary,
+			    struct value *page)
+{
+	static const char *const own[] = { "description", "definition", "quote" };
+	const char *d = summary, *s, *end = NULL;
+	size_t i;
+
+	for (i = 0; !d && p->record && i < sizeof own / sizeof *own; i++)
+		d = value_text(p->record->v, own[i]);
+	if (!d)
+		d = value_string(value_get(e->site, "description"));
+	if (!d)
+		d = "";
+	/* end: after the last sentence that fits, or the first */
+	for (s = strlen(d) > DESCRIPTION_MAX ? strpbrk(d, ".!?") : NULL; s; s = strpbrk(s + 1, ".!?"))
+		if (s[1] == ' ' || s[1] == '\n') {
+			if (end && (size_t)(s + 1 - d) > DESCRIPTION_MAX)
+				break;
+			end = s + 1;
+		}
+	if (end) {
+		char *cut = xstrndup(d, (size_t)(end - d));
+
+		value_map_set_str(page, "description", cut);
+		free(cut);
+	} else {
+		value_map_set_str(page, "description", d);
+	}
+}
+
 struct value *pages_context(const struct pages_env *e, const struct page *p)
 {
 	struct value *ctx = value_new_map(), *page = value_new_map(), *site, *menu, *crumbs;
@@ -1683,7 +1723,18 @@ struct value *pages_context(const struct pages_env *e, const struct page *p)
 	}
 	value_map_set_str(page, "title", p->title);
 	value_map_set_str(page, "summary", summary ? summary : "");
+	put_description(e, p, summary, page);
 	put_url(e, page, "url", p->url);
+	{
+		/* the whole address, for a canonical link and link previews:
+		 * only a base_url with a host can give one */
+		const char *base = value_string(value_get(e->site, "base_url"));
+		char *u = base && strstr(base, "://") && p->kind != PAGE_NOT_FOUND ? abs_url(e, p->url)
+										   : NULL;
+
+		value_map_set_str(page, "permalink", u ? u : "");
+		free(u);
+	}
 	value_map_set_str(page, "kind", layouts[p->kind]);
 	value_map_set_str(page, "content", p->doc && p->doc->html ? p->doc->html : "");
 	value_map_set_bool(page, "is_home", !strcmp(p->url, "/"));
