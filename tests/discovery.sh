@@ -3,8 +3,8 @@
 # published at an address with a host: sitemap.xml lists every page but the
 # not-found page, at whole addresses that exist; stories.atom is a valid
 # Atom feed of the stories, newest first, each linking to its page; every
-# page has a description, its own canonical address and a link to the
-# feed. The same site without stories still gets its (empty) feed; served
+# page has a description, its own canonical address, a link to the feed
+# and an icon that exists. The same site without stories still gets its (empty) feed; served
 # from a path alone (base_url: /), it has neither file and no whole
 # addresses in its pages.
 set -u
@@ -113,6 +113,10 @@ for site in ("hosted", "nostories"):
         feeds = [l.get("href") for l in h.links
                  if l.get("rel") == "alternate" and l.get("type") == "application/atom+xml"]
         check(feeds == [base + "stories.atom"], "%s/%s: feed links %s" % (site, p, feeds))
+        icons = [l.get("href") for l in h.links if l.get("rel") == "icon"]
+        check(len(icons) == 1 and icons[0].startswith("/jobs/assets/") and
+              os.path.isfile(os.path.join(out, icons[0][len("/jobs/"):])),
+              "%s/%s: icon links %s" % (site, p, icons))
 
 # what a description says where the front matter gives none
 out = os.path.join(tmp, "hosted", "out")
