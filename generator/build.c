@@ -1472,6 +1472,8 @@ static unsigned long long input_stamp(const struct build_opts *opts, const char 
 	size_t i;
 
 	h = value_hash_bytes(flags, sizeof flags, h);
+	if (opts->base_url) /* (it replaces site.yaml's: as if that changed) */
+		h = value_hash_bytes(opts->base_url, strlen(opts->base_url) + 1, h);
 	h = value_hash_bytes(out_dir, strlen(out_dir) + 1, h);
 	p = fs_join(opts->site_dir, "site.yaml");
 	if (stat(p, &sb) == 0) {
@@ -2306,7 +2308,7 @@ int build_run(const struct build_opts *opts, struct diag_list *dl, struct build_
 	if (unchanged(&b, out_dir, stamp, st))
 		goto finish;
 	b.reads = reads_key(opts->site_dir, cache_note_get(b.cache, "reads"));
-	if (config_load(&b.cfg, opts->site_dir, dl) < 0)
+	if (config_load(&b.cfg, opts->site_dir, opts->base_url, dl) < 0)
 		goto finish;
 	b.base_path = path_of(b.cfg.base_url);
 	b.site = site_context(&b.cfg, b.base_path);

@@ -35,6 +35,7 @@ struct build_opts {
 	int quiet;            /* print nothing but problems (not even a wait for the lock) */
 	int jobs;             /* threads rendering pages; 0: one per online CPU */
 	int grades;           /* fill build_stats.grades (waymark check --readability) */
+	const char *base_url; /* NULL, or the base_url to build for instead of site.yaml's */
 	/* when not NULL, called as soon as a build on the full path has put
 	 * its output in place, before it saves its cache and frees its memory
 	 * (tens of ms on a large site): a preview can reload its pages then.

@@ -100,7 +100,8 @@ static const char *lang_code(const char *name)
 	return NULL;
 }
 
-int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl)
+int config_load(struct config *cfg, const char *site_dir, const char *base_url,
+		struct diag_list *dl)
 {
 	struct strbuf text = STRBUF_INIT;
 	const struct value *md, *unsafe;
@@ -129,6 +130,13 @@ int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl)
 	}
 	if (schema_check(site_fields, cfg->raw, "site.yaml", dl))
 		return -1;
+	if (base_url) {
+		static const struct pos flag = { "--base-url", 0, 0 };
+		struct value *v = value_new_cstr(base_url);
+
+		v->pos = flag;
+		value_map_set(cfg->raw, "base_url", v, NULL);
+	}
 	cfg->title = str_or(cfg->raw, "title", "");
 	cfg->description = str_or(cfg->raw, "description", "");
 	cfg->lang = str_or(cfg->raw, "lang", "en");

@@ -30,8 +30,12 @@ struct config {
 };
 
 /* Returns 0, or -1 with every problem recorded (a missing site.yaml is an
- * I/O error). */
-int config_load(struct config *cfg, const char *site_dir, struct diag_list *dl);
+ * I/O error). base_url, when not NULL, takes the place of site.yaml's
+ * (waymark build --base-url: the same site published at another address),
+ * in `raw` too, so that everything that depends on it sees it; a problem
+ * with it is reported at "--base-url". */
+int config_load(struct config *cfg, const char *site_dir, const char *base_url,
+		struct diag_list *dl);
 void config_release(struct config *cfg);
 
 #endif

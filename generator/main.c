@@ -19,7 +19,7 @@
 enum { EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static const char usage_text[] =
-	"usage: waymark build [-s SITE_DIR] [-o OUT_DIR] [-j N] [--drafts] [--strict] [--quiet]\n"
+	"usage: waymark build [-s SITE_DIR] [-o OUT_DIR] [-b BASE_URL] [-j N] [--drafts] [--strict] [--quiet]\n"
 	"       waymark check [-s SITE_DIR] [--drafts] [--strict] [--readability]\n"
 	"       waymark new framework|pathway|stage|guide ID [-s SITE_DIR]\n"
 	"       waymark new story|page TITLE [-s SITE_DIR]\n"
@@ -33,7 +33,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "build",
-	  "usage: waymark build [-s SITE_DIR] [-o OUT_DIR] [-j N] [--drafts] [--strict] [--quiet]\n"
+	  "usage: waymark build [-s SITE_DIR] [-o OUT_DIR] [-b BASE_URL] [-j N] [--drafts] [--strict] [--quiet]\n"
 	  "\n"
 	  "Render the site in SITE_DIR (default: the current directory) into OUT_DIR\n"
 	  "(default: SITE_DIR/public). Pages are written to a staging directory beside\n"
@@ -41,6 +41,9 @@ static const struct {
 	  "\n"
 	  "  -s, --site DIR   the site directory (holds site.yaml and content/)\n"
 	  "  -o, --out DIR    the output directory\n"
+	  "  -b, --base-url URL\n"
+	  "                   build for this address instead of site.yaml's base_url\n"
+	  "                   (a preview or a second host: https://preview.example.org/)\n"
 	  "  -j, --jobs N     render pages on N threads (default: one per CPU)\n"
 	  "      --drafts     include pages marked draft: true\n"
 	  "      --strict     a name a template uses but the page lacks is an error,\n"
@@ -125,9 +128,9 @@ static int unknown_command(const char *cmd)
  * another command's, or a typo of one of this command's. */
 static const struct {
 	const char *command;
-	const char *names[8];
+	const char *names[10];
 } command_options[] = {
-	{ "build", { "site", "out", "jobs", "drafts", "strict", "quiet", "help", NULL } },
+	{ "build", { "site", "out", "base-url", "jobs", "drafts", "strict", "quiet", "help", NULL } },
 	{ "check", { "site", "jobs", "drafts", "strict", "readability", "help", NULL } },
 	{ "new", { "site", "help", NULL } },
 	{ "serve", { "site", "port", "bind", "drafts", "help", NULL } },
@@ -230,6 +233,7 @@ static int cmd_build(int argc, char **argv, int dry_run)
 	static const struct option longopts[] = {
 		{ "site", required_argument, NULL, 's' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "base-url", required_argument, NULL, 'b' },
 		{ "drafts", no_argument, NULL, 'd' },
 		{ "strict", no_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -246,10 +250,11 @@ static int cmd_build(int argc, char **argv, int dry_run)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, dry_run ? ":s:j:h" : ":s:o:j:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, dry_run ? ":s:j:h" : ":s:o:b:j:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': opts.site_dir = optarg; break;
 		case 'o': opts.out_dir = optarg; break;
+		case 'b': opts.base_url = optarg; break;
 		case 'd': opts.drafts = 1; break;
 		case 'S': opts.strict = 1; break;
 		case 'q': quiet = 1; break;
@@ -265,8 +270,8 @@ static int cmd_build(int argc, char **argv, int dry_run)
 		default: return unknown_option(commands[dry_run].name, argv[optind - 1]);
 		}
 	}
-	if (dry_run && (opts.out_dir || quiet))
-		return unknown_option("check", opts.out_dir ? "--out" : "--quiet");
+	if (dry_run && (opts.out_dir || quiet || opts.base_url))
+		return unknown_option("check", opts.out_dir ? "--out" : quiet ? "--quiet" : "--base-url");
 	if (!dry_run && opts.grades)
 		return unknown_option("build", "--readability");
 	if (optind < argc)

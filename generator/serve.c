@@ -607,7 +607,7 @@ static char *base_path_of(const char *site_dir)
 	char *path = NULL;
 
 	memset(&cfg, 0, sizeof cfg);
-	if (config_load(&cfg, site_dir, &dl) == 0) {
+	if (config_load(&cfg, site_dir, NULL, &dl) == 0) {
 		const char *p = strstr(cfg.base_url, "://");
 
 		p = p ? strchr(p + 3, '/') : cfg.base_url;

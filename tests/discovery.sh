@@ -4,9 +4,10 @@
 # not-found page, at whole addresses that exist; stories.atom is a valid
 # Atom feed of the stories, newest first, each linking to its page; every
 # page has a description, its own canonical address, a link to the feed
-# and an icon that exists. The same site without stories still gets its (empty) feed; served
-# from a path alone (base_url: /), it has neither file and no whole
-# addresses in its pages.
+# and an icon that exists. The same site without stories still gets its
+# (empty) feed; served from a path alone (base_url: /), it has neither
+# file and no whole addresses in its pages. `waymark build --base-url`
+# gives, into one output, what each base_url in site.yaml gives.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 w="${WAYMARK:-$top/bin/waymark}"
@@ -27,11 +28,25 @@ for s in hosted nostories local; do
 		echo "discovery: 0 passed, 1 failed"; exit 1
 	fi
 done
-python3 - "$tmp" "$base" <<'PY'
+pass=0 fail=0
+# --base-url: the hosted site's bytes from the local site's site.yaml, then
+# back (into the same output: nothing of the other address may stay)
+for step in "$base:hosted" ":local" "$base:hosted"; do
+	url=${step%:*} want=${step##*:}
+	if ! "$w" build -s "$tmp/local" -o "$tmp/flag" --quiet ${url:+--base-url "$url"} >"$tmp/flag.log" 2>&1; then
+		echo "FAIL discovery: --base-url '$url': $(cat "$tmp/flag.log")"; fail=$((fail + 1))
+	elif diff -r "$tmp/$want/out" "$tmp/flag" >"$tmp/flag.diff" 2>&1; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL discovery: --base-url '$url' differs from base_url in site.yaml:"
+		head -5 "$tmp/flag.diff" | sed 's/^/  /'; fail=$((fail + 1))
+	fi
+done
+python3 - "$tmp" "$base" "$pass" "$fail" <<'PY'
 import html.parser, os, re, sys
 import xml.etree.ElementTree as ET
 tmp, base = sys.argv[1:3]
-passed = failed = 0
+passed, failed = int(sys.argv[3]), int(sys.argv[4])
 def check(ok, what):
     global passed, failed
     if ok: passed += 1
