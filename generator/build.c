@@ -842,13 +842,20 @@ static void check_chart_font(struct build *b, struct diag_list *dl)
 
 /* A hook call stuck in Lua's C library is about to end the process (see
  * hookrun.c): what the build staged and the blobs it was adding to the
- * cache go; the output and the cache stay as the last build left them. */
-static void stuck_hook(void *ctx)
+ * cache go; the output and the cache stay as the last build left them.
+ * Then the error is reported as the build's own would be. */
+static void stuck_hook(void *ctx, const struct diag_list *why)
 {
 	struct build *b = ctx;
 
 	output_abort(&b->out);
 	cache_discard_new(b->cache);
+	if (b->opts->report) {
+		b->opts->report(b->opts->report_ctx, why);
+	} else {
+		diag_list_print(why, stderr);
+		fputs("1 error, 0 warnings\n", stderr);
+	}
 }
 
 /* Ahead of the pages, on a thread of its own while the model and plan

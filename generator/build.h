@@ -36,6 +36,11 @@ struct build_opts {
 	int jobs;             /* threads rendering pages; 0: one per online CPU */
 	int grades;           /* fill build_stats.grades (waymark check --readability) */
 	const char *base_url; /* NULL, or the base_url to build for instead of site.yaml's */
+	/* NULL, or how to report the problems of a build that must end the
+	 * process before it returns (a Lua call stuck in C: hookrun.h), as
+	 * its caller reports a finished build's; else they are printed */
+	void (*report)(void *ctx, const struct diag_list *dl);
+	void *report_ctx;
 	/* when not NULL, called as soon as a build on the full path has put
 	 * its output in place, before it saves its cache and frees its memory
 	 * (tens of ms on a large site): a preview can reload its pages then.

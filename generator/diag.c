@@ -199,6 +199,34 @@ char *diag_format(const struct diag *d)
 	return strbuf_detach(&sb, NULL);
 }
 
+struct value *diag_list_value(const struct diag_list *dl)
+{
+	struct value *list = value_new_list();
+	size_t i;
+
+	for (i = 0; i < dl->n; i++) {
+		const struct diag *d = &dl->items[i];
+		struct value *m = value_new_map();
+
+		if (d->file)
+			value_map_set_str(m, "file", d->file);
+		else
+			value_map_set(m, "file", value_new(VALUE_NULL, NULL), NULL);
+		if (d->line > 0)
+			value_map_set_num(m, "line", d->line);
+		else
+			value_map_set(m, "line", value_new(VALUE_NULL, NULL), NULL);
+		if (d->line > 0 && d->col > 0)
+			value_map_set_num(m, "column", d->col);
+		else
+			value_map_set(m, "column", value_new(VALUE_NULL, NULL), NULL);
+		value_map_set_str(m, "severity", d->level == DIAG_ERROR ? "error" : "warning");
+		value_map_set_str(m, "message", d->msg);
+		value_list_push(list, m);
+	}
+	return list;
+}
+
 void diag_list_print(const struct diag_list *dl, FILE *out)
 {
 	size_t i;

@@ -56,6 +56,10 @@ void diag_list_sort(struct diag_list *dl);
 void diag_list_print(const struct diag_list *dl, FILE *out);
 /* Format one entry into a string the caller frees. */
 char *diag_format(const struct diag *d);
+/* The list as values, for JSON (waymark check --format json): each a map of
+ * file (null when the problem is not in one), line and column (null when
+ * unknown), severity ("error" or "warning") and message. */
+struct value *diag_list_value(const struct diag_list *dl);
 /* A directory's listing (fs_list) failed at `dir`: a link that makes a
  * loop is the author's error; anything else an I/O error. */
 void diag_listing_failed(struct diag_list *dl, const char *dir, int err);

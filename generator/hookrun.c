@@ -50,7 +50,7 @@ struct hookrun {
 	pthread_cond_t watch_wake;
 	struct hooks *loading;        /* a state whose files are loading */
 	unsigned seconds;
-	void (*stuck)(void *ctx);
+	void (*stuck)(void *ctx, const struct diag_list *dl);
 	void *stuck_ctx;
 };
 
@@ -203,12 +203,18 @@ static void *watch_calls(void *arg)
 				seen[i] = id;
 				ticks[i] = 0;
 			} else if (++ticks[i] >= hr->seconds) {
-				fprintf(stderr,
-					"%s: error: time limit of %u s exceeded%s: one call into Lua's library (a pattern match that backtracks over a long string, say) ran that long, and only stopping waymark ends it\n"
-					"1 error, 0 warnings\n",
-					file, hr->seconds, *context ? context : " as the file loads");
-				if (hr->stuck)
-					hr->stuck(hr->stuck_ctx);
+				struct diag_list why = DIAG_LIST_INIT;
+				struct pos at = { file, 0, 0 };
+
+				diag_error(&why, &at,
+					   "time limit of %u s exceeded%s: one call into Lua's library (a pattern match that backtracks over a long string, say) ran that long, and only stopping waymark ends it",
+					   hr->seconds, *context ? context : " as the file loads");
+				if (hr->stuck) {
+					hr->stuck(hr->stuck_ctx, &why);
+				} else {
+					diag_list_print(&why, stderr);
+					fputs("1 error, 0 warnings\n", stderr);
+				}
 				_exit(1);
 			}
 		}
@@ -256,7 +262,8 @@ static void watch_stop(struct hookrun *hr)
 }
 
 struct hookrun *hookrun_new(const struct config *cfg, const char *site_dir,
-			    void (*stuck)(void *ctx), void *stuck_ctx, struct diag_list *dl)
+			    void (*stuck)(void *ctx, const struct diag_list *dl), void *stuck_ctx,
+			    struct diag_list *dl)
 {
 	struct hookrun *hr = xcalloc(1, sizeof *hr);
 	struct state *st;

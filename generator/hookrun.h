@@ -26,10 +26,12 @@ struct cmark_node;
  */
 /* `stuck` (may be NULL) is what to do before a call stuck in Lua's C
  * library ends the process (see watch_calls in hookrun.c), from the files'
- * own code as they load on: the build removes its staging directory. It
- * runs on the watchdog's thread while the others carry on. */
+ * own code as they load on: the build removes its staging directory and
+ * reports `dl`, the one error that says why. It runs on the watchdog's
+ * thread while the others carry on. Without it the error is printed. */
 struct hookrun *hookrun_new(const struct config *cfg, const char *site_dir,
-			    void (*stuck)(void *ctx), void *stuck_ctx, struct diag_list *dl);
+			    void (*stuck)(void *ctx, const struct diag_list *dl), void *stuck_ctx,
+			    struct diag_list *dl);
 void hookrun_free(struct hookrun *hr);
 /* How long one call into Lua may last when site.yaml does not say
  * (lua.time_limit_s). */

@@ -20,7 +20,7 @@ enum { EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static const char usage_text[] =
 	"usage: waymark build [-s SITE_DIR] [-o OUT_DIR] [-b BASE_URL] [-j N] [--drafts] [--strict] [--quiet]\n"
-	"       waymark check [-s SITE_DIR] [--drafts] [--strict] [--readability]\n"
+	"       waymark check [-s SITE_DIR] [--drafts] [--strict] [--readability] [--format text|json]\n"
 	"       waymark new framework|pathway|stage|guide ID [-s SITE_DIR]\n"
 	"       waymark new story|page TITLE [-s SITE_DIR]\n"
 	"       waymark new site DIR\n"
@@ -50,7 +50,7 @@ static const struct {
 	  "                   and any warning fails the build as an error does\n"
 	  "  -q, --quiet      print nothing but problems\n" },
 	{ "check",
-	  "usage: waymark check [-s SITE_DIR] [--drafts] [--strict] [--readability]\n"
+	  "usage: waymark check [-s SITE_DIR] [--drafts] [--strict] [--readability] [--format text|json]\n"
 	  "\n"
 	  "Load, validate and render the site as a build would, but write nothing\n"
 	  "(charts are laid out, so their warnings show, but not drawn).\n"
@@ -59,7 +59,11 @@ static const struct {
 	  "SITE_DIR/public, it reports what that build found without doing the work\n"
 	  "again.\n"
 	  "\n"
-	  "      --readability  also print every page's reading grade, worst first\n" },
+	  "      --readability  also print every page's reading grade, worst first\n"
+	  "      --format json  print one JSON object on standard output instead, for\n"
+	  "                     editors and CI: {pages, errors, warnings, diagnostics:\n"
+	  "                     [{file, line, column, severity, message}], and with\n"
+	  "                     --readability grades: [{path, graded, grade, words}]}\n" },
 	{ "new",
 	  "usage: waymark new framework|pathway|stage|guide ID [-s SITE_DIR]\n"
 	  "       waymark new story|page TITLE [-s SITE_DIR]\n"
@@ -131,7 +135,7 @@ static const struct {
 	const char *names[10];
 } command_options[] = {
 	{ "build", { "site", "out", "base-url", "jobs", "drafts", "strict", "quiet", "help", NULL } },
-	{ "check", { "site", "jobs", "drafts", "strict", "readability", "help", NULL } },
+	{ "check", { "site", "jobs", "drafts", "strict", "readability", "format", "help", NULL } },
 	{ "new", { "site", "help", NULL } },
 	{ "serve", { "site", "port", "bind", "drafts", "help", NULL } },
 };
@@ -228,6 +232,41 @@ static void print_grades(struct value *grades)
 	}
 }
 
+/* waymark check --format json: everything it found, as one object. */
+static void print_json(const struct diag_list *dl, struct build_stats *st)
+{
+	struct value *o = value_new_map();
+	struct strbuf sb = STRBUF_INIT;
+
+	value_map_set_num(o, "pages", (double)st->pages);
+	value_map_set_num(o, "errors", (double)dl->errors);
+	value_map_set_num(o, "warnings", (double)dl->warnings);
+	value_map_set(o, "diagnostics", diag_list_value(dl), NULL);
+	if (st->grades) {
+		if (st->grades->n)
+			qsort(st->grades->items, st->grades->n, sizeof *st->grades->items, cmp_grade);
+		value_map_set(o, "grades", st->grades, NULL);
+		st->grades = NULL;
+	}
+	value_json(o, &sb);
+	strbuf_addch(&sb, '\n');
+	fwrite(sb.buf, 1, sb.len, stdout);
+	strbuf_release(&sb);
+	value_free(o);
+}
+
+/* The same for a check that must end before it returns (build_opts.report):
+ * written out at once, as the process ends next. */
+static void report_json(void *ctx, const struct diag_list *dl)
+{
+	struct build_stats none;
+
+	(void)ctx;
+	memset(&none, 0, sizeof none);
+	print_json(dl, &none);
+	fflush(stdout);
+}
+
 static int cmd_build(int argc, char **argv, int dry_run)
 {
 	static const struct option longopts[] = {
@@ -239,6 +278,7 @@ static int cmd_build(int argc, char **argv, int dry_run)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "readability", no_argument, NULL, 'R' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -246,7 +286,8 @@ static int cmd_build(int argc, char **argv, int dry_run)
 	char *end;
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct build_stats st;
-	int quiet = 0, c, status;
+	int quiet = 0, json = 0, c, status;
+	const char *format = NULL;
 
 	opterr = 0;
 	optind = 1;
@@ -259,6 +300,7 @@ static int cmd_build(int argc, char **argv, int dry_run)
 		case 'S': opts.strict = 1; break;
 		case 'q': quiet = 1; break;
 		case 'R': opts.grades = 1; break;
+		case 'F': format = optarg; break;
 		case 'j':
 			opts.jobs = (int)strtol(optarg, &end, 10);
 			if (*end || opts.jobs < 1 || opts.jobs > 1024)
@@ -274,15 +316,38 @@ static int cmd_build(int argc, char **argv, int dry_run)
 		return unknown_option("check", opts.out_dir ? "--out" : quiet ? "--quiet" : "--base-url");
 	if (!dry_run && opts.grades)
 		return unknown_option("build", "--readability");
+	if (!dry_run && format)
+		return unknown_option("build", "--format");
+	if (format && strcmp(format, "text")) {
+		static const char *const formats[] = { "text", "json" };
+		const char *near = diag_suggest(format, formats, 2);
+
+		if (strcmp(format, "json")) {
+			fprintf(stderr, "waymark: '--format' takes text or json, not '%s'", format);
+			if (near)
+				fprintf(stderr, "; did you mean '%s'?", near);
+			fputc('\n', stderr);
+			return short_usage();
+		}
+		json = 1;
+	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	opts.progress = !quiet && isatty(STDERR_FILENO);
-	opts.quiet = quiet;
+	opts.progress = !quiet && !json && isatty(STDERR_FILENO);
+	opts.quiet = quiet || json;
+	if (json)
+		opts.report = report_json;
 
 	markdown_init();
 	status = build_run(&opts, &dl, &st);
 	chart_shutdown();
 	diag_list_sort(&dl);
+	if (json) {
+		print_json(&dl, &st);
+		free(st.reads);
+		diag_list_release(&dl);
+		return status;
+	}
 	diag_list_print(&dl, stderr);
 	free(st.reads);
 	if (st.grades) {
