@@ -304,6 +304,31 @@ END_TEST
 static const char *const fields[] = { "title", "definition", "summary", "tags", "date" };
 #define NFIELDS (sizeof fields / sizeof *fields)
 
+START_TEST(value_gives_each_entry_as_json_fields)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct pos at = { "content/a.md", 7, 5 }, line_only = { "site.yaml", 3, 0 };
+	struct value *v;
+	struct strbuf sb = STRBUF_INIT;
+
+	diag_error(&dl, &at, "link to missing page '%s'", "b\"c.md");
+	diag_warning(&dl, &line_only, "unknown field");
+	diag_error(&dl, NULL, "out of room");
+	v = diag_list_value(&dl);
+	value_json(v, &sb);
+	ck_assert_str_eq(sb.buf,
+			 "[{\"file\":\"content/a.md\",\"line\":7,\"column\":5,\"severity\":\"error\","
+			 "\"message\":\"link to missing page 'b\\\"c.md'\"},"
+			 "{\"file\":\"site.yaml\",\"line\":3,\"column\":null,\"severity\":\"warning\","
+			 "\"message\":\"unknown field\"},"
+			 "{\"file\":null,\"line\":null,\"column\":null,\"severity\":\"error\","
+			 "\"message\":\"out of room\"}]");
+	strbuf_release(&sb);
+	value_free(v);
+	diag_list_release(&dl);
+}
+END_TEST
+
 START_TEST(suggest_finds_near_typo)
 {
 	ck_assert_str_eq(diag_suggest("defintion", fields, NFIELDS), "definition");
@@ -484,6 +509,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, move_appends_entries_and_counts);
 	tcase_add_test(tc, move_from_empty_list_is_harmless);
 	tcase_add_test(tc, print_writes_one_line_per_entry);
+	tcase_add_test(tc, value_gives_each_entry_as_json_fields);
 	tcase_add_test(tc, suggest_finds_near_typo);
 	tcase_add_test(tc, suggest_allows_up_to_the_limit_and_no_further);
 	tcase_add_test(tc, suggest_counts_swapped_letters_as_one_edit);
