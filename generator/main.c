@@ -1,5 +1,12 @@
 /* main: the waymark command line; picks an operation and runs it. */
+#include <cmark-gfm.h>
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <gd.h>
 #include <getopt.h>
+#include <lua.h>
+#include <yaml.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,7 +99,9 @@ static const struct {
 	  "                     every address, to try the site on a phone on the\n"
 	  "                     same network: the addresses to open are printed)\n"
 	  "      --drafts       include pages marked draft: true\n" },
-	{ "version", "usage: waymark version\n\nPrint the version of waymark.\n" },
+	{ "version",
+	  "usage: waymark version\n\nPrint the version of waymark, and on a second line those of the\n"
+	  "libraries that decide what it writes.\n" },
 	{ "help", "usage: waymark help [COMMAND]\n\nDescribe a command.\n" },
 };
 
@@ -174,6 +183,19 @@ static int unknown_option(const char *command, const char *arg)
 		fprintf(stderr, " for '%s': it is an option of 'waymark %s'", command, other);
 	fputc('\n', stderr);
 	return short_usage();
+}
+
+/* The version, and the libraries' that decide what a build writes (the
+ * HTML cmark-gfm makes, the pixels of charts): for a bug report, or to
+ * see why two machines' charts differ. */
+static void print_version(void)
+{
+	int fc = FcGetVersion();
+
+	puts("waymark " WAYMARK_VERSION);
+	printf("cmark-gfm %s, libyaml %s, %s, libgd %s, FreeType %d.%d.%d, fontconfig %d.%d.%d\n",
+	       cmark_version_string(), yaml_get_version_string(), LUA_RELEASE, GD_VERSION_STRING,
+	       FREETYPE_MAJOR, FREETYPE_MINOR, FREETYPE_PATCH, fc / 10000, fc / 100 % 100, fc % 100);
 }
 
 static int cmd_help(int argc, char **argv)
@@ -479,7 +501,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		if (argc > 2)
 			return usage_error("unexpected argument '%s'", argv[2]);
-		puts("waymark " WAYMARK_VERSION);
+		print_version();
 		return 0;
 	}
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
