@@ -29,14 +29,14 @@
 			status.textContent = "";
 			return;
 		}
-		index.forEach(function (e) {
-			var title = fold(e.t), rest = fold([e.s, e.x, e.k].join(" ")), score = 0;
+		index.forEach(function (f) {
+			var score = 0;
 			for (var i = 0; i < words.length; i++) {
-				if (title.indexOf(words[i]) >= 0) score += 3;
-				else if (rest.indexOf(words[i]) >= 0) score += 1;
+				if (f.title.indexOf(words[i]) >= 0) score += 3;
+				else if (f.rest.indexOf(words[i]) >= 0) score += 1;
 				else return;
 			}
-			hits.push([score, e]);
+			hits.push([score, f.e]);
 		});
 		hits.sort(function (a, b) { return b[0] - a[0]; });
 		hits.slice(0, 50).forEach(function (h) {
@@ -66,7 +66,15 @@
 		var q = input.value.trim();
 		if (index) { show(q); return; }
 		fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); })
-			.then(function (data) { index = data; show(input.value.trim()); })
+			.then(function (data) {
+				/* folded once, not at every key: on a large site and a
+				 * slow phone, folding every page's words took longer
+				 * than a key press */
+				index = data.map(function (e) {
+					return { e: e, title: fold(e.t), rest: fold([e.s, e.x, e.k].join(" ")) };
+				});
+				show(input.value.trim());
+			})
 			.catch(function () { status.textContent = "Search is not available right now; every page is listed below."; });
 	}
 	input.addEventListener("input", function () {
