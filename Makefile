@@ -48,7 +48,7 @@ ASANTESTS= $(TESTSRC:tests/unit/%.c=build/asan-tests/%)
 ASAN     = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all site check deps unit unit-asan e2e-asan regress bad rebuilds rebuilds-random serve-random themes valgrind a11y a11y-deps screenshots install clean bench \
-        incremental scaffold serve install-test weight parallel exports discovery check-json fuzz
+        incremental scaffold serve install-test weight parallel exports discovery check-json import fuzz
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -111,7 +111,7 @@ unit: deps
 # fontconfig's own, tests/lsan.supp).
 e2e-asan: deps
 	@$(MAKE) --no-print-directory bin/waymark-asan
-	@set -e; for t in rebuilds incremental parallel serve bad regress scaffold themes check-json; do \
+	@set -e; for t in rebuilds incremental parallel serve bad regress scaffold themes check-json import; do \
 	  WAYMARK=$(CURDIR)/bin/waymark-asan ASAN_OPTIONS=detect_leaks=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1 sh tests/$$t.sh; done
@@ -239,6 +239,9 @@ discovery: all
 check-json: all
 	@sh tests/check-json.sh
 
+import: all
+	@WAYMARK_SHARED=$(SHARED) sh tests/import.sh
+
 check: all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
@@ -258,6 +261,7 @@ check: all
 	@$(MAKE) --no-print-directory exports
 	@$(MAKE) --no-print-directory discovery
 	@$(MAKE) --no-print-directory check-json
+	@$(MAKE) --no-print-directory import
 	@$(MAKE) --no-print-directory themes
 	@$(MAKE) --no-print-directory valgrind
 	@$(MAKE) --no-print-directory a11y

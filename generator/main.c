@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "caseimport.h"
 #include "chart.h"
 #include "diag.h"
 #include "markdown.h"
@@ -32,6 +33,7 @@ static const char usage_text[] =
 	"       waymark new story|page TITLE [-s SITE_DIR]\n"
 	"       waymark new site DIR\n"
 	"       waymark serve [-s SITE_DIR] [-p PORT] [--bind ADDRESS] [--drafts]\n"
+	"       waymark import case FILE.json [-s SITE_DIR] [--id ID]\n"
 	"       waymark version\n"
 	"       waymark help [COMMAND]\n";
 
@@ -99,6 +101,19 @@ static const struct {
 	  "                     every address, to try the site on a phone on the\n"
 	  "                     same network: the addresses to open are printed)\n"
 	  "      --drafts       include pages marked draft: true\n" },
+	{ "import",
+	  "usage: waymark import case FILE.json [-s SITE_DIR] [--id ID]\n"
+	  "\n"
+	  "Write the CASE 1.0 package FILE.json (a framework published as CASE, such\n"
+	  "as another waymark site's .case.json or an export from a CASE server) as\n"
+	  "SITE_DIR/content/frameworks/ID.yaml, a framework file to edit and build\n"
+	  "like any other. Its items' isChildOf tree gives the categories and skills;\n"
+	  "its other associations become the skills' alignments. What cannot be\n"
+	  "carried over is a warning at its line of FILE.json. An existing file is\n"
+	  "never overwritten.\n"
+	  "\n"
+	  "  -s, --site DIR   the site directory (default: the current directory)\n"
+	  "      --id ID      the framework's id (default: made from its title)\n" },
 	{ "version",
 	  "usage: waymark version\n\nPrint the version of waymark, and on a second line those of the\n"
 	  "libraries that decide what it writes.\n" },
@@ -108,7 +123,7 @@ static const struct {
 /* What follows a usage error (the full usage is `waymark help`). */
 static int short_usage(void)
 {
-	fputs("usage: waymark build|check|new|serve|version|help [OPTIONS]\n"
+	fputs("usage: waymark build|check|new|serve|import|version|help [OPTIONS]\n"
 	      "Run 'waymark help' for every command, 'waymark help COMMAND' for one.\n", stderr);
 	return EXIT_USAGE;
 }
@@ -147,6 +162,7 @@ static const struct {
 	{ "check", { "site", "jobs", "drafts", "strict", "readability", "format", "help", NULL } },
 	{ "new", { "site", "help", NULL } },
 	{ "serve", { "site", "port", "bind", "drafts", "help", NULL } },
+	{ "import", { "site", "id", "help", NULL } },
 };
 
 /*
@@ -209,6 +225,7 @@ static int cmd_help(int argc, char **argv)
 		      "  check    validate the site and write nothing\n"
 		      "  new      write a skeleton framework, pathway, stage, story, guide, page or site\n"
 		      "  serve    preview the site, rebuilding it as it changes\n"
+		      "  import   write a CASE 1.0 package as a framework of the site\n"
 		      "  version  print the version\n"
 		      "  help     describe a command\n"
 		      "\nExit status: 0 success, 1 content errors, 2 usage errors, 3 I/O or\n"
@@ -389,6 +406,20 @@ static int cmd_build(int argc, char **argv, int dry_run)
 	return status;
 }
 
+/* The two words a command takes besides its options (`missing`: what to
+ * say when there are fewer): 0, or the status of the usage error. */
+static int two_words(int argc, char **argv, const char **pos, const char *missing)
+{
+	int n = 0;
+
+	for (; optind < argc; optind++) {
+		if (n == 2)
+			return usage_error("unexpected argument '%s'", argv[optind]);
+		pos[n++] = argv[optind];
+	}
+	return n < 2 ? usage_error("%s", missing) : 0;
+}
+
 static int cmd_new(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -399,7 +430,7 @@ static int cmd_new(int argc, char **argv)
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct strbuf written = STRBUF_INIT;
 	const char *site_dir = ".", *pos[2] = { NULL, NULL };
-	int c, usage, npos = 0, status;
+	int c, usage, status;
 
 	opterr = 0;
 	optind = 1;
@@ -413,19 +444,68 @@ static int cmd_new(int argc, char **argv)
 		default: return unknown_option("new", argv[optind - 1]);
 		}
 	}
-	for (; optind < argc; optind++) {
-		if (npos == 2)
-			return usage_error("unexpected argument '%s'", argv[optind]);
-		pos[npos++] = argv[optind];
-	}
-	if (npos < 2)
-		return usage_error("%s", "new needs a kind and an id, title or directory");
+	if ((status = two_words(argc, argv, pos, "new needs a kind and an id, title or directory")))
+		return status;
 	status = scaffold_new(site_dir, pos[0], pos[1], &written, &usage, &dl);
 	diag_list_print(&dl, stderr);
 	if (status == 0)
 		printf("wrote %s\n", written.buf);
 	else if (usage)
 		fputs("Run 'waymark help new' for the kinds and their arguments.\n", stderr);
+	status = status == 0 ? 0 : usage ? EXIT_USAGE : dl.io_errors ? EXIT_IO : EXIT_CONTENT;
+	diag_list_release(&dl);
+	strbuf_release(&written);
+	return status;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "site", required_argument, NULL, 's' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct strbuf written = STRBUF_INIT;
+	struct caseimport_stats st;
+	const char *site_dir = ".", *id = NULL, *pos[2] = { NULL, NULL };
+	int c, usage, status;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":s:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': site_dir = optarg; break;
+		case 'i': id = optarg; break;
+		case 'h': fputs(commands[4].help, stdout); return 0;
+		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default: return unknown_option("import", argv[optind - 1]);
+		}
+	}
+	if ((status = two_words(argc, argv, pos, "import needs a format and a file: waymark import case FILE.json")))
+		return status;
+	if (strcmp(pos[0], "case")) {
+		static const char *const formats[] = { "case" };
+
+		fprintf(stderr, "waymark: 'import' reads CASE packages ('import case FILE.json'), not '%s'", pos[0]);
+		if (diag_suggest(pos[0], formats, 1))
+			fputs("; did you mean 'case'?", stderr);
+		fputc('\n', stderr);
+		return short_usage();
+	}
+	status = caseimport_run(site_dir, pos[1], id, &written, &st, &usage, &dl);
+	diag_list_sort(&dl);
+	diag_list_print(&dl, stderr);
+	if (status == 0)
+		printf("wrote %s: %zu categor%s, %zu skill%s, %zu alignment%s\n", written.buf,
+		       st.categories, st.categories == 1 ? "y" : "ies", st.skills, st.skills == 1 ? "" : "s",
+		       st.aligns, st.aligns == 1 ? "" : "s");
+	else if (usage)
+		fputs("Run 'waymark help import' for its options.\n", stderr);
+	else if (dl.errors)
+		fprintf(stderr, "%zu error%s, %zu warning%s\n", dl.errors, dl.errors == 1 ? "" : "s",
+			dl.warnings, dl.warnings == 1 ? "" : "s");
 	status = status == 0 ? 0 : usage ? EXIT_USAGE : dl.io_errors ? EXIT_IO : EXIT_CONTENT;
 	diag_list_release(&dl);
 	strbuf_release(&written);
@@ -498,6 +578,8 @@ int main(int argc, char **argv)
 		return cmd_new(argc - 1, argv + 1);
 	if (!strcmp(cmd, "serve"))
 		return cmd_serve(argc - 1, argv + 1);
+	if (!strcmp(cmd, "import"))
+		return cmd_import(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		if (argc > 2)
 			return usage_error("unexpected argument '%s'", argv[2]);

@@ -15,8 +15,20 @@
 #include "xalloc.h"
 #include "yamlread.h"
 
-/* Write `text` to `path`, refusing to replace anything. */
-static int create(const char *path, const char *text, struct diag_list *dl)
+int scaffold_in_site(const char *site_dir, struct diag_list *dl)
+{
+	char *path = fs_join(site_dir, "site.yaml");
+	int is = fs_is_file(path);
+
+	free(path);
+	if (!is)
+		diag_error(dl, NULL,
+			   "no 'site.yaml' in '%s': is it a site directory? (choose one with -s SITE_DIR, or make one with 'waymark new site DIR')",
+			   site_dir);
+	return is ? 0 : -1;
+}
+
+int scaffold_create(const char *path, const char *text, struct diag_list *dl)
 {
 	const char *slash = strrchr(path, '/');
 	int fd;
@@ -356,13 +368,13 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 				   arg, around, around);
 		} else if (fs_is_file(p1)) {
 			diag_error(dl, NULL, "'%s' already exists; not overwriting it", p1);
-		} else if (create(p1, text.buf, dl) == 0 && create(p2, home.buf, dl) == 0 &&
-			   create(p3, about.buf, dl) == 0 &&
+		} else if (scaffold_create(p1, text.buf, dl) == 0 && scaffold_create(p2, home.buf, dl) == 0 &&
+			   scaffold_create(p3, about.buf, dl) == 0 &&
 			   /* what a build makes stays out of git (the cache beside
 			    * public/ grows to megabytes); a .gitignore already
 			    * there is the repository's own, left as it is */
 			   (access(p4, F_OK) == 0 ||
-			    create(p4, "# made by waymark build: the site, and its cache beside it\n"
+			    scaffold_create(p4, "# made by waymark build: the site, and its cache beside it\n"
 				       "/public/\n/.waymark-*\n", dl) == 0)) {
 			strbuf_adds(written, arg);
 			ret = 0;
@@ -377,15 +389,8 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 		goto done;
 	}
 	/* (a file of a site: not made in a directory that is none) */
-	path = fs_join(site_dir, "site.yaml");
-	if (!fs_is_file(path)) {
-		diag_error(dl, NULL,
-			   "no 'site.yaml' in '%s': is it a site directory? (choose one with -s SITE_DIR, or make one with 'waymark new site DIR')",
-			   site_dir);
+	if (scaffold_in_site(site_dir, dl) < 0)
 		goto done;
-	}
-	free(path);
-	path = NULL;
 	if ((!strcmp(kind, "story") || !strcmp(kind, "page")) && !arg[strspn(arg, " \t\n")]) {
 		diag_error(dl, NULL, "a %s needs a title, as in: waymark new %s \"%s\"", kind, kind,
 			   !strcmp(kind, "story") ? "From cashier to store manager"
@@ -411,7 +416,7 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 		guide(&text, &chapter, arg);
 		if (access(dir, F_OK) == 0) {
 			diag_error(dl, NULL, "'%s' already exists; not writing into it", dir);
-		} else if (create(p1, text.buf, dl) == 0 && create(p2, chapter.buf, dl) == 0) {
+		} else if (scaffold_create(p1, text.buf, dl) == 0 && scaffold_create(p2, chapter.buf, dl) == 0) {
 			strbuf_addf(written, "%s and %s", p1, p2);
 			ret = 0;
 		}
@@ -475,7 +480,7 @@ int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 		free(slug);
 	}
 	path = fs_join(site_dir, rel);
-	if (create(path, text.buf, dl) == 0) {
+	if (scaffold_create(path, text.buf, dl) == 0) {
 		strbuf_adds(written, path);
 		ret = 0;
 	}

@@ -16,5 +16,12 @@
  */
 int scaffold_new(const char *site_dir, const char *kind, const char *arg,
 		 struct strbuf *written, int *usage, struct diag_list *dl);
+/* Write `text` to `path` (making the directories above it), refusing to
+ * replace anything: an existing file is an error, left as it is. Returns
+ * 0, or -1 with the problem recorded. */
+int scaffold_create(const char *path, const char *text, struct diag_list *dl);
+/* 0 when `site_dir` holds a site.yaml; else -1, with the error that says
+ * so (and how to choose or make a site) recorded. */
+int scaffold_in_site(const char *site_dir, struct diag_list *dl);
 
 #endif

@@ -24,7 +24,7 @@ for case in "$top"/tests/bad/*/; do
 	[ -x "$case/setup" ] && "$case/setup" "$case/site"
 	# shellcheck disable=SC2086
 	# only a build writes: it gets the output directory unless args name one
-	case " $args " in *" -o "*|" check "*|" new "*) outarg="" ;; *) outarg="-o $out" ;; esac
+	case " $args " in *" -o "*|" check "*|" new "*|" import "*) outarg="" ;; *) outarg="-o $out" ;; esac
 	# shellcheck disable=SC2086
 	(cd "$case/site" && "$waymark" $args $outarg) >"$tmp/stdout" 2>"$tmp/stderr"
 	status=$?
