@@ -5,7 +5,9 @@
 # as whole addresses), and the site builds with them; every CASE package
 # of ../shared/fixtures/case (OpenSALT's test data, which bends the schema
 # here and there) imports and builds without a warning, its order and its
-# UTF-8 kept; an existing file is never overwritten.
+# UTF-8 kept; 60 seeded breakages of them import with a clear message or
+# into a framework that builds, never a crash; an existing file is never
+# overwritten.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 w="${WAYMARK:-$top/bin/waymark}"
@@ -105,6 +107,63 @@ else
 	done
 	"$w" build -s "$fix" -o "$tmp/fixout" >"$tmp/log" 2>&1 && ! grep -q 'warning' "$tmp/log" &&
 		ok || bad "the fixtures' site: $(cat "$tmp/log")"
+	# seeded breakages of those packages and of the site's own (fields
+	# deleted or given another type, items repeated, bytes changed, the
+	# file cut short): each import ends with 0 or 1 and only diagnostics,
+	# never a crash, and what it writes builds
+	python3 - "$w" "$tmp" "$shared/fixtures/case" "$tmp/out/frameworks/essential/essential.case.json" <<'PY' && ok || bad "broken packages"
+import copy, glob, json, os, random, subprocess, sys
+w, tmp, cases, own = sys.argv[1:5]
+srcs = [json.load(open(f)) for f in sorted(glob.glob(cases + "/opensalt_*.json"))] + [json.load(open(own))]
+site = tmp + "/fuzz"
+os.makedirs(site + "/content", exist_ok=True)
+open(site + "/site.yaml", "w").write("title: Fuzz\n")
+vals = [None, True, 0, -1, 1e308, "", "x" * 3000, [], {}, "isChildOf", "\u00e9", 2.5]
+def mutate(o, r):
+    if isinstance(o, dict) and o:
+        k = r.choice(list(o)); c = r.random()
+        if c < 0.3: del o[k]
+        elif c < 0.6: o[k] = r.choice(vals)
+        else: mutate(o[k], r)
+    elif isinstance(o, list) and o:
+        i = r.randrange(len(o)); c = r.random()
+        if c < 0.3: del o[i]
+        elif c < 0.5: o.append(copy.deepcopy(o[i]))
+        elif c < 0.6: o[i] = r.choice(vals)
+        else: mutate(o[i], r)
+failed = 0
+def run(args, seed, what):
+    global failed
+    p = subprocess.run([w] + args, capture_output=True)
+    err = p.stderr.decode(errors="replace")
+    stray = [l for l in err.splitlines() if l and not (": error: " in l or ": warning: " in l or
+             l.endswith(" warnings") or l.endswith(" warning"))]
+    if p.returncode not in (0, 1) or stray:
+        failed += 1
+        print("  seed %d, %s: status %d: %s" % (seed, what, p.returncode, err[:400]))
+    return p.returncode
+for seed in range(60):
+    r = random.Random(seed)
+    d = copy.deepcopy(r.choice(srcs))
+    for _ in range(r.randint(1, 6)):
+        mutate(d, r)
+    text = json.dumps(d, ensure_ascii=r.random() < 0.5).encode()
+    if r.random() < 0.15:
+        b = bytearray(text)
+        for _ in range(r.randint(1, 4)):
+            b[r.randrange(len(b))] = r.randrange(256)
+        text = bytes(b)
+    if r.random() < 0.05:
+        text = text[:r.randrange(len(text) + 1)]
+    open(tmp + "/fuzz.json", "wb").write(text)
+    for f in glob.glob(site + "/content/frameworks/*"):
+        os.remove(f)
+    if run(["import", "case", tmp + "/fuzz.json", "-s", site, "--id", "fz"], seed, "import") == 0 and \
+       run(["build", "-s", site, "-o", tmp + "/fuzz-out", "--quiet"], seed, "build") != 0:
+        failed += 1
+        print("  seed %d: the import does not build" % seed)
+sys.exit(1 if failed else 0)
+PY
 	python3 - "$fix" "$shared/fixtures/case" <<'PY' && ok || bad "the fixtures' frameworks are not as their packages say"
 import json, sys, yaml
 fix, cases = sys.argv[1:3]
