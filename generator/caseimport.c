@@ -103,10 +103,22 @@ static const char *node_ident(const struct value *a, const char *end)
 	return value_text(value_get(a, end), "identifier");
 }
 
+/* Field `key` of `map` as text, or NULL when it is missing or only spaces
+ * (an empty title would be an empty heading). */
+static const char *text_of(const struct value *map, const char *key)
+{
+	const char *t = value_text(map, key);
+
+	return t && t[strspn(t, " \t\r\n")] ? t : NULL;
+}
+
 /* The first line of `s`, cut at a space to at most TITLE_MAX bytes. */
 static char *short_text(const char *s)
 {
-	size_t n = strcspn(s, "\n");
+	size_t n;
+
+	s += strspn(s, " \t\r\n");
+	n = strcspn(s, "\r\n");
 	char *out;
 
 	if (n <= TITLE_MAX)
@@ -164,10 +176,10 @@ static void set_str(struct value *m, const char *key, const char *s)
 /* An item as a skill of the framework: id, title, definition, examples. */
 static struct value *skill_of(struct import *im, struct item *it)
 {
-	const char *code = value_text(it->v, "humanCodingScheme");
-	const char *abbr = value_text(it->v, "abbreviatedStatement");
-	const char *full = value_text(it->v, "fullStatement");
-	const char *notes = value_text(it->v, "notes");
+	const char *code = text_of(it->v, "humanCodingScheme");
+	const char *abbr = text_of(it->v, "abbreviatedStatement");
+	const char *full = text_of(it->v, "fullStatement");
+	const char *notes = text_of(it->v, "notes");
 	struct value *s = value_new_map(), *examples = value_new_list();
 	char *title = short_text(abbr ? abbr : full ? full : code ? code : it->ident);
 
@@ -271,13 +283,13 @@ static size_t add_aligns(struct import *im, const struct value *assocs, struct v
 /* The framework's own fields, from the CFDocument. */
 static void document_fields(struct value *fw, const struct value *doc)
 {
-	const char *notes = value_text(doc, "notes"), *when = value_text(doc, "lastChangeDateTime");
-	const char *url = value_text(doc, "officialSourceURL");
+	const char *notes = text_of(doc, "notes"), *when = text_of(doc, "lastChangeDateTime");
+	const char *url = text_of(doc, "officialSourceURL");
 	const char *license = value_text(value_get(doc, "licenseURI"), "title");
 
-	set_str(fw, "publisher", value_text(doc, "publisher") ? value_text(doc, "publisher")
-							 : value_text(doc, "creator"));
-	set_str(fw, "version", value_text(doc, "version"));
+	set_str(fw, "publisher", text_of(doc, "publisher") ? text_of(doc, "publisher")
+							 : text_of(doc, "creator"));
+	set_str(fw, "version", text_of(doc, "version"));
 	if (!license && notes && !strncmp(notes, "License: ", 9))
 		license = notes + 9;
 	if (license) {
@@ -295,7 +307,7 @@ static void document_fields(struct value *fw, const struct value *doc)
 		day[10] = '\0';
 		value_map_set_str(fw, "updated", day);
 	}
-	set_str(fw, "description", value_text(doc, "description"));
+	set_str(fw, "description", text_of(doc, "description"));
 }
 
 /* The tree of items that isChildOf associations make. */
@@ -335,7 +347,7 @@ static struct value *framework(struct import *im, const struct value *doc,
 			       const struct value *assocs, struct caseimport_stats *st)
 {
 	struct value *fw = value_new_map(), *cats = value_new_list(), *loose = value_new_list();
-	const char *title = value_text(doc, "title");
+	const char *title = text_of(doc, "title");
 	size_t *top = xmalloc((im->n + 1) * sizeof *top), ntop = 0, i;
 	char *seen = xcalloc(im->n + 1, 1);
 
@@ -352,10 +364,10 @@ static struct value *framework(struct import *im, const struct value *doc,
 
 		seen[top[i]] = 1;
 		if (it->nkids) {
-			const char *code = value_text(it->v, "humanCodingScheme");
-			const char *abbr = value_text(it->v, "abbreviatedStatement");
-			const char *full = value_text(it->v, "fullStatement");
-			const char *notes = value_text(it->v, "notes");
+			const char *code = text_of(it->v, "humanCodingScheme");
+			const char *abbr = text_of(it->v, "abbreviatedStatement");
+			const char *full = text_of(it->v, "fullStatement");
+			const char *notes = text_of(it->v, "notes");
 			struct value *c = value_new_map(), *skills = value_new_list();
 			char *id = unique_id(im->used_categories, code ? code : abbr ? abbr : full, "group");
 			char *ctitle = short_text(abbr ? abbr : full ? full : code ? code : id);
@@ -467,7 +479,7 @@ int caseimport_run(const char *site_dir, const char *file, const char *id, struc
 	if (!fw_id) {
 		struct value *none = value_new_map();
 
-		fw_id = unique_id(none, value_text(doc, "title"), "imported");
+		fw_id = unique_id(none, text_of(doc, "title"), "imported");
 		value_free(none);
 	}
 	im.fw_id = fw_id;

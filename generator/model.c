@@ -531,15 +531,12 @@ static const struct stat *check_picture(const struct model *m, const struct doc 
 					struct diag_list *dl)
 {
 	const struct stat *found = NULL;
-	const struct value *src = value_get(image, "src"), *alt = value_get(image, "alt");
+	const struct value *src = value_get(image, "src");
 	int outside;
 	char *rel;
 	const char *near;
 
-	if (alt && alt->kind == VALUE_STRING && !alt->str[strspn(alt->str, " \t\n")])
-		diag_error(dl, &alt->pos,
-			   "the picture of story '%s' has a blank 'alt': say what it shows, for readers who cannot see it",
-			   story);
+	/* (a blank alt is the schema's error, as every blank required text is) */
 	if (!src || src->kind != VALUE_STRING)
 		return NULL; /* (the schema says) */
 	if ((rel = content_rooted(src->str))) {

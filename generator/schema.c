@@ -177,6 +177,15 @@ int schema_check(const struct schema_field *fields, const struct value *map,
 			diag_error(dl, v ? &v->pos : &map->pos, "missing required field '%s' in %s",
 				   f->name, what);
 			errors++;
+		} else if (f->required && f->type == SCHEMA_STRING && v->kind == VALUE_STRING &&
+			   !v->str[strspn(v->str, " \t\r\n")]) {
+			/* a title of spaces is an empty heading and an empty link,
+			 * and a blank alt a picture without words: nothing for a
+			 * screen reader to say */
+			diag_error(dl, &v->pos, "required field '%s' in %s is empty%s", f->name, what,
+				   !strcmp(f->name, "alt") ? ": say what the picture shows, for readers who cannot see it"
+							 : "");
+			errors++;
 		}
 	}
 	free(names);

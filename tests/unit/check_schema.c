@@ -97,6 +97,17 @@ START_TEST(missing_required_field_reported_at_the_map)
 }
 END_TEST
 
+START_TEST(blank_required_text_reported_at_its_value)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+
+	ck_assert_int_eq(check("id: teamwork\ntitle: \"  \"\n", &dl), 1);
+	ck_assert_uint_eq(dl.n, 1);
+	assert_diag(&dl, 0, "skills.yaml:2:8: error: required field 'title' in skill 'teamwork' is empty");
+	diag_list_release(&dl);
+}
+END_TEST
+
 START_TEST(every_missing_required_field_reported)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
@@ -295,6 +306,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, unknown_field_suggests_near_name);
 	tcase_add_test(tc, unknown_field_far_from_any_name);
 	tcase_add_test(tc, missing_required_field_reported_at_the_map);
+	tcase_add_test(tc, blank_required_text_reported_at_its_value);
 	tcase_add_test(tc, every_missing_required_field_reported);
 	tcase_add_test(tc, null_required_field_is_missing);
 	tcase_add_test(tc, null_optional_field_is_absent);
