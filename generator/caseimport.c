@@ -272,6 +272,10 @@ static size_t add_aligns(struct import *im, const struct value *assocs, struct v
 				if (!strcmp(value_text(skills->items[j], "id"), im->items[from - 1].id))
 					skill = skills->items[j];
 		}
+		if (!skill) { /* (every item with an id is a skill of a category) */
+			value_free(al);
+			continue;
+		}
 		if (!value_get(skill, "aligns"))
 			value_map_set(skill, "aligns", value_new_list(), NULL);
 		value_list_push(value_get(skill, "aligns"), al);
@@ -483,6 +487,14 @@ int caseimport_run(const char *site_dir, const char *file, const char *id, struc
 		value_free(none);
 	}
 	im.fw_id = fw_id;
+	rel = xmalloc(strlen(fw_id) + 32);
+	sprintf(rel, "content/frameworks/%s.yaml", fw_id);
+	path = fs_join(site_dir, rel);
+	if (fs_is_file(path)) { /* (said before the warnings of an import that will not be) */
+		diag_error(dl, NULL, "'%s' already exists; not overwriting it (name the import with --id)",
+			   path);
+		goto done;
+	}
 	im.used_skills = value_new_map();
 	im.used_categories = value_new_map();
 	fw = framework(&im, doc, assocs, st);
@@ -495,9 +507,6 @@ int caseimport_run(const char *site_dir, const char *file, const char *id, struc
 		diag_error(dl, NULL, "'%s' holds text that cannot be written as YAML (is it UTF-8?)", file);
 		goto done;
 	}
-	rel = xmalloc(strlen(fw_id) + 32);
-	sprintf(rel, "content/frameworks/%s.yaml", fw_id);
-	path = fs_join(site_dir, rel);
 	if (scaffold_create(path, yaml.buf, dl) == 0) {
 		strbuf_adds(written, path);
 		ret = 0;
