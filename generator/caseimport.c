@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fsutil.h"
+#include "model.h"
 #include "scaffold.h"
 #include "slug.h"
 #include "value.h"
@@ -14,11 +15,12 @@
 #include "yamlread.h"
 #include "yamlwrite.h"
 
-/* The association types a framework's `aligns` take (model.c's list). */
-static const char *const align_types[] = {
-	"exactMatchOf", "isRelatedTo", "isPartOf", "isPeerOf", "precedes",
-	"replacedBy", "exemplar", "hasSkillLevel",
-};
+/* Whether `s` is a web address (what a framework's url and an alignment's
+ * uri from elsewhere must be). */
+static int web_address(const char *s)
+{
+	return s && (!strncmp(s, "https://", 8) || !strncmp(s, "http://", 7));
+}
 
 #define ID_MAX 48 /* bytes of an id made from a statement */
 #define TITLE_MAX 80
@@ -239,8 +241,8 @@ static size_t add_aligns(struct import *im, const struct value *assocs, struct v
 
 		if (!type || !strcmp(type, "isChildOf") || !from || !im->items[from - 1].id)
 			continue;
-		for (k = 0; k < sizeof align_types / sizeof *align_types; k++)
-			known |= !strcmp(type, align_types[k]);
+		for (k = 0; model_association_types[k]; k++)
+			known |= !strcmp(type, model_association_types[k]);
 		if (!known) {
 			diag_warning(im->dl, &a->pos, "association type '%s' is not one waymark aligns skills with; left out",
 				     type);
@@ -253,7 +255,7 @@ static size_t add_aligns(struct import *im, const struct value *assocs, struct v
 			sprintf(ref, "%s/%s", im->fw_id, im->items[to - 1].id);
 			value_map_set_str(al, "skill", ref);
 			free(ref);
-		} else if (uri && (!strncmp(uri, "https://", 8) || !strncmp(uri, "http://", 7))) {
+		} else if (web_address(uri)) {
 			value_map_set_str(al, "uri", uri);
 			set_str(al, "title", title);
 		} else {
@@ -302,7 +304,7 @@ static void document_fields(struct value *fw, const struct value *doc)
 		set_str(fw, "license", l);
 		free(l);
 	}
-	if (url && (!strncmp(url, "https://", 8) || !strncmp(url, "http://", 7)))
+	if (web_address(url))
 		value_map_set_str(fw, "url", url);
 	if (when && strlen(when) >= 10 && when[4] == '-' && when[7] == '-') {
 		char day[11];

@@ -16,8 +16,7 @@
 
 #define END { NULL, 0, 0, NULL, 0, NULL }
 
-/* CASE 1.0 association types a skill may use in `aligns`. */
-static const char *const association_types[] = {
+const char *const model_association_types[] = {
 	"exactMatchOf", "isRelatedTo", "isPartOf", "isPeerOf", "precedes",
 	"replacedBy", "exemplar", "hasSkillLevel", "isChildOf", NULL,
 };
@@ -29,7 +28,7 @@ static const struct schema_field align_fields[] = {
 	{ "skill", SCHEMA_STRING, 0, NULL, 0, NULL },
 	{ "uri", SCHEMA_URL, 0, NULL, 0, NULL },
 	{ "title", SCHEMA_STRING, 0, NULL, 0, NULL },
-	{ "type", SCHEMA_STRING, 1, NULL, 0, association_types },
+	{ "type", SCHEMA_STRING, 1, NULL, 0, model_association_types },
 	END,
 };
 static const struct schema_field skill_fields[] = {

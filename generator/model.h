@@ -111,4 +111,7 @@ struct record *model_find_n(const struct model *m, enum record_kind kind, const 
 /* "skill", "pathway", ... */
 const char *model_kind_name(enum record_kind kind);
 
+/* CASE 1.0 association types a skill may use in `aligns`, NULL-terminated. */
+extern const char *const model_association_types[];
+
 #endif

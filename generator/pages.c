@@ -1690,14 +1690,7 @@ static void put_description(const struct pages_env *e, const struct page *p, con
 				break;
 			end = s + 1;
 		}
-	if (end) {
-		char *cut = xstrndup(d, (size_t)(end - d));
-
-		value_map_set_str(page, "description", cut);
-		free(cut);
-	} else {
-		value_map_set_str(page, "description", d);
-	}
+	value_map_set(page, "description", value_new_string(d, end ? (size_t)(end - d) : strlen(d)), NULL);
 }
 
 struct value *pages_context(const struct pages_env *e, const struct page *p)
